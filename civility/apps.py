@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CivilityConfig(AppConfig):
+    name = "civility"
+    verbose_name = _("文明建设（文明积分）")
+    default_auto_field = "django.db.models.BigAutoField"

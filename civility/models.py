@@ -1,0 +1,1 @@
+"""Models of the civility app; filled by its own issue."""

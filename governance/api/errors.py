@@ -1,0 +1,80 @@
+"""One error body for the whole API::
+
+    {"code": "invalid", "message": "提交的数据有误。",
+     "errors": {"id_number": [{"code": "id_number_checksum", "message": "身份证号校验位错误，请核对号码。"}]}}
+
+``errors`` maps each field (``non_field_errors`` for the object as a whole) to its messages, in
+Chinese for people and with a stable ``code`` for machines.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+ERR_INVALID = "invalid"
+ERR_CONFLICT = "conflict"
+
+
+def _flatten(details) -> dict:
+    """DRF's nested detail → ``{field: [{code, message}]}``, nested fields joined with dots."""
+    out: dict[str, list] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            if set(value) == {"message", "code"}:
+                out.setdefault(prefix or "non_field_errors", []).append(
+                    {"code": value["code"], "message": str(value["message"])}
+                )
+                return
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list):
+            for index, sub in enumerate(value):
+                is_leaf = isinstance(sub, dict) and set(sub) == {"message", "code"}
+                walk(prefix if is_leaf else f"{prefix}.{index}", sub)
+        else:
+            out.setdefault(prefix or "non_field_errors", []).append({"code": ERR_INVALID, "message": str(value)})
+
+    walk("", details)
+    return out
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # A service raised: show it like a serializer error.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, IntegrityError):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [exceptions.ErrorDetail(_("数据与已有记录冲突，未保存。"), code=ERR_CONFLICT)]}
+        )
+        exc.status_code = status.HTTP_409_CONFLICT
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("未找到，或不在您的管辖范围内。"))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.get_full_details())
+        body = {"code": ERR_INVALID, "message": str(_("提交的数据有误，未保存。")), "errors": errors}
+        if response.status_code == status.HTTP_409_CONFLICT:
+            body["code"] = ERR_CONFLICT
+    else:
+        detail = exc.get_full_details() if isinstance(exc, exceptions.APIException) else {}
+        code = detail.get("code", "error") if isinstance(detail, dict) else "error"
+        message = detail.get("message", "") if isinstance(detail, dict) else str(exc)
+        body = {"code": code, "message": str(message), "errors": {}}
+    response.data = body
+    return response
+
+

@@ -1,0 +1,76 @@
+from rest_framework import mixins, viewsets
+
+from governance.api import serializers
+from governance.filtersets import (
+    DivisionFilterSet,
+    HouseholdFilterSet,
+    OrganizationFilterSet,
+    PersonFilterSet,
+    PostFilterSet,
+)
+from governance.models import Division, Household, Organization, Person, Post
+
+
+class ScopedViewSetMixin:
+    """Rows come from ``for_user``: a row outside the caller's subtree is simply not found (404)."""
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user)
+
+
+class RegisterViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update. Registers are never deleted through the API: people and
+    organisations are referenced by cases and ledgers, and corrections are edits that the audit
+    trail keeps."""
+
+
+class DivisionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """行政区划 (kept by district staff in the admin; read-only here)."""
+
+    queryset = Division.objects.select_related("parent")
+    serializer_class = serializers.DivisionSerializer
+    filterset_class = DivisionFilterSet
+    ordering_fields = ["path", "code", "name"]
+
+
+class PersonViewSet(RegisterViewSet):
+    """人员. 身份证号 and phone are masked for callers without the "view personal data" permission."""
+
+    queryset = Person.objects.select_related("division")
+    serializer_class = serializers.PersonSerializer
+    filterset_class = PersonFilterSet
+    ordering_fields = ["name", "id", "created_at"]
+
+
+class HouseholdViewSet(RegisterViewSet):
+    """家庭户 with members; the head must be one of the members."""
+
+    queryset = Household.objects.select_related("division", "head").prefetch_related("members__person")
+    serializer_class = serializers.HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+    ordering_fields = ["number", "id"]
+
+
+class OrganizationViewSet(RegisterViewSet):
+    """组织: Party organisations, councils, cooperatives, owners' committees…"""
+
+    queryset = Organization.objects.select_related("division")
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+    ordering_fields = ["name", "id"]
+
+
+class PostViewSet(RegisterViewSet):
+    """职务: who holds which post in which organisation."""
+
+    queryset = Post.objects.select_related("organization", "person")
+    serializer_class = serializers.PostSerializer
+    filterset_class = PostFilterSet
+    ordering_fields = ["id", "start_date"]

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = _("基础数据")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from governance import checks  # noqa: F401  (registers system checks)
+        from governance.registry import registry
+
+        # Each app contributes demo data, dashboard indicators and API routes through the
+        # registry; importing these modules is what registers them.
+        autodiscover_modules("demo", "indicators", "roles")
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="governance_roles_sync")
+        registry.api("governance", "governance.api.urls")
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    from governance.services import roles_sync
+
+    roles_sync(using=kwargs.get("using", "default"))

@@ -1,0 +1,21 @@
+from governance.models.accounts import ApiKey, Role, RoleAssignment, User
+from governance.models.divisions import Division, DivisionLevel
+from governance.models.organizations import Organization, OrganizationKind, Post
+from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
+
+__all__ = [
+    "ApiKey",
+    "Division",
+    "DivisionLevel",
+    "Household",
+    "HouseholdMember",
+    "Organization",
+    "OrganizationKind",
+    "Person",
+    "PoliticalStatus",
+    "Post",
+    "Relation",
+    "Role",
+    "RoleAssignment",
+    "User",
+]

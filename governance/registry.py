@@ -1,0 +1,78 @@
+"""What each app contributes to the shared parts of the portal.
+
+governance/ imports no app. Instead each app registers, from its own ``demo.py``,
+``indicators.py``, ``roles.py`` and ``AppConfig.ready()``, what it adds: demo data for
+``seed_demo``, indicators for the leaders' dashboard, API routes under ``/api/v1/<app>/``,
+permissions for the roles, and links on the home page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    func: Callable[..., Any]  # func(*, stdout, options) -> None; must be idempotent
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    title: str
+    section: str  # one of the "三基三创" sections: organisation, safety, integrity, civility
+    compute: Callable[..., Any]  # compute(*, division, start, end) -> number
+    unit: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    title: str
+    url_name: str
+    roles: frozenset[str]
+    description: str = ""
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    demo_steps: dict[str, DemoStep] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    api_routes: dict[str, str] = field(default_factory=dict)
+    role_permissions: dict[str, set[str]] = field(default_factory=dict)
+    home_links: list[HomeLink] = field(default_factory=list)
+
+    def demo(self, name: str, *, order: int = 100) -> Callable:
+        """Decorator: ``@registry.demo("villages.hamlets", order=20)`` adds a step to ``seed_demo``."""
+
+        def wrap(func: Callable) -> Callable:
+            self.demo_steps[name] = DemoStep(name=name, func=func, order=order)
+            return func
+
+        return wrap
+
+    def indicator(self, indicator: Indicator) -> None:
+        self.indicators[indicator.key] = indicator
+
+    def api(self, prefix: str, urlconf: str) -> None:
+        """Mount an app's router module (e.g. ``"villages.api.urls"``) at ``/api/v1/<prefix>/``."""
+        self.api_routes[prefix] = urlconf
+
+    def grant(self, role: str, permissions: Iterable[str]) -> None:
+        """Give a role model permissions (``"app_label.codename"``)."""
+        self.role_permissions.setdefault(role, set()).update(permissions)
+
+    def link(self, link: HomeLink) -> None:
+        if all(existing.url_name != link.url_name for existing in self.home_links):
+            self.home_links.append(link)
+
+    def ordered_demo_steps(self) -> list[DemoStep]:
+        return sorted(self.demo_steps.values(), key=lambda step: (step.order, step.name))
+
+
+registry = Registry()

@@ -1,0 +1,186 @@
+"""Writes of the core registers that take more than one step or have a side effect."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import ApiKey, Division, Household, HouseholdMember, Person, Relation, Role, RoleAssignment, User
+from governance.registry import registry
+
+ERR_HEAD_NOT_MEMBER = "household_head_not_member"
+ERR_DUPLICATE_MEMBER = "household_duplicate_member"
+ERR_UNKNOWN_ROLE = "unknown_role"
+
+API_KEY_PREFIX = "lx"
+
+
+def role_group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """One auth group per role, holding exactly the permissions the registry grants it."""
+    wanted = {role: registry.role_permissions.get(role, set()) for role in Role.values}
+    all_perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role, perms in wanted.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role_group_name(role))
+        group.permissions.set([all_perms[p] for p in perms if p in all_perms])
+
+
+@transaction.atomic
+def role_grant(*, username: str, role: str, division: Division, password: str | None = None) -> User:
+    """Give ``username`` a role over ``division``'s subtree, creating the account when missing."""
+    if role not in Role.values:
+        raise ValidationError({"role": ValidationError(_("未知角色：%(role)s"), code=ERR_UNKNOWN_ROLE, params={"role": role})})
+    user, created = User.objects.get_or_create(username=username)
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    # Every role but machine clients works in the admin for its registers.
+    user.is_staff = user.is_staff or role != Role.API_CLIENT
+    user.save()
+    assignment = RoleAssignment(user=user, role=role, division=division)
+    if not RoleAssignment.objects.filter(user=user, role=role, division=division).exists():
+        assignment.full_clean()
+        assignment.save()
+    user.groups.add(Group.objects.get_or_create(name=role_group_name(role))[0])
+    return user
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(
+    *, name: str, role: str, division: Division, expires_at: datetime | None = None
+) -> tuple[ApiKey, str]:
+    """Make a key for another system. Returns the key row and the plain key, which is never stored."""
+    if ApiKey.objects.filter(name=name).exists():
+        raise ValidationError({"name": ValidationError(_("已有同名的接口密钥。"), code="unique")})
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    user = role_grant(username=f"api-{prefix}", role=role, division=division)
+    user.is_staff = False
+    user.full_name = name
+    user.save(update_fields=["is_staff", "full_name"])
+    key = ApiKey(
+        name=name,
+        prefix=prefix,
+        key_hash=_hash_secret(secret),
+        user=user,
+        role=role,
+        division=division,
+        expires_at=expires_at,
+    )
+    key.full_clean()
+    key.save()
+    return key, f"{API_KEY_PREFIX}_{prefix}_{secret}"
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The usable key matching ``raw`` (constant-time comparison), or None."""
+    parts = (raw or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        return None
+    key = ApiKey.objects.usable().select_related("user").filter(prefix=parts[1]).first()
+    if key is None or not hmac.compare_digest(key.key_hash, _hash_secret(parts[2])):
+        return None
+    now = timezone.now()
+    # Touch last_used_at at most once a minute: an API client may call many times a second.
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def _validate_members(head: Person | None, members: Sequence[tuple[Person, str]]) -> None:
+    people = [person.pk for person, _relation in members]
+    if len(people) != len(set(people)):
+        raise ValidationError({"members": ValidationError(_("同一人员不能在一户中重复登记。"), code=ERR_DUPLICATE_MEMBER)})
+    if head is not None and head.pk not in people:
+        raise ValidationError(
+            {"head": ValidationError(_("户主必须是本户成员，请先把户主加入家庭成员。"), code=ERR_HEAD_NOT_MEMBER)}
+        )
+
+
+def _write_members(household: Household, head: Person | None, members: Sequence[tuple[Person, str]]) -> None:
+    household.members.exclude(person__in=[p for p, _r in members]).delete()
+    for person, relation in members:
+        if head is not None and person.pk == head.pk:
+            relation = Relation.HEAD
+        elif relation == Relation.HEAD:
+            relation = Relation.OTHER
+        member, _created = HouseholdMember.objects.get_or_create(
+            person=person, defaults={"household": household, "relation": relation}
+        )
+        if member.household_id != household.pk:
+            raise ValidationError(
+                {"members": ValidationError(_("%(name)s 已登记在其他家庭户中。"), code="member_in_other_household",
+                                            params={"name": person.name})}
+            )
+        if member.relation != relation:
+            member.relation = relation
+            member.full_clean()
+            member.save(update_fields=["relation"])
+
+
+@transaction.atomic
+def household_create(
+    *, number: str, division: Division, address: str = "", head: Person | None, members: Sequence[tuple[Person, str]]
+) -> Household:
+    """Register a household with its members; the head must be one of them."""
+    _validate_members(head, members)
+    household = Household(number=number, division=division, address=address, head=head)
+    household.full_clean()
+    household.save()
+    _write_members(household, head, members)
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    household: Household,
+    head: Person | None,
+    members: Sequence[tuple[Person, str]],
+    **fields,
+) -> Household:
+    """Change a household and replace its member list; the head must be one of the members."""
+    _validate_members(head, members)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    household.head = head
+    household.full_clean()
+    household.save()
+    _write_members(household, head, members)
+    return household
+
+
+@transaction.atomic
+def record_save(*, instance):
+    """Save one register row after the model's own checks (field validators, ``clean()`` and
+    constraints), so the API, forms and imports apply the same rules."""
+    instance.full_clean()
+    instance.save()
+    return instance

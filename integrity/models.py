@@ -1,0 +1,1 @@
+"""Models of the integrity app; filled by its own issue."""

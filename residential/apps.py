@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidentialConfig(AppConfig):
+    name = "residential"
+    verbose_name = _("星物管（小区治理）")
+    default_auto_field = "django.db.models.BigAutoField"

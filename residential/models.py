@@ -1,0 +1,1 @@
+"""Models of the residential app; filled by its own issue."""

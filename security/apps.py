@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityConfig(AppConfig):
+    name = "security"
+    verbose_name = _("平安建设（矛盾纠纷调处）")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Models of the villages app; filled by its own issue."""
