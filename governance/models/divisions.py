@@ -71,6 +71,20 @@ END;
 """
 
 
+class TriggerKeptField:
+    """A column whose value a database trigger writes; Django reads it back with INSERT … RETURNING."""
+
+    db_returning = True
+
+
+class TriggerKeptCharField(TriggerKeptField, models.CharField):
+    pass
+
+
+class TriggerKeptSmallIntegerField(TriggerKeptField, models.PositiveSmallIntegerField):
+    pass
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Division(models.Model):
     """行政区划 — one node of the division tree (省 → 市 → 区 → 乡镇/街道 → 村/社区 → 屋场/小区/网格)."""
@@ -93,8 +107,8 @@ class Division(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(_("路径"), max_length=512, editable=False, default="")
-    depth = models.PositiveSmallIntegerField(_("深度"), editable=False, default=0)
+    path = TriggerKeptCharField(_("路径"), max_length=512, editable=False, default="")
+    depth = TriggerKeptSmallIntegerField(_("深度"), editable=False, default=0)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
