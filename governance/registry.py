@@ -39,6 +39,16 @@ class HomeLink:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """A default periodic task, created in django-celery-beat when missing (then edited in the admin)."""
+
+    name: str
+    task: str
+    crontab: dict  # minute, hour, day_of_month, month_of_year, day_of_week
+    description: str = ""
+
+
 @dataclass
 class Registry:
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
@@ -46,6 +56,7 @@ class Registry:
     api_routes: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     home_links: list[HomeLink] = field(default_factory=list)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
         """Decorator: ``@registry.demo("villages.hamlets", order=20)`` adds a step to ``seed_demo``."""
@@ -70,6 +81,9 @@ class Registry:
     def link(self, link: HomeLink) -> None:
         if all(existing.url_name != link.url_name for existing in self.home_links):
             self.home_links.append(link)
+
+    def schedule(self, schedule: Schedule) -> None:
+        self.schedules[schedule.name] = schedule
 
     def ordered_demo_steps(self) -> list[DemoStep]:
         return sorted(self.demo_steps.values(), key=lambda step: (step.order, step.name))

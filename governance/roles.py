@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, registry
+from governance.registry import HomeLink, Schedule, registry
 
 
 def _perms(app_label: str, models: list[str], actions: list[str]) -> list[str]:
@@ -49,3 +49,12 @@ registry.link(
     HomeLink(_("管理后台"), "admin:index", ALL_STAFF, _("维护行政区划、人员、家庭户、组织与职务台账，Excel 导入导出"), 90)
 )
 registry.link(HomeLink(_("接口文档"), "api-docs", frozenset({Role.DISTRICT_ADMIN}), _("OpenAPI 3 接口说明"), 95))
+
+registry.schedule(
+    Schedule(
+        name="区划树路径校验",
+        task="governance.division_tree_verify",
+        crontab={"minute": "10", "hour": "2"},
+        description="每晚核对行政区划路径与上级一致。",
+    )
+)

@@ -40,6 +40,27 @@ def roles_sync(*, using: str = "default") -> None:
         group.permissions.set([all_perms[p] for p in perms if p in all_perms])
 
 
+def schedules_sync() -> int:
+    """Create the registry's default periodic tasks that are missing; existing ones (and edits made
+    in the admin) are left alone. Returns how many were created."""
+    import json
+
+    from django.conf import settings
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created = 0
+    for schedule in registry.schedules.values():
+        if PeriodicTask.objects.filter(name=schedule.name).exists():
+            continue
+        crontab, _new = CrontabSchedule.objects.get_or_create(**schedule.crontab, timezone=settings.TIME_ZONE)
+        PeriodicTask.objects.create(
+            name=schedule.name, task=schedule.task, crontab=crontab, description=schedule.description,
+            kwargs=json.dumps({}),
+        )
+        created += 1
+    return created
+
+
 @transaction.atomic
 def role_grant(*, username: str, role: str, division: Division, password: str | None = None) -> User:
     """Give ``username`` a role over ``division``'s subtree, creating the account when missing."""

@@ -9,7 +9,7 @@ Chinese for people and with a stable ``code`` for machines.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 ERR_INVALID = "invalid"
@@ -49,8 +50,12 @@ def _flatten(details) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        # A service raised: show it like a serializer error.
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        # A service raised: show it like a serializer error, with Django's "__all__" (a model's
+        # clean() or constraints) under the API's own key for the object as a whole.
+        detail = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in detail:
+            detail.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(detail.pop(NON_FIELD_ERRORS))
+        exc = exceptions.ValidationError(detail)
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError(
             {"non_field_errors": [exceptions.ErrorDetail(_("数据与已有记录冲突，未保存。"), code=ERR_CONFLICT)]}

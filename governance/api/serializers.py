@@ -89,6 +89,7 @@ class HouseholdSerializer(DivisionRefMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         members = self._members(validated_data)
+        validated_data.setdefault("head", None)  # optional in the API, keyword-only in the service
         return household_create(**validated_data, members=members)
 
     def update(self, instance, validated_data):

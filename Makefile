@@ -1,0 +1,50 @@
+# Two commands are the contract: `make run` and `make test`. Both set up .venv themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1:8000
+HOUSEHOLDS ?= 2000
+PYTEST_ARGS ?=
+
+.PHONY: install run test bench lint format worker beat messages clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the portal with demo data at http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set).
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --households $(HOUSEHOLDS)
+	$(BIN)/python manage.py runserver $(HOST)
+
+## Run the whole test suite.
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Run the benchmarks in bench/ (each prints what it measured).
+bench: install
+	$(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## A Celery worker and beat (needs REDIS_URL).
+worker: install
+	$(BIN)/celery -A governance worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A governance beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache staticfiles

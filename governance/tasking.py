@@ -1,0 +1,27 @@
+"""Enqueueing tasks safely: after the transaction commits, and never hanging a request on a dead broker."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def send_now(task, *args: Any, **kwargs: Any) -> bool:
+    """Publish ``task`` now. If the broker is unreachable, log and return False instead of raising:
+    the scheduled (beat) run of the same work catches up later."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except Exception as exc:  # kombu raises several connection error types depending on the transport
+        logger.warning("could not enqueue %s: %s", task.name, exc.__class__.__name__)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args: Any, **kwargs: Any) -> None:
+    """Send ``task`` once the current transaction commits (at once outside a transaction), so a
+    worker never sees rows that are not there yet or that were rolled back."""
+    transaction.on_commit(lambda: send_now(task, *args, **kwargs))

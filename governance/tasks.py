@@ -1,0 +1,28 @@
+"""Thin Celery tasks of the core: they take ids, call a service or selector, and own retries."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from governance.selectors import division_tree_breaks
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="governance.division_tree_verify", acks_late=True)
+def division_tree_verify() -> dict:
+    """Nightly proof that every division's path follows from its parent's."""
+    from governance.models import Division
+
+    broken = division_tree_breaks()
+    if broken:
+        logger.error("division tree: %d broken paths, first %s", len(broken), broken[:10])
+    return {"checked": Division.objects.count(), "broken": broken}
+
+
+@shared_task(name="governance.ping")
+def ping() -> str:
+    """Health check for workers: ``celery -A governance call governance.ping``."""
+    return "pong"

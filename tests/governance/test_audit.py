@@ -1,0 +1,82 @@
+"""The audit trail is written by database triggers, so every path of change is caught."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from governance.models import Person
+from tests.factories import PersonFactory
+
+
+def _events(person):
+    return list(person.events.order_by("pgh_id").values_list("pgh_label", "name"))
+
+
+def test_insert_and_bulk_update_are_recorded(divisions):
+    person = PersonFactory(division=divisions["v11"], name="李一")
+    Person.objects.filter(pk=person.pk).update(name="李二")  # no save(), no signals
+    assert _events(person) == [("insert", "李一"), ("update", "李二")]
+
+
+def test_raw_sql_update_is_recorded(divisions):
+    person = PersonFactory(division=divisions["v11"], name="李一")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE governance_person SET name = %s WHERE id = %s", ["王五", person.pk])
+    assert _events(person)[-1] == ("update", "王五")
+
+
+def test_delete_is_recorded(divisions):
+    person = PersonFactory(division=divisions["v11"], name="李一")
+    pk = person.pk
+    person.delete()
+    from governance.models.people import Person as P
+
+    event_model = P.events.rel.related_model
+    assert list(event_model.objects.filter(pgh_obj_id=pk).values_list("pgh_label", flat=True)) == ["insert", "delete"]
+
+
+def test_api_edit_is_recorded_with_the_user(divisions, api_client):
+    from tests.factories import user_with_role
+
+    user = user_with_role("township_officer", divisions["t1"], username="editor_t1")
+    person = PersonFactory(division=divisions["v11"], name="李一")
+    api_client.force_login(user)
+    url = reverse("api:governance-api:person-detail", args=[person.pk])
+    response = api_client.patch(url, {"name": "李二"}, format="json")
+    assert response.status_code == 200, response.content
+    event = person.events.order_by("pgh_id").last()
+    assert (event.pgh_label, event.name) == ("update", "李二")
+    assert event.pgh_context.metadata["user"] == user.pk
+    assert event.pgh_context.metadata["url"] == url
+
+
+def test_admin_edit_is_recorded_with_the_user(divisions, client, district_admin):
+    person = PersonFactory(division=divisions["v11"], name="李一", phone="")
+    client.force_login(district_admin)
+    url = reverse("admin:governance_person_change", args=[person.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: (value if value is not None else "") for name, value in form.initial.items()}
+    data.update({"name": "李三", "division": divisions["v11"].pk, "id_number": person.id_number})
+    data = {k: v for k, v in data.items() if k in form.fields}
+    for key, formset in ((f.prefix, f) for f in page.context.get("inline_admin_formsets", [])):
+        pass
+    for inline in page.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        for field in management.fields:
+            data[f"{inline.formset.prefix}-{field}"] = management.initial.get(field, 0) or 0
+    response = client.post(url, data)
+    assert response.status_code == 302, getattr(response.context.get("adminform"), "form", None)
+    event = person.events.order_by("pgh_id").last()
+    assert (event.pgh_label, event.name) == ("update", "李三")
+    assert event.pgh_context.metadata["user"] == district_admin.pk
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(divisions):
+    person = PersonFactory(division=divisions["v11"])
+    event_model = Person.events.rel.related_model
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event_model.objects.filter(pgh_obj_id=person.pk).update(name="篡改")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event_model.objects.filter(pgh_obj_id=person.pk).delete()
