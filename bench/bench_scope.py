@@ -9,7 +9,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, median_ms  # noqa: E402
+from bench.common import bench_database, median_ms
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "20000"))
 
@@ -30,8 +30,11 @@ def main() -> None:
         print(f"seeded {Household.objects.count()} households, {Person.objects.count()} people")
         in_scope = Person.objects.for_user(officer).count()
         print(f"township officer of {township.name} sees {in_scope} people")
-        print(f"subtree count (Person.in_subtree): {median_ms(lambda: Person.objects.in_subtree(township).count()):.1f} ms")
+        subtree_ms = median_ms(lambda: Person.objects.in_subtree(township).count())
+        print(f"subtree count (Person.in_subtree): {subtree_ms:.1f} ms")
         print(f"API /people/ page 1 (50 rows): {median_ms(lambda: client.get('/api/v1/governance/people/')):.1f} ms")
         district = Division.objects.get(code="431302")
-        print(f"API /people/?within=431302 (district, out of officer scope → empty): "
-              f"{median_ms(lambda: client.get('/api/v1/governance/people/', {'within': district.code})):.1f} ms")
+        print(
+            f"API /people/?within=431302 (district, out of officer scope → empty): "
+            f"{median_ms(lambda: client.get('/api/v1/governance/people/', {'within': district.code})):.1f} ms"
+        )

@@ -22,9 +22,7 @@ class GovernanceConfig(AppConfig):
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    from governance.services import roles_sync
-
-    from governance.services import schedules_sync
+    from governance.services import roles_sync, schedules_sync
 
     roles_sync(using=kwargs.get("using", "default"))
     schedules_sync()

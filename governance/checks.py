@@ -8,5 +8,7 @@ from django.core.checks import Error, Tags, register
 def postgres_only(app_configs, **kwargs):
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
-        return [Error("The portal runs on PostgreSQL only.", hint="Set DATABASE_URL=postgres://…", id="governance.E001")]
+        return [
+            Error("The portal runs on PostgreSQL only.", hint="Set DATABASE_URL=postgres://…", id="governance.E001")
+        ]
     return []

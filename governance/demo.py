@@ -76,7 +76,8 @@ def seed_divisions(*, stdout, options) -> None:
     )
     for t_index, (name, level, villages, communities) in enumerate(TOWNSHIPS, start=1):
         township, _created = Division.objects.get_or_create(
-            code=f"{root.code}{t_index:03d}", defaults={"name": name, "level": level, "parent": root, "sort_order": t_index}
+            code=f"{root.code}{t_index:03d}",
+            defaults={"name": name, "level": level, "parent": root, "sort_order": t_index},
         )
         for c_index, c_name in enumerate(_names(rng, communities, "社区"), start=1):
             Division.objects.get_or_create(
@@ -88,9 +89,7 @@ def seed_divisions(*, stdout, options) -> None:
                 code=f"{township.code}{200 + v_index:03d}",
                 defaults={"name": v_name, "level": DivisionLevel.VILLAGE, "parent": township, "sort_order": v_index},
             )
-    stdout.write(
-        f"  区划：{root.name}，乡镇街道 {len(TOWNSHIPS)} 个，村 {VILLAGE_COUNT} 个，社区 {COMMUNITY_COUNT} 个"
-    )
+    stdout.write(f"  区划：{root.name}，乡镇街道 {len(TOWNSHIPS)} 个，村 {VILLAGE_COUNT} 个，社区 {COMMUNITY_COUNT} 个")
 
 
 def _person_id(rng: random.Random, used: set[str], birth_year: int) -> str:
@@ -182,7 +181,9 @@ def seed_organizations(*, stdout, options) -> None:
     new_orgs = []
     for unit in units:
         committee_kind = (
-            OrganizationKind.VILLAGERS_COMMITTEE if unit.level == DivisionLevel.VILLAGE else OrganizationKind.RESIDENTS_COMMITTEE
+            OrganizationKind.VILLAGERS_COMMITTEE
+            if unit.level == DivisionLevel.VILLAGE
+            else OrganizationKind.RESIDENTS_COMMITTEE
         )
         for kind, name in (
             (OrganizationKind.PARTY_BRANCH, f"中共{unit.name}支部委员会"),
@@ -235,7 +236,7 @@ def demo_account_division(role: str) -> Division:
 def seed_accounts(*, stdout, options) -> None:
     """One demo account per role, named ``demo_<role>``."""
     password = options.get("password") or DEMO_PASSWORD
-    stdout.write("  演示账号（密码均为 %s）：" % password)
+    stdout.write(f"  演示账号（密码均为 {password}）：")
     for role in Role:
         division = demo_account_division(role)
         role_grant(username=f"demo_{role.value}", role=role.value, division=division, password=password)

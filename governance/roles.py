@@ -15,17 +15,28 @@ CORE_REGISTERS = ["division", "person", "household", "householdmember", "organiz
 PEOPLE_REGISTERS = ["person", "household", "householdmember", "organization", "post"]
 VIEW = ["view"]
 EDIT = ["view", "add", "change"]
+ALL = ["view", "add", "change", "delete"]
 
 registry.grant(
     Role.DISTRICT_ADMIN,
-    _perms("governance", [*CORE_REGISTERS, "user", "roleassignment", "apikey"], ["view", "add", "change", "delete"])
-    + ["governance.view_personal_data", "django_celery_beat.view_periodictask", "django_celery_beat.change_periodictask",
-       "django_celery_beat.add_periodictask", "django_celery_beat.view_crontabschedule",
-       "django_celery_beat.add_crontabschedule", "django_celery_beat.change_crontabschedule"],
+    [
+        *_perms("governance", [*CORE_REGISTERS, "user", "roleassignment", "apikey"], ALL),
+        "governance.view_personal_data",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.add_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
+    ],
 )
 registry.grant(Role.LEADER, _perms("governance", CORE_REGISTERS, VIEW))
-registry.grant(Role.TOWNSHIP_OFFICER, _perms("governance", ["division"], VIEW) + _perms("governance", PEOPLE_REGISTERS, EDIT))
-registry.grant(Role.COMMUNITY_OFFICER, _perms("governance", ["division"], VIEW) + _perms("governance", PEOPLE_REGISTERS, EDIT))
+registry.grant(
+    Role.TOWNSHIP_OFFICER, _perms("governance", ["division"], VIEW) + _perms("governance", PEOPLE_REGISTERS, EDIT)
+)
+registry.grant(
+    Role.COMMUNITY_OFFICER, _perms("governance", ["division"], VIEW) + _perms("governance", PEOPLE_REGISTERS, EDIT)
+)
 registry.grant(
     Role.MEDIATOR,
     _perms("governance", ["division", "organization", "post", "household", "householdmember"], VIEW)
@@ -46,7 +57,9 @@ ALL_STAFF = frozenset(r for r in Role.values if r != Role.API_CLIENT)
 registry.link(HomeLink(_("人员名册"), "governance:person-list", ALL_STAFF, _("本辖区人员，敏感信息按权限脱敏"), 10))
 registry.link(HomeLink(_("家庭户"), "governance:household-list", ALL_STAFF, _("本辖区家庭户及成员"), 20))
 registry.link(
-    HomeLink(_("管理后台"), "admin:index", ALL_STAFF, _("维护行政区划、人员、家庭户、组织与职务台账，Excel 导入导出"), 90)
+    HomeLink(
+        _("管理后台"), "admin:index", ALL_STAFF, _("维护行政区划、人员、家庭户、组织与职务台账，Excel 导入导出"), 90
+    )
 )
 registry.link(HomeLink(_("接口文档"), "api-docs", frozenset({Role.DISTRICT_ADMIN}), _("OpenAPI 3 接口说明"), 95))
 

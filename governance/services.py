@@ -54,7 +54,10 @@ def schedules_sync() -> int:
             continue
         crontab, _new = CrontabSchedule.objects.get_or_create(**schedule.crontab, timezone=settings.TIME_ZONE)
         PeriodicTask.objects.create(
-            name=schedule.name, task=schedule.task, crontab=crontab, description=schedule.description,
+            name=schedule.name,
+            task=schedule.task,
+            crontab=crontab,
+            description=schedule.description,
             kwargs=json.dumps({}),
         )
         created += 1
@@ -65,7 +68,9 @@ def schedules_sync() -> int:
 def role_grant(*, username: str, role: str, division: Division, password: str | None = None) -> User:
     """Give ``username`` a role over ``division``'s subtree, creating the account when missing."""
     if role not in Role.values:
-        raise ValidationError({"role": ValidationError(_("未知角色：%(role)s"), code=ERR_UNKNOWN_ROLE, params={"role": role})})
+        raise ValidationError(
+            {"role": ValidationError(_("未知角色：%(role)s"), code=ERR_UNKNOWN_ROLE, params={"role": role})}
+        )
     user, created = User.objects.get_or_create(username=username)
     if password:
         user.set_password(password)
@@ -138,7 +143,9 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
 def _validate_members(head: Person | None, members: Sequence[tuple[Person, str]]) -> None:
     people = [person.pk for person, _relation in members]
     if len(people) != len(set(people)):
-        raise ValidationError({"members": ValidationError(_("同一人员不能在一户中重复登记。"), code=ERR_DUPLICATE_MEMBER)})
+        raise ValidationError(
+            {"members": ValidationError(_("同一人员不能在一户中重复登记。"), code=ERR_DUPLICATE_MEMBER)}
+        )
     if head is not None and head.pk not in people:
         raise ValidationError(
             {"head": ValidationError(_("户主必须是本户成员，请先把户主加入家庭成员。"), code=ERR_HEAD_NOT_MEMBER)}
@@ -157,8 +164,13 @@ def _write_members(household: Household, head: Person | None, members: Sequence[
         )
         if member.household_id != household.pk:
             raise ValidationError(
-                {"members": ValidationError(_("%(name)s 已登记在其他家庭户中。"), code="member_in_other_household",
-                                            params={"name": person.name})}
+                {
+                    "members": ValidationError(
+                        _("%(name)s 已登记在其他家庭户中。"),
+                        code="member_in_other_household",
+                        params={"name": person.name},
+                    )
+                }
             )
         if member.relation != relation:
             member.relation = relation

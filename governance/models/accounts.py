@@ -84,7 +84,9 @@ class RoleAssignment(models.Model):
 class ApiKeyQuerySet(ScopedQuerySet):
     def usable(self) -> ApiKeyQuerySet:
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -101,7 +103,11 @@ class ApiKey(models.Model):
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, editable=False)
     division = models.ForeignKey(
-        "governance.Division", verbose_name=_("管辖区划"), on_delete=models.PROTECT, related_name="api_keys", editable=False
+        "governance.Division",
+        verbose_name=_("管辖区划"),
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        editable=False,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)

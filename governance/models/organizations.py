@@ -52,9 +52,7 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
-    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc])
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     is_active = models.BooleanField(_("存续"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -112,7 +110,9 @@ class Post(models.Model):
         ordering = ["organization", "-is_head", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="post_dates_ordered",
                 violation_error_message=_("任职止日期不能早于任职起日期。"),
             ),

@@ -137,9 +137,7 @@ class HouseholdMember(models.Model):
 
     scope_lookup = "household__division"
 
-    household = models.ForeignKey(
-        Household, verbose_name=_("家庭户"), on_delete=models.CASCADE, related_name="members"
-    )
+    household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.CASCADE, related_name="members")
     person = models.OneToOneField(
         Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="household_membership"
     )

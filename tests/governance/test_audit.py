@@ -60,8 +60,6 @@ def test_admin_edit_is_recorded_with_the_user(divisions, client, district_admin)
     data = {name: (value if value is not None else "") for name, value in form.initial.items()}
     data.update({"name": "李三", "division": divisions["v11"].pk, "id_number": person.id_number})
     data = {k: v for k, v in data.items() if k in form.fields}
-    for key, formset in ((f.prefix, f) for f in page.context.get("inline_admin_formsets", [])):
-        pass
     for inline in page.context.get("inline_admin_formsets", []):
         management = inline.formset.management_form
         for field in management.fields:

@@ -1,7 +1,7 @@
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from governance.models import Division, Role
@@ -28,5 +28,7 @@ class Command(BaseCommand):
             key, plain = api_key_create(name=name, role=role, division=node, expires_at=expires_at)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"接口密钥「{key.name}」已创建（{Role(role).label} @ {node.name}）。请妥善保存，此后不再显示：")
+        self.stdout.write(
+            f"接口密钥「{key.name}」已创建（{Role(role).label} @ {node.name}）。请妥善保存，此后不再显示："
+        )
         self.stdout.write(plain)

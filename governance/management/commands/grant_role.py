@@ -24,4 +24,6 @@ class Command(BaseCommand):
             user = role_grant(username=username, role=role, division=division, password=password)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"{user.username}: {Role(role).label} @ {division.name}（{division.code}）"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{user.username}: {Role(role).label} @ {division.name}（{division.code}）")
+        )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, default=2000, help="合成家庭户数量（默认 2000）")
         parser.add_argument("--password", default=None, help="演示账号密码")
-        parser.add_argument("--only", action="append", default=[], help="只运行某一步（可多次），如 governance.divisions")
+        parser.add_argument(
+            "--only", action="append", default=[], help="只运行某一步（可多次），如 governance.divisions"
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
