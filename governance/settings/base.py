@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,7 +114,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese for everyone, whatever the browser asks for: district staff work in Chinese.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "governance" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -171,6 +171,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # --- Audit trail (django-pghistory) ------------------------------------------------------------
 # Event tables are protected by triggers: nobody can update or delete an audit row.
 PGHISTORY_APPEND_ONLY = True
+# Reads change nothing; only writes need the request's user and URL attached to their audit rows.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,25 @@
+"""What the core adds to the leaders' dashboard: the size of the area's registers."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Household, Person
+from governance.registry import Indicator, registry
+
+
+def _people(*, division, start=None, end=None) -> int:
+    return Person.objects.in_subtree(division).count()
+
+
+def _party_members(*, division, start=None, end=None) -> int:
+    return Person.objects.in_subtree(division).party_members().count()
+
+
+def _households(*, division, start=None, end=None) -> int:
+    return Household.objects.in_subtree(division).count()
+
+
+registry.indicator(Indicator("governance.people", _("登记人口"), "organisation", _people, _("人"), 10))
+registry.indicator(Indicator("governance.party_members", _("党员"), "organisation", _party_members, _("人"), 11))
+registry.indicator(Indicator("governance.households", _("家庭户"), "organisation", _households, _("户"), 12))
