@@ -1,3 +1,22 @@
-from django.urls import path
+"""Officers' pages. Sign-in, sign-out and home keep plain names (``LOGIN_URL = "login"``,
+``LOGIN_REDIRECT_URL = "home"``); the registers live under the ``governance`` namespace."""
 
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from governance import views
+
+# No module-level ``app_name``: ``include("governance.pages")`` would then namespace login and home too.
+register_patterns = [
+    path("people/", views.PersonListView.as_view(), name="person-list"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("households/", views.HouseholdListView.as_view(), name="household-list"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include((register_patterns, "governance"))),
+]

@@ -54,7 +54,10 @@ registry.grant(Role.SHOP_OPERATOR, _perms("governance", ["division", "household"
 registry.grant(Role.API_CLIENT, _perms("governance", CORE_REGISTERS, VIEW))
 
 ALL_STAFF = frozenset(r for r in Role.values if r != Role.API_CLIENT)
-registry.link(HomeLink(_("人员名册"), "governance:person-list", ALL_STAFF, _("本辖区人员，敏感信息按权限脱敏"), 10))
+PEOPLE_READERS = ALL_STAFF - {Role.SHOP_OPERATOR}
+registry.link(
+    HomeLink(_("人员名册"), "governance:person-list", PEOPLE_READERS, _("本辖区人员，敏感信息按权限脱敏"), 10)
+)
 registry.link(HomeLink(_("家庭户"), "governance:household-list", ALL_STAFF, _("本辖区家庭户及成员"), 20))
 registry.link(
     HomeLink(

@@ -83,8 +83,18 @@ def role_grant(*, username: str, role: str, division: Division, password: str | 
     if not RoleAssignment.objects.filter(user=user, role=role, division=division).exists():
         assignment.full_clean()
         assignment.save()
-    user.groups.add(Group.objects.get_or_create(name=role_group_name(role))[0])
+    user_role_groups_sync(user=user)
     return user
+
+
+def user_role_groups_sync(*, user: User) -> None:
+    """The user's "role:*" groups follow their role assignments (the groups carry the permissions)."""
+    wanted = {role_group_name(role) for role in user.role_assignments.values_list("role", flat=True)}
+    current = set(user.groups.filter(name__startswith="role:").values_list("name", flat=True))
+    if current - wanted:
+        user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+    for name in wanted - current:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 def _hash_secret(secret: str) -> str:

@@ -75,6 +75,7 @@ class PersonFactory(DjangoModelFactory):
 class HouseholdFactory(DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"H{n:08d}")
     address = factory.Sequence(lambda n: f"{n}号")

@@ -15,7 +15,6 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -36,7 +35,11 @@ def _flatten(details) -> dict:
                 )
                 return
             for key, sub in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+                # A nested object's own errors ("members": "not a list") belong to the field itself.
+                if prefix and key == api_settings.NON_FIELD_ERRORS_KEY:
+                    walk(prefix, sub)
+                else:
+                    walk(f"{prefix}.{key}" if prefix else str(key), sub)
         elif isinstance(value, list):
             for index, sub in enumerate(value):
                 is_leaf = isinstance(sub, dict) and set(sub) == {"message", "code"}
@@ -81,5 +84,3 @@ def exception_handler(exc, context):
         body = {"code": code, "message": str(message), "errors": {}}
     response.data = body
     return response
-
-

@@ -34,8 +34,20 @@ class PersonSerializer(DivisionRefMixin, serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "name", "id_number", "phone", "sex", "birth_date", "political_status", "is_party_member",
-            "division", "division_id", "division_name", "note", "created_at", "updated_at",
+            "id",
+            "name",
+            "id_number",
+            "phone",
+            "sex",
+            "birth_date",
+            "political_status",
+            "is_party_member",
+            "division",
+            "division_id",
+            "division_name",
+            "note",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -78,8 +90,17 @@ class HouseholdSerializer(DivisionRefMixin, serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = [
-            "id", "number", "address", "division", "division_id", "division_name", "head", "head_name", "members",
-            "created_at", "updated_at",
+            "id",
+            "number",
+            "address",
+            "division",
+            "division_id",
+            "division_name",
+            "head",
+            "head_name",
+            "members",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -108,8 +129,17 @@ class OrganizationSerializer(DivisionRefMixin, serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "kind", "kind_display", "name", "division", "division_id", "division_name", "parent", "uscc",
-            "founded_on", "is_active",
+            "id",
+            "kind",
+            "kind_display",
+            "name",
+            "division",
+            "division_id",
+            "division_name",
+            "parent",
+            "uscc",
+            "founded_on",
+            "is_active",
         ]
 
     def create(self, validated_data):
@@ -130,7 +160,14 @@ class PostSerializer(serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = [
-            "id", "organization", "organization_name", "person", "person_name", "title", "is_head", "start_date",
+            "id",
+            "organization",
+            "organization_name",
+            "person",
+            "person_name",
+            "title",
+            "is_head",
+            "start_date",
             "end_date",
         ]
 
@@ -141,5 +178,3 @@ class PostSerializer(serializers.ModelSerializer):
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return record_save(instance=instance)
-
-

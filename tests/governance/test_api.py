@@ -46,13 +46,22 @@ class TestPersonAPI(WritableAPITests):
         return PersonFactory(division=division)
 
     def create_data(self, divisions):
-        return {"name": "李四", "id_number": make_id_number(), "phone": "13800000000", "division": divisions["v11"].code}
+        return {
+            "name": "李四",
+            "id_number": make_id_number(),
+            "phone": "13800000000",
+            "division": divisions["v11"].code,
+        }
 
     def update_data(self, obj, divisions):
         return {"name": "王五", "political_status": "party_member"}
 
     def bad_data(self, divisions):
-        return {"name": "李四", "id_number": _with_wrong_check_char(make_id_number()), "division": divisions["v11"].code}
+        return {
+            "name": "李四",
+            "id_number": _with_wrong_check_char(make_id_number()),
+            "division": divisions["v11"].code,
+        }
 
 
 class TestHouseholdAPI(WritableAPITests):
@@ -447,3 +456,9 @@ def test_person_already_in_another_household_is_400(api, divisions):
     }
     assert_error_body(api.post(reverse(HOUSEHOLDS_URL), data, format="json"), 400, "members")
     assert not Household.objects.filter(number="H-10").exists()
+
+
+def test_nested_list_of_wrong_type_is_named_by_the_field(api, divisions):
+    data = {"number": "H-11", "division": divisions["v11"].code, "members": "not a list"}
+    body = assert_error_body(api.post(reverse(HOUSEHOLDS_URL), data, format="json"), 400, "members")
+    assert set(body["errors"]) == {"members"}

@@ -1,0 +1,459 @@
+"""The admin of the core registers, in Chinese, scoped to each user's division subtree.
+
+Every admin here (and in the other apps) stands on ``ScopedAdminMixin``: lists, forms, choices,
+autocomplete and exports show only what ``for_user`` lets the user see, an object outside it
+answers 404, and the history page shows the audit trail kept by django-pghistory."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from pghistory.models import Events
+
+from governance.masking import can_view_personal_data, mask_id_number, mask_phone
+from governance.models import (
+    ApiKey,
+    Division,
+    Household,
+    HouseholdMember,
+    Organization,
+    Person,
+    Post,
+    Relation,
+    RoleAssignment,
+    User,
+)
+from governance.resources import DivisionResource, HouseholdResource, PersonResource
+from governance.services import (
+    ERR_DUPLICATE_MEMBER,
+    ERR_HEAD_NOT_MEMBER,
+    api_key_revoke,
+    record_save,
+    user_role_groups_sync,
+)
+
+ERR_HEAD_RELATION = "household_head_relation"
+
+admin.site.site_header = settings.PORTAL_TITLE
+admin.site.site_title = settings.PORTAL_TITLE
+admin.site.index_title = _("台账管理")
+
+# Models whose foreign keys are offered only within the user's scope, in every admin form.
+SCOPED_CHOICE_MODELS = (Division, Person, Organization, Household)
+
+HISTORY_LABELS = {"insert": _("新增"), "update": _("修改"), "delete": _("删除")}
+HISTORY_LIMIT = 500
+# Bookkeeping columns that change on every save and say nothing to the reader.
+HISTORY_SKIP_FIELDS = {"id", "created_at", "updated_at"}
+
+
+class ScopedChoicesMixin:
+    """Rows and foreign-key choices limited to the user's scope (for model admins and inlines)."""
+
+    def scope_queryset(self, request, queryset):
+        return queryset.for_user(request.user)
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and db_field.related_model in SCOPED_CHOICE_MODELS:
+            kwargs["queryset"] = db_field.related_model.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
+    """The base of every admin: scoped rows and choices, 404 outside the scope, the audit history,
+    and ``record_save`` (the model's own checks) for plain rows."""
+
+    #: fields shown masked in the history to users without ``view_personal_data``
+    personal_data_fields: dict = {}
+
+    def get_scoped_object(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            # Django would redirect to the index with a message; out of scope is simply not found.
+            raise Http404(_("对象不存在或不在您的管辖范围内。"))
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.get_scoped_object(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.get_scoped_object(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        record_save(instance=obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The audit trail of one object: every insert, update and delete with who, when and from where."""
+        obj = self.get_scoped_object(request, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:HISTORY_LIMIT])
+        user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
+        usernames = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username")) if user_ids else {}
+        show_personal = can_view_personal_data(request.user)
+        rows = []
+        for event, changes in zip(events, self._history_changes(events, show_personal), strict=True):
+            context = event.pgh_context or {}
+            user_id = context.get("user")
+            rows.append(
+                {
+                    "created_at": event.pgh_created_at,
+                    "label": HISTORY_LABELS.get(event.pgh_label, event.pgh_label),
+                    "user": usernames.get(user_id, user_id) if user_id else "",
+                    "url": context.get("url", ""),
+                    "changes": changes,
+                }
+            )
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("“%(object)s”的变更历史") % {"object": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": opts,
+            "rows": rows,
+            "limit": HISTORY_LIMIT if len(events) == HISTORY_LIMIT else None,
+            "module_name": str(capfirst(opts.verbose_name_plural)),
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/governance/event_history.html", context)
+
+    def _history_changes(self, events, show_personal: bool) -> list[list[dict]]:
+        """Per event ``[{field, old, new}]``, readable: verbose names, choice labels, related rows by
+        name (one query per related model for the whole page), personal data masked as in lists.
+        A new row lists its values as "new"."""
+        per_event = []
+        for event in events:
+            if event.pgh_diff:
+                items = [(name, values[0], values[1]) for name, values in event.pgh_diff.items()]
+            elif event.pgh_label == "insert" and event.pgh_data:
+                items = [(name, None, value) for name, value in event.pgh_data.items() if value not in (None, "")]
+            else:
+                items = []
+            per_event.append([item for item in items if item[0] not in HISTORY_SKIP_FIELDS])
+
+        fields = {}
+        for items in per_event:
+            for name, _old, _new in items:
+                if name not in fields:
+                    try:
+                        fields[name] = self.model._meta.get_field(name.removesuffix("_id"))
+                    except FieldDoesNotExist:
+                        fields[name] = None
+        related = {}
+        for name, field in fields.items():
+            if field is not None and field.many_to_one:
+                ids = {v for items in per_event for n, old, new in items if n == name for v in (old, new) if v}
+                related[name] = {pk: str(o) for pk, o in field.related_model._base_manager.in_bulk(ids).items()}
+
+        def readable(name, value):
+            if value is None or value == "":
+                return value
+            field = fields[name]
+            masker = None if show_personal else self.personal_data_fields.get(name)
+            if masker is not None:
+                return masker(value)
+            if name in related:
+                return related[name].get(value, value)
+            if field is not None and field.choices:
+                return dict(field.flatchoices).get(value, value)
+            if isinstance(value, bool):
+                return _("是") if value else _("否")
+            return value
+
+        return [
+            [
+                {
+                    "field": str(fields[name].verbose_name) if fields[name] is not None else name,
+                    "old": readable(name, old),
+                    "new": readable(name, new),
+                }
+                for name, old, new in items
+            ]
+            for items in per_event
+        ]
+
+
+class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
+    the scoped (and filtered) changelist, and importing needs both add and change permission."""
+
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**kwargs, "user": request.user}
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
+    def get_valid_export_item_pks(self, request):
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+
+# --- 行政区划 ------------------------------------------------------------------------------------
+
+
+@admin.register(Division)
+class DivisionAdmin(ScopedImportExportAdmin):
+    resource_classes = [DivisionResource]
+    list_display = ("name", "code", "level", "parent")
+    list_filter = ("level", "is_active")
+    list_select_related = ("parent",)
+    search_fields = ("name", "code")
+    readonly_fields = ("path", "depth", "created_at", "updated_at")
+    autocomplete_fields = ("parent",)
+    fields = ("code", "name", "level", "parent", "sort_order", "is_active", "path", "depth", "created_at", "updated_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Only a superuser may add a root: anyone else's new division must sit inside their scope.
+        if "parent" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["parent"].required = True
+        return form
+
+
+# --- 人员 ----------------------------------------------------------------------------------------
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedImportExportAdmin):
+    resource_classes = [PersonResource]
+    list_display = ("name", "political_status", "division")
+    list_filter = ("political_status",)
+    list_select_related = ("division",)
+    # An ID number is matched whole, never by fragment: no fishing for people by partial numbers.
+    search_fields = ("name", "=id_number")
+    search_help_text = _("按姓名或完整身份证号搜索")
+    autocomplete_fields = ("division",)
+    readonly_fields = ("created_at", "updated_at")
+    personal_data_fields = {"id_number": mask_id_number, "phone": mask_phone}
+
+    def get_list_display(self, request):
+        show = can_view_personal_data(request.user)
+
+        @admin.display(description=_("身份证号"))
+        def id_number(person):
+            return person.id_number if show else mask_id_number(person.id_number)
+
+        @admin.display(description=_("联系电话"))
+        def phone(person):
+            return person.phone if show else mask_phone(person.phone)
+
+        return ("name", id_number, phone, "political_status", "division")
+
+    def _hides_personal_data(self, request, obj) -> bool:
+        # A new person's numbers are typed in by the user; an existing one's are shown only with the permission.
+        return obj is not None and not can_view_personal_data(request.user)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self._hides_personal_data(request, obj):
+            exclude += ["id_number", "phone"]
+        return exclude
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._hides_personal_data(request, obj):
+            readonly = ["masked_id_number", "masked_phone", *readonly]
+        return readonly
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, person):
+        return mask_id_number(person.id_number)
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, person):
+        return mask_phone(person.phone)
+
+
+# --- 家庭户 --------------------------------------------------------------------------------------
+
+
+class HouseholdMemberFormSet(BaseInlineFormSet):
+    """The members of a household, checked against the head chosen on the household form."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        members = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("person")
+        ]
+        people = [member["person"].pk for member in members]
+        if len(people) != len(set(people)):
+            raise ValidationError(_("同一人员不能在一户中重复登记。"), code=ERR_DUPLICATE_MEMBER)
+        head = self.instance.head
+        if head is not None and head.pk not in people:
+            raise ValidationError(
+                _("户主“%(name)s”必须是本户成员，请先把户主加入家庭成员。"),
+                code=ERR_HEAD_NOT_MEMBER,
+                params={"name": head.name},
+            )
+        for member in members:
+            is_head = head is not None and member["person"].pk == head.pk
+            if is_head != (member.get("relation") == Relation.HEAD):
+                raise ValidationError(
+                    _("与户主关系为“户主”的成员必须是本户户主，且户主本人的关系应为“户主”。"), code=ERR_HEAD_RELATION
+                )
+
+
+class HouseholdMemberInline(ScopedChoicesMixin, admin.TabularInline):
+    model = HouseholdMember
+    formset = HouseholdMemberFormSet
+    autocomplete_fields = ("person",)
+    extra = 1
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedImportExportAdmin):
+    resource_classes = [HouseholdResource]
+    list_display = ("number", "head", "address", "division")
+    list_select_related = ("division", "head")
+    search_fields = ("number", "address", "head__name")
+    autocomplete_fields = ("division", "head")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [HouseholdMemberInline]
+
+
+# --- 组织与职务 ----------------------------------------------------------------------------------
+
+
+class PostInline(ScopedChoicesMixin, admin.TabularInline):
+    model = Post
+    autocomplete_fields = ("person",)
+    fields = ("title", "person", "is_head", "start_date", "end_date")
+    extra = 1
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "division", "is_active")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("division",)
+    search_fields = ("name", "uscc")
+    autocomplete_fields = ("division", "parent")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [PostInline]
+
+
+@admin.register(Post)
+class PostAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "person", "organization", "is_head", "start_date", "end_date")
+    list_filter = ("is_head",)
+    list_select_related = ("person", "organization")
+    search_fields = ("title", "person__name", "organization__name")
+    autocomplete_fields = ("organization", "person")
+
+
+# --- 用户与接口密钥 ------------------------------------------------------------------------------
+
+
+class RoleAssignmentInline(ScopedChoicesMixin, admin.TabularInline):
+    model = RoleAssignment
+    autocomplete_fields = ("division",)
+    fields = ("role", "division", "created_at")
+    readonly_fields = ("created_at",)
+    extra = 1
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    """Staff accounts. Only district admins and superusers hold the permissions to reach it; a district
+    admin sees the accounts with a role in their scope, and accounts without any role yet."""
+
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff")
+    search_fields = ("username", "full_name")
+    inlines = [RoleAssignmentInline]
+    personal_data_fields = {"phone": mask_phone}
+
+    def scope_queryset(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        in_scope = RoleAssignment.objects.for_user(request.user).filter(user_id=OuterRef("pk"))
+        any_role = RoleAssignment.objects.filter(user_id=OuterRef("pk"))
+        return queryset.filter(is_superuser=False).filter(Exists(in_scope) | ~Exists(any_role))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Permissions come from roles; only a superuser hands out anything else.
+            readonly += ["is_superuser", "groups", "user_permissions"]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        # UserCreationForm/UserChangeForm have already set the password hash.
+        record_save(instance=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_role_groups_sync(user=form.instance)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Keys are made by ``manage.py create_api_key`` (the plain key is shown once); here they are
+    looked at, given an expiry date and revoked, never added or deleted."""
+
+    list_display = ("name", "prefix", "role", "division", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("role",)
+    list_select_related = ("division",)
+    search_fields = ("name", "prefix")
+    readonly_fields = (
+        "name",
+        "prefix",
+        "user",
+        "role",
+        "division",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    # Only the expiry date is edited here; revoking is the action below.
+    fields = ("name", "prefix", "user", "role", "division", "created_at", "expires_at", "revoked_at", "last_used_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("吊销"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = 0
+        for key in queryset:
+            if key.revoked_at is None:
+                api_key_revoke(key=key)
+                count += 1
+        self.message_user(request, _("已吊销 %(count)d 个接口密钥。") % {"count": count}, messages.SUCCESS)

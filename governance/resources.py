@@ -1,0 +1,273 @@
+"""Excel/CSV import and export of the core registers (django-import-export).
+
+Every resource is built for one user (``Resource(user=request.user)``): the rows it finds, updates
+and exports, and the divisions and people a row may refer to, are those of ``for_user(user)``.
+Columns carry Chinese headers; foreign keys are referred to by code (区划代码) or 身份证号.
+An import with any bad row writes nothing, and the result names each bad row by its number."""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+
+from governance.masking import can_view_personal_data, mask_id_number, mask_phone
+from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
+from governance.services import household_update
+from governance.validators import normalize_id_number
+
+ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
+ERR_IMPORT_ROOT_DIVISION = "import_root_division"
+ERR_IMPORT_CHOICE = "import_invalid_choice"
+
+
+def _text(value) -> str:
+    """A cell as text: Excel hands over whole numbers as int or float (13812345678.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Looks the related row up by a code among the rows the importing user may see; a code that is
+    unknown or out of scope gets the same answer, so an import cannot probe other areas."""
+
+    def __init__(self, model, field: str, label, **kwargs):
+        self.user = None
+        self.label = label
+        super().__init__(model, field=field, **kwargs)
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.for_user(self.user)
+
+    def clean(self, value, row=None, **kwargs):
+        value = _text(value)
+        if self.field == "id_number":
+            value = normalize_id_number(value)
+        if not value:
+            return None
+        try:
+            return self.get_queryset(value, row).get(**{self.field: value})
+        except self.model.DoesNotExist:
+            raise ValidationError(
+                _("%(label)s“%(value)s”不存在或不在您的管辖范围内。"),
+                code=ERR_IMPORT_NOT_IN_SCOPE,
+                params={"label": self.label, "value": value},
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else getattr(value, self.field)
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Chinese label (村、中共党员); the stored value is accepted too."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        value = _text(value)
+        if not value:
+            return ""
+        for stored, label in self.choices:
+            if value in (stored, str(label)):
+                return stored
+        raise ValidationError(
+            _("“%(value)s”不是有效的选项，可选：%(labels)s。"),
+            code=ERR_IMPORT_CHOICE,
+            params={"value": value, "labels": "、".join(str(label) for _v, label in self.choices)},
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+
+class IdNumberWidget(widgets.CharWidget):
+    """Blank is NULL (the column is unique), letters upper-case."""
+
+    def clean(self, value, row=None, **kwargs):
+        return normalize_id_number(_text(value)) or None
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    TRUE_VALUES = ["是", *widgets.BooleanWidget.TRUE_VALUES]
+    FALSE_VALUES = ["否", *widgets.BooleanWidget.FALSE_VALUES]
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class ScopedResource(resources.ModelResource):
+    """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
+    column header, and any bad row rolls the whole import back."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field.widget, ScopedForeignKeyWidget):
+                field.widget.user = user
+
+    def get_queryset(self):
+        return self._meta.model.objects.for_user(self.user)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # A file is all or nothing: a validation error in any row rolls back every row.
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs.setdefault("user", self.user)
+        return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        # Collect every field's error (ours raise ValidationError with a code, not ValueError).
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValidationError as e:
+                errors[field.attribute] = e
+            except ValueError as e:
+                errors[field.attribute] = ValidationError(str(e), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        error = row_result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            headers = {f.attribute: str(f.column_name) for f in self.fields.values() if f.attribute}
+            headers.update(self.extra_error_headers())
+            row_result.validation_error = ValidationError(
+                {
+                    (key if key == NON_FIELD_ERRORS else headers.get(key, key)): value
+                    for key, value in error.error_dict.items()
+                }
+            )
+        return row_result
+
+    def extra_error_headers(self) -> dict[str, str]:
+        return {}
+
+
+class DivisionResource(ScopedResource):
+    code = fields.Field(attribute="code", column_name=str(_("区划代码")), widget=TextWidget())
+    name = fields.Field(attribute="name", column_name=str(_("名称")), widget=TextWidget())
+    level = fields.Field(attribute="level", column_name=str(_("层级")), widget=ChoiceLabelWidget(DivisionLevel.choices))
+    parent = fields.Field(
+        attribute="parent",
+        column_name=str(_("上级区划代码")),
+        widget=ScopedForeignKeyWidget(Division, "code", label=_("上级区划代码")),
+    )
+    sort_order = fields.Field(
+        attribute="sort_order", column_name=str(_("排序")), widget=widgets.IntegerWidget(), default=0
+    )
+    is_active = fields.Field(attribute="is_active", column_name=str(_("启用")), widget=YesNoWidget(), default=True)
+
+    class Meta:
+        model = Division
+        name = str(_("行政区划"))
+        fields = ("code", "name", "level", "parent", "sort_order", "is_active")
+        import_id_fields = ("code",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        # A new root would lie outside everyone's scope: only a superuser may add one.
+        if instance.parent_id is None and "parent" not in errors and not getattr(self.user, "is_superuser", False):
+            errors["parent"] = ValidationError(_("请填写上级区划代码。"), code=ERR_IMPORT_ROOT_DIVISION)
+        super().validate_instance(instance, errors, validate_unique)
+
+
+class PersonResource(ScopedResource):
+    name = fields.Field(attribute="name", column_name=str(_("姓名")), widget=TextWidget())
+    id_number = fields.Field(attribute="id_number", column_name=str(_("身份证号")), widget=IdNumberWidget())
+    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=TextWidget())
+    political_status = fields.Field(
+        attribute="political_status",
+        column_name=str(_("政治面貌")),
+        widget=ChoiceLabelWidget(PoliticalStatus.choices),
+        default=PoliticalStatus.MASSES,
+    )
+    division = fields.Field(
+        attribute="division",
+        column_name=str(_("区划代码")),
+        widget=ScopedForeignKeyWidget(Division, "code", label=_("区划代码")),
+    )
+    note = fields.Field(attribute="note", column_name=str(_("备注")), widget=TextWidget())
+
+    class Meta:
+        model = Person
+        name = str(_("人员"))
+        fields = ("name", "id_number", "phone", "political_status", "division", "note")
+        import_id_fields = ("id_number",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+    def get_instance(self, instance_loader, row):
+        # Without a 身份证号 a row is always a new person (NULL matches nothing).
+        if not IdNumberWidget().clean(row.get(self.fields["id_number"].column_name)):
+            return None
+        return super().get_instance(instance_loader, row)
+
+    def dehydrate_id_number(self, person: Person) -> str:
+        return (person.id_number or "") if can_view_personal_data(self.user) else mask_id_number(person.id_number)
+
+    def dehydrate_phone(self, person: Person) -> str:
+        return person.phone if can_view_personal_data(self.user) else mask_phone(person.phone)
+
+
+class HouseholdResource(ScopedResource):
+    number = fields.Field(attribute="number", column_name=str(_("户号")), widget=TextWidget())
+    address = fields.Field(attribute="address", column_name=str(_("住址")), widget=TextWidget())
+    division = fields.Field(
+        attribute="division",
+        column_name=str(_("区划代码")),
+        widget=ScopedForeignKeyWidget(Division, "code", label=_("区划代码")),
+    )
+    head = fields.Field(
+        attribute="head",
+        column_name=str(_("户主身份证号")),
+        widget=ScopedForeignKeyWidget(Person, "id_number", label=_("户主身份证号")),
+    )
+
+    class Meta:
+        model = Household
+        name = str(_("家庭户"))
+        fields = ("number", "address", "division", "head")
+        import_id_fields = ("number",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division", "head")
+
+    def extra_error_headers(self) -> dict[str, str]:
+        return {"members": str(_("户主身份证号"))}
+
+    def dehydrate_head(self, household: Household) -> str:
+        number = household.head.id_number if household.head_id else ""
+        return (number or "") if can_view_personal_data(self.user) else mask_id_number(number)
+
+    def do_instance_save(self, instance: Household, is_create: bool) -> None:
+        # The head becomes a member (relation 户主); other members are kept as they are.
+        members = [] if is_create else [(m.person, m.relation) for m in instance.members.select_related("person")]
+        # Former heads first, so that they step down before the new head steps up.
+        members.sort(key=lambda member: member[1] != Relation.HEAD)
+        head = instance.head
+        if head is not None and all(person.pk != head.pk for person, _relation in members):
+            members.append((head, Relation.HEAD))
+        household_update(household=instance, head=head, members=members)

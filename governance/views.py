@@ -1,0 +1,129 @@
+"""Officers' pages: home, people and households. Views stay thin: rows come from ``for_user`` (out of
+scope answers 404) and filtering from the models' FilterSets, the same ones the API uses."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count, Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from governance.filtersets import HouseholdFilterSet, PersonFilterSet
+from governance.masking import can_view_personal_data, mask_id_number, mask_phone
+from governance.models import Household, HouseholdMember, Person, Post
+from governance.registry import registry
+
+PAGE_SIZE = 50
+
+
+def _show_personal_data(people, user) -> None:
+    """Give each person ``id_number_shown`` and ``phone_shown``, masked unless the user may see them."""
+    full = can_view_personal_data(user)
+    for person in people:
+        person.id_number_shown = (person.id_number or "") if full else mask_id_number(person.id_number)
+        person.phone_shown = person.phone if full else mask_phone(person.phone)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        links = []
+        for link in sorted(registry.home_links, key=lambda link: (link.order, str(link.title))):
+            if not (user.is_superuser or user.roles & link.roles):
+                continue
+            try:
+                links.append({"title": link.title, "description": link.description, "url": reverse(link.url_name)})
+            except NoReverseMatch:  # an app may register a link to a page it has not built yet
+                continue
+        assignments = user.role_assignments.select_related("division").order_by("role", "division__path")
+        return super().get_context_data(assignments=assignments, links=links, **kwargs)
+
+
+class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """A scoped, filtered, paginated list. Bad filter input shows the form's errors and no rows;
+    a bad page number falls back to a valid page."""
+
+    model: type
+    filterset_class: type
+    paginate_by = PAGE_SIZE
+
+    def base_queryset(self):
+        return self.model.objects.for_user(self.request.user)
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), request=self.request
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        queryset = self.filterset.qs
+        return queryset if queryset.ordered else queryset.order_by("pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class PersonListView(FilteredListView):
+    model = Person
+    filterset_class = PersonFilterSet
+    permission_required = "governance.view_person"
+    template_name = "governance/person_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("division")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _show_personal_data(context["object_list"], self.request.user)
+        return context
+
+
+class PersonDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "governance.view_person"
+    template_name = "governance/person_detail.html"
+
+    def get_queryset(self):
+        return Person.objects.for_user(self.request.user).select_related("division")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        person = self.object
+        _show_personal_data([person], user)
+        membership = HouseholdMember.objects.for_user(user).select_related("household").filter(person=person).first()
+        posts = Post.objects.for_user(user).filter(person=person).select_related("organization")
+        return super().get_context_data(membership=membership, posts=posts, **kwargs)
+
+
+class HouseholdListView(FilteredListView):
+    model = Household
+    filterset_class = HouseholdFilterSet
+    permission_required = "governance.view_household"
+    template_name = "governance/household_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("division", "head").annotate(member_count=Count("members"))
+
+
+class HouseholdDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "governance.view_household"
+    template_name = "governance/household_detail.html"
+
+    def get_queryset(self):
+        members = HouseholdMember.objects.select_related("person").order_by("id")
+        return (
+            Household.objects.for_user(self.request.user)
+            .select_related("division", "head")
+            .prefetch_related(Prefetch("members", queryset=members))
+        )
+
+    def get_context_data(self, **kwargs):
+        members = list(self.object.members.all())
+        _show_personal_data([member.person for member in members], self.request.user)
+        return super().get_context_data(members=members, **kwargs)
