@@ -3,13 +3,15 @@
 Every resource is built for one user (``Resource(user=request.user)``): the rows it finds, updates
 and exports, and the divisions and people a row may refer to, are those of ``for_user(user)``.
 Columns carry Chinese headers; foreign keys are referred to by code (区划代码) or 身份证号.
-An import with any bad row writes nothing, and the result names each bad row by its number."""
+An import with any bad row writes nothing, and the result names each bad row by its spreadsheet
+row number (the header being row 1)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
+from import_export.results import Result
 
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
@@ -105,6 +107,17 @@ class YesNoWidget(widgets.BooleanWidget):
         return "是" if value else "否"
 
 
+class SpreadsheetRowResult(Result):
+    """Bad rows numbered as the spreadsheet numbers them (the header is row 1), so "row 3" in the
+    error list is row 3 in Excel."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+
 class ScopedResource(resources.ModelResource):
     """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
     column header, and any bad row rolls the whole import back."""
@@ -118,6 +131,10 @@ class ScopedResource(resources.ModelResource):
 
     def get_queryset(self):
         return self._meta.model.objects.for_user(self.user)
+
+    @classmethod
+    def get_result_class(cls):
+        return SpreadsheetRowResult
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # A file is all or nothing: a validation error in any row rolls back every row.

@@ -303,6 +303,24 @@ def test_api_keys_cannot_be_added_in_the_admin_and_can_be_revoked(client, distri
     assert not ApiKey.objects.usable().exists()
 
 
+def test_api_key_expiry_is_set_in_the_admin_and_ends_the_key(client, district_admin, divisions):
+    from django.utils import timezone
+
+    from governance.services import api_key_authenticate
+
+    key, plain = api_key_create(name="公安", role="police", division=divisions["t1"])
+    client.force_login(district_admin)
+
+    response = client.post(
+        url("governance_apikey_change", key.pk), {"expires_at_0": "2020-01-01", "expires_at_1": "00:00:00"}
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    key.refresh_from_db()
+    assert timezone.localtime(key.expires_at).isoformat() == "2020-01-01T00:00:00+08:00"  # Asia/Shanghai
+    assert api_key_authenticate(plain) is None
+
+
 def test_officer_cannot_reach_the_user_admin(client, officer):
     client.force_login(officer)
 

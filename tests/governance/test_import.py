@@ -64,7 +64,7 @@ def test_people_file_with_one_bad_id_number_writes_nothing_and_names_the_row(dis
 
     result = PersonResource(user=district_admin).import_data(dataset(PERSON_HEADERS, rows), dry_run=False)
 
-    assert errors_by_row(result) == {2: {"身份证号": [ERR_ID_CHECKSUM]}}
+    assert errors_by_row(result) == {3: {"身份证号": [ERR_ID_CHECKSUM]}}
     assert not Person.objects.exists()
 
 
@@ -100,7 +100,7 @@ def test_people_file_with_a_division_out_of_scope_is_rejected_naming_the_row(off
 
     result = PersonResource(user=officer).import_data(dataset(PERSON_HEADERS, rows), dry_run=False)
 
-    assert errors_by_row(result) == {3: {"区划代码": [ERR_IMPORT_NOT_IN_SCOPE]}}
+    assert errors_by_row(result) == {4: {"区划代码": [ERR_IMPORT_NOT_IN_SCOPE]}}
     assert not Person.objects.exists()
 
 
@@ -129,7 +129,7 @@ def test_admin_import_dry_run_shows_the_bad_row(client, officer, divisions):
 
     assert response.status_code == 200
     result = response.context["result"]
-    assert errors_by_row(result) == {3: {"身份证号": [ERR_ID_CHECKSUM]}}
+    assert errors_by_row(result) == {4: {"身份证号": [ERR_ID_CHECKSUM]}}  # the header is row 1
     assert "confirm_form" not in response.context
     assert "身份证号校验位错误" in response.content.decode()
     assert not Person.objects.exists()
@@ -230,7 +230,7 @@ def test_household_import_with_head_out_of_scope_writes_nothing(officer, divisio
 
     result = HouseholdResource(user=officer).import_data(dataset(HOUSEHOLD_HEADERS, rows), dry_run=False)
 
-    assert errors_by_row(result) == {2: {"户主身份证号": [ERR_IMPORT_NOT_IN_SCOPE]}}
+    assert errors_by_row(result) == {3: {"户主身份证号": [ERR_IMPORT_NOT_IN_SCOPE]}}
     assert not Household.objects.exists()
     assert not HouseholdMember.objects.exists()
 
@@ -269,5 +269,5 @@ def test_division_import_refuses_a_new_root(district_admin, divisions):
 
     result = DivisionResource(user=district_admin).import_data(dataset(DIVISION_HEADERS, rows), dry_run=False)
 
-    assert errors_by_row(result) == {1: {"上级区划代码": [ERR_IMPORT_ROOT_DIVISION]}}
+    assert errors_by_row(result) == {2: {"上级区划代码": [ERR_IMPORT_ROOT_DIVISION]}}
     assert not Division.objects.filter(code="431399").exists()
