@@ -2,8 +2,9 @@
 
 governance/ imports no app. Instead each app registers, from its own ``demo.py``,
 ``indicators.py``, ``roles.py`` and ``AppConfig.ready()``, what it adds: demo data for
-``seed_demo``, indicators for the leaders' dashboard, API routes under ``/api/v1/<app>/``,
-permissions for the roles, and links on the home page.
+``seed_demo``, indicators for the leaders' dashboard, API routes under ``/api/v1/<app>/``, page
+routes under ``/<app>/``, permissions for the roles, default periodic tasks, and links on the
+home page.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Registry:
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     api_routes: dict[str, str] = field(default_factory=dict)
+    page_routes: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     home_links: list[HomeLink] = field(default_factory=list)
     schedules: dict[str, Schedule] = field(default_factory=dict)
@@ -73,6 +75,10 @@ class Registry:
     def api(self, prefix: str, urlconf: str) -> None:
         """Mount an app's router module (e.g. ``"villages.api.urls"``) at ``/api/v1/<prefix>/``."""
         self.api_routes[prefix] = urlconf
+
+    def pages(self, prefix: str, urlconf: str) -> None:
+        """Mount an app's page URLs (a module with ``app_name``) at ``/<prefix>/``."""
+        self.page_routes[prefix] = urlconf
 
     def grant(self, role: str, permissions: Iterable[str]) -> None:
         """Give a role model permissions (``"app_label.codename"``)."""

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from governance.api.root import api_v1_patterns
+from governance.registry import registry
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,4 +13,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("governance.pages")),
+    # Each app's officer pages, from the registry (the core imports no app).
+    *(path(f"{prefix}/", include(urlconf)) for prefix, urlconf in sorted(registry.page_routes.items())),
 ]
