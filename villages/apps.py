@@ -6,3 +6,9 @@ class VillagesConfig(AppConfig):
     name = "villages"
     verbose_name = _("屋场（乡村治理）")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from governance.registry import registry
+
+        registry.api("villages", "villages.api.urls")
+        registry.pages("villages", "villages.urls")

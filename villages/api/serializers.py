@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from governance.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.models import Division, DivisionLevel, Household, Person
+from villages import selectors, services
+from villages.models import (
+    ContractPlot,
+    Hamlet,
+    HamletMeeting,
+    LandTransfer,
+    MeetingResolution,
+    Operator,
+    ShareHolding,
+)
+
+
+class VillageField(ScopedSlugRelatedField):
+    def get_queryset(self):
+        return super().get_queryset().filter(level=DivisionLevel.VILLAGE)
+
+
+class HamletSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="division.code", max_length=32)
+    name = serializers.CharField(source="division.name", max_length=100)
+    village = VillageField(
+        source="division.parent", slug_field="code", queryset=Division.objects.all(), help_text=_("村的区划代码")
+    )
+    village_id = serializers.IntegerField(source="division.parent_id", read_only=True)
+    village_name = serializers.CharField(source="division.parent.name", read_only=True)
+    township = serializers.CharField(source="division.parent.parent.code", read_only=True)
+    division_id = serializers.IntegerField(read_only=True)
+    household_count = serializers.IntegerField(read_only=True)
+    population = serializers.IntegerField(read_only=True)
+    lacks_body = serializers.BooleanField(read_only=True)
+    lacks_head = serializers.BooleanField(read_only=True)
+    lacks_party_member = serializers.BooleanField(read_only=True)
+    is_complete = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hamlet
+        fields = [
+            "id",
+            "code",
+            "name",
+            "village",
+            "village_id",
+            "village_name",
+            "township",
+            "division_id",
+            "note",
+            "household_count",
+            "population",
+            "lacks_body",
+            "lacks_head",
+            "lacks_party_member",
+            "is_complete",
+        ]
+
+    def create(self, validated_data):
+        division = validated_data.pop("division")
+        hamlet = services.hamlet_create(
+            village=division["parent"],
+            code=division["code"],
+            name=division["name"],
+            note=validated_data.get("note", ""),
+        )
+        return self._annotated(hamlet)
+
+    @staticmethod
+    def _annotated(hamlet: Hamlet) -> Hamlet:
+        return selectors.hamlet_list(queryset=Hamlet.objects.filter(pk=hamlet.pk)).get()
+
+    def update(self, instance, validated_data):
+        division = validated_data.pop("division", {})
+        if "code" in division and division["code"] != instance.division.code:
+            raise serializers.ValidationError({"code": _("屋场代码创建后不能修改。")})
+        if "parent" in division and division["parent"].pk != instance.division.parent_id:
+            raise serializers.ValidationError({"village": _("屋场不能改挂到其他村。")})
+        hamlet = services.hamlet_update(hamlet=instance, name=division.get("name"), note=validated_data.get("note"))
+        return self._annotated(hamlet)
+
+
+class ContractPlotSerializer(serializers.ModelSerializer):
+    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household_number = serializers.CharField(source="household.number", read_only=True)
+
+    class Meta:
+        model = ContractPlot
+        fields = ["id", "household", "household_number", "contract_number", "area", "location", "is_active"]
+
+    def create(self, validated_data):
+        validated_data.pop("is_active", None)
+        return services.contract_plot_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.contract_plot_update(plot=instance, **validated_data)
+
+
+class ShareHoldingSerializer(serializers.ModelSerializer):
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    cooperative_name = serializers.CharField(source="cooperative.name", read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShareHolding
+        fields = [
+            "id",
+            "cooperative",
+            "cooperative_name",
+            "household",
+            "household_number",
+            "contracted_area",
+            "shares",
+            "valid_from",
+            "valid_to",
+            "is_current",
+            "reason",
+        ]
+        read_only_fields = fields
+
+    def get_is_current(self, obj) -> bool:
+        return obj.valid_to is None
+
+
+class OperatorSerializer(serializers.ModelSerializer):
+    division = ScopedSlugRelatedField(slug_field="code", queryset=Division.objects.all(), help_text=_("登记区划代码"))
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Operator
+        fields = ["id", "kind", "kind_display", "name", "uscc", "legal_representative", "division", "division_name"]
+
+    def validate_uscc(self, value: str) -> str:
+        return value.strip().upper()
+
+    def create(self, validated_data):
+        return services.operator_save(operator=Operator(**validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.operator_save(operator=instance)
+
+
+class LandTransferSerializer(serializers.ModelSerializer):
+    hamlet = ScopedPrimaryKeyRelatedField(queryset=Hamlet.objects.all())
+    hamlet_name = serializers.CharField(source="hamlet.division.name", read_only=True)
+    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all(), allow_null=True, required=False)
+    operator = ScopedPrimaryKeyRelatedField(queryset=Operator.objects.all())
+    operator_name = serializers.CharField(source="operator.name", read_only=True)
+    plots = ScopedPrimaryKeyRelatedField(queryset=ContractPlot.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = LandTransfer
+        fields = [
+            "id",
+            "hamlet",
+            "hamlet_name",
+            "transferor",
+            "household",
+            "operator",
+            "operator_name",
+            "plots",
+            "area",
+            "start_date",
+            "end_date",
+            "annual_rent",
+            "status",
+        ]
+
+    def create(self, validated_data):
+        return services.land_transfer_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        plots = validated_data.pop("plots", None)
+        return services.land_transfer_update(transfer=instance, plots=plots, **validated_data)
+
+
+class MeetingResolutionSerializer(serializers.ModelSerializer):
+    follow_up_display = serializers.CharField(source="get_follow_up_display", read_only=True)
+
+    class Meta:
+        model = MeetingResolution
+        fields = ["id", "text", "follow_up", "follow_up_display", "due_on"]
+        read_only_fields = ["id"]
+
+
+class HamletMeetingSerializer(serializers.ModelSerializer):
+    hamlet = ScopedPrimaryKeyRelatedField(queryset=Hamlet.objects.all())
+    hamlet_name = serializers.CharField(source="hamlet.division.name", read_only=True)
+    attendees = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), many=True, required=False)
+    resolutions = MeetingResolutionSerializer(many=True, required=False)
+
+    class Meta:
+        model = HamletMeeting
+        fields = ["id", "hamlet", "hamlet_name", "held_on", "topics", "attendees", "resolutions"]
+
+    def create(self, validated_data):
+        request = self.context.get("request")
+        return services.hamlet_meeting_record(
+            hamlet=validated_data["hamlet"],
+            held_on=validated_data["held_on"],
+            topics=validated_data["topics"],
+            attendees=validated_data.get("attendees", []),
+            resolutions=[r["text"] for r in validated_data.get("resolutions", [])],
+            recorded_by=request.user if request else None,
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("resolutions", None)
+        attendees = validated_data.pop("attendees", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+        if attendees is not None:
+            instance.attendees.set(attendees)
+        return instance

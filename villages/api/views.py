@@ -1,0 +1,98 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from governance.api.views import RegisterViewSet, ScopedViewSetMixin
+from governance.models import Division
+from villages import selectors
+from villages.api import serializers
+from villages.filtersets import (
+    ContractPlotFilterSet,
+    HamletFilterSet,
+    HamletMeetingFilterSet,
+    LandTransferFilterSet,
+    OperatorFilterSet,
+    ShareHoldingFilterSet,
+)
+from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer, MeetingResolution, Operator, ShareHolding
+
+
+class HamletViewSet(RegisterViewSet):
+    """屋场 with household and population counts and "三屋同治" completeness flags (filterable)."""
+
+    queryset = Hamlet.objects.all()
+    serializer_class = serializers.HamletSerializer
+    filterset_class = HamletFilterSet
+    ordering_fields = ["id", "division__code"]
+
+    def get_queryset(self):
+        return selectors.hamlet_list(queryset=super().get_queryset()).order_by("division__path")
+
+    @action(detail=False, methods=["get"], url_path="completeness")
+    def completeness(self, request):
+        """Counts for the caller's scope (or ``within``): total, complete, lacking a body, a head or a Party member."""
+        divisions = Division.objects.for_user(request.user)
+        code = request.query_params.get("within")
+        division = divisions.filter(code=code).first() if code else divisions.order_by("depth", "path").first()
+        if division is None:
+            raise NotFound(_("未找到，或不在您的管辖范围内。"))
+        summary = selectors.hamlet_completeness(division=division, queryset=Hamlet.objects.for_user(request.user))
+        summary.pop("incomplete")
+        return Response({"division": division.code, **summary})
+
+
+class ContractPlotViewSet(RegisterViewSet):
+    """承包地. Creating or changing a plot makes a new share-holding version when the shares change."""
+
+    queryset = ContractPlot.objects.select_related("household")
+    serializer_class = serializers.ContractPlotSerializer
+    filterset_class = ContractPlotFilterSet
+    ordering_fields = ["id", "contract_number", "area"]
+
+
+class ShareHoldingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """股权登记: every version, current and past (read-only; versions come from plot changes)."""
+
+    queryset = ShareHolding.objects.select_related("household", "cooperative")
+    serializer_class = serializers.ShareHoldingSerializer
+    filterset_class = ShareHoldingFilterSet
+    ordering_fields = ["id", "valid_from"]
+
+
+class OperatorViewSet(RegisterViewSet):
+    """新型农业经营主体 (USCC validated)."""
+
+    queryset = Operator.objects.select_related("division")
+    serializer_class = serializers.OperatorSerializer
+    filterset_class = OperatorFilterSet
+    ordering_fields = ["id", "name"]
+
+
+class LandTransferViewSet(RegisterViewSet):
+    """土地流转."""
+
+    queryset = LandTransfer.objects.select_related("hamlet__division", "operator").prefetch_related("plots")
+    serializer_class = serializers.LandTransferSerializer
+    filterset_class = LandTransferFilterSet
+    ordering_fields = ["id", "start_date", "area"]
+
+
+class HamletMeetingViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """屋场会 with attendees and resolutions."""
+
+    queryset = HamletMeeting.objects.select_related("hamlet__division").prefetch_related(
+        "attendees", Prefetch("resolutions", queryset=MeetingResolution.objects.order_by("id"))
+    )
+    serializer_class = serializers.HamletMeetingSerializer
+    filterset_class = HamletMeetingFilterSet
+    ordering_fields = ["id", "held_on"]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import ScopedFormMixin
+from governance.models import Person
+
+
+class HamletMeetingForm(ScopedFormMixin, forms.Form):
+    """Record a 屋场会: attendees are offered from the 屋场's village (within the user's scope);
+    resolutions one per line."""
+
+    held_on = forms.DateField(label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    topics = forms.CharField(label=_("议题"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("参会人员"), queryset=Person.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    resolutions = forms.CharField(
+        label=_("决议（每行一条）"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+
+    def __init__(self, *args, hamlet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = (
+            self.fields["attendees"].queryset.in_subtree(hamlet.division.parent).order_by("division__path", "name")
+        )
+
+    def clean_resolutions(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["resolutions"].splitlines()]
+        too_long = [line for line in lines if len(line) > 300]
+        if too_long:
+            raise forms.ValidationError(_("每条决议不超过300字。"), code="resolution_too_long")
+        return [line for line in lines if line]

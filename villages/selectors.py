@@ -1,0 +1,101 @@
+"""Reads of the villages app: "三屋同治" completeness, land-scale figures, 屋场 lists."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from governance.models import Division, Household, HouseholdMember
+from villages.models import (
+    ZERO,
+    ContractPlot,
+    Hamlet,
+    HamletMeeting,
+    LandTransfer,
+    TransferStatus,
+    completeness_conditions,
+)
+
+
+def hamlet_list(*, queryset: QuerySet[Hamlet] | None = None) -> QuerySet[Hamlet]:
+    """屋场 with their village and township, completeness flags, household and population counts,
+    in one query however many rows."""
+    queryset = Hamlet.objects.all() if queryset is None else queryset
+    households = (
+        HouseholdMember.objects.filter(household__division_id=OuterRef("division_id"))
+        .order_by()
+        .values("household__division_id")
+    )
+    household_count = (
+        Household.objects.filter(division_id=OuterRef("division_id"))
+        .order_by()
+        .values("division_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    population = households.annotate(n=Count("pk")).values("n")
+    return (
+        queryset.select_related("division__parent__parent")
+        .with_completeness()
+        .annotate(
+            household_count=Coalesce(Subquery(household_count), 0),
+            population=Coalesce(Subquery(population), 0),
+        )
+    )
+
+
+def hamlet_completeness(*, division: Division, queryset: QuerySet[Hamlet] | None = None) -> dict:
+    """For a subtree: how many 屋场, how many complete, and how many lack a body, a head or a Party
+    member in the Party group (one aggregate query), plus the incomplete 屋场 themselves."""
+    queryset = (Hamlet.objects.all() if queryset is None else queryset).in_subtree(division)
+    conditions = completeness_conditions()
+    any_gap = conditions["lacks_body"] | conditions["lacks_head"] | conditions["lacks_party_member"]
+    summary = queryset.aggregate(
+        total=Count("pk"),
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
+        complete=Count("pk", filter=~any_gap),
+    )
+    summary["percent"] = round(100 * summary["complete"] / summary["total"], 1) if summary["total"] else 0.0
+    summary["incomplete"] = hamlet_list(queryset=queryset.incomplete())
+    return summary
+
+
+def land_figures(*, division: Division) -> dict[str, Decimal | int | None]:
+    """Contracted and transferred area in a subtree, the transferred share, and the mean plot size
+    before and after consolidation (a transferred parcel counts as one plot operated as a whole:
+    小丘变大丘). Three queries."""
+    plots = ContractPlot.objects.in_subtree(division).filter(is_active=True)
+    in_transfer = LandTransfer.objects.active().filter(plots=OuterRef("pk"))
+    plot_figures = plots.annotate(transferred=Exists(in_transfer)).aggregate(
+        contracted=Coalesce(Sum("area"), ZERO),
+        plot_count=Count("pk"),
+        mean_before=Avg("area"),
+        untransferred_plots=Count("pk", filter=Q(transferred=False)),
+    )
+    transfers = LandTransfer.objects.in_subtree(division).filter(status=TransferStatus.ACTIVE)
+    transfer_figures = transfers.aggregate(
+        transferred=Coalesce(Sum("area"), ZERO),
+        transfer_count=Count("pk"),
+        rent=Coalesce(Sum("annual_rent"), ZERO),
+    )
+    contracted = plot_figures["contracted"]
+    transferred = transfer_figures["transferred"]
+    parcels_after = plot_figures["untransferred_plots"] + transfer_figures["transfer_count"]
+    q2 = Decimal("0.01")
+    return {
+        "contracted_area": contracted,
+        "transferred_area": transferred,
+        "transferred_percent": (100 * transferred / contracted).quantize(Decimal("0.1")) if contracted else ZERO,
+        "plot_count": plot_figures["plot_count"],
+        "transfer_count": transfer_figures["transfer_count"],
+        "annual_rent": transfer_figures["rent"],
+        "mean_plot_before": (plot_figures["mean_before"] or ZERO).quantize(q2),
+        "mean_plot_after": (contracted / parcels_after).quantize(q2) if parcels_after else ZERO,
+    }
+
+
+def meetings_count(*, division: Division, start: datetime.date, end: datetime.date) -> int:
+    return HamletMeeting.objects.in_subtree(division).filter(held_on__gte=start, held_on__lte=end).count()

@@ -1,0 +1,455 @@
+"""Writes of the villages app: 屋场 with their bodies, households moved into 屋场, contract plots and
+the share register they drive, land transfers and 屋场会 meetings."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Division, DivisionLevel, Household, Organization, OrganizationKind, Person, User
+from villages.models import (
+    BODY_KINDS,
+    ERR_HOLDING_OVERLAP,
+    ZERO,
+    ContractPlot,
+    FollowUpStatus,
+    Hamlet,
+    HamletMeeting,
+    LandTransfer,
+    MeetingResolution,
+    Operator,
+    ShareHolding,
+    ShareRule,
+    TransferFrom,
+    TransferStatus,
+)
+
+ERR_NOT_VILLAGE = "hamlet_village_required"
+ERR_HOUSEHOLD_OTHER_HAMLET = "household_in_other_hamlet"
+ERR_HOUSEHOLD_OTHER_VILLAGE = "household_in_other_village"
+ERR_NO_COOPERATIVE = "hamlet_without_cooperative"
+ERR_TRANSFER_TOO_LARGE = "land_transfer_exceeds_plots"
+ERR_PLOT_OTHER_HAMLET = "land_transfer_plot_other_hamlet"
+ERR_PLOT_ALREADY_TRANSFERRED = "land_transfer_plot_taken"
+ERR_TRANSFER_HOUSEHOLD = "land_transfer_household"
+ERR_MEETING_ATTENDEE = "meeting_attendee_other_village"
+
+BODY_NAMES = {
+    OrganizationKind.PARTY_GROUP: _("{name}党小组"),
+    OrganizationKind.COUNCIL: _("{name}理事会"),
+    OrganizationKind.COOPERATIVE: _("{name}合作社"),
+}
+DEFAULT_RULE = ShareRule(shares_per_mu=Decimal("1.00"), base_shares=ZERO)
+
+
+def body_name(kind: str, hamlet_name: str) -> str:
+    return str(BODY_NAMES[kind]).format(name=hamlet_name)
+
+
+@transaction.atomic
+def hamlet_create(*, village: Division, code: str, name: str, note: str = "", with_bodies: bool = True) -> Hamlet:
+    """A 屋场: its own division node under ``village`` and, by default, its three bodies
+    (党小组、理事会、合作社) with no members yet."""
+    if village.level != DivisionLevel.VILLAGE:
+        raise ValidationError({"village": ValidationError(_("屋场只能设在村之下。"), code=ERR_NOT_VILLAGE)})
+    division = Division(code=code, name=name, level=DivisionLevel.HAMLET, parent=village)
+    division.full_clean()
+    division.save()
+    hamlet = Hamlet(division=division, note=note)
+    hamlet.full_clean()
+    hamlet.save()
+    if with_bodies:
+        for kind in BODY_KINDS:
+            body = Organization(kind=kind, name=body_name(kind, name), division=division)
+            body.full_clean()
+            body.save()
+    return hamlet
+
+
+@transaction.atomic
+def hamlet_update(*, hamlet: Hamlet, name: str | None = None, note: str | None = None) -> Hamlet:
+    if name is not None and name != hamlet.division.name:
+        division = hamlet.division
+        division.name = name
+        division.full_clean()
+        division.save(update_fields=["name", "updated_at"])
+    if note is not None:
+        hamlet.note = note
+    hamlet.full_clean()
+    hamlet.save()
+    return hamlet
+
+
+def hamlet_of_division(division_id: int) -> Hamlet | None:
+    return Hamlet.objects.filter(division_id=division_id).select_related("division").first()
+
+
+@transaction.atomic
+def hamlet_households_assign(*, hamlet: Hamlet, households: Sequence[Household]) -> int:
+    """Move households of the 屋场's village into the 屋场 (their division and their members'
+    become its node). A household already in another 屋场 is refused: it must be released first,
+    so a household is never recorded in two 屋场. Returns how many moved."""
+    village_id = hamlet.division.parent_id
+    ids = [h.pk for h in households]
+    rows = list(Household.objects.select_for_update().filter(pk__in=ids).select_related("division"))
+    for household in rows:
+        if household.division_id == hamlet.division_id:
+            continue
+        if household.division.level == DivisionLevel.HAMLET:
+            raise ValidationError(
+                {
+                    "households": ValidationError(
+                        _("家庭户 %(number)s 已属于屋场“%(other)s”，一户只能属于一个屋场，请先将其移出。"),
+                        code=ERR_HOUSEHOLD_OTHER_HAMLET,
+                        params={"number": household.number, "other": household.division.name},
+                    )
+                }
+            )
+        if household.division_id != village_id:
+            raise ValidationError(
+                {
+                    "households": ValidationError(
+                        _("家庭户 %(number)s 不在本屋场所在的村，不能划入。"),
+                        code=ERR_HOUSEHOLD_OTHER_VILLAGE,
+                        params={"number": household.number},
+                    )
+                }
+            )
+    moving = [h.pk for h in rows if h.division_id != hamlet.division_id]
+    if moving:
+        now = timezone.now()
+        Household.objects.filter(pk__in=moving).update(division_id=hamlet.division_id, updated_at=now)
+        Person.objects.filter(household_membership__household_id__in=moving).update(
+            division_id=hamlet.division_id, updated_at=now
+        )
+    return len(moving)
+
+
+@transaction.atomic
+def hamlet_household_release(*, hamlet: Hamlet, household: Household) -> Household:
+    """Take a household out of its 屋场, back to the village (closing its share holding)."""
+    if household.division_id != hamlet.division_id:
+        return household
+    today = timezone.localdate()
+    ShareHolding.objects.filter(household=household, valid_to__isnull=True).update(valid_to=today)
+    village_id = hamlet.division.parent_id
+    Household.objects.filter(pk=household.pk).update(division_id=village_id, updated_at=timezone.now())
+    Person.objects.filter(household_membership__household=household).update(division_id=village_id)
+    household.refresh_from_db()
+    return household
+
+
+def hamlet_cooperative(division_id: int) -> Organization | None:
+    return (
+        Organization.objects.filter(division_id=division_id, kind=OrganizationKind.COOPERATIVE, is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+@transaction.atomic
+def share_rule_set(*, cooperative: Organization, shares_per_mu: Decimal, base_shares: Decimal = ZERO) -> ShareRule:
+    """Set a cooperative's rule. Existing holdings keep their shares until the next change."""
+    rule = ShareRule.objects.filter(cooperative=cooperative).first() or ShareRule(cooperative=cooperative)
+    rule.shares_per_mu = shares_per_mu
+    rule.base_shares = base_shares
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def share_compute(*, cooperative: Organization, area: Decimal) -> Decimal:
+    rule = ShareRule.objects.filter(cooperative=cooperative).first() or DEFAULT_RULE
+    return rule.shares_for(area)
+
+
+@transaction.atomic
+def share_holding_recompute(
+    *, household: Household, on: datetime.date | None = None, reason: str = ""
+) -> ShareHolding | None:
+    """Quantify a household's contract rights as shares in its 屋场合作社.
+
+    If the contracted area (or the rule) gives a different figure from the current version, the
+    current version is closed the day before ``on`` and a new one starts on ``on``; the old version
+    stays in the register. A household outside any 屋场 (or one without a cooperative) holds none."""
+    on = on or timezone.localdate()
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    cooperative = hamlet_cooperative(household.division_id)
+    current = list(ShareHolding.objects.select_for_update().filter(household=household, valid_to__isnull=True))
+    area = ContractPlot.objects.filter(household=household, is_active=True).aggregate(total=Sum("area"))["total"]
+    area = area or ZERO
+    if cooperative is None:
+        for holding in current:
+            _close(holding, on)
+        return None
+    shares = share_compute(cooperative=cooperative, area=area)
+    for holding in current:
+        if holding.cooperative_id == cooperative.pk and holding.shares == shares and holding.contracted_area == area:
+            return holding
+    for holding in current:
+        _close(holding, on)
+    holding = ShareHolding(
+        cooperative=cooperative,
+        household=household,
+        contracted_area=area,
+        shares=shares,
+        valid_from=on,
+        reason=reason,
+    )
+    _check_no_overlap(holding)
+    holding.full_clean()
+    holding.save()
+    return holding
+
+
+def _close(holding: ShareHolding, on: datetime.date) -> None:
+    # Half-open periods [from, to): the old version ends where the new one begins.
+    holding.valid_to = max(on, holding.valid_from)
+    holding.full_clean()
+    holding.save(update_fields=["valid_to"])
+
+
+def _check_no_overlap(holding: ShareHolding) -> None:
+    """The exclusion constraint is the guarantee; this names the field for people."""
+    clash = ShareHolding.objects.filter(household_id=holding.household_id, cooperative_id=holding.cooperative_id)
+    if holding.pk:
+        clash = clash.exclude(pk=holding.pk)
+    clash = clash.filter(valid_to__isnull=True) | clash.filter(valid_to__gt=holding.valid_from)
+    if holding.valid_to is not None:
+        clash = clash.filter(valid_from__lt=holding.valid_to)
+    if clash.exists():
+        raise ValidationError(
+            {"valid_from": ValidationError(_("该农户在该合作社的股权期间与已有记录重叠。"), code=ERR_HOLDING_OVERLAP)}
+        )
+
+
+@transaction.atomic
+def share_holding_record(
+    *,
+    household: Household,
+    cooperative: Organization,
+    shares: Decimal,
+    contracted_area: Decimal,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    reason: str = "",
+) -> ShareHolding:
+    """Record one version by hand (e.g. an old register being keyed in); overlaps are refused."""
+    holding = ShareHolding(
+        household=household,
+        cooperative=cooperative,
+        shares=shares,
+        contracted_area=contracted_area,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+    )
+    holding.full_clean()
+    _check_no_overlap(holding)
+    holding.save()
+    return holding
+
+
+@transaction.atomic
+def contract_plot_create(
+    *, household: Household, contract_number: str, area: Decimal, location: str = ""
+) -> ContractPlot:
+    plot = ContractPlot(household=household, contract_number=contract_number, area=area, location=location)
+    plot.full_clean()
+    plot.save()
+    share_holding_recompute(household=household, reason=str(_("新增承包地")))
+    return plot
+
+
+@transaction.atomic
+def contract_plot_update(*, plot: ContractPlot, **fields) -> ContractPlot:
+    """Change a plot; a change of area (or of holder) makes a new share-holding version."""
+    old_household = plot.household
+    for name, value in fields.items():
+        setattr(plot, name, value)
+    plot.full_clean()
+    plot.save()
+    share_holding_recompute(household=plot.household, reason=str(_("承包地变更")))
+    if old_household.pk != plot.household_id:
+        share_holding_recompute(household=old_household, reason=str(_("承包地变更")))
+    return plot
+
+
+def _transferred_area(plots: Iterable[ContractPlot], exclude: LandTransfer | None) -> set[int]:
+    taken = LandTransfer.objects.active().filter(plots__in=list(plots))
+    if exclude is not None and exclude.pk:
+        taken = taken.exclude(pk=exclude.pk)
+    return set(taken.values_list("plots__id", flat=True))
+
+
+def _validate_transfer(transfer: LandTransfer, plots: Sequence[ContractPlot]) -> None:
+    hamlet = transfer.hamlet
+    if (
+        transfer.transferor == TransferFrom.HOUSEHOLD
+        and transfer.household_id
+        and transfer.household.division_id != hamlet.division_id
+    ):
+        raise ValidationError({"household": ValidationError(_("流出农户不在该屋场。"), code=ERR_TRANSFER_HOUSEHOLD)})
+    for plot in plots:
+        if plot.household.division_id != hamlet.division_id:
+            raise ValidationError(
+                {
+                    "plots": ValidationError(
+                        _("地块 %(number)s 不属于该屋场的农户。"),
+                        code=ERR_PLOT_OTHER_HAMLET,
+                        params={"number": plot.contract_number},
+                    )
+                }
+            )
+        if transfer.transferor == TransferFrom.HOUSEHOLD and plot.household_id != transfer.household_id:
+            raise ValidationError(
+                {
+                    "plots": ValidationError(
+                        _("地块 %(number)s 不属于流出农户。"),
+                        code=ERR_PLOT_OTHER_HAMLET,
+                        params={"number": plot.contract_number},
+                    )
+                }
+            )
+    if transfer.status == TransferStatus.ACTIVE:
+        taken = _transferred_area(plots, transfer)
+        if taken:
+            numbers = "、".join(p.contract_number for p in plots if p.pk in taken)
+            raise ValidationError(
+                {
+                    "plots": ValidationError(
+                        _("地块 %(numbers)s 已在其他履约中的流转合同里。"),
+                        code=ERR_PLOT_ALREADY_TRANSFERRED,
+                        params={"numbers": numbers},
+                    )
+                }
+            )
+    if plots:
+        available = sum((p.area for p in plots if p.is_active), ZERO)
+        scope = _("所选地块")
+    else:
+        holders = ContractPlot.objects.filter(household__division_id=hamlet.division_id, is_active=True)
+        if transfer.transferor == TransferFrom.HOUSEHOLD:
+            holders = holders.filter(household_id=transfer.household_id)
+        total = holders.aggregate(total=Sum("area"))["total"] or ZERO
+        others = LandTransfer.objects.active().filter(hamlet=hamlet)
+        if transfer.pk:
+            others = others.exclude(pk=transfer.pk)
+        if transfer.transferor == TransferFrom.HOUSEHOLD:
+            others = others.filter(household_id=transfer.household_id)
+        available = total - (others.aggregate(total=Sum("area"))["total"] or ZERO)
+        scope = _("可流转的承包地")
+    if transfer.area is not None and transfer.area > available:
+        raise ValidationError(
+            {
+                "area": ValidationError(
+                    _("流转面积 %(area)s 亩超过了%(scope)s的面积 %(available)s 亩。"),
+                    code=ERR_TRANSFER_TOO_LARGE,
+                    params={"area": transfer.area, "scope": scope, "available": available},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def land_transfer_create(
+    *,
+    hamlet: Hamlet,
+    operator: Operator,
+    transferor: str,
+    area: Decimal,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    annual_rent: Decimal,
+    plots: Sequence[ContractPlot] = (),
+    household: Household | None = None,
+    status: str = TransferStatus.ACTIVE,
+) -> LandTransfer:
+    """Record a 流转 of plots (or area) to an operator. The area may not exceed what the plots (or,
+    without plots, the 屋场's or household's untransferred contract land) hold."""
+    transfer = LandTransfer(
+        hamlet=hamlet,
+        operator=operator,
+        transferor=transferor,
+        household=household,
+        area=area,
+        start_date=start_date,
+        end_date=end_date,
+        annual_rent=annual_rent,
+        status=status,
+    )
+    transfer.full_clean()
+    plots = list(plots)
+    _validate_transfer(transfer, plots)
+    transfer.save()
+    if plots:
+        transfer.plots.set(plots)
+    return transfer
+
+
+@transaction.atomic
+def land_transfer_update(
+    *, transfer: LandTransfer, plots: Sequence[ContractPlot] | None = None, **fields
+) -> LandTransfer:
+    for name, value in fields.items():
+        setattr(transfer, name, value)
+    transfer.full_clean()
+    plot_list = list(plots) if plots is not None else list(transfer.plots.select_related("household"))
+    _validate_transfer(transfer, plot_list)
+    transfer.save()
+    if plots is not None:
+        transfer.plots.set(plot_list)
+    return transfer
+
+
+@transaction.atomic
+def hamlet_meeting_record(
+    *,
+    hamlet: Hamlet,
+    held_on: datetime.date,
+    topics: str,
+    attendees: Sequence[Person] = (),
+    resolutions: Sequence[str] = (),
+    recorded_by: User | None = None,
+) -> HamletMeeting:
+    """Record a 屋场会 with its attendees (people of the 屋场's village) and resolutions (待落实)."""
+    village = hamlet.division.parent
+    outsiders = [p.name for p in attendees if not p.division.is_within(village)]
+    if outsiders:
+        raise ValidationError(
+            {
+                "attendees": ValidationError(
+                    _("参会人员 %(names)s 不是本村人员。"),
+                    code=ERR_MEETING_ATTENDEE,
+                    params={"names": "、".join(outsiders)},
+                )
+            }
+        )
+    meeting = HamletMeeting(hamlet=hamlet, held_on=held_on, topics=topics, recorded_by=recorded_by)
+    meeting.full_clean()
+    meeting.save()
+    if attendees:
+        meeting.attendees.set(attendees)
+    for text in resolutions:
+        text = text.strip()
+        if not text:
+            continue
+        resolution = MeetingResolution(meeting=meeting, text=text, follow_up=FollowUpStatus.PENDING)
+        resolution.full_clean()
+        resolution.save()
+    return meeting
+
+
+@transaction.atomic
+def operator_save(*, operator: Operator) -> Operator:
+    operator.uscc = (operator.uscc or "").strip().upper()
+    operator.full_clean()
+    operator.save()
+    return operator

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from villages import views
+
+app_name = "villages"
+
+urlpatterns = [
+    path("hamlets/", views.HamletListView.as_view(), name="hamlet-list"),
+    path("hamlets/<int:pk>/", views.HamletDetailView.as_view(), name="hamlet-detail"),
+    path("hamlets/<int:pk>/meetings/new/", views.HamletMeetingCreateView.as_view(), name="meeting-create"),
+    path("completeness/", views.CompletenessView.as_view(), name="completeness"),
+]

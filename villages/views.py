@@ -1,0 +1,114 @@
+"""Officers' pages: 屋场 list, a 屋场's page (bodies, households, meetings, land figures), the
+"三屋同治" report, and the form to record a 屋场会. Rows come from ``for_user``: out of scope is 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from governance.models import Division, Household, Organization, Post
+from governance.views import FilteredListView
+from villages import selectors, services
+from villages.filtersets import HamletFilterSet
+from villages.forms import HamletMeetingForm
+from villages.models import BODY_KINDS, Hamlet, HamletMeeting, MeetingResolution
+
+
+class HamletListView(FilteredListView):
+    model = Hamlet
+    filterset_class = HamletFilterSet
+    permission_required = "villages.view_hamlet"
+    template_name = "villages/hamlet_list.html"
+
+    def base_queryset(self):
+        return selectors.hamlet_list(queryset=super().base_queryset()).order_by("division__path")
+
+
+class HamletDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "villages.view_hamlet"
+    template_name = "villages/hamlet_detail.html"
+
+    def get_queryset(self):
+        return selectors.hamlet_list(queryset=Hamlet.objects.for_user(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        hamlet = self.object
+        posts = Post.objects.current().select_related("person").order_by("-is_head", "id")
+        bodies = (
+            Organization.objects.filter(division_id=hamlet.division_id, kind__in=BODY_KINDS)
+            .prefetch_related(Prefetch("posts", queryset=posts))
+            .order_by("kind")
+        )
+        households = (
+            Household.objects.filter(division_id=hamlet.division_id)
+            .select_related("head")
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("number")
+        )
+        meetings = HamletMeeting.objects.filter(hamlet=hamlet).prefetch_related(
+            Prefetch("resolutions", queryset=MeetingResolution.objects.order_by("id"))
+        )[:20]
+        return super().get_context_data(
+            bodies=bodies,
+            households=households,
+            meetings=meetings,
+            land=selectors.land_figures(division=hamlet.division),
+            **kwargs,
+        )
+
+
+class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "villages.view_hamlet"
+    template_name = "villages/completeness.html"
+
+    def get_context_data(self, **kwargs):
+        divisions = Division.objects.for_user(self.request.user)
+        code = self.request.GET.get("within")
+        division = get_object_or_404(divisions, code=code) if code else divisions.order_by("depth", "path").first()
+        summary = None
+        if division is not None:
+            summary = selectors.hamlet_completeness(
+                division=division, queryset=Hamlet.objects.for_user(self.request.user)
+            )
+        return super().get_context_data(division=division, summary=summary, **kwargs)
+
+
+class HamletMeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "villages.add_hamletmeeting"
+    template_name = "villages/meeting_form.html"
+
+    def get_hamlet(self) -> Hamlet:
+        queryset = Hamlet.objects.for_user(self.request.user).select_related("division__parent")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        hamlet = self.get_hamlet()
+        form = HamletMeetingForm(user=request.user, hamlet=hamlet)
+        return render(request, self.template_name, {"hamlet": hamlet, "form": form})
+
+    def post(self, request, pk):
+        hamlet = self.get_hamlet()
+        form = HamletMeetingForm(request.POST, user=request.user, hamlet=hamlet)
+        if form.is_valid():
+            try:
+                services.hamlet_meeting_record(
+                    hamlet=hamlet,
+                    held_on=form.cleaned_data["held_on"],
+                    topics=form.cleaned_data["topics"],
+                    attendees=list(form.cleaned_data["attendees"]),
+                    resolutions=form.cleaned_data["resolutions"],
+                    recorded_by=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("屋场会已记录。"))
+                return redirect("villages:hamlet-detail", pk=hamlet.pk)
+        return render(request, self.template_name, {"hamlet": hamlet, "form": form}, status=400)
