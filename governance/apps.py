@@ -17,12 +17,18 @@ class GovernanceConfig(AppConfig):
         # Each app contributes demo data, dashboard indicators and API routes through the
         # registry; importing these modules is what registers them.
         autodiscover_modules("demo", "indicators", "roles")
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="governance_roles_sync")
+        post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
         registry.api("governance", "governance.api.urls")
 
 
 def _sync_roles(sender, **kwargs) -> None:
+    from django.apps import apps
+
     from governance.services import roles_sync, schedules_sync
 
+    # post_migrate is sent once per app, and each app's permissions are created on its own turn:
+    # sync when the last app's turn comes, so every app's permissions exist.
+    if sender is not list(apps.get_app_configs())[-1]:
+        return
     roles_sync(using=kwargs.get("using", "default"))
     schedules_sync()

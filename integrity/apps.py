@@ -6,3 +6,9 @@ class IntegrityConfig(AppConfig):
     name = "integrity"
     verbose_name = _("清廉建设（纪检监察）")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from governance.registry import registry
+
+        registry.api("integrity", "integrity.api.urls")
+        registry.pages("integrity", "integrity.urls")

@@ -1,0 +1,224 @@
+"""The integrity API under ``/api/v1/integrity/``. Closed to all but discipline inspectors: anyone
+else (a district admin, a leader…) gets 404 on every path, lists included, as if the app did not
+exist. Rows come from ``for_discipline``; reading a clue or a case writes an access-log row."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance.api.permissions import ScopedModelPermissions
+from governance.models import Division
+from integrity import filtersets, services
+from integrity.access import is_discipline_staff
+from integrity.api import serializers
+from integrity.models import (
+    AccessLog,
+    AccessVia,
+    Campaign,
+    CampaignMatter,
+    CleanUnit,
+    Clue,
+    IntegrityCase,
+    LivelihoodProject,
+    Measure,
+    Milestone,
+    Recovery,
+    Sanction,
+    Subject,
+    SupervisionVisit,
+    UnitRule,
+)
+from integrity.querysets import DISCIPLINE_ROLES
+from integrity.selectors import campaign_funnel
+
+
+class DisciplineOnly(permissions.BasePermission):
+    """Anonymous callers are asked to sign in (401); signed-in callers without the role get 404."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        if not is_discipline_staff(request.user):
+            raise exceptions.NotFound()
+        return True
+
+
+class IntegrityViewSetMixin:
+    permission_classes = [DisciplineOnly, ScopedModelPermissions]
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user, roles=DISCIPLINE_ROLES)
+
+
+class ReadViewSet(IntegrityViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class WriteViewSet(
+    IntegrityViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create, update — never delete: clues, cases and ledgers are kept for good."""
+
+
+class AccessLoggedRetrieveMixin:
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        services.access_log_record(user=request.user, obj=obj, via=AccessVia.API, path=request.get_full_path())
+        return Response(self.get_serializer(obj).data)
+
+
+class CampaignViewSet(ReadViewSet):
+    """集中整治, with the live funnel of each campaign."""
+
+    queryset = Campaign.objects.select_related("division")
+    serializer_class = serializers.CampaignSerializer
+    filterset_class = filtersets.CampaignFilterSet
+
+    @extend_schema(parameters=[serializers.FunnelQuerySerializer], responses=serializers.FunnelSerializer)
+    @action(detail=True, methods=["get"])
+    def funnel(self, request, pk=None):
+        """问题线索 → 处理 → 立案 → 党纪政务处分 → 留置 → 追缴退缴 → 推动解决民生实事, computed from the records."""
+        campaign = self.get_object()
+        query = serializers.FunnelQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = funnel_division(request.user, query.validated_data.get("within"), campaign.division)
+        funnel = campaign_funnel(campaign=campaign, division=division, on=query.validated_data.get("on"))
+        return Response(serializers.FunnelSerializer(funnel).data)
+
+
+def funnel_division(user, code: str | None, default: Division) -> Division:
+    """The subtree asked for, if the user may see it as discipline staff (404 otherwise)."""
+    divisions = Division.objects.for_user(user, roles=DISCIPLINE_ROLES)
+    if code:
+        return get_object_or_404(divisions, code=code)
+    if divisions.filter(pk=default.pk).exists():
+        return default
+    # A township inspector sees the district campaign's figures for their own township only.
+    first = divisions.order_by("depth").first()
+    if first is None:
+        raise exceptions.NotFound()
+    return first
+
+
+class SubjectViewSet(WriteViewSet):
+    """被反映人 / 被审查调查人."""
+
+    queryset = Subject.objects.select_related("division")
+    serializer_class = serializers.SubjectSerializer
+    filterset_class = filtersets.SubjectFilterSet
+
+
+class ClueViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
+    """问题线索. The reporter is never part of it."""
+
+    queryset = Clue.objects.select_related("division").prefetch_related(
+        Prefetch("subjects", Subject.objects.only("pk"))
+    )
+    serializer_class = serializers.ClueSerializer
+    filterset_class = filtersets.ClueFilterSet
+    ordering_fields = ["received_on", "number", "id"]
+
+    @extend_schema(request=serializers.DisposeSerializer, responses=serializers.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def dispose(self, request, pk=None):
+        """Give the clue one of the four dispositions."""
+        clue = self.get_object()
+        data = serializers.DisposeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.clue_dispose(clue=clue, **data.validated_data)
+        return Response(self.get_serializer(clue).data)
+
+
+class IntegrityCaseViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
+    """立案审查调查."""
+
+    queryset = IntegrityCase.objects.select_related("division").prefetch_related(
+        Prefetch("clues", Clue.objects.only("pk")), Prefetch("subjects", Subject.objects.only("pk"))
+    )
+    serializer_class = serializers.IntegrityCaseSerializer
+    filterset_class = filtersets.IntegrityCaseFilterSet
+    ordering_fields = ["filed_on", "number", "id"]
+
+
+class MeasureViewSet(WriteViewSet):
+    """审查调查措施 (留置…)."""
+
+    queryset = Measure.objects.all()
+    serializer_class = serializers.MeasureSerializer
+    filterset_class = filtersets.MeasureFilterSet
+
+
+class SanctionViewSet(WriteViewSet):
+    """党纪政务处分与组织处理."""
+
+    queryset = Sanction.objects.select_related("subject")
+    serializer_class = serializers.SanctionSerializer
+    filterset_class = filtersets.SanctionFilterSet
+
+
+class RecoveryViewSet(WriteViewSet):
+    """追缴退缴 (yuan)."""
+
+    queryset = Recovery.objects.all()
+    serializer_class = serializers.RecoverySerializer
+    filterset_class = filtersets.RecoveryFilterSet
+
+
+class CampaignMatterViewSet(WriteViewSet):
+    """整治民生实事."""
+
+    queryset = CampaignMatter.objects.select_related("division")
+    serializer_class = serializers.CampaignMatterSerializer
+    filterset_class = filtersets.CampaignMatterFilterSet
+
+
+class LivelihoodProjectViewSet(ReadViewSet):
+    """民生实事 with their milestones."""
+
+    queryset = LivelihoodProject.objects.select_related("division", "owner_unit").prefetch_related(
+        Prefetch("milestones", Milestone.objects.order_by("planned_on", "id"))
+    )
+    serializer_class = serializers.LivelihoodProjectSerializer
+    filterset_class = filtersets.LivelihoodProjectFilterSet
+
+
+class SupervisionVisitViewSet(WriteViewSet):
+    """督导 and 回头看."""
+
+    queryset = SupervisionVisit.objects.all()
+    serializer_class = serializers.SupervisionVisitSerializer
+    filterset_class = filtersets.SupervisionVisitFilterSet
+
+
+class CleanUnitViewSet(ReadViewSet):
+    """清廉单元."""
+
+    queryset = CleanUnit.objects.select_related("organization")
+    serializer_class = serializers.CleanUnitSerializer
+    filterset_class = filtersets.CleanUnitFilterSet
+
+
+class UnitRuleViewSet(ReadViewSet):
+    """清廉单元的制度."""
+
+    queryset = UnitRule.objects.all()
+    serializer_class = serializers.UnitRuleSerializer
+    filterset_class = filtersets.UnitRuleFilterSet
+
+
+class AccessLogViewSet(ReadViewSet):
+    """查阅记录 (append-only)."""
+
+    queryset = AccessLog.objects.select_related("user")
+    serializer_class = serializers.AccessLogSerializer
+    filterset_class = filtersets.AccessLogFilterSet

@@ -1,0 +1,65 @@
+"""What the integrity app adds to the leaders' dashboard: aggregate counts only — never a clue, a
+case or a name. Leaders see these figures; they never see the rows behind them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from governance.registry import Indicator, registry
+from integrity.models import CleanUnitStatus
+from integrity.selectors import FUNNEL_LABELS, clean_units_by_status, funnel_totals, project_timeliness
+
+UNITS = {
+    "clues": _("件"),
+    "handled": _("人"),
+    "cases": _("件"),
+    "sanctioned": _("人"),
+    "detained": _("人"),
+    "recovered": _("元"),
+    "matters_resolved": _("件"),
+}
+
+
+def _funnel_figure(key: str):
+    def compute(*, division, start=None, end=None) -> int | Decimal:
+        return getattr(funnel_totals(division=division, start=start, end=end), key)
+
+    return compute
+
+
+def _projects(key: str):
+    def compute(*, division, start=None, end=None) -> int:
+        return project_timeliness(division=division, on=end)[key]
+
+    return compute
+
+
+def _clean_units(status: str):
+    def compute(*, division, start=None, end=None) -> int:
+        return clean_units_by_status(division=division)[status]
+
+    return compute
+
+
+for order, (key, title) in enumerate(FUNNEL_LABELS.items(), start=60):
+    registry.indicator(Indicator(f"integrity.funnel.{key}", title, "integrity", _funnel_figure(key), UNITS[key], order))
+registry.indicator(
+    Indicator("integrity.projects.on_time", _("民生实事按期推进"), "integrity", _projects("on_time"), _("项"), 70)
+)
+registry.indicator(
+    Indicator("integrity.projects.late", _("民生实事进度滞后"), "integrity", _projects("late"), _("项"), 71)
+)
+for order, (status, label) in enumerate(CleanUnitStatus.choices, start=72):
+    registry.indicator(
+        Indicator(
+            f"integrity.clean_units.{status}",
+            format_lazy("{}{}", _("清廉单元："), label),
+            "integrity",
+            _clean_units(status),
+            _("个"),
+            order,
+        )
+    )

@@ -1,0 +1,39 @@
+"""Only discipline inspectors hold the integrity app's permissions. Nobody, by default, holds
+``integrity.view_cluereporter`` (the reporter's identity): the district grants it to a discipline
+lead's account by hand. The access log is readable, never writable."""
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Role
+from governance.registry import HomeLink, registry
+
+EDITABLE = [
+    "campaign",
+    "subject",
+    "clue",
+    "integritycase",
+    "measure",
+    "sanction",
+    "recovery",
+    "campaignmatter",
+    "livelihoodproject",
+    "milestone",
+    "supervisionvisit",
+    "cleanunit",
+    "evaluation",
+    "evaluationitem",
+    "unitrule",
+]
+
+registry.grant(
+    Role.DISCIPLINE_INSPECTOR,
+    [f"integrity.{action}_{model}" for model in EDITABLE for action in ("view", "add", "change")]
+    + ["integrity.view_accesslog"],
+)
+
+DISCIPLINE = frozenset({Role.DISCIPLINE_INSPECTOR})
+registry.link(HomeLink(_("问题线索"), "integrity:clue-list", DISCIPLINE, _("问题线索登记与四类处置"), 60))
+registry.link(
+    HomeLink(_("集中整治"), "integrity:campaign-list", DISCIPLINE, _("线索—处理—立案—处分—留置—追缴—民生实事"), 61)
+)
+registry.link(HomeLink(_("民生实事监督"), "integrity:project-list", DISCIPLINE, _("节点进度、督导与回头看"), 62))

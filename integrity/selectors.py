@@ -1,0 +1,204 @@
+"""Reads of the integrity app: the campaign funnel, overdue milestones, clean units by status.
+
+Every figure is computed live from the records (no stored totals), for any division subtree and
+date, in a fixed number of queries (one per kind of record, grouped and conditionally aggregated)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Division
+from governance.selectors import child_code_expression
+from integrity.models import (
+    FORMAL_SANCTIONS,
+    CampaignMatter,
+    CleanUnit,
+    CleanUnitStatus,
+    Clue,
+    IntegrityCase,
+    LivelihoodProject,
+    Measure,
+    MeasureKind,
+    Milestone,
+    Recovery,
+    Sanction,
+)
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Funnel:
+    """One campaign's (or all records') funnel, from clues to matters resolved.
+
+    * ``clues`` — problem clues received (问题线索).
+    * ``handled`` — people handled (处理人数): **distinct people given at least one handling decision —
+      a Party or government sanction or an organisational handling (诫勉、批评教育、其他组织处理) —
+      whether it followed a case or a clue's 谈话函询 / 初步核实**. A clue that was shelved or closed
+      (暂存待查、予以了结) handles nobody; a person with several decisions counts once.
+    * ``cases`` — cases filed (立案).
+    * ``sanctioned`` — distinct people given a Party or government sanction (党纪政务处分).
+    * ``detained`` — distinct people placed under 留置.
+    * ``recovered`` — yuan recovered and returned (追缴退缴), Decimal.
+    * ``matters_resolved`` — livelihood matters resolved (推动解决民生实事).
+    """
+
+    clues: int = 0
+    handled: int = 0
+    cases: int = 0
+    sanctioned: int = 0
+    detained: int = 0
+    recovered: Decimal = ZERO
+    matters_resolved: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+FUNNEL_LABELS = {
+    "clues": _("问题线索（件）"),
+    "handled": _("处理（人）"),
+    "cases": _("立案（件）"),
+    "sanctioned": _("党纪政务处分（人）"),
+    "detained": _("留置（人）"),
+    "recovered": _("追缴退缴（元）"),
+    "matters_resolved": _("推动解决民生实事（件）"),
+}
+FUNNEL_KEYS = [f.name for f in fields(Funnel)]
+
+
+def _dated(queryset: QuerySet, field: str, start: datetime.date | None, end: datetime.date | None) -> QuerySet:
+    if start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field}__lte": end})
+    return queryset
+
+
+def _funnel_sources(division: Division, start, end) -> list[tuple[QuerySet, str, dict]]:
+    """(records, campaign key, aggregates) for each kind of record behind the funnel."""
+    sanctions = _dated(Sanction.objects.in_subtree(division), "decided_on", start, end).annotate(
+        campaign_key=Coalesce("case__campaign_id", "clue__campaign_id")
+    )
+    return [
+        (_dated(Clue.objects.in_subtree(division), "received_on", start, end), "campaign_id", {"clues": Count("pk")}),
+        (
+            sanctions,
+            "campaign_key",
+            {
+                "handled": Count("subject_id", distinct=True),
+                "sanctioned": Count("subject_id", distinct=True, filter=Q(kind__in=FORMAL_SANCTIONS)),
+            },
+        ),
+        (
+            _dated(IntegrityCase.objects.in_subtree(division), "filed_on", start, end),
+            "campaign_id",
+            {"cases": Count("pk")},
+        ),
+        (
+            _dated(Measure.objects.in_subtree(division).filter(kind=MeasureKind.DETENTION), "start_on", start, end),
+            "case__campaign_id",
+            {"detained": Count("subject_id", distinct=True)},
+        ),
+        (
+            _dated(Recovery.objects.in_subtree(division), "recovered_on", start, end),
+            "case__campaign_id",
+            {"recovered": Sum("amount")},
+        ),
+        (
+            _dated(
+                CampaignMatter.objects.in_subtree(division).filter(resolved_on__isnull=False), "resolved_on", start, end
+            ),
+            "campaign_id",
+            {"matters_resolved": Count("pk")},
+        ),
+    ]
+
+
+def _funnel_from(values: dict) -> Funnel:
+    funnel = Funnel(**{k: v for k, v in values.items() if k in FUNNEL_KEYS and v is not None})
+    funnel.recovered = Decimal(funnel.recovered or 0).quantize(ZERO)
+    return funnel
+
+
+def campaign_funnels(
+    *, campaign_ids: Iterable[int], division: Division, on: datetime.date | None = None
+) -> dict[int, Funnel]:
+    """The funnel of each campaign in ``division``'s subtree, as of ``on`` (today by default): six
+    queries whatever the number of campaigns, rows or the depth of the subtree."""
+    ids = list(campaign_ids)
+    on = on or timezone.localdate()
+    merged: dict[int, dict] = {pk: {} for pk in ids}
+    if not ids:
+        return {}
+    for queryset, key, aggregates in _funnel_sources(division, None, on):
+        rows = queryset.filter(**{f"{key}__in": ids}).order_by().values(key).annotate(**aggregates)
+        for row in rows:
+            merged[row[key]].update({name: row[name] for name in aggregates})
+    return {pk: _funnel_from(values) for pk, values in merged.items()}
+
+
+def campaign_funnel(*, campaign, division: Division, on: datetime.date | None = None) -> Funnel:
+    return campaign_funnels(campaign_ids=[campaign.pk], division=division, on=on)[campaign.pk]
+
+
+def funnel_by_child(*, campaign, division: Division, on: datetime.date | None = None) -> dict[str, Funnel]:
+    """A campaign's funnel per child division of ``division`` (keyed by the child's code; "" for
+    records attached to ``division`` itself): six queries, one per kind of record."""
+    on = on or timezone.localdate()
+    merged: dict[str, dict] = {}
+    for queryset, key, aggregates in _funnel_sources(division, None, on):
+        scope = queryset.model.scope_lookup if hasattr(queryset.model, "scope_lookup") else "division"
+        rows = (
+            queryset.filter(**{key: campaign.pk})
+            .annotate(child_code=child_code_expression(f"{scope}__path", division))
+            .order_by()
+            .values("child_code")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            merged.setdefault(row["child_code"], {}).update({name: row[name] for name in aggregates})
+    return {code: _funnel_from(values) for code, values in merged.items()}
+
+
+def funnel_totals(
+    *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
+) -> Funnel:
+    """The funnel over all records in the subtree (any campaign or none) between two dates: six queries."""
+    values: dict = {}
+    for queryset, _key, aggregates in _funnel_sources(division, start, end):
+        values.update(queryset.order_by().aggregate(**aggregates))
+    return _funnel_from(values)
+
+
+def overdue_milestones(*, queryset: QuerySet, on: datetime.date | None = None) -> QuerySet:
+    """Overdue milestones of the given (scoped) milestones, with their project: one query."""
+    return queryset.overdue(on).select_related("project", "project__owner_unit").order_by("planned_on", "id")
+
+
+def project_timeliness(
+    *, division: Division, on: datetime.date | None = None, year: int | None = None
+) -> dict[str, int]:
+    """Livelihood projects in the subtree on time and late (with an overdue milestone): one query."""
+    from django.db.models import Exists, OuterRef
+
+    on = on or timezone.localdate()
+    projects = LivelihoodProject.objects.in_subtree(division)
+    if year is not None:
+        projects = projects.filter(year=year)
+    late = Exists(Milestone.objects.overdue(on).filter(project_id=OuterRef("pk")))
+    return projects.aggregate(on_time=Count("pk", filter=~Q(late)), late=Count("pk", filter=Q(late)))
+
+
+def clean_units_by_status(*, division: Division) -> dict[str, int]:
+    """Clean units in the subtree per status (创建中、达标、示范): one query."""
+    aggregates = {status: Count("pk", filter=Q(status=status)) for status in CleanUnitStatus.values}
+    return CleanUnit.objects.in_subtree(division).aggregate(**aggregates)
