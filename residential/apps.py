@@ -6,3 +6,9 @@ class ResidentialConfig(AppConfig):
     name = "residential"
     verbose_name = _("星物管（小区治理）")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from governance.registry import registry
+
+        registry.api("residential", "residential.api.urls")
+        registry.pages("residential", "residential.urls")

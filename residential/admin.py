@@ -1,0 +1,325 @@
+"""The residential admin, in Chinese and scoped like every admin of the portal. A published 红黑榜 is
+read-only here (and refused by the database as well)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from governance.admin import ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.models import Post
+from residential.models import (
+    BuildingCouncilMeeting,
+    CommitteeRectification,
+    Compound,
+    CreditEvaluation,
+    CreditPeriod,
+    CreditScore,
+    EnforcementVisit,
+    MeetingParticipant,
+    MeetingResolution,
+    OwnersCommittee,
+    Petition,
+    PropertyCompany,
+    PropertyContract,
+    RedBlackEntry,
+    RedBlackList,
+    ScoringItem,
+)
+from residential.resources import CompoundResource, PropertyCompanyResource
+from residential.services import red_black_list_draft, red_black_list_publish
+
+
+class ScopedResidentialChoices:
+    """Choices of this app's own registers limited to the user's scope too (companies are a district-wide
+    register and stay selectable everywhere)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and db_field.related_model in (Compound, OwnersCommittee, CreditPeriod):
+            kwargs["queryset"] = db_field.related_model.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PropertyContractInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.TabularInline):
+    model = PropertyContract
+    autocomplete_fields = ("company",)
+    extra = 0
+
+
+class OwnersCommitteeInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.TabularInline):
+    model = OwnersCommittee
+    fields = ("organization", "term_start", "term_end")
+    readonly_fields = ("organization",)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # made by the owners'-committee page, which also makes its organisation
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedResidentialChoices, ScopedImportExportAdmin):
+    resource_classes = [CompoundResource]
+    list_display = ("__str__", "community_name", "address", "joined_on", "party_branch")
+    list_filter = ("joined_on",)
+    list_select_related = ("division__parent", "party_branch")
+    search_fields = ("division__name", "division__code", "address")
+    autocomplete_fields = ("division", "party_branch")
+    inlines = [PropertyContractInline, OwnersCommitteeInline]
+
+    @admin.display(description=_("社区"), ordering="division__parent__name")
+    def community_name(self, compound):
+        return compound.division.parent.name if compound.division.parent_id else ""
+
+
+@admin.register(PropertyCompany)
+class PropertyCompanyAdmin(ScopedResidentialChoices, ScopedImportExportAdmin):
+    resource_classes = [PropertyCompanyResource]
+    list_display = ("name", "uscc", "contact_person", "division")
+    list_select_related = ("division",)
+    search_fields = ("name", "=uscc")
+    autocomplete_fields = ("division",)
+    inlines = [PropertyContractInline]
+
+
+@admin.register(PropertyContract)
+class PropertyContractAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("compound", "company", "start_date", "end_date")
+    list_select_related = ("compound__division", "company")
+    autocomplete_fields = ("compound", "company")
+
+
+class CommitteeRectificationInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.TabularInline):
+    model = CommitteeRectification
+    extra = 0
+
+
+@admin.register(OwnersCommittee)
+class OwnersCommitteeAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    """Compliance figures come from one annotated query for the whole changelist."""
+
+    list_display = (
+        "__str__",
+        "compound",
+        "term_end",
+        "member_count",
+        "party_share_display",
+        "cross_in_branch",
+        "branch_in_committee",
+        "term_expired_display",
+    )
+    list_select_related = ("organization", "compound__division")
+    search_fields = ("organization__name", "compound__division__name")
+    autocomplete_fields = ("compound", "organization")
+    readonly_fields = ("members",)
+    inlines = [CommitteeRectificationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_compliance()
+
+    @admin.display(description=_("委员数"), ordering="member_count")
+    def member_count(self, committee):
+        return committee.member_count
+
+    @admin.display(description=_("党员占比"), ordering="party_share")
+    def party_share_display(self, committee):
+        mark = "" if committee.party_rule_met else str(_("（不达标）"))
+        return f"{committee.party_share:.1f}%{mark}"
+
+    @admin.display(description=_("委员兼任支部"))
+    def cross_in_branch(self, committee):
+        return committee.cross_in_branch
+
+    @admin.display(description=_("支部兼任委员"))
+    def branch_in_committee(self, committee):
+        return committee.branch_in_committee
+
+    @admin.display(description=_("任期届满"), boolean=True)
+    def term_expired_display(self, committee):
+        return committee.term_expired
+
+    @admin.display(description=_("委员"))
+    def members(self, committee):
+        posts = Post.objects.current().filter(organization_id=committee.organization_id).select_related("person")
+        return (
+            "、".join(f"{p.person.name}（{p.title}，{p.person.get_political_status_display()}）" for p in posts) or "—"
+        )
+
+
+@admin.register(ScoringItem)
+class ScoringItemAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "max_score", "sort_order", "is_active", "division")
+    list_editable = ("max_score", "sort_order", "is_active")
+    list_select_related = ("division",)
+    autocomplete_fields = ("division",)
+
+
+@admin.register(CreditPeriod)
+class CreditPeriodAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "start_date", "end_date", "petition_penalty", "petition_penalty_cap", "grade_a_min")
+    list_select_related = ("division",)
+    search_fields = ("name",)
+    autocomplete_fields = ("division",)
+    actions = ["make_draft_list"]
+
+    @admin.action(description=_("生成（或重新生成）红黑榜草稿"), permissions=["change"])
+    def make_draft_list(self, request, queryset):
+        for period in queryset:
+            try:
+                red_black_list_draft(period=period)
+            except ValidationError as error:
+                self.message_user(request, f"{period}：{'；'.join(error.messages)}", messages.ERROR)
+
+
+class CreditScoreInline(admin.TabularInline):
+    model = CreditScore
+    fields = ("item", "score")
+    readonly_fields = ("item", "score")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CreditEvaluation)
+class CreditEvaluationAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    """Evaluations are scored through the API or the scoring service (which checks every item's
+    range and applies the petition rule); here they are read and annotated."""
+
+    list_display = ("company", "period", "total", "grade", "petition_count", "evaluator")
+    list_filter = ("grade", "period")
+    list_select_related = ("company", "period", "evaluator")
+    search_fields = ("company__name",)
+    fields = (
+        "company",
+        "period",
+        "evaluated_on",
+        "evaluator",
+        "item_total",
+        "petition_count",
+        "petition_deduction",
+        "total",
+        "grade",
+        "note",
+    )
+    readonly_fields = (
+        "company",
+        "period",
+        "evaluated_on",
+        "evaluator",
+        "item_total",
+        "petition_count",
+        "petition_deduction",
+        "total",
+        "grade",
+    )
+    inlines = [CreditScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RedBlackEntryInline(admin.TabularInline):
+    model = RedBlackEntry
+    fields = ("side", "rank", "company", "total", "grade")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RedBlackList)
+class RedBlackListAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    """A draft may be retitled and resized (its entries are remade); a published list is read-only."""
+
+    list_display = ("title", "period", "red_size", "black_size", "published_at")
+    list_select_related = ("period",)
+    fields = ("period", "title", "red_size", "black_size", "note", "published_at", "published_by")
+    readonly_fields = ("period", "published_at", "published_by")
+    inlines = [RedBlackEntryInline]
+    actions = ["publish"]
+
+    def has_add_permission(self, request):
+        return False  # drafts are made from a period (action on 信用评价周期)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        red_black_list_draft(
+            red_black_list=obj,
+            period=obj.period,
+            title=obj.title,
+            red_size=obj.red_size,
+            black_size=obj.black_size,
+            note=obj.note,
+        )
+
+    @admin.action(description=_("发布（发布后不可修改）"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = 0
+        for red_black_list in queryset.filter(published_at__isnull=True):
+            red_black_list_publish(red_black_list=red_black_list, by=request.user)
+            count += 1
+        self.message_user(request, _("已发布 %(count)d 个红黑榜。") % {"count": count}, messages.SUCCESS)
+
+
+class MeetingParticipantInline(admin.TabularInline):
+    model = MeetingParticipant
+    extra = 1
+
+
+class MeetingResolutionInline(admin.TabularInline):
+    model = MeetingResolution
+    extra = 1
+
+
+@admin.register(BuildingCouncilMeeting)
+class BuildingCouncilMeetingAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("compound", "held_on", "place")
+    list_select_related = ("compound__division",)
+    search_fields = ("compound__division__name", "topics")
+    autocomplete_fields = ("compound",)
+    readonly_fields = ("recorded_by",)
+    inlines = [MeetingParticipantInline, MeetingResolutionInline]
+
+
+@admin.register(Petition)
+class PetitionAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "compound", "received_on", "channel", "category", "against", "company", "status")
+    list_filter = ("status", "category", "channel", "against")
+    list_select_related = ("compound__division", "company")
+    search_fields = ("number", "summary")
+    date_hierarchy = "received_on"
+    autocomplete_fields = ("compound", "company", "committee")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EnforcementVisit)
+class EnforcementVisitAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("compound", "department", "visited_on", "problem_count", "rectify_by", "rectified_on")
+    list_select_related = ("compound__division",)
+    search_fields = ("compound__division__name", "department")
+    autocomplete_fields = ("compound",)
+
+
+@admin.register(CommitteeRectification)
+class CommitteeRectificationAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("committee", "kind", "found_on", "deadline", "status")
+    list_filter = ("kind", "status")
+    list_select_related = ("committee__organization",)
+    autocomplete_fields = ("committee",)

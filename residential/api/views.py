@@ -1,0 +1,223 @@
+"""The residential API: ``/api/v1/residential/…``. Rows come from ``for_user`` (out of scope: 404);
+nothing here is deleted; a published 红黑榜 answers 409 to any change."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance.api.errors import ERR_CONFLICT
+from governance.api.views import RegisterViewSet, ScopedViewSetMixin
+from governance.models import Division
+from residential import filtersets
+from residential.api import serializers as s
+from residential.models import (
+    BuildingCouncilMeeting,
+    CommitteeRectification,
+    Compound,
+    CreditEvaluation,
+    EnforcementVisit,
+    MeetingResolution,
+    OwnersCommittee,
+    Petition,
+    PropertyCompany,
+    PropertyContract,
+    RedBlackList,
+)
+from residential.selectors import petition_yoy, petition_yoy_by_child
+from residential.services import red_black_list_publish
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("红黑榜已发布，是冻结的快照，不能再修改。")
+    default_code = ERR_CONFLICT
+
+
+class CompoundViewSet(RegisterViewSet):
+    """小区 (each with its own division node under its community)."""
+
+    queryset = Compound.objects.select_related("division__parent", "party_branch")
+    serializer_class = s.CompoundSerializer
+    filterset_class = filtersets.CompoundFilterSet
+    ordering_fields = ["division__path", "joined_on"]
+
+
+class PropertyCompanyViewSet(RegisterViewSet):
+    """物业服务企业."""
+
+    queryset = PropertyCompany.objects.select_related("division")
+    serializer_class = s.PropertyCompanySerializer
+    filterset_class = filtersets.PropertyCompanyFilterSet
+
+
+class PropertyContractViewSet(RegisterViewSet):
+    """物业服务合同: contracts of one compound never overlap."""
+
+    queryset = PropertyContract.objects.select_related("company", "compound")
+    serializer_class = s.PropertyContractSerializer
+    filterset_class = filtersets.PropertyContractFilterSet
+
+
+class OwnersCommitteeViewSet(RegisterViewSet):
+    """业主委员会 with live compliance figures; ``members/`` adds a member (residents only)."""
+
+    queryset = OwnersCommittee.objects.select_related("organization", "compound")
+    serializer_class = s.OwnersCommitteeSerializer
+    filterset_class = filtersets.OwnersCommitteeFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().with_compliance()
+
+    @extend_schema(request=s.CommitteeMemberSerializer, responses=s.CommitteeMemberSerializer)
+    @action(detail=True, methods=["post"], url_path="members")
+    def members(self, request, pk=None):
+        committee = self.get_object()
+        serializer = s.CommitteeMemberSerializer(
+            data=request.data, context={**self.get_serializer_context(), "committee": committee}
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+class CommitteeRectificationViewSet(RegisterViewSet):
+    """业委会整治."""
+
+    queryset = CommitteeRectification.objects.select_related("committee")
+    serializer_class = s.CommitteeRectificationSerializer
+    filterset_class = filtersets.CommitteeRectificationFilterSet
+
+
+class CreditEvaluationViewSet(RegisterViewSet):
+    """服务信用等级评价: scores per item; total and grade are computed."""
+
+    queryset = CreditEvaluation.objects.select_related("company", "period", "evaluator").prefetch_related(
+        "scores__item"
+    )
+    serializer_class = s.CreditEvaluationSerializer
+    filterset_class = filtersets.CreditEvaluationFilterSet
+
+
+class RedBlackListViewSet(RegisterViewSet):
+    """红黑榜: a draft is made from a period's evaluations and may be remade; ``publish/`` freezes it.
+    Any change to a published list answers 409."""
+
+    queryset = RedBlackList.objects.select_related("period").prefetch_related("entries__company")
+    serializer_class = s.RedBlackListSerializer
+    filterset_class = filtersets.RedBlackListFilterSet
+
+    def perform_update(self, serializer):
+        if serializer.instance.is_published:
+            raise Conflict()
+        serializer.save()
+
+    @extend_schema(request=None, responses=s.RedBlackListSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        red_black_list = self.get_object()
+        if red_black_list.is_published:
+            raise Conflict()
+        red_black_list = red_black_list_publish(red_black_list=red_black_list, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=red_black_list.pk)).data)
+
+
+class BuildingCouncilMeetingViewSet(RegisterViewSet):
+    """楼宇会 with participants by kind and resolutions."""
+
+    queryset = BuildingCouncilMeeting.objects.select_related("compound__division").prefetch_related(
+        "participants", "resolutions"
+    )
+    serializer_class = s.BuildingCouncilMeetingSerializer
+    filterset_class = filtersets.BuildingCouncilMeetingFilterSet
+
+
+class MeetingResolutionViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """楼宇会决议: follow-up (status, notes, completion date)."""
+
+    queryset = MeetingResolution.objects.all()
+    serializer_class = s.MeetingResolutionFollowUpSerializer
+
+
+class YearOverYearQuery(serializers.Serializer):
+    within = serializers.CharField(required=False, help_text=_("区划代码（含下级）；默认为您的辖区"))
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("start", datetime.date(today.year, 1, 1))
+        attrs.setdefault("end", datetime.date(attrs["start"].year, 12, 31))
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("结束日期不能早于开始日期。")})
+        return attrs
+
+
+class PetitionViewSet(RegisterViewSet):
+    """物业领域信访; ``yoy/`` gives this period against the same period a year before."""
+
+    queryset = Petition.objects.select_related("compound__division")
+    serializer_class = s.PetitionSerializer
+    filterset_class = filtersets.PetitionFilterSet
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("within", str),
+            OpenApiParameter("start", datetime.date),
+            OpenApiParameter("end", datetime.date),
+        ],
+        responses=dict,
+    )
+    @action(detail=False, methods=["get"])
+    def yoy(self, request):
+        query = YearOverYearQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        code = query.validated_data.get("within")
+        divisions = Division.objects.for_user(request.user)
+        if code:
+            division = get_object_or_404(divisions, code=code)
+        else:
+            division = divisions.order_by("depth").first()
+            if division is None:
+                raise exceptions.NotFound()
+        scoped = Petition.objects.for_user(request.user)
+        total = petition_yoy(division=division, start=start, end=end, queryset=scoped)
+        children = petition_yoy_by_child(division=division, start=start, end=end, queryset=scoped)
+
+        def figures(yoy):
+            return {"current": yoy.current, "previous": yoy.previous, "change_pct": yoy.change_pct}
+
+        return Response(
+            {
+                "division": division.code,
+                "start": start,
+                "end": end,
+                **figures(total),
+                "children": [
+                    {"division": c.division.code if c.division else division.code, **figures(c.figures)}
+                    for c in children
+                ],
+            }
+        )
+
+
+class EnforcementVisitViewSet(RegisterViewSet):
+    """执法进小区."""
+
+    queryset = EnforcementVisit.objects.select_related("compound")
+    serializer_class = s.EnforcementVisitSerializer
+    filterset_class = filtersets.EnforcementVisitFilterSet

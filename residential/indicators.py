@@ -1,0 +1,53 @@
+"""What 星物管 adds to the leaders' dashboard."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.registry import Indicator, registry
+from residential.models import ListSide, OwnersCommittee, RedBlackEntry
+from residential.selectors import compounds_under_star, latest_red_black_list, petition_yoy
+
+
+def _compounds(*, division, start=None, end=None) -> int:
+    return compounds_under_star(division=division)
+
+
+def _committees_failing(*, division, start=None, end=None) -> int:
+    return OwnersCommittee.objects.in_subtree(division).out_of_compliance(end).count()
+
+
+def _petitions_yoy(*, division, start=None, end=None) -> float | None:
+    """This period's property petitions against the same period a year before, in per cent (the
+    current year to date when no period is given)."""
+    end = end or timezone.localdate()
+    start = start or datetime.date(end.year, 1, 1)
+    return petition_yoy(division=division, start=start, end=end).change_pct
+
+
+def _list_side(side: str):
+    def compute(*, division, start=None, end=None) -> int:
+        latest = latest_red_black_list(division=division)
+        return RedBlackEntry.objects.filter(list=latest, side=side).count() if latest else 0
+
+    return compute
+
+
+registry.indicator(Indicator("residential.star_compounds", _("星物管小区"), "organisation", _compounds, _("个"), 40))
+registry.indicator(
+    Indicator(
+        "residential.committees_failing", _("党员占比不足50%的业委会"), "organisation", _committees_failing, _("个"), 41
+    )
+)
+registry.indicator(Indicator("residential.petitions_yoy", _("物业信访同比"), "safety", _petitions_yoy, "%", 42))
+registry.indicator(
+    Indicator("residential.red_list", _("最新红黑榜·红榜企业"), "organisation", _list_side(ListSide.RED), _("家"), 43)
+)
+registry.indicator(
+    Indicator(
+        "residential.black_list", _("最新红黑榜·黑榜企业"), "organisation", _list_side(ListSide.BLACK), _("家"), 44
+    )
+)

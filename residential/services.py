@@ -1,0 +1,301 @@
+"""Writes of the residential app that take more than one step or check more than one row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Division, DivisionLevel, HouseholdMember, Organization, OrganizationKind, Person, Post
+from residential.models import (
+    ERR_LIST_PUBLISHED,
+    ERR_SCORE_RANGE,
+    BuildingCouncilMeeting,
+    Compound,
+    CreditEvaluation,
+    CreditPeriod,
+    CreditScore,
+    Grade,
+    ListSide,
+    MeetingParticipant,
+    MeetingResolution,
+    OwnersCommittee,
+    Petition,
+    PropertyCompany,
+    RedBlackEntry,
+    RedBlackList,
+    ScoringItem,
+)
+
+ERR_NOT_RESIDENT = "committee_member_not_resident"
+ERR_ALREADY_MEMBER = "committee_member_duplicate"
+ERR_SCORE_MISSING = "score_missing"
+ERR_SCORE_UNKNOWN_ITEM = "score_unknown_item"
+ERR_COMMUNITY_LEVEL = "compound_community_level"
+
+
+@transaction.atomic
+def compound_save(
+    *,
+    compound: Compound | None = None,
+    code: str,
+    name: str,
+    community: Division,
+    address: str = "",
+    joined_on: datetime.date | None = None,
+    party_branch: Organization | None = None,
+) -> Compound:
+    """Create or change a compound together with its own division node under ``community``."""
+    if community.level != DivisionLevel.COMMUNITY:
+        raise ValidationError({"community": ValidationError(_("小区必须设在社区之下。"), code=ERR_COMMUNITY_LEVEL)})
+    division = compound.division if compound is not None and compound.division_id else Division()
+    division.code, division.name, division.parent, division.level = code, name, community, DivisionLevel.COMPOUND
+    division.full_clean()
+    division.save()
+    compound = compound or Compound()
+    compound.division = division
+    compound.address, compound.joined_on, compound.party_branch = address, joined_on, party_branch
+    compound.full_clean()
+    compound.save()
+    return compound
+
+
+def _is_resident(person: Person, compound: Compound) -> bool:
+    return HouseholdMember.objects.filter(person=person, household__division_id=compound.division_id).exists()
+
+
+@transaction.atomic
+def committee_create(
+    *, compound: Compound, term_start: datetime.date, term_end: datetime.date, name: str = ""
+) -> OwnersCommittee:
+    """A new term of a compound's owners' committee, with its organisation (kind 业主委员会)."""
+    org = Organization(
+        kind=OrganizationKind.OWNERS_COMMITTEE,
+        name=name or f"{compound.name}业主委员会（{term_start.year}—{term_end.year}）",
+        division=compound.division,
+    )
+    org.full_clean()
+    org.save()
+    committee = OwnersCommittee(compound=compound, organization=org, term_start=term_start, term_end=term_end)
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def committee_member_add(
+    *,
+    committee: OwnersCommittee,
+    person: Person,
+    title: str = "委员",
+    is_head: bool = False,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> Post:
+    """Add a member to an owners' committee: only residents of the compound (a member of a household
+    living in the compound's division) may sit on it. The post runs from the term's start until it is
+    ended (a member stays until the next election)."""
+    if not _is_resident(person, committee.compound):
+        raise ValidationError(
+            {
+                "person": ValidationError(
+                    _("%(name)s 不是“%(compound)s”的住户，不能担任业委会委员。"),
+                    code=ERR_NOT_RESIDENT,
+                    params={"name": person.name, "compound": committee.compound.name},
+                )
+            }
+        )
+    if Post.objects.current().filter(organization_id=committee.organization_id, person=person).exists():
+        raise ValidationError(
+            {
+                "person": ValidationError(
+                    _("%(name)s 已是该业委会委员。"), code=ERR_ALREADY_MEMBER, params={"name": person.name}
+                )
+            }
+        )
+    post = Post(
+        organization_id=committee.organization_id,
+        person=person,
+        title=title,
+        is_head=is_head,
+        start_date=start_date or committee.term_start,
+        end_date=end_date,
+    )
+    post.full_clean()
+    post.save()
+    return post
+
+
+# --- 信用评价与红黑榜 ----------------------------------------------------------------------------------
+
+
+def _check_scores(scores: Sequence[tuple[ScoringItem, int]], items: Iterable[ScoringItem]) -> None:
+    expected = {item.pk: item for item in items}
+    given = {item.pk for item, _score in scores}
+    for item, score in scores:
+        if item.pk not in expected:
+            raise ValidationError(
+                {
+                    "scores": ValidationError(
+                        _("“%(item)s”不是本周期启用的评分项。"), code=ERR_SCORE_UNKNOWN_ITEM, params={"item": item.name}
+                    )
+                }
+            )
+        if score is None or score < 0 or score > item.max_score:
+            raise ValidationError(
+                {
+                    "scores": ValidationError(
+                        _("“%(item)s”的得分应在 0 到 %(max)s 之间，收到 %(score)s。"),
+                        code=ERR_SCORE_RANGE,
+                        params={"item": item.name, "max": item.max_score, "score": score},
+                    )
+                }
+            )
+    missing = [item.name for pk, item in expected.items() if pk not in given]
+    if missing:
+        raise ValidationError(
+            {
+                "scores": ValidationError(
+                    _("缺少评分项：%(items)s。"), code=ERR_SCORE_MISSING, params={"items": "、".join(missing)}
+                )
+            }
+        )
+
+
+def period_items(period: CreditPeriod):
+    """The scoring template in force for a period: the active items of its division and above."""
+    codes = [c for c in period.division.path.split("/") if c]
+    return ScoringItem.objects.filter(is_active=True, division__code__in=codes)
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    company: PropertyCompany,
+    period: CreditPeriod,
+    scores: Sequence[tuple[ScoringItem, int]],
+    evaluated_on: datetime.date,
+    evaluator=None,
+    note: str = "",
+    evaluation: CreditEvaluation | None = None,
+) -> CreditEvaluation:
+    """Score a company for a period. Each item's score must lie in its range and every active item
+    be scored; petitions against the company received in the period cost the period's penalty each
+    (up to its cap). Total and grade follow from the period's thresholds."""
+    _check_scores(scores, period_items(period))
+    petitions = Petition.objects.filter(company=company).received_between(period.start_date, period.end_date).count()
+    deduction = min(petitions * period.petition_penalty, period.petition_penalty_cap)
+    item_total = sum(score for _item, score in scores)
+    evaluation = evaluation or CreditEvaluation()
+    evaluation.company, evaluation.period = company, period
+    evaluation.evaluated_on, evaluation.evaluator, evaluation.note = evaluated_on, evaluator, note
+    evaluation.item_total = item_total
+    evaluation.petition_count = petitions
+    evaluation.petition_deduction = deduction
+    evaluation.total = max(item_total - deduction, 0)
+    evaluation.grade = period.grade_for(evaluation.total)
+    evaluation.full_clean()
+    evaluation.save()
+    evaluation.scores.all().delete()
+    rows = [CreditScore(evaluation=evaluation, item=item, score=score) for item, score in scores]
+    for row in rows:
+        row.full_clean(exclude=["evaluation"])
+    CreditScore.objects.bulk_create(rows)
+    return evaluation
+
+
+def _refuse_if_published(red_black_list: RedBlackList) -> None:
+    if red_black_list.pk and RedBlackList.objects.filter(pk=red_black_list.pk, published_at__isnull=False).exists():
+        raise ValidationError(
+            {"non_field_errors": ValidationError(_("红黑榜已发布，不能再修改。"), code=ERR_LIST_PUBLISHED)}
+        )
+
+
+@transaction.atomic
+def red_black_list_draft(
+    *,
+    period: CreditPeriod,
+    title: str = "",
+    red_size: int = 3,
+    black_size: int = 3,
+    note: str = "",
+    red_black_list: RedBlackList | None = None,
+) -> RedBlackList:
+    """Make (or remake) the draft 红黑榜 of a period from its evaluations: the best grade-A companies on
+    the red side, the worst grade-C/D companies on the black side. A published list is refused."""
+    red_black_list = red_black_list or RedBlackList.objects.filter(period=period).first() or RedBlackList()
+    _refuse_if_published(red_black_list)
+    red_black_list.period = period
+    red_black_list.title = title or red_black_list.title or f"{period.name}物业服务企业红黑榜"
+    red_black_list.red_size, red_black_list.black_size, red_black_list.note = red_size, black_size, note
+    red_black_list.full_clean()
+    red_black_list.save()
+    red_black_list.entries.all().delete()
+    evaluations = CreditEvaluation.objects.filter(period=period)
+    red = list(evaluations.filter(grade=Grade.A).order_by("-total", "company__name")[:red_size])
+    black = list(
+        evaluations.filter(grade__in=[Grade.C, Grade.D])
+        .exclude(pk__in=[e.pk for e in red])
+        .order_by("total", "company__name")[:black_size]
+    )
+    RedBlackEntry.objects.bulk_create(
+        [
+            RedBlackEntry(
+                list=red_black_list, company_id=e.company_id, side=side, rank=rank, total=e.total, grade=e.grade
+            )
+            for side, chosen in ((ListSide.RED, red), (ListSide.BLACK, black))
+            for rank, e in enumerate(chosen, start=1)
+        ]
+    )
+    return red_black_list
+
+
+@transaction.atomic
+def red_black_list_publish(*, red_black_list: RedBlackList, by) -> RedBlackList:
+    """Publish a draft: from now on the list and its entries are a frozen snapshot."""
+    red_black_list = RedBlackList.objects.select_for_update().get(pk=red_black_list.pk)
+    _refuse_if_published(red_black_list)
+    red_black_list.published_at = timezone.now()
+    red_black_list.published_by = by
+    red_black_list.save(update_fields=["published_at", "published_by"])
+    return red_black_list
+
+
+# --- 楼宇会 -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    compound: Compound,
+    held_on: datetime.date,
+    topics: str,
+    place: str = "",
+    participants: Sequence[dict],
+    resolutions: Sequence[dict],
+    recorded_by=None,
+) -> BuildingCouncilMeeting:
+    """Record a 楼宇会 with its participants (``{kind, name}``) and resolutions
+    (``{content, owner_kind, owner, deadline, status?, follow_up?}``), all or nothing."""
+    meeting = BuildingCouncilMeeting(
+        compound=compound, held_on=held_on, topics=topics, place=place, recorded_by=recorded_by
+    )
+    meeting.full_clean()
+    meeting.save()
+    for index, data in enumerate(participants):
+        _save_child(MeetingParticipant(meeting=meeting, **data), "participants", index)
+    for index, data in enumerate(resolutions):
+        _save_child(MeetingResolution(meeting=meeting, **data), "resolutions", index)
+    return meeting
+
+
+def _save_child(row, prefix: str, index: int) -> None:
+    try:
+        row.full_clean(exclude=["meeting"])
+    except ValidationError as error:
+        raise ValidationError({f"{prefix}.{index}.{field}": errs for field, errs in error.error_dict.items()}) from None
+    row.save()

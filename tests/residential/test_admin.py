@@ -1,0 +1,104 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from governance.models import Role
+from residential.models import CreditPeriod, ScoringItem
+from residential.services import evaluation_save, red_black_list_draft, red_black_list_publish
+from tests.factories import user_with_role
+from tests.residential.factories import (
+    CompoundFactory,
+    CreditPeriodFactory,
+    PetitionFactory,
+    PropertyCompanyFactory,
+    ScoringItemFactory,
+    committee_with_members,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"admin:residential_{name}", args=args)
+
+
+@pytest.fixture
+def admin_client(client, divisions):
+    client.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
+    return client
+
+
+def _evaluation(division, score: int = 88):
+    period = CreditPeriod.objects.filter(division=division).first() or CreditPeriodFactory(division=division)
+    item = ScoringItem.objects.filter(division=division).first() or ScoringItemFactory(division=division, max_score=100)
+    return evaluation_save(
+        company=PropertyCompanyFactory(division=division),
+        period=period,
+        scores=[(item, score)],
+        evaluated_on=period.end_date,
+    )
+
+
+MAKERS = {
+    "compound": lambda d: CompoundFactory(community=d["c11"]),
+    "petition": lambda d: PetitionFactory(compound=CompoundFactory(community=d["c11"])),
+    "creditevaluation": lambda d: _evaluation(d["t1"]),
+    "ownerscommittee": lambda d: committee_with_members(CompoundFactory(community=d["c11"]), party=1, masses=1),
+}
+
+
+@pytest.mark.parametrize("model", list(MAKERS))
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, divisions, model):
+    for _i in range(3):
+        MAKERS[model](divisions)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url(f"{model}_changelist")).status_code == 200
+    for _i in range(27):
+        MAKERS[model](divisions)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url(f"{model}_changelist"))
+    assert response.context["cl"].result_count == 30
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize("model", list(MAKERS))
+def test_officer_of_another_township_gets_404(client, divisions, model):
+    obj = MAKERS[model](divisions)
+    client.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["t2"]))
+    assert client.get(url(f"{model}_change", obj.pk)).status_code == 404
+    assert obj not in client.get(url(f"{model}_changelist")).context["cl"].result_list
+
+
+def test_published_red_black_list_is_read_only_in_the_admin(admin_client, divisions):
+    evaluation = _evaluation(divisions["district"])
+    published = red_black_list_publish(red_black_list=red_black_list_draft(period=evaluation.period), by=None)
+    change = url("redblacklist_change", published.pk)
+
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    response = admin_client.post(change, {"title": "改过的标题", "red_size": 5, "black_size": 5, "note": ""})
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.title != "改过的标题"
+    assert admin_client.post(url("redblacklist_delete", published.pk), {"post": "yes"}).status_code == 403
+
+
+def test_draft_red_black_list_is_remade_when_saved_in_the_admin(admin_client, divisions):
+    evaluation = _evaluation(divisions["district"], score=95)
+    draft = red_black_list_draft(period=evaluation.period, red_size=0)
+    assert draft.entries.count() == 0
+    response = admin_client.post(
+        url("redblacklist_change", draft.pk),
+        {
+            "title": "2024年度红黑榜",
+            "red_size": 1,
+            "black_size": 0,
+            "note": "",
+            "entries-TOTAL_FORMS": "0",
+            "entries-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert draft.entries.get().company_id == evaluation.company_id
