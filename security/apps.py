@@ -6,3 +6,9 @@ class SecurityConfig(AppConfig):
     name = "security"
     verbose_name = _("平安建设（矛盾纠纷调处）")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from governance.registry import registry
+
+        registry.api("security", "security.api.urls")
+        registry.pages("security", "security.urls")

@@ -1,0 +1,185 @@
+"""Admin of the security registers: bodies, routing rules, the holiday calendar, police rooms, patrol
+teams and logs, monthly figures (Excel). Disputes and their events are read here and moved only
+through the services (the officers' pages and the API); nobody deletes them."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from governance.admin import ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.models import Division
+from security.models import (
+    Dispute,
+    DisputeEvent,
+    DisputeParty,
+    Holiday,
+    MediationAgreement,
+    MediationBody,
+    PatrolLog,
+    PatrolTeam,
+    PoliceRoom,
+    PoliceRoomStaff,
+    RoutingRule,
+    SecurityStat,
+)
+from security.resources import SecurityStatResource
+
+
+@admin.register(MediationBody)
+class MediationBodyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "level", "division", "at_centre", "on_duty_24h", "is_active")
+    list_filter = ("kind", "level", "at_centre", "on_duty_24h", "is_active")
+    list_select_related = ("division",)
+    search_fields = ("name",)
+    autocomplete_fields = ("division", "parent")
+    filter_horizontal = ("staff",)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """One rule set for the district, kept by its staff (model permissions decide who edits)."""
+
+    list_display = (
+        "name",
+        "category",
+        "channel",
+        "division",
+        "risk_level",
+        "target_kind",
+        "target_body",
+        "deadline_days",
+        "is_active",
+    )
+    list_filter = ("category", "channel", "target_kind", "is_active")
+    list_select_related = ("division", "target_body")
+    search_fields = ("name",)
+    autocomplete_fields = ("division", "target_body")
+
+    def save_model(self, request, obj, form, change):
+        from governance.services import record_save
+
+        record_save(instance=obj)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The district's holiday calendar (deadlines count working days)."""
+
+    list_display = ("date", "name", "is_workday")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+
+class PoliceRoomStaffInline(admin.TabularInline):
+    model = PoliceRoomStaff
+    extra = 1
+
+
+@admin.register(PoliceRoom)
+class PoliceRoomAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "division", "station", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("division", "station")
+    search_fields = ("name",)
+    autocomplete_fields = ("division", "station")
+    filter_horizontal = ("covers",)
+    inlines = [PoliceRoomStaffInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "covers":
+            kwargs["queryset"] = Division.objects.for_user(request.user).filter(level__in=["village", "community"])
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(PatrolTeam)
+class PatrolTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "division", "leader", "member_count", "is_active")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("division",)
+    search_fields = ("name", "leader")
+    autocomplete_fields = ("division",)
+
+
+@admin.register(PatrolLog)
+class PatrolLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("team", "date", "division", "duration_minutes", "dispute")
+    list_select_related = ("team", "division", "dispute")
+    date_hierarchy = "date"
+    autocomplete_fields = ("team", "division")
+    readonly_fields = ("dispute",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityStat)
+class SecurityStatAdmin(ScopedImportExportAdmin):
+    resource_classes = [SecurityStatResource]
+    list_display = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases")
+    list_select_related = ("division",)
+    date_hierarchy = "month"
+    autocomplete_fields = ("division",)
+
+
+class ReadOnlyInline(ScopedChoicesMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def scope_queryset(self, request, queryset):
+        return queryset  # the parent case is already in scope
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DisputePartyInline(ReadOnlyInline):
+    model = DisputeParty
+    fields = ("person", "role")
+    readonly_fields = fields
+
+
+class DisputeEventInline(ReadOnlyInline):
+    model = DisputeEvent
+    fields = ("created_at", "action", "from_status", "to_status", "from_body", "to_body", "actor", "rule", "reason")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Cases are read here; they move through the officers' pages and the API, never deleted."""
+
+    list_display = ("number", "channel", "category", "division", "status", "current_body", "deadline", "risk_level")
+    list_filter = ("status", "channel", "category", "risk_level")
+    list_select_related = ("division", "current_body")
+    search_fields = ("=number", "description")
+    date_hierarchy = "received_at"
+    inlines = [DisputePartyInline, DisputeEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MediationAgreement)
+class MediationAgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("dispute", "amount", "signed_on", "judicial_confirmation")
+    list_filter = ("judicial_confirmation",)
+    list_select_related = ("dispute",)
+    search_fields = ("=dispute__number",)
+    readonly_fields = ("dispute", "terms", "amount", "signed_on")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

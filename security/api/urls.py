@@ -1,0 +1,14 @@
+from rest_framework.routers import SimpleRouter
+
+from security.api import views
+
+router = SimpleRouter()
+router.register("disputes", views.DisputeViewSet, basename="dispute")
+router.register("bodies", views.MediationBodyViewSet, basename="body")
+router.register("routing-rules", views.RoutingRuleViewSet, basename="routing-rule")
+router.register("police-rooms", views.PoliceRoomViewSet, basename="police-room")
+router.register("patrol-teams", views.PatrolTeamViewSet, basename="patrol-team")
+router.register("patrol-logs", views.PatrolLogViewSet, basename="patrol-log")
+router.register("stats", views.SecurityStatViewSet, basename="stat")
+
+urlpatterns = router.urls

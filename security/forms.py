@@ -1,0 +1,89 @@
+"""Officers' forms: intake and the moves of a case. No side effects: views call the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import ScopedFormMixin
+from governance.models import Division
+from governance.validators import validate_id_number, validate_phone
+from security.models import Category, Channel, JudicialConfirmation, MediationBody, PartyRole, Satisfaction
+
+PARTY_SLOTS = 2
+
+
+class IntakeForm(ScopedFormMixin, forms.Form):
+    """One desk for every channel: the case and up to two parties (applicant, respondent)."""
+
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices)
+    category = forms.ChoiceField(label=_("纠纷类型"), choices=Category.choices)
+    division = forms.ModelChoiceField(label=_("发生地"), queryset=Division.objects.order_by("path"))
+    description = forms.CharField(label=_("纠纷简况"), widget=forms.Textarea(attrs={"rows": 4}))
+    threats_noted = forms.BooleanField(label=_("有威胁或暴力倾向"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = self.fields["division"].queryset.filter(
+            level__in=["township", "subdistrict", "village", "community", "hamlet", "compound", "grid"]
+        )
+        for index in range(PARTY_SLOTS):
+            required = index == 0
+            default_role = PartyRole.APPLICANT if index == 0 else PartyRole.RESPONDENT
+            self.fields[f"party{index}_name"] = forms.CharField(
+                label=_("当事人%(n)d 姓名") % {"n": index + 1}, max_length=50, required=required
+            )
+            self.fields[f"party{index}_id_number"] = forms.CharField(
+                label=_("当事人%(n)d 身份证号") % {"n": index + 1},
+                max_length=18,
+                required=False,
+                validators=[validate_id_number],
+            )
+            self.fields[f"party{index}_phone"] = forms.CharField(
+                label=_("当事人%(n)d 电话") % {"n": index + 1},
+                max_length=20,
+                required=False,
+                validators=[validate_phone],
+            )
+            self.fields[f"party{index}_role"] = forms.ChoiceField(
+                label=_("当事人%(n)d 身份") % {"n": index + 1}, choices=PartyRole.choices, initial=default_role
+            )
+
+    def parties(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "name": data[f"party{i}_name"],
+                "id_number": (data[f"party{i}_id_number"] or "").strip().upper(),
+                "phone": data[f"party{i}_phone"],
+                "role": data[f"party{i}_role"],
+            }
+            for i in range(PARTY_SLOTS)
+            if data.get(f"party{i}_name")
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由/说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(forms.Form):
+    to_body = forms.ModelChoiceField(
+        label=_("移交至"), queryset=MediationBody.objects.active().select_related("division").order_by("level", "name")
+    )
+    reason = forms.CharField(label=_("移交理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgreementForm(forms.Form):
+    terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(label=_("涉及金额（元）"), max_digits=14, decimal_places=2, initial=0)
+    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    judicial_confirmation = forms.ChoiceField(
+        label=_("司法确认"), choices=JudicialConfirmation.choices, initial=JudicialConfirmation.NONE
+    )
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("回访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    satisfaction = forms.TypedChoiceField(label=_("满意度"), choices=Satisfaction.choices, coerce=int)
+    note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,59 @@
+"""What the security app adds to the leaders' dashboard (section "safety")."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.registry import Indicator, registry
+from security.models import Dispute
+from security.selectors import coverage_gaps, dispute_figures, security_stats_yoy
+
+
+def _figure(key: str):
+    def compute(*, division, start=None, end=None):
+        return dispute_figures(queryset=Dispute.objects.in_subtree(division), start=start, end=end)[key]
+
+    return compute
+
+
+def _coverage_gaps(*, division, start=None, end=None) -> int:
+    return coverage_gaps(division=division).count()
+
+
+def _yoy(field: str):
+    def compute(*, division, start=None, end=None):
+        end = end or timezone.localdate()
+        start = start or datetime.date(end.year, 1, 1)
+        return security_stats_yoy(division=division, start=start, end=end)[field]["change_pct"]
+
+    return compute
+
+
+for order, (key, title, unit) in enumerate(
+    [
+        ("received", _("受理纠纷"), _("件")),
+        ("resolved", _("化解纠纷"), _("件")),
+        ("resolution_rate", _("化解率"), "%"),
+        ("mean_days_to_resolve", _("平均化解天数"), _("天")),
+        ("overdue", _("超期纠纷"), _("件")),
+        ("high_risk_open", _("在办高风险纠纷"), _("件")),
+        ("awaiting_acceptance", _("待接收移交"), _("件")),
+    ],
+    start=10,
+):
+    registry.indicator(Indicator(f"security.{key}", title, "safety", _figure(key), unit, order))
+registry.indicator(
+    Indicator("security.coverage_gaps", _("未覆盖警务室的村（社区）"), "safety", _coverage_gaps, _("个"), 20)
+)
+registry.indicator(
+    Indicator("security.police_incidents_yoy", _("接处警同比"), "safety", _yoy("police_incidents"), "%", 21)
+)
+registry.indicator(
+    Indicator("security.criminal_cases_yoy", _("刑事立案同比"), "safety", _yoy("criminal_cases"), "%", 22)
+)
+registry.indicator(
+    Indicator("security.administrative_cases_yoy", _("行政案件同比"), "safety", _yoy("administrative_cases"), "%", 23)
+)

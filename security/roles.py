@@ -1,0 +1,49 @@
+"""What each role may do in the security app, the home-page links and the default schedules."""
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Role
+from governance.registry import HomeLink, Schedule, registry
+
+REGISTERS = ["mediationbody", "routingrule", "holiday", "policeroom", "policeroomstaff", "patrolteam", "securitystat"]
+CASES = ["dispute", "disputeparty", "disputeevent", "mediationagreement", "followupvisit"]
+VIEW = ["view"]
+EDIT = ["view", "add", "change"]
+
+
+def _perms(models: list[str], actions: list[str]) -> list[str]:
+    return [f"security.{action}_{model}" for model in models for action in actions]
+
+
+# Cases are never deleted by anyone; registers are deleted only by district admins.
+registry.grant(
+    Role.DISTRICT_ADMIN,
+    _perms(REGISTERS, [*EDIT, "delete"]) + _perms(CASES, EDIT) + _perms(["patrollog"], EDIT),
+)
+registry.grant(Role.LEADER, _perms([*REGISTERS, *CASES, "patrollog"], VIEW))
+for role in (Role.MEDIATOR, Role.POLICE, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER):
+    registry.grant(
+        role,
+        _perms(REGISTERS, VIEW) + _perms(CASES, EDIT) + _perms(["patrollog"], EDIT),
+    )
+registry.grant(Role.POLICE, _perms(["policeroom", "policeroomstaff", "patrolteam"], EDIT))
+registry.grant(Role.TOWNSHIP_OFFICER, _perms(["patrolteam", "securitystat"], EDIT))
+registry.grant(Role.API_CLIENT, _perms(REGISTERS, VIEW) + _perms(["dispute", "disputeevent"], ["view", "add"]))
+
+CASE_WORKERS = frozenset(
+    {Role.DISTRICT_ADMIN, Role.LEADER, Role.MEDIATOR, Role.POLICE, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER}
+)
+registry.link(HomeLink(_("矛盾纠纷"), "security:dispute-list", CASE_WORKERS, _("受理、分派、移交、调解与办结"), 30))
+registry.link(
+    HomeLink(_("纠纷登记"), "security:dispute-intake", CASE_WORKERS - {Role.LEADER}, _("一站式受理各渠道纠纷"), 31)
+)
+registry.link(HomeLink(_("警务室覆盖"), "security:coverage", CASE_WORKERS, _("未覆盖警务室的村（社区）"), 32))
+
+registry.schedule(
+    Schedule(
+        name="矛盾纠纷超期上报",
+        task="security.disputes_escalate_overdue",
+        crontab={"minute": "*/30"},
+        description="每30分钟把超期未办结、调解不成的纠纷上报上一级综治中心。",
+    )
+)

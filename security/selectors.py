@@ -1,0 +1,104 @@
+"""Reads of the security app for the dashboard, reports and leaders: each one query."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from governance.models import Division, DivisionLevel
+from security.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, Dispute, PoliceRoom, RiskLevel, SecurityStat
+
+STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
+
+
+def coverage_gaps(*, division: Division) -> QuerySet[Division]:
+    """Villages and communities in ``division``'s subtree that no active police room covers."""
+    covered = PoliceRoom.covers.through.objects.filter(division_id=OuterRef("pk"), policeroom__is_active=True)
+    return (
+        Division.objects.in_subtree(division)
+        .filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY], is_active=True)
+        .exclude(Exists(covered))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def dispute_figures(
+    *, queryset: QuerySet[Dispute], start: datetime.date | None = None, end: datetime.date | None = None
+) -> dict:
+    """Received, resolved, resolution rate, mean days to resolve, overdue, high-risk open and transfers
+    waiting, for the cases of ``queryset`` received in [start, end]; one query."""
+    if start:
+        queryset = queryset.filter(received_at__date__gte=start)
+    if end:
+        queryset = queryset.filter(received_at__date__lte=end)
+    today = timezone.localdate()
+    open_ = Q(status__in=OPEN_STATUSES)
+    row = queryset.aggregate(
+        received=Count("pk"),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
+        high_risk_open=Count("pk", filter=open_ & Q(risk_level__gte=RiskLevel.HIGH)),
+        awaiting=Count("pk", filter=Q(status__in=AWAITING_ACCEPTANCE)),
+        mean_resolve=Avg(
+            ExpressionWrapper(F("resolved_at") - F("received_at"), output_field=DurationField()),
+            filter=Q(resolved_at__isnull=False),
+        ),
+    )
+    received = row["received"]
+    rate = Decimal(row["resolved"] * 100) / received if received else Decimal(0)
+    mean = row["mean_resolve"]
+    return {
+        "received": received,
+        "resolved": row["resolved"],
+        "resolution_rate": rate.quantize(Decimal("0.1"), ROUND_HALF_UP),
+        "mean_days_to_resolve": (
+            Decimal(mean.total_seconds() / 86400).quantize(Decimal("0.1"), ROUND_HALF_UP) if mean else None
+        ),
+        "overdue": row["overdue"],
+        "high_risk_open": row["high_risk_open"],
+        "awaiting_acceptance": row["awaiting"],
+    }
+
+
+def _change(current: int, previous: int) -> Decimal | None:
+    if not previous:
+        return None
+    return (Decimal(current - previous) * 100 / previous).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _year_earlier(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
+    """Monthly figures summed over [start, end] in ``division``'s subtree against the same months a
+    year earlier, with the change in per cent (None when there is nothing to compare with); one query."""
+    prev_start, prev_end = _year_earlier(start), _year_earlier(end)
+    now = Q(month__gte=start, month__lte=end)
+    before = Q(month__gte=prev_start, month__lte=prev_end)
+    sums = SecurityStat.objects.in_subtree(division).aggregate(
+        **{f"{name}_now": Sum(name, filter=now, default=0) for name in STAT_FIELDS},
+        **{f"{name}_before": Sum(name, filter=before, default=0) for name in STAT_FIELDS},
+    )
+    return {
+        name: {
+            "current": sums[f"{name}_now"],
+            "previous": sums[f"{name}_before"],
+            "change_pct": _change(sums[f"{name}_now"], sums[f"{name}_before"]),
+        }
+        for name in STAT_FIELDS
+    }
+
+
+def high_risk_open(*, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
+    """Open 民转刑 high-risk cases for leaders, highest score first."""
+    return (
+        queryset.open().high_risk().select_related("division", "current_body").order_by("-risk_score", "deadline", "pk")
+    )

@@ -1,0 +1,20 @@
+"""Thin Celery tasks of the security app: they call a service and own retries."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from security.services import disputes_escalate_overdue
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="security.disputes_escalate_overdue", acks_late=True)
+def escalate_overdue_disputes() -> int:
+    """Escalate overdue and failed cases one level up; safe to run as often as beat likes."""
+    escalated = disputes_escalate_overdue()
+    if escalated:
+        logger.info("escalated %d overdue disputes", escalated)
+    return escalated

@@ -1,0 +1,16 @@
+"""Officers' pages of the security app (mounted at ``security/`` by governance/urls.py)."""
+
+from django.urls import path
+
+from security import views
+
+app_name = "security"
+
+urlpatterns = [
+    path("disputes/", views.DisputeListView.as_view(), name="dispute-list"),
+    path("disputes/new/", views.DisputeIntakeView.as_view(), name="dispute-intake"),
+    path("disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute-detail"),
+    path("disputes/<int:pk>/<str:move>/", views.DisputeMoveView.as_view(), name="dispute-move"),
+    path("high-risk/", views.HighRiskListView.as_view(), name="high-risk"),
+    path("coverage/", views.CoverageView.as_view(), name="coverage"),
+]

@@ -1,0 +1,205 @@
+"""Officers' pages (mobile-friendly): intake, case lists, the case page with its timeline and the moves
+allowed now, the high-risk list for leaders and the police-room coverage report. Rows come from
+``for_user`` (out of scope answers 404); every move calls one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from governance.masking import can_view_personal_data, mask_id_number, mask_phone
+from governance.models import Division
+from governance.views import PAGE_SIZE, FilteredListView
+from security import forms, services
+from security.filtersets import DisputeFilterSet
+from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody, Status
+from security.selectors import coverage_gaps, high_risk_open
+
+# move name (URL) → target status, form, service
+MOVES = {
+    "route": (Status.ROUTED, None, services.dispute_route),
+    "accept": (Status.ACCEPTED, forms.ReasonForm, services.dispute_accept),
+    "transfer": (Status.TRANSFERRED, forms.TransferForm, services.dispute_transfer),
+    "return": (Status.RETURNED, forms.ReasonForm, services.dispute_return),
+    "mediate": (Status.MEDIATING, forms.ReasonForm, services.dispute_mediate),
+    "agreement": (Status.AGREEMENT, forms.AgreementForm, services.dispute_record_agreement),
+    "fail": (Status.FAILED, forms.ReasonForm, services.dispute_fail),
+    "escalate": (Status.ESCALATED, forms.ReasonForm, services.dispute_escalate),
+    "close": (Status.CLOSED, forms.ReasonForm, services.dispute_close),
+    "visit": (None, forms.VisitForm, services.dispute_visit),
+}
+MOVE_LABELS = {
+    "route": _("分派"),
+    "accept": _("接收"),
+    "transfer": _("移交"),
+    "return": _("退回"),
+    "mediate": _("开始调解"),
+    "agreement": _("记录协议"),
+    "fail": _("调解不成"),
+    "escalate": _("上报上级"),
+    "close": _("办结"),
+    "visit": _("回访"),
+}
+
+
+class DisputeListView(FilteredListView):
+    """All cases in scope, or with ``?mine=1`` those the user's bodies hold now."""
+
+    model = Dispute
+    filterset_class = DisputeFilterSet
+    permission_required = "security.view_dispute"
+    template_name = "security/dispute_list.html"
+    paginate_by = PAGE_SIZE
+
+    def base_queryset(self):
+        queryset = Dispute.objects.for_user(self.request.user).select_related("division", "current_body")
+        if self.request.GET.get("mine"):
+            queryset = queryset.filter(current_body__in=MediationBody.objects.acting_for(self.request.user))
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mine=bool(self.request.GET.get("mine")), **kwargs)
+
+
+class HighRiskListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """民转刑 high-risk open cases, highest score first, with the reasons."""
+
+    permission_required = "security.view_dispute"
+    template_name = "security/high_risk.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return high_risk_open(queryset=Dispute.objects.for_user(self.request.user))
+
+
+class DisputeIntakeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "security.add_dispute"
+    template_name = "security/dispute_intake.html"
+    form_class = forms.IntakeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            dispute, _created = services.dispute_intake(
+                channel=data["channel"],
+                category=data["category"],
+                division=data["division"],
+                description=data["description"],
+                threats_noted=data["threats_noted"],
+                parties=[services.PartyInput(**party) for party in form.parties()],
+                received_by=self.request.user,
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                parts = key.split(".")
+                field = f"party{parts[1]}_{parts[2]}" if len(parts) == 3 and parts[0] == "parties" else key
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已受理，案件编号 %(number)s。") % {"number": dispute.number})
+        return redirect("security:dispute-detail", pk=dispute.pk)
+
+
+def _dispute_queryset(user):
+    events = DisputeEvent.objects.select_related("from_body", "to_body", "actor", "rule").order_by("created_at", "id")
+    parties = DisputeParty.objects.select_related("person").order_by("id")
+    return (
+        Dispute.objects.for_user(user)
+        .select_related("division", "current_body", "received_by")
+        .prefetch_related(Prefetch("events", queryset=events), Prefetch("parties", queryset=parties))
+    )
+
+
+def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None = None) -> dict:
+    full = can_view_personal_data(request.user)
+    parties = list(dispute.parties.all())
+    for party in parties:
+        party.id_number_shown = (party.person.id_number or "") if full else mask_id_number(party.person.id_number)
+        party.phone_shown = party.person.phone if full else mask_phone(party.person.phone)
+    allowed = set(services.allowed_moves(dispute.status))
+    moves = []
+    for name, (target, form_class, _service) in MOVES.items():
+        # 回访 has no status of its own: it follows a resolved or closed case.
+        available = dispute.status in (Status.AGREEMENT, Status.CLOSED) if target is None else target in allowed
+        if not available:
+            continue
+        form = bound[1] if bound and bound[0] == name else (form_class() if form_class else None)
+        moves.append({"name": name, "label": MOVE_LABELS[name], "form": form})
+    agreement = getattr(dispute, "agreement", None) if dispute.status in (Status.AGREEMENT, Status.CLOSED) else None
+    return {
+        "dispute": dispute,
+        "object": dispute,
+        "parties": parties,
+        "events": dispute.events.all(),
+        "moves": moves,
+        "agreement": agreement,
+        "can_move": request.user.has_perm("security.change_dispute"),
+    }
+
+
+class DisputeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "security.view_dispute"
+    template_name = "security/dispute_detail.html"
+
+    def get_queryset(self):
+        return _dispute_queryset(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.object)}
+
+
+class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST one move; a bad form or a refused move shows the case again with the error (400/409)."""
+
+    permission_required = "security.change_dispute"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, move: str):
+        dispute = get_object_or_404(_dispute_queryset(request.user), pk=pk)
+        if move not in MOVES:
+            return redirect("security:dispute-detail", pk=pk)
+        _target, form_class, service = MOVES[move]
+        form = form_class(request.POST) if form_class else None
+        status = 400
+        if form is None or form.is_valid():
+            data = dict(form.cleaned_data) if form else {}
+            try:
+                service(dispute=dispute, by=request.user, **data)
+            except services.DisputeConflict as error:
+                status = 409
+                messages.error(request, "；".join(error.messages))
+            except ValidationError as error:
+                if form is None:
+                    messages.error(request, "；".join(error.messages))
+                else:
+                    for key, errors in error.message_dict.items():
+                        form.add_error(key if key in form.fields else None, errors)
+            else:
+                messages.success(request, _("已%(move)s。") % {"move": MOVE_LABELS[move]})
+                return redirect("security:dispute-detail", pk=pk)
+        dispute = get_object_or_404(_dispute_queryset(request.user), pk=pk)
+        context = _detail_context(request, dispute, bound=(move, form) if form else None)
+        return TemplateResponse(request, "security/dispute_detail.html", context, status=status)
+
+
+class CoverageView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Villages and communities without a police room, in the user's area (or ``?within=<code>``)."""
+
+    permission_required = "security.view_policeroom"
+    template_name = "security/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        scope = Division.objects.for_user(self.request.user)
+        code = self.request.GET.get("within")
+        division = get_object_or_404(scope, code=code) if code else scope.order_by("depth", "path").first()
+        gaps = list(coverage_gaps(division=division)) if division else []
+        return super().get_context_data(division=division, gaps=gaps, **kwargs)

@@ -1,0 +1,185 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from governance.api.errors import ERR_CONFLICT, ERR_INVALID
+from governance.models import Person, Role
+from security.models import Dispute, DisputeEvent, EventAction, PoliceRoom, SecurityStat, Status
+from security.services import ERR_NOT_RECEIVING_BODY, ERR_TRANSITION
+from tests.api_mixin import assert_error_body
+from tests.factories import make_id_number, user_with_role
+from tests.security.factories import intake
+
+pytestmark = pytest.mark.django_db
+LIST = "api:security-api:dispute-list"
+BAD_ID_FIELD = "parties.0.id_number"
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def move(client, dispute_id, name, data=None):
+    return client.post(reverse(f"api:security-api:dispute-{name}", args=[dispute_id]), data or {}, format="json")
+
+
+def intake_data(divisions, **overrides):
+    return {
+        "channel": "police",
+        "category": "neighbour",
+        "division": divisions["v11"].code,
+        "description": "两户因宅基地边界争吵",
+        "parties": [
+            {"name": "李一", "id_number": make_id_number(), "role": "applicant"},
+            {"name": "王二", "role": "respondent"},
+        ],
+        **overrides,
+    }
+
+
+def test_full_flow_through_the_api(divisions, bodies, rule, centre_mediator, village_mediator):
+    centre, village = client_for(centre_mediator), client_for(village_mediator)
+    response = centre.post(reverse(LIST), intake_data(divisions), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == Status.ROUTED and body["current_body"] == bodies["t1_station_centre"].pk
+    pk = body["id"]
+    assert move(centre, pk, "transfer", {"to_body": bodies["v11"].pk, "reason": "转村调委会"}).status_code == 200
+    assert move(village, pk, "accept").status_code == 200
+    assert move(village, pk, "mediate").status_code == 200
+    response = move(village, pk, "agreement", {"terms": "赔偿", "amount": "800.00", "signed_on": "2026-03-02"})
+    assert response.status_code == 200, response.content
+    response = move(village, pk, "close")
+    assert response.status_code == 200, response.content
+    detail = response.json()
+    assert detail["status"] == Status.CLOSED
+    actions = [e["action"] for e in detail["events"] if e["action"] != EventAction.RISK]
+    assert actions == ["received", "routed", "transferred", "accepted", "mediating", "agreement", "closed"]
+    assert detail["events"][0]["actor_name"] and detail["agreement"]["amount"] == "800.00"
+    routed = next(e for e in detail["events"] if e["action"] == "routed")
+    assert routed["rule"] == rule.pk
+
+
+def test_disallowed_move_is_409_with_the_error_body_and_nothing_changes(divisions, bodies, rule, centre_mediator):
+    dispute = intake(divisions["v11"], by=centre_mediator)
+    events = dispute.events.count()
+    body = assert_error_body(move(client_for(centre_mediator), dispute.pk, "close", {"reason": "x"}), 409, "status")
+    assert body["code"] == ERR_CONFLICT and body["errors"]["status"][0]["code"] == ERR_TRANSITION
+    dispute.refresh_from_db()
+    assert dispute.status == Status.ROUTED and dispute.events.count() == events
+
+
+def test_accepting_a_transfer_for_another_body_is_409(divisions, bodies, rule, centre_mediator, village_mediator):
+    dispute = intake(divisions["v11"], by=centre_mediator)
+    move(client_for(centre_mediator), dispute.pk, "transfer", {"to_body": bodies["v11"].pk, "reason": "转村"})
+    response = move(client_for(centre_mediator), dispute.pk, "accept")
+    body = assert_error_body(response, 409, "current_body")
+    assert body["errors"]["current_body"][0]["code"] == ERR_NOT_RECEIVING_BODY
+    dispute.refresh_from_db()
+    assert dispute.status == Status.TRANSFERRED
+
+
+def test_intake_with_the_same_external_id_twice_creates_one_case(divisions, bodies, rule):
+    api_user = user_with_role(Role.API_CLIENT, divisions["district"])
+    client = client_for(api_user)
+    data = intake_data(divisions, external_id="110-0001")
+    first = client.post(reverse(LIST), data, format="json")
+    second = client.post(reverse(LIST), data, format="json")
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert Dispute.objects.filter(external_id="110-0001").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"category": "alien_abduction"}, "category"),
+        ({"division": "999999"}, "division"),
+        (
+            {"parties": [{"name": "李一", "id_number": "430102199001011235", "role": "applicant"}]},
+            "parties.0.id_number",
+        ),
+        ({"parties": []}, "parties"),
+    ],
+)
+def test_bad_intake_is_400_naming_the_field_and_writes_nothing(divisions, bodies, rule, officer, overrides, field):
+    before = (Dispute.objects.count(), Person.objects.count(), DisputeEvent.objects.count())
+    response = client_for(officer).post(reverse(LIST), intake_data(divisions, **overrides), format="json")
+    body = assert_error_body(response, 400, field)
+    assert body["code"] == ERR_INVALID
+    assert (Dispute.objects.count(), Person.objects.count(), DisputeEvent.objects.count()) == before
+
+
+def test_negative_agreement_amount_is_400_and_nothing_is_written(divisions, bodies, rule, centre_mediator):
+    dispute = intake(divisions["v11"], by=centre_mediator)
+    client = client_for(centre_mediator)
+    move(client, dispute.pk, "accept")
+    move(client, dispute.pk, "mediate")
+    response = move(client, dispute.pk, "agreement", {"terms": "x", "amount": "-5", "signed_on": "2026-03-02"})
+    assert_error_body(response, 400, "amount")
+    dispute.refresh_from_db()
+    assert dispute.status == Status.MEDIATING
+
+
+def test_out_of_scope_case_is_404_for_reading_and_moving(divisions, bodies, rule, officer):
+    other = intake(divisions["v21"])
+    client = client_for(officer)
+    assert_error_body(client.get(reverse("api:security-api:dispute-detail", args=[other.pk])), 404)
+    assert_error_body(move(client, other.pk, "accept"), 404)
+
+
+def test_no_delete_route(divisions, bodies, rule, district_admin):
+    dispute = intake(divisions["v11"])
+    response = client_for(district_admin).delete(reverse("api:security-api:dispute-detail", args=[dispute.pk]))
+    # Refused by the role's permissions (403) or, for those who hold delete, by the route (405).
+    assert_error_body(response, 405 if response.status_code == 405 else 403)
+    assert Dispute.objects.filter(pk=dispute.pk).exists()
+
+
+def test_list_filters(divisions, bodies, rule, district_admin):
+    police = intake(divisions["v11"])
+    intake(divisions["v12"], channel="walk_in", category="labour")
+    response = client_for(district_admin).get(reverse(LIST), {"channel": "police", "status": "routed", "q": "排水沟"})
+    assert [row["id"] for row in response.json()["results"]] == [police.pk]
+    response = client_for(district_admin).get(reverse(LIST), {"overdue": "true"})
+    assert response.json()["count"] == 0
+
+
+def test_list_with_three_filters_takes_the_same_few_queries_for_3_and_30_rows(divisions, bodies, rule, district_admin):
+    client = client_for(district_admin)
+    params = {"channel": "police", "status": "routed", "overdue": "false", "page_size": 50}
+    for _i in range(3):
+        intake(divisions["v11"])
+    client.get(reverse(LIST), params)  # the user's roles and scope are cached on the user object
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(LIST), params).json()["count"] == 3
+    for _i in range(27):
+        intake(divisions["v11"])
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse(LIST), params).json()["count"] == 30
+    assert len(few) == len(many) <= 4, [q["sql"] for q in many.captured_queries]
+
+
+def test_coverage_gaps_lists_uncovered_villages(divisions, bodies, district_admin):
+    room = PoliceRoom.objects.create(name="警务室", division=divisions["t1"], station=bodies["t1_station"])
+    room.covers.set([divisions["v11"], divisions["v12"], divisions["v21"], divisions["v22"]])
+    url = reverse("api:security-api:police-room-coverage-gaps")
+    assert client_for(district_admin).get(url).json() == []
+    room.covers.remove(divisions["v12"])
+    assert [row["code"] for row in client_for(district_admin).get(url).json()] == [divisions["v12"].code]
+
+
+def test_stats_yoy(divisions, district_admin):
+    import datetime
+
+    SecurityStat.objects.create(division=divisions["t1"], month=datetime.date(2023, 5, 1), police_incidents=100)
+    SecurityStat.objects.create(division=divisions["t2"], month=datetime.date(2024, 5, 1), police_incidents=96)
+    response = client_for(district_admin).get(
+        reverse("api:security-api:stat-yoy"), {"within": "431302", "start": "2024-01-01", "end": "2024-12-31"}
+    )
+    figures = response.json()["figures"]["police_incidents"]
+    assert (figures["current"], figures["previous"], figures["change_pct"]) == (96, 100, -4.0)

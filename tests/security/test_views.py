@@ -1,0 +1,119 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from security.models import Dispute, EventAction, PoliceRoom, Status
+from tests.security.factories import intake
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _move(client, pk, name, data=None):
+    return client.post(reverse("security:dispute-move", args=[pk, name]), data or {})
+
+
+def test_full_flow_through_the_pages(client, divisions, bodies, rule, centre_mediator, village_mediator):
+    client.force_login(centre_mediator)
+    response = client.post(
+        reverse("security:dispute-intake"),
+        {
+            "channel": "police", "category": "neighbour", "division": divisions["v11"].pk, "description": "争吵",
+            "party0_name": "李一", "party0_role": "applicant", "party1_name": "王二", "party1_role": "respondent",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    dispute = Dispute.objects.get()
+    assert dispute.current_body == bodies["t1_station_centre"]
+    assert _move(client, dispute.pk, "transfer", {"to_body": bodies["v11"].pk, "reason": "转村"}).status_code == 302
+    client.force_login(village_mediator)
+    for name, data in [
+        ("accept", {}),
+        ("mediate", {}),
+        ("agreement", {"terms": "赔偿", "amount": "100", "signed_on": "2026-03-02", "judicial_confirmation": "none"}),
+        ("close", {}),
+    ]:
+        assert _move(client, dispute.pk, name, data).status_code == 302, name
+    page = client.get(reverse("security:dispute-detail", args=[dispute.pk])).content.decode()
+    for label in ("受理登记", "分派", "移交", "接收", "开始调解", "达成协议", "办结", "可调解警情"):
+        assert label in page
+    dispute.refresh_from_db()
+    assert dispute.status == Status.CLOSED
+    assert dispute.events.exclude(action=EventAction.RISK).count() == 7
+
+
+def test_disallowed_move_on_the_page_is_409_and_changes_nothing(client, divisions, bodies, rule, centre_mediator):
+    dispute = intake(divisions["v11"], by=centre_mediator)
+    client.force_login(centre_mediator)
+    response = _move(client, dispute.pk, "close", {"reason": "x"})
+    assert response.status_code == 409
+    dispute.refresh_from_db()
+    assert dispute.status == Status.ROUTED
+    assert "不能变更为" in response.content.decode()
+
+
+def test_bad_transfer_form_shows_the_field_error(client, divisions, bodies, rule, centre_mediator):
+    dispute = intake(divisions["v11"], by=centre_mediator)
+    client.force_login(centre_mediator)
+    response = _move(client, dispute.pk, "transfer", {"to_body": "", "reason": ""})
+    assert response.status_code == 400
+    assert response.context["moves"][1]["form"].errors.keys() >= {"to_body", "reason"}
+    dispute.refresh_from_db()
+    assert dispute.status == Status.ROUTED
+
+
+def test_bad_id_number_on_the_intake_form_writes_nothing(client, divisions, bodies, rule, officer):
+    client.force_login(officer)
+    response = client.post(
+        reverse("security:dispute-intake"),
+        {"channel": "walk_in", "category": "neighbour", "division": divisions["v11"].pk, "description": "x",
+         "party0_name": "李一", "party0_id_number": "430102199001011235", "party0_role": "applicant",
+         "party1_role": "respondent"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "party0_id_number" in response.context["form"].errors
+    assert not Dispute.objects.exists()
+
+
+def test_out_of_scope_case_page_is_404(client, divisions, bodies, rule, officer):
+    other = intake(divisions["v21"])
+    client.force_login(officer)
+    assert client.get(reverse("security:dispute-detail", args=[other.pk])).status_code == 404
+    assert _move(client, other.pk, "accept").status_code == 404
+
+
+def test_case_list_query_count_does_not_grow(client, divisions, bodies, rule, officer):
+    client.force_login(officer)
+    for _i in range(3):
+        intake(divisions["v11"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("security:dispute-list"), {"status": "routed"}).status_code == 200
+    for _i in range(27):
+        intake(divisions["v11"])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("security:dispute-list"), {"status": "routed"})
+    assert response.context["paginator"].count == 30
+    assert len(few) == len(many)
+
+
+def test_coverage_page_lists_the_village_whose_room_lost_its_coverage(client, divisions, bodies, district_admin):
+    room = PoliceRoom.objects.create(name="警务室", division=divisions["t1"])
+    room.covers.set([divisions[v] for v in ("v11", "v12", "v21", "v22")])
+    client.force_login(district_admin)
+    assert client.get(reverse("security:coverage")).context["gaps"] == []
+    room.covers.remove(divisions["v22"])
+    assert client.get(reverse("security:coverage")).context["gaps"] == [divisions["v22"]]
+
+
+def test_admin_dispute_changelist_query_count_does_not_grow(client, divisions, bodies, rule, district_admin):
+    client.force_login(district_admin)
+    url = reverse("admin:security_dispute_changelist")
+    for _i in range(3):
+        intake(divisions["v11"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _i in range(27):
+        intake(divisions["v11"])
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many)
