@@ -13,7 +13,10 @@ from django.test.utils import setup_databases, teardown_databases
 
 @contextmanager
 def bench_database():
-    """A fresh ``test_<db>`` database with migrations applied, dropped afterwards."""
+    """A fresh ``bench_<db>`` database with migrations applied, dropped afterwards (not ``test_<db>``,
+    so a benchmark and the test suite can run at the same time on one server)."""
+    settings = connection.settings_dict
+    settings.setdefault("TEST", {})["NAME"] = f"bench_{settings['NAME']}"
     old = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:
         yield connection

@@ -6,3 +6,9 @@ class CivilityConfig(AppConfig):
     name = "civility"
     verbose_name = _("文明建设（文明积分）")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from governance.registry import registry
+
+        registry.api("civility", "civility.api.urls")
+        registry.pages("civility", "civility.urls")

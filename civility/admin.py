@@ -1,0 +1,193 @@
+"""The civility admin: rules, shops and items, caps, stations and teams are edited here; the ledger
+is read-only (no change, no delete: a correction is a reversal entry), rankings are computed and
+published by actions that call the services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from civility import models
+from civility.services import ranking_compute, ranking_publish
+from governance.admin import SCOPED_CHOICE_MODELS, ScopedAdminMixin
+
+
+class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if "queryset" not in kwargs and related not in SCOPED_CHOICE_MODELS and hasattr(related.objects, "for_user"):
+            kwargs["queryset"] = related.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(CivilityAdmin):
+    """Ledger rows: looked at, never changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.PointRule)
+class PointRuleAdmin(CivilityAdmin):
+    list_display = ["code", "behaviour", "category", "points", "monthly_cap", "evidence_required", "is_active"]
+    list_filter = ["category", "is_active", "evidence_required"]
+    search_fields = ["code", "behaviour"]
+    list_select_related = ["division"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.PointAccount)
+class PointAccountAdmin(ReadOnlyAdmin):
+    list_display = ["household", "balance", "entry_count"]
+    list_select_related = ["household__head"]
+    search_fields = ["household__number", "household__head__name"]
+
+
+@admin.register(models.PointEntry)
+class PointEntryAdmin(ReadOnlyAdmin):
+    list_display = ["account", "seq", "rule", "points", "occurred_on", "source", "status"]
+    list_filter = ["status", "source", "occurred_on"]
+    list_select_related = ["account__household__head", "rule"]
+    search_fields = ["account__household__number", "idempotency_key"]
+
+
+class RewardItemInline(admin.TabularInline):
+    model = models.RewardItem
+    extra = 1
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Shop)
+class ShopAdmin(CivilityAdmin):
+    list_display = ["name", "division", "is_active"]
+    list_select_related = ["division"]
+    search_fields = ["name"]
+    filter_horizontal = ["operators"]
+    inlines = [RewardItemInline]
+
+
+@admin.register(models.RewardItem)
+class RewardItemAdmin(CivilityAdmin):
+    list_display = ["name", "shop", "points_price", "stock", "is_active"]
+    list_select_related = ["shop"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Redemption)
+class RedemptionAdmin(ReadOnlyAdmin):
+    list_display = ["account", "shop", "points", "operator", "created_at"]
+    list_select_related = ["account__household__head", "shop", "operator"]
+
+
+@admin.action(description=_("重新计算所选月份的评比"))
+def compute_rankings(modeladmin, request, queryset):
+    for run in queryset:
+        try:
+            ranking_compute(month=run.month, division=run.division)
+        except ValidationError as exc:
+            modeladmin.message_user(request, "；".join(exc.messages), messages.ERROR)
+        else:
+            modeladmin.message_user(request, _("%(m)s 已重新计算。") % {"m": run}, messages.SUCCESS)
+
+
+@admin.action(description=_("公布所选月份的评比（公布后冻结）"))
+def publish_rankings(modeladmin, request, queryset):
+    for run in queryset:
+        try:
+            ranking_publish(run=run, by=request.user)
+        except ValidationError as exc:
+            modeladmin.message_user(request, "；".join(exc.messages), messages.ERROR)
+
+
+@admin.register(models.RankingMonth)
+class RankingMonthAdmin(CivilityAdmin):
+    list_display = ["month", "division", "status", "households", "computed_at", "published_at"]
+    list_select_related = ["division"]
+    readonly_fields = ["status", "computed_at", "published_at", "published_by", "households"]
+    actions = [compute_rankings, publish_rankings]
+
+    def save_model(self, request, obj, form, change):
+        ranking_compute(month=obj.month.replace(day=1), division=obj.division)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.CivilizedFamily)
+class CivilizedFamilyAdmin(CivilityAdmin):
+    list_display = ["household", "year", "points", "status"]
+    list_filter = ["year", "status"]
+    list_select_related = ["household__head"]
+
+
+@admin.register(models.VillageRule)
+class VillageRuleAdmin(CivilityAdmin):
+    list_display = ["division", "gift_money_cap", "tables_cap", "days_cap"]
+    list_select_related = ["division"]
+
+
+@admin.register(models.BanquetServiceTeam)
+class BanquetServiceTeamAdmin(CivilityAdmin):
+    list_display = ["name", "division", "place"]
+    list_select_related = ["division"]
+
+
+@admin.register(models.BanquetDeclaration)
+class BanquetDeclarationAdmin(CivilityAdmin):
+    list_display = ["household", "kind", "held_on", "tables", "is_simple", "is_flagged"]
+    list_filter = ["kind", "is_flagged", "is_simple"]
+    list_select_related = ["household__head"]
+    readonly_fields = ["is_flagged", "violations"]
+
+
+@admin.register(models.Dissuasion)
+class DissuasionAdmin(CivilityAdmin):
+    list_display = ["declaration", "outcome", "occurred_on"]
+    list_filter = ["outcome"]
+    list_select_related = ["declaration__household__head"]
+    readonly_fields = ["entry"]
+
+
+@admin.register(models.BanquetAbstention)
+class BanquetAbstentionAdmin(CivilityAdmin):
+    list_display = ["person", "kind", "occurred_on"]
+    list_select_related = ["person"]
+
+
+@admin.register(models.PracticeStation)
+class PracticeStationAdmin(CivilityAdmin):
+    list_display = ["name", "level", "division"]
+    list_filter = ["level"]
+    list_select_related = ["division"]
+    search_fields = ["name"]
+
+
+@admin.register(models.VolunteerTeam)
+class VolunteerTeamAdmin(CivilityAdmin):
+    list_display = ["name", "brand", "station"]
+    list_filter = ["brand"]
+    list_select_related = ["station"]
+
+
+@admin.register(models.Volunteer)
+class VolunteerAdmin(CivilityAdmin):
+    list_display = ["person", "joined_on"]
+    list_select_related = ["person"]
+
+
+@admin.register(models.ServiceActivity)
+class ServiceActivityAdmin(CivilityAdmin):
+    list_display = ["team", "held_on", "kind", "hours", "converted_at"]
+    list_select_related = ["team"]
+    readonly_fields = ["converted_at"]

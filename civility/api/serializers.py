@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from civility.models import (
+    BanquetDeclaration,
+    MonthlyRanking,
+    PointAccount,
+    PointEntry,
+    PointRule,
+    Redemption,
+    RedemptionLine,
+    RewardItem,
+    Shop,
+)
+from governance.api.fields import ScopedPrimaryKeyRelatedField
+from governance.models import Household
+
+
+class PointAccountSerializer(serializers.ModelSerializer):
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    head_name = serializers.CharField(source="household.head.name", read_only=True, default="")
+    division = serializers.CharField(source="household.division.code", read_only=True)
+
+    class Meta:
+        model = PointAccount
+        fields = ["id", "household", "household_number", "head_name", "division", "balance", "entry_count"]
+        read_only_fields = fields
+
+
+class PointEntrySerializer(serializers.ModelSerializer):
+    """Create only: amounts come from the rule; an entry is never edited (a reversal corrects it)."""
+
+    account = ScopedPrimaryKeyRelatedField(queryset=PointAccount.objects.all())
+    rule = serializers.SlugRelatedField(slug_field="code", queryset=PointRule.objects.all(), required=False)
+    reverses = ScopedPrimaryKeyRelatedField(queryset=PointEntry.objects.all(), required=False)
+    idempotency_key = serializers.CharField(max_length=100, required=False)
+    reason = serializers.CharField(max_length=200, required=False, write_only=True)
+
+    class Meta:
+        model = PointEntry
+        fields = [
+            "id",
+            "account",
+            "seq",
+            "rule",
+            "points",
+            "occurred_on",
+            "source",
+            "status",
+            "idempotency_key",
+            "reverses",
+            "note",
+            "evidence",
+            "recorded_by",
+            "confirmed_at",
+            "hash",
+            "prev_hash",
+            "created_at",
+            "reason",
+        ]
+        read_only_fields = [
+            "id",
+            "seq",
+            "points",
+            "status",
+            "recorded_by",
+            "confirmed_at",
+            "hash",
+            "prev_hash",
+            "created_at",
+        ]
+        extra_kwargs = {"occurred_on": {"required": False}, "source": {"required": False}}
+        # The service answers a repeated key with the first entry instead of a uniqueness error.
+        validators = []
+
+    def validate(self, attrs):
+        if not attrs.get("rule") and not attrs.get("reverses"):
+            raise serializers.ValidationError({"rule": [_("请选择积分规则，或指定要冲正的流水。")]}, code="required")
+        if attrs.get("rule") and not attrs.get("occurred_on"):
+            raise serializers.ValidationError({"occurred_on": [_("请填写发生日期。")]}, code="required")
+        return attrs
+
+
+class RedemptionLineSerializer(serializers.ModelSerializer):
+    item = ScopedPrimaryKeyRelatedField(queryset=RewardItem.objects.all())
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+    class Meta:
+        model = RedemptionLine
+        fields = ["item", "quantity", "points_each"]
+        read_only_fields = ["points_each"]
+
+
+class RedemptionSerializer(serializers.ModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(queryset=PointAccount.objects.all())
+    shop = ScopedPrimaryKeyRelatedField(queryset=Shop.objects.all())
+    lines = RedemptionLineSerializer(many=True)
+
+    class Meta:
+        model = Redemption
+        fields = ["id", "account", "shop", "operator", "points", "lines", "entry", "idempotency_key", "created_at"]
+        read_only_fields = ["id", "operator", "points", "entry", "idempotency_key", "created_at"]
+
+    def validate_lines(self, value):
+        if not value:
+            raise serializers.ValidationError(_("请至少选择一件商品。"), code="empty")
+        return value
+
+
+class MonthlyRankingSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(source="ranking_month.month", read_only=True)
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    group_code = serializers.CharField(source="group.code", read_only=True)
+    group_name = serializers.CharField(source="group.name", read_only=True)
+
+    class Meta:
+        model = MonthlyRanking
+        fields = [
+            "id",
+            "month",
+            "household",
+            "household_number",
+            "level",
+            "group",
+            "group_code",
+            "group_name",
+            "points",
+            "deductions",
+            "rank",
+        ]
+        read_only_fields = fields
+
+
+class BanquetDeclarationSerializer(serializers.ModelSerializer):
+    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+
+    class Meta:
+        model = BanquetDeclaration
+        fields = [
+            "id",
+            "household",
+            "kind",
+            "held_on",
+            "tables",
+            "days",
+            "gift_money",
+            "service_team",
+            "is_simple",
+            "is_flagged",
+            "violations",
+            "created_at",
+        ]
+        read_only_fields = ["id", "is_flagged", "violations", "created_at"]

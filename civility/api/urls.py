@@ -1,0 +1,12 @@
+from rest_framework.routers import SimpleRouter
+
+from civility.api import views
+
+router = SimpleRouter()
+router.register("accounts", views.PointAccountViewSet)
+router.register("entries", views.PointEntryViewSet)
+router.register("redemptions", views.RedemptionViewSet)
+router.register("rankings", views.MonthlyRankingViewSet)
+router.register("declarations", views.BanquetDeclarationViewSet)
+
+urlpatterns = router.urls

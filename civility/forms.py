@@ -1,0 +1,42 @@
+"""Forms of the officers' and shop pages; no side effects (views call the services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.models import BanquetDeclaration, PointRule
+from governance.forms import ScopedModelForm
+from governance.models import Household
+
+
+class BatchEntryForm(forms.Form):
+    """屋场批量记分: one rule, one date, the ticked households of one unit."""
+
+    rule = forms.ModelChoiceField(label=_("积分规则"), queryset=PointRule.objects.none(), to_field_name="code")
+    occurred_on = forms.DateField(label=_("发生日期"), initial=timezone.localdate)
+    evidence = forms.CharField(label=_("佐证材料"), required=False, max_length=300)
+    households = forms.ModelMultipleChoiceField(
+        label=_("家庭户"), queryset=Household.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = PointRule.objects.for_user(user).active_on(timezone.localdate())
+        self.fields["households"].queryset = (
+            Household.objects.for_user(user).filter(division=unit).select_related("head").order_by("number")
+        )
+
+
+class BanquetDeclarationForm(ScopedModelForm):
+    class Meta:
+        model = BanquetDeclaration
+        fields = ["household", "kind", "held_on", "tables", "days", "gift_money", "service_team", "is_simple"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class RedeemForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100, initial=1)

@@ -1,0 +1,60 @@
+"""What civility adds to the leaders' dashboard."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.models import StationLevel
+from civility.selectors import customs_counters, points_flow, volunteer_hours
+from governance.registry import Indicator, registry
+
+
+def _this_month(start, end) -> tuple[datetime.date, datetime.date | None]:
+    if start is None and end is None:
+        return timezone.localdate().replace(day=1), None
+    return start, end
+
+
+def _issued(*, division, start=None, end=None) -> int:
+    return points_flow(division=division, start=_this_month(start, end)[0], end=end)["issued"]
+
+
+def _redeemed(*, division, start=None, end=None) -> int:
+    return points_flow(division=division, start=_this_month(start, end)[0], end=end)["redeemed"]
+
+
+def _dissuaded(*, division, start=None, end=None) -> int:
+    return customs_counters(division=division, start=start, end=end)["dissuaded"]
+
+
+def _simple_funerals(*, division, start=None, end=None) -> int:
+    return customs_counters(division=division, start=start, end=end)["simple_funerals"]
+
+
+def _abstained(*, division, start=None, end=None) -> int:
+    return customs_counters(division=division, start=start, end=end)["officials_abstained"]
+
+
+def _hours(*, division, start=None, end=None):
+    return volunteer_hours(division=division, start=start, end=end)
+
+
+def _stations(*, division, start=None, end=None) -> int:
+    from civility.models import PracticeStation
+
+    return PracticeStation.objects.in_subtree(division).filter(level=StationLevel.STATION).count()
+
+
+for key, title, compute, unit, order in [
+    ("civility.points_issued", _("本月发放积分"), _issued, _("分"), 60),
+    ("civility.points_redeemed", _("本月兑换积分"), _redeemed, _("分"), 61),
+    ("civility.dissuaded", _("劝阻无事酒、大操大办"), _dissuaded, _("起"), 62),
+    ("civility.simple_funerals", _("丧事简办"), _simple_funerals, _("起"), 63),
+    ("civility.officials_abstained", _("党员干部带头不办酒"), _abstained, _("人"), 64),
+    ("civility.volunteer_hours", _("志愿服务时长"), _hours, _("小时"), 65),
+    ("civility.stations", _("新时代文明实践站"), _stations, _("个"), 66),
+]:
+    registry.indicator(Indicator(key, title, "civility", compute, unit, order))

@@ -1,0 +1,86 @@
+"""What each role may do in the civility app, its home-page links and its default beat schedules."""
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Role
+from governance.registry import HomeLink, Schedule, registry
+
+REGISTERS = [
+    "pointrule",
+    "pointaccount",
+    "pointentry",
+    "shop",
+    "rewarditem",
+    "redemption",
+    "redemptionline",
+    "rankingmonth",
+    "monthlyranking",
+    "civilizedfamily",
+    "villagerule",
+    "banquetserviceteam",
+    "banquetdeclaration",
+    "dissuasion",
+    "banquetabstention",
+    "practicestation",
+    "volunteerteam",
+    "volunteer",
+    "serviceactivity",
+]
+CONFIG = ["pointrule", "rewarditem", "shop", "villagerule", "banquetserviceteam", "practicestation", "volunteerteam"]
+OFFICER_WRITES = [
+    "pointentry",
+    "banquetdeclaration",
+    "dissuasion",
+    "banquetabstention",
+    "volunteer",
+    "serviceactivity",
+    "civilizedfamily",
+]
+
+
+def _perms(models: list[str], actions: list[str]) -> list[str]:
+    return [f"civility.{action}_{model}" for model in models for action in actions]
+
+
+# Ledger entries are never deleted or changed by anyone: only view and add.
+registry.grant(
+    Role.DISTRICT_ADMIN,
+    _perms(REGISTERS, ["view"])
+    + _perms(CONFIG, ["add", "change"])
+    + _perms(OFFICER_WRITES, ["add", "change"])
+    + _perms(["rankingmonth"], ["change"]),
+)
+registry.grant(Role.LEADER, _perms(REGISTERS, ["view"]))
+for role in (Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER):
+    registry.grant(role, _perms(REGISTERS, ["view"]) + _perms(OFFICER_WRITES, ["add", "change"]))
+registry.grant(
+    Role.SHOP_OPERATOR,
+    _perms(["pointaccount", "pointentry", "shop", "rewarditem", "redemption", "redemptionline"], ["view"])
+    + _perms(["redemption"], ["add"])
+    + _perms(["rewarditem"], ["change"]),
+)
+registry.grant(Role.API_CLIENT, _perms(REGISTERS, ["view"]))
+
+OFFICERS = frozenset({Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER})
+registry.link(HomeLink(_("文明积分"), "civility:batch-entry", OFFICERS, _("屋场批量记分、自报确认、家庭积分"), 50))
+registry.link(HomeLink(_("红白事报备"), "civility:declaration-create", OFFICERS, _("对照村规民约标准，超标即提示"), 51))
+registry.link(
+    HomeLink(_("积分超市"), "civility:shop", frozenset({Role.SHOP_OPERATOR}), _("查户、看余额、兑换商品"), 52)
+)
+
+registry.schedule(
+    Schedule(
+        name="文明积分月度评比",
+        task="civility.ranking_compute",
+        crontab={"minute": "30", "hour": "1", "day_of_month": "1"},
+        description="每月 1 日计算上月评比（已公布的月份不重算）。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="文明积分流水核验",
+        task="civility.ledger_verify",
+        crontab={"minute": "40", "hour": "2"},
+        description="每晚核验积分流水哈希链与账户余额。",
+    )
+)

@@ -1,0 +1,157 @@
+"""Non-trivial reads of the civility app: rankings, red/black lists, customs counters, dashboard figures."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+
+from civility.models import (
+    DISSUADED_OUTCOMES,
+    BanquetAbstention,
+    BanquetDeclaration,
+    BanquetKind,
+    Dissuasion,
+    EntrySource,
+    EntryStatus,
+    MonthlyRanking,
+    PointEntry,
+    RankingLevel,
+    RankingStatus,
+    ServiceActivity,
+)
+from governance.models import Division
+
+
+def _period(queryset: QuerySet, field: str, start: datetime.date | None, end: datetime.date | None) -> QuerySet:
+    if start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def customs_counters(
+    *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
+) -> dict[str, int]:
+    """移风易俗 counters for a subtree and period (three queries): banquets dissuaded or scaled down,
+    funerals held simply, Party members and officials who declined to hold a banquet."""
+    dissuaded = _period(Dissuasion.objects.in_subtree(division), "occurred_on", start, end).filter(
+        outcome__in=DISSUADED_OUTCOMES
+    )
+    funerals = _period(BanquetDeclaration.objects.in_subtree(division), "held_on", start, end).filter(
+        kind=BanquetKind.FUNERAL, is_simple=True, is_flagged=False
+    )
+    abstentions = _period(BanquetAbstention.objects.in_subtree(division), "occurred_on", start, end)
+    return {
+        "dissuaded": dissuaded.count(),
+        "simple_funerals": funerals.count(),
+        "officials_abstained": abstentions.count(),
+    }
+
+
+def points_flow(
+    *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
+) -> dict[str, int]:
+    """Points issued (confirmed, positive, not redemptions) and redeemed in a subtree and period: one query."""
+    entries = _period(PointEntry.objects.in_subtree(division).confirmed(), "occurred_on", start, end)
+    totals = entries.aggregate(
+        issued=Sum("points", filter=Q(points__gt=0) & ~Q(source=EntrySource.REDEMPTION)),
+        redeemed=Sum("points", filter=Q(source=EntrySource.REDEMPTION)),
+    )
+    return {"issued": totals["issued"] or 0, "redeemed": -(totals["redeemed"] or 0)}
+
+
+def volunteer_hours(
+    *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
+) -> Decimal:
+    """Person-hours of service activities in a subtree and period: hours × participants, one query."""
+    activities = _period(ServiceActivity.objects.in_subtree(division), "held_on", start, end)
+    through = ServiceActivity.participants.through
+    total = through.objects.filter(serviceactivity__in=activities.values("pk")).aggregate(
+        total=Sum("serviceactivity__hours")
+    )["total"]
+    return total or Decimal(0)
+
+
+def latest_run_month(*, published_only: bool = True):
+    from civility.models import RankingMonth
+
+    runs = RankingMonth.objects.all()
+    if published_only:
+        runs = runs.filter(status=RankingStatus.PUBLISHED)
+    return runs.order_by("-month").first()
+
+
+def rankings(*, run, level: str, group: Division) -> QuerySet[MonthlyRanking]:
+    return (
+        MonthlyRanking.objects.filter(ranking_month=run, level=level, group=group)
+        .select_related("household__head", "household__division")
+        .order_by("rank", "household__number")
+    )
+
+
+def red_list(*, run, village: Division, top: int = 10) -> QuerySet[MonthlyRanking]:
+    """红榜: the village's top ``top`` households of the month (ties at the edge included)."""
+    return rankings(run=run, level=RankingLevel.VILLAGE, group=village).filter(rank__lte=top, points__gt=0)
+
+
+def black_list(*, run, village: Division, threshold: int = 10) -> QuerySet[MonthlyRanking]:
+    """黑榜: the village's households whose deductions in the month reach ``threshold`` points."""
+    return (
+        rankings(run=run, level=RankingLevel.VILLAGE, group=village)
+        .filter(deductions__lte=-threshold)
+        .order_by("deductions", "household__number")
+    )
+
+
+def top_villages(*, run, division: Division, limit: int = 10) -> list[dict]:
+    """Villages/communities of a subtree by their households' total points of the month (one query)."""
+    rows = (
+        MonthlyRanking.objects.filter(
+            ranking_month=run, level=RankingLevel.VILLAGE, group__path__startswith=division.path
+        )
+        .values("group_id", "group__name")
+        .annotate(points=Sum("points"), households=Count("household_id"))
+        .order_by("-points", "group__name")[:limit]
+    )
+    return list(rows)
+
+
+def yearly_village_points(*, year: int, division: Division, top: int) -> list[dict]:
+    """Per village/community: households by the sum of the year's published monthly points, ranked
+    with RANK(); rows with rank ≤ ``top`` and positive points (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT household_id, group_id, points FROM (
+                SELECT r.household_id, r.group_id, SUM(r.points) AS points,
+                       RANK() OVER (PARTITION BY r.group_id ORDER BY SUM(r.points) DESC) AS rnk
+                FROM civility_monthlyranking r
+                JOIN civility_rankingmonth m ON m.id = r.ranking_month_id
+                JOIN governance_division g ON g.id = r.group_id
+                WHERE r.level = %s AND m.status = %s AND m.month >= %s AND m.month < %s AND g.path LIKE %s
+                GROUP BY r.household_id, r.group_id
+            ) t WHERE rnk <= %s AND points > 0 ORDER BY group_id, points DESC
+            """,
+            [
+                RankingLevel.VILLAGE.value,
+                RankingStatus.PUBLISHED.value,
+                datetime.date(year, 1, 1),
+                datetime.date(year + 1, 1, 1),
+                division.path + "%",
+                top,
+            ],
+        )
+        return [{"household_id": r[0], "group_id": r[1], "points": r[2]} for r in cursor.fetchall()]
+
+
+def pending_entries(user) -> QuerySet[PointEntry]:
+    return (
+        PointEntry.objects.for_user(user)
+        .filter(status=EntryStatus.PENDING)
+        .select_related("account__household__head", "rule")
+        .order_by("created_at")
+    )
