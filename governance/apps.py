@@ -19,6 +19,7 @@ class GovernanceConfig(AppConfig):
         autodiscover_modules("demo", "indicators", "roles")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
         registry.api("governance", "governance.api.urls")
+        _name_schema_enums()
 
 
 def _sync_roles(sender, **kwargs) -> None:
@@ -32,3 +33,13 @@ def _sync_roles(sender, **kwargs) -> None:
         return
     roles_sync(using=kwargs.get("using", "default"))
     schedules_sync()
+
+
+def _name_schema_enums() -> None:
+    from django.conf import settings
+
+    from governance.schema import portal_enum_overrides
+
+    overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+    for name, path in portal_enum_overrides().items():
+        overrides.setdefault(name, path)

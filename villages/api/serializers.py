@@ -180,7 +180,7 @@ class LandTransferSerializer(serializers.ModelSerializer):
         return services.land_transfer_update(transfer=instance, plots=plots, **validated_data)
 
 
-class MeetingResolutionSerializer(serializers.ModelSerializer):
+class HamletResolutionSerializer(serializers.ModelSerializer):
     follow_up_display = serializers.CharField(source="get_follow_up_display", read_only=True)
 
     class Meta:
@@ -193,7 +193,7 @@ class HamletMeetingSerializer(serializers.ModelSerializer):
     hamlet = ScopedPrimaryKeyRelatedField(queryset=Hamlet.objects.all())
     hamlet_name = serializers.CharField(source="hamlet.division.name", read_only=True)
     attendees = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), many=True, required=False)
-    resolutions = MeetingResolutionSerializer(many=True, required=False)
+    resolutions = HamletResolutionSerializer(many=True, required=False)
 
     class Meta:
         model = HamletMeeting
