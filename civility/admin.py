@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from civility import models
-from civility.services import ranking_compute, ranking_publish
+from civility.services import banquet_declare, dissuasion_record, ranking_compute, ranking_publish
 from governance.admin import SCOPED_CHOICE_MODELS, ScopedAdminMixin
 
 
@@ -149,6 +149,28 @@ class BanquetDeclarationAdmin(CivilityAdmin):
     list_filter = ["kind", "is_flagged", "is_simple"]
     list_select_related = ["household__head"]
     readonly_fields = ["is_flagged", "violations"]
+    # What the cap check read: changing it later would leave the flag (and any reward) stale.
+    checked_fields = ["household", "kind", "held_on", "tables", "days", "gift_money", "is_simple"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (self.checked_fields if obj is not None else [])
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        saved = banquet_declare(
+            household=data["household"],
+            kind=data["kind"],
+            held_on=data["held_on"],
+            tables=data["tables"],
+            days=data["days"],
+            gift_money=data["gift_money"],
+            is_simple=data.get("is_simple", False),
+            service_team=data.get("service_team"),
+            declared_by=request.user,
+        )
+        obj.pk, obj.is_flagged, obj.violations = saved.pk, saved.is_flagged, saved.violations
 
 
 @admin.register(models.Dissuasion)
@@ -157,6 +179,31 @@ class DissuasionAdmin(CivilityAdmin):
     list_filter = ["outcome"]
     list_select_related = ["declaration__household__head"]
     readonly_fields = ["entry"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "declaration":
+            # Only a flagged banquet not yet dealt with can be dissuaded.
+            kwargs["queryset"] = (
+                models.BanquetDeclaration.objects.for_user(request.user).flagged().filter(dissuasion__isnull=True)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The outcome decided the point entry: it is recorded once, through the service.
+        return self.readonly_fields + (["declaration", "outcome"] if obj is not None else [])
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        saved = dissuasion_record(
+            declaration=data["declaration"],
+            outcome=data["outcome"],
+            occurred_on=data["occurred_on"],
+            officer=data.get("officer") or request.user,
+            note=data.get("note", ""),
+        )
+        obj.pk, obj.entry = saved.pk, saved.entry
 
 
 @admin.register(models.BanquetAbstention)

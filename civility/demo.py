@@ -1,4 +1,5 @@
-"""Demo data of the civility app (orders 60–89, after households move into 屋场/compounds at 40–49).
+"""Demo data of the civility app (orders 60–89, after households move into 屋场/compounds at 40–49;
+shop operators at 91, after the demo accounts at 90).
 Every step is idempotent and bulk: rerunning seed_demo leaves the counts unchanged."""
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from civility.services import (
     ranking_publish,
 )
 from governance.demo import district
-from governance.models import Division, DivisionLevel, Household, Person
+from governance.models import Division, DivisionLevel, Household, Person, Role, RoleAssignment
 from governance.registry import registry
 
 # code, behaviour, category, points, monthly cap, evidence required
@@ -403,3 +404,19 @@ def seed_rankings(*, stdout, options) -> None:
         ranking_publish(run=ranking_compute(month=month, division=root), by=None)
         done += 1
     stdout.write(f"  月度评比：新公布 {done} 个月")
+
+
+@registry.demo("civility.shop_operators", order=91)
+def seed_shop_operators(*, stdout, options) -> None:
+    """Every shop operator account (demo_shop_operator among them) runs the shops of the division it
+    was granted: only a shop's own operators may redeem there."""
+    assignments = list(RoleAssignment.objects.filter(role=Role.SHOP_OPERATOR).values_list("user_id", "division_id"))
+    shops: dict[int, list[int]] = {}
+    for shop_id, division_id in Shop.objects.filter(division_id__in={d for _u, d in assignments}).values_list(
+        "pk", "division_id"
+    ):
+        shops.setdefault(division_id, []).append(shop_id)
+    through = Shop.operators.through
+    links = [through(shop_id=s, user_id=u) for u, d in assignments for s in shops.get(d, [])]
+    through.objects.bulk_create(links, ignore_conflicts=True)
+    stdout.write(f"  积分超市管理员：{through.objects.count()} 人次")

@@ -55,10 +55,14 @@ def customs_counters(
 def points_flow(
     *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> dict[str, int]:
-    """Points issued (confirmed, positive, not redemptions) and redeemed in a subtree and period: one query."""
+    """Points issued (confirmed, positive, not redemptions) and redeemed in a subtree and period: one query.
+    A reversal is a correction, not an issue: reversing an award takes it back off the issued figure
+    (in the reversal's period), reversing a deduction issues nothing."""
     entries = _period(PointEntry.objects.in_subtree(division).confirmed(), "occurred_on", start, end)
+    awards = Q(points__gt=0) & ~Q(source__in=[EntrySource.REDEMPTION, EntrySource.REVERSAL])
+    awards_taken_back = Q(points__lt=0, source=EntrySource.REVERSAL)
     totals = entries.aggregate(
-        issued=Sum("points", filter=Q(points__gt=0) & ~Q(source=EntrySource.REDEMPTION)),
+        issued=Sum("points", filter=awards | awards_taken_back),
         redeemed=Sum("points", filter=Q(source=EntrySource.REDEMPTION)),
     )
     return {"issued": totals["issued"] or 0, "redeemed": -(totals["redeemed"] or 0)}

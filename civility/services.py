@@ -11,7 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +58,9 @@ ERR_BANQUET_NO_RULE = "banquet_no_village_rule"
 ERR_ACTIVITY_CONVERTED = "activity_already_converted"
 ERR_IDEMPOTENCY_CONFLICT = "idempotency_conflict"
 ERR_SHOP_INACTIVE = "shop_inactive"
+ERR_NOT_SHOP_OPERATOR = "shop_operator_not_assigned"
+ERR_DECLARATION_NOT_FLAGGED = "declaration_not_flagged"
+ERR_BANQUET_NEGATIVE = "banquet_negative"
 
 # Rule codes the customs-reform and volunteer services use (created by seed_demo, editable in the admin).
 RULE_BANQUET_OVER_CAP = "YF-01"
@@ -149,23 +152,28 @@ def _append(
     return entry
 
 
+def _cap_used(account: PointAccount, rule: PointRule, occurred_on: datetime.date) -> int:
+    """Points already recorded (pending or confirmed) under ``rule`` for the account in the month."""
+    start, end = month_bounds(occurred_on)
+    return (
+        PointEntry.objects.filter(
+            account=account,
+            rule=rule,
+            occurred_on__gte=start,
+            occurred_on__lt=end,
+            status__in=[EntryStatus.PENDING, EntryStatus.CONFIRMED],
+        ).aggregate(total=Sum("points"))["total"]
+        or 0
+    )
+
+
 def _check_rule(account: PointAccount, rule: PointRule, occurred_on: datetime.date, points: int) -> None:
     if not rule.is_active_on(occurred_on):
         raise _error(
             "rule", _("积分规则“%(rule)s”在 %(day)s 未生效。"), ERR_RULE_INACTIVE, rule=rule.code, day=occurred_on
         )
     if rule.monthly_cap is not None:
-        start, end = month_bounds(occurred_on)
-        used = (
-            PointEntry.objects.filter(
-                account=account,
-                rule=rule,
-                occurred_on__gte=start,
-                occurred_on__lt=end,
-                status__in=[EntryStatus.PENDING, EntryStatus.CONFIRMED],
-            ).aggregate(total=Sum("points"))["total"]
-            or 0
-        )
+        used = _cap_used(account, rule, occurred_on)
         if abs(used + points) > rule.monthly_cap:
             raise _error(
                 "rule",
@@ -324,9 +332,16 @@ def points_redeem(
 ) -> tuple[Redemption, bool]:
     """Hand over goods against points in one transaction: lock the account and the items, refuse if
     the balance would go below zero or the stock is short, write the negative entry, decrement the
-    stock. The same key twice returns the first redemption (created=False)."""
+    stock. The same key twice returns the first redemption (created=False). Only one of the shop's
+    operators may hand goods over."""
     if not lines:
         raise _error("lines", _("请至少选择一件商品。"), ERR_EMPTY_REDEMPTION)
+    # Goods are handed over by the shop's own operators (Shop.operators), not by any shop operator of
+    # the area; ``operator=None`` is a call from code (imports, demo), not on anyone's behalf.
+    if operator is not None and not shop.operators.filter(pk=operator.pk).exists():
+        raise _error(
+            "shop", _("您不是“%(shop)s”的管理员，不能在该超市办理兑换。"), ERR_NOT_SHOP_OPERATOR, shop=shop.name
+        )
     account = _lock(account)
     # Checked after the lock: a concurrent request with the same key has committed or rolled back by now.
     existing = Redemption.objects.filter(idempotency_key=idempotency_key).first()
@@ -607,6 +622,9 @@ def banquet_declare(
 ) -> BanquetDeclaration:
     """红白事报备: record and check against the village's caps (over a cap → flagged for dissuasion).
     A funeral held simply within the caps earns the simple-funeral reward once."""
+    for field, value, label in (("tables", tables, _("桌数")), ("gift_money", gift_money, _("人情礼金"))):
+        if value is not None and value < 0:
+            raise _error(field, _("%(what)s不能为负数。"), ERR_BANQUET_NEGATIVE, what=label)
     rule = village_rule_for(household.division)
     declaration = BanquetDeclaration(
         household=household,
@@ -640,7 +658,10 @@ def banquet_declare(
 def dissuasion_record(
     *, declaration: BanquetDeclaration, outcome: str, occurred_on: datetime.date, officer: User | None, note: str = ""
 ) -> Dissuasion:
-    """劝阻 of a flagged banquet. Holding it anyway costs the household the over-cap deduction."""
+    """劝阻 of a flagged banquet. Holding it anyway costs the household the over-cap deduction; a
+    banquet within the caps has nothing to dissuade (and nothing to deduct)."""
+    if not declaration.is_flagged:
+        raise _error("declaration", _("该报备未超出村规民约标准，无需劝阻。"), ERR_DECLARATION_NOT_FLAGGED)
     dissuasion = Dissuasion(
         declaration=declaration, outcome=outcome, occurred_on=occurred_on, officer=officer, note=note
     )
@@ -668,33 +689,43 @@ def is_dissuaded(outcome: str) -> bool:
 
 @transaction.atomic
 def activity_convert(*, activity: ServiceActivity, rule: PointRule | None = None, by: User | None = None) -> int:
-    """Turn a service activity's hours into point entries for each participant's household, once:
-    a second call is refused, and each entry's key names the activity and household."""
+    """Turn a service activity's hours into point entries for each participant's household (hours ×
+    its members who took part × the rule's points per hour, up to what the rule's monthly cap leaves),
+    once: a second call is refused and writes nothing, and each entry's key names the activity and
+    household."""
     activity = ServiceActivity.objects.select_for_update().get(pk=activity.pk)
     if activity.converted_at is not None:
         raise _error("activity", _("该活动的服务时长已转化为积分。"), ERR_ACTIVITY_CONVERTED)
     rule = rule or _rule(RULE_VOLUNTEER_HOUR)
     if rule is None:
         raise _error("rule", _("未设置志愿服务积分规则（%(code)s）。"), ERR_RULE_INACTIVE, code=RULE_VOLUNTEER_HOUR)
-    points = int((Decimal(rule.points) * activity.hours).to_integral_value(rounding=ROUND_DOWN))
-    households = list(
+    # ``hours`` is per participant: a household earns for every one of its members who served.
+    members = dict(
         HouseholdMember.objects.filter(person__volunteer__in=activity.participants.all())
-        .values_list("household_id", flat=True)
-        .distinct()
+        .values("household_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("household_id", "n")
     )
     count = 0
-    if points:
-        for household in Household.objects.filter(pk__in=households).order_by("pk"):
-            _entry, created = points_record(
-                account=account_for(household),
-                rule=rule,
-                occurred_on=activity.held_on,
-                recorded_by=by,
-                source=EntrySource.VOLUNTEER,
-                idempotency_key=f"activity:{activity.pk}:{household.pk}",
-                points=points,
-            )
-            count += created
+    for household in Household.objects.filter(pk__in=members).order_by("pk"):
+        hours = activity.hours * members[household.pk]
+        points = int((Decimal(rule.points) * hours).to_integral_value(rounding=ROUND_DOWN))
+        account = _lock(account_for(household))
+        if rule.monthly_cap is not None:
+            # A household at the month's cap gets what is left under it, and does not hold up the others.
+            points = min(points, max(rule.monthly_cap - abs(_cap_used(account, rule, activity.held_on)), 0))
+        if not points:
+            continue
+        _entry, created = points_record(
+            account=account,
+            rule=rule,
+            occurred_on=activity.held_on,
+            recorded_by=by,
+            source=EntrySource.VOLUNTEER,
+            idempotency_key=f"activity:{activity.pk}:{household.pk}",
+            points=points,
+        )
+        count += created
     activity.converted_at = timezone.now()
     activity.save(update_fields=["converted_at"])
     return count

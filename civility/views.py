@@ -200,7 +200,7 @@ class ShopView(LoginRequiredMixin, PermissionRequiredMixin, View):
             )
         shops = (
             Shop.objects.for_user(request.user)
-            .filter(is_active=True)
+            .filter(is_active=True, operators=request.user)
             .prefetch_related(
                 Prefetch("items", queryset=RewardItem.objects.filter(is_active=True).order_by("points_price"))
             )

@@ -68,9 +68,16 @@ def account_in(division, balance: int = 0, rule: PointRule | None = None) -> Poi
 class ShopFactory(DjangoModelFactory):
     class Meta:
         model = Shop
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"积分超市{n}")
     division = factory.SubFactory(DivisionFactory)
+
+    @factory.post_generation
+    def operators(self, create, extracted, **kwargs):
+        """``ShopFactory(operators=[user])``: the users who may hand goods over at the shop."""
+        if create and extracted:
+            self.operators.add(*extracted)
 
 
 class RewardItemFactory(DjangoModelFactory):

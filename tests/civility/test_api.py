@@ -12,8 +12,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from civility.api.views import ERR_IDEMPOTENCY_KEY_MISSING
-from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption
-from civility.services import ERR_INSUFFICIENT_BALANCE, ERR_RULE_CAP, ranking_compute
+from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption, RewardItem
+from civility.services import ERR_INSUFFICIENT_BALANCE, ERR_NOT_SHOP_OPERATOR, ERR_RULE_CAP, ranking_compute
 from governance.api.errors import ERR_INVALID
 from governance.models import Role
 from tests.api_mixin import ReadAPITests, assert_error_body
@@ -115,9 +115,9 @@ class TestRedemptionAPI(ReadAPITests):
         )
         return redemption
 
-    def test_same_idempotency_key_twice_creates_one_redemption(self, api, divisions):
+    def test_same_idempotency_key_twice_creates_one_redemption(self, api, user, divisions):
         account = account_in(divisions["v11"], balance=50)
-        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)
+        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[user]), points_price=10)
         data = {"account": account.pk, "shop": item.shop_id, "lines": [{"item": item.pk, "quantity": 2}]}
         first = api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="till-1")
         second = api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="till-1")
@@ -126,17 +126,17 @@ class TestRedemptionAPI(ReadAPITests):
         account.refresh_from_db()
         assert account.balance == 30 and Redemption.objects.count() == 1
 
-    def test_same_key_for_another_account_is_409(self, api, divisions):
-        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)
+    def test_same_key_for_another_account_is_409(self, api, user, divisions):
+        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[user]), points_price=10)
         for n, account in enumerate([account_in(divisions["v11"], balance=50) for _ in range(2)]):
             data = {"account": account.pk, "shop": item.shop_id, "lines": [{"item": item.pk, "quantity": 1}]}
             response = api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="dup")
             assert response.status_code == (201 if n == 0 else 409)
         assert Redemption.objects.count() == 1
 
-    def test_without_key_or_beyond_balance_is_400_and_nothing_written(self, api, divisions):
+    def test_without_key_or_beyond_balance_is_400_and_nothing_written(self, api, user, divisions):
         account = account_in(divisions["v11"], balance=5)
-        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)
+        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[user]), points_price=10)
         data = {"account": account.pk, "shop": item.shop_id, "lines": [{"item": item.pk, "quantity": 1}]}
         assert_error_body(api.post(self.list_url(), data, format="json"), 400, "Idempotency-Key")
         body = assert_error_body(api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="k"), 400, "lines")
@@ -146,6 +146,17 @@ class TestRedemptionAPI(ReadAPITests):
             api.post(self.list_url(), bad, format="json", HTTP_IDEMPOTENCY_KEY="k2"), 400, "lines.0.quantity"
         )
         assert not Redemption.objects.exists() and account.entries.count() == 1
+
+    def test_operator_of_another_shop_in_the_village_is_400_naming_shop(self, api, user, divisions):
+        account = account_in(divisions["v11"], balance=50)
+        RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[user]))
+        neighbour = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)
+        data = {"account": account.pk, "shop": neighbour.shop_id, "lines": [{"item": neighbour.pk, "quantity": 1}]}
+        body = assert_error_body(api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="n"), 400, "shop")
+        assert body["errors"]["shop"][0]["code"] == ERR_NOT_SHOP_OPERATOR
+        account.refresh_from_db()
+        assert not Redemption.objects.exists() and account.balance == 50
+        assert RewardItem.objects.get(pk=neighbour.pk).stock == neighbour.stock
 
     def test_item_of_a_shop_outside_scope_is_refused(self, api, divisions):
         account = account_in(divisions["v11"], balance=50)

@@ -181,7 +181,9 @@ class TestAppendOnly:
 class TestRedemption:
     def test_redemption_writes_negative_entry_and_decrements_stock(self, divisions, officer):
         account = account_in(divisions["v11"], balance=100)
-        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=30, stock=5)
+        item = RewardItemFactory(
+            shop=ShopFactory(division=divisions["v11"], operators=[officer]), points_price=30, stock=5
+        )
         redemption, created = points_redeem(
             account=account, shop=item.shop, lines=[RedemptionRequest(item, 2)], operator=officer, idempotency_key="k1"
         )
@@ -192,7 +194,7 @@ class TestRedemption:
 
     def test_same_key_twice_creates_one_redemption(self, divisions, officer):
         account = account_in(divisions["v11"], balance=100)
-        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]))
+        item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[officer]))
         args = {"account": account, "shop": item.shop, "lines": [RedemptionRequest(item, 1)], "operator": officer}
         first, _ = points_redeem(**args, idempotency_key="same")
         second, created = points_redeem(**args, idempotency_key="same")
@@ -200,7 +202,7 @@ class TestRedemption:
 
     def test_beyond_balance_or_stock_is_refused_and_nothing_written(self, divisions, officer):
         account = account_in(divisions["v11"], balance=25)
-        shop = ShopFactory(division=divisions["v11"])
+        shop = ShopFactory(division=divisions["v11"], operators=[officer])
         dear = RewardItemFactory(shop=shop, points_price=30, stock=5)
         scarce = RewardItemFactory(shop=shop, points_price=5, stock=1)
         for line, code in (

@@ -123,7 +123,7 @@ def test_shop_operator_redeems_once_per_key(client, divisions):
     operator = user_with_role(Role.SHOP_OPERATOR, divisions["v11"])
     client.force_login(operator)
     account = account_in(divisions["v11"], balance=30)
-    item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)
+    item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[operator]), points_price=10)
     data = {"household": account.household_id, "item": item.pk, "quantity": 2, "idempotency_key": "page-1"}
     assert client.get(reverse("civility:shop"), {"household": account.household_id}).status_code == 200
     client.post(reverse("civility:shop"), data)
@@ -139,3 +139,18 @@ def test_shop_operator_redeems_once_per_key(client, divisions):
 
 def test_officer_without_shop_role_cannot_open_the_shop(officer_client):
     assert officer_client.get(reverse("civility:shop")).status_code == 403
+
+
+def test_shop_page_offers_only_the_operators_own_shops_and_refuses_another(client, divisions):
+    operator = user_with_role(Role.SHOP_OPERATOR, divisions["v11"])
+    client.force_login(operator)
+    account = account_in(divisions["v11"], balance=30)
+    own = ShopFactory(division=divisions["v11"], operators=[operator])
+    neighbour = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)
+    page = client.get(reverse("civility:shop"), {"household": account.household_id})
+    assert list(page.context["shops"]) == [own]
+    data = {"household": account.household_id, "item": neighbour.pk, "quantity": 1, "idempotency_key": "n-1"}
+    response = client.post(reverse("civility:shop"), data, follow=True)
+    assert neighbour.shop.name in " ".join(str(m) for m in response.context["messages"])
+    account.refresh_from_db()
+    assert not Redemption.objects.exists() and account.balance == 30
