@@ -20,6 +20,7 @@ from governance.api.views import ScopedViewSetMixin
 from governance.models import Division
 from security import services
 from security.api import serializers
+from security.api.pagination import KeysetPagination
 from security.filtersets import (
     DisputeFilterSet,
     MediationBodyFilterSet,
@@ -75,15 +76,20 @@ class DisputeViewSet(
     id posted twice registers one case, the second answer is 200 with it). Moves are actions; a move
     the case's status does not allow answers 409 and changes nothing. Never deleted."""
 
-    queryset = Dispute.objects.select_related("division", "current_body").prefetch_related(
-        Prefetch("parties", queryset=DisputeParty.objects.select_related("person").order_by("id"))
-    )
+    queryset = Dispute.objects.select_related("division", "current_body")
     filterset_class = DisputeFilterSet
     permission_classes = [DisputePermissions]
+    pagination_class = KeysetPagination
     ordering_fields = ["received_at", "deadline", "risk_score", "id"]
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if self.action == "list":
+            # Plain rows, read once: the list serializer builds each answer row from them.
+            return queryset.values(*serializers.DisputeListSerializer.COLUMNS)
+        queryset = queryset.prefetch_related(
+            Prefetch("parties", queryset=DisputeParty.objects.select_related("person").order_by("id"))
+        )
         if self.action == "retrieve":
             events = DisputeEvent.objects.select_related("from_body", "to_body", "actor", "rule").order_by(
                 "created_at", "id"

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from governance.api.errors import ERR_CONFLICT, ERR_INVALID
 from governance.models import Person, Role
+from security.api import serializers
 from security.models import Dispute, DisputeEvent, EventAction, PoliceRoom, SecurityStat, Status
 from security.services import ERR_NOT_RECEIVING_BODY, ERR_TRANSITION
 from tests.api_mixin import assert_error_body
@@ -146,7 +147,7 @@ def test_list_filters(divisions, bodies, rule, district_admin):
     response = client_for(district_admin).get(reverse(LIST), {"channel": "police", "status": "routed", "q": "排水沟"})
     assert [row["id"] for row in response.json()["results"]] == [police.pk]
     response = client_for(district_admin).get(reverse(LIST), {"overdue": "true"})
-    assert response.json()["count"] == 0
+    assert response.json() == {"next": None, "previous": None, "results": []}
 
 
 def test_list_with_three_filters_takes_the_same_few_queries_for_3_and_30_rows(divisions, bodies, rule, district_admin):
@@ -156,12 +157,78 @@ def test_list_with_three_filters_takes_the_same_few_queries_for_3_and_30_rows(di
         intake(divisions["v11"])
     client.get(reverse(LIST), params)  # the user's roles and scope are cached on the user object
     with CaptureQueriesContext(connection) as few:
-        assert client.get(reverse(LIST), params).json()["count"] == 3
+        assert len(client.get(reverse(LIST), params).json()["results"]) == 3
     for _i in range(27):
         intake(divisions["v11"])
     with CaptureQueriesContext(connection) as many:
-        assert client.get(reverse(LIST), params).json()["count"] == 30
+        assert len(client.get(reverse(LIST), params).json()["results"]) == 30
     assert len(few) == len(many) <= 4, [q["sql"] for q in many.captured_queries]
+    # No page count: the list never counts the caller's whole scope.
+    assert not any("COUNT(" in q["sql"] for q in many.captured_queries)
+
+
+def _walk(client, params, *, back: bool = False) -> list[int]:
+    """Every id, page by page, following ``next`` (then ``previous`` from the last page if ``back``)."""
+    response = client.get(reverse(LIST), params).json()
+    pages = [response]
+    while response["next"]:
+        response = client.get(response["next"]).json()
+        pages.append(response)
+    if back:
+        pages = [response]
+        while response["previous"]:
+            response = client.get(response["previous"]).json()
+            pages.insert(0, response)
+    return [row["id"] for page in pages for row in page["results"]]
+
+
+@pytest.mark.parametrize("ordering", [None, "risk_score", "-deadline", "deadline"])
+def test_list_pages_by_cursor_visit_every_case_once_in_order(divisions, bodies, rule, district_admin, ordering):
+    import datetime
+
+    from django.utils import timezone
+
+    same_time = timezone.now() - datetime.timedelta(days=1)
+    cases = [intake(divisions["v11" if i % 2 else "v12"], received_at=same_time) for i in range(7)]
+    cases += [intake(divisions["v11"]) for _i in range(4)]
+    # Equal risk scores and deadlines everywhere, and a few cases with no deadline at all.
+    Dispute.objects.filter(pk__in=[c.pk for c in cases]).update(risk_score=5)
+    Dispute.objects.filter(pk__in=[c.pk for c in cases[::3]]).update(deadline=None)
+    client = client_for(district_admin)
+    params = {"page_size": 3, **({"ordering": ordering} if ordering else {})}
+    expected = [row["id"] for row in client.get(reverse(LIST), {**params, "page_size": 100}).json()["results"]]
+    assert sorted(expected) == sorted(c.pk for c in cases)
+    assert _walk(client, params) == expected
+    assert _walk(client, params, back=True) == expected
+
+
+def test_list_page_size_is_capped_and_a_bad_cursor_is_404(divisions, bodies, rule, district_admin, settings):
+    settings.API_MAX_PAGE_SIZE = 2
+    for _i in range(3):
+        intake(divisions["v11"])
+    client = client_for(district_admin)
+    body = client.get(reverse(LIST), {"page_size": 50}).json()
+    assert len(body["results"]) == 2 and body["next"] and body["previous"] is None
+    # Cursors for "p=xyz", "p=[1]" (one key of two) and "p=["x",1]" (not a time): 404, nothing read.
+    for cursor in ("cD14eXo=", "cD1bMV0=", "cD1bIngiLDFd"):
+        assert_error_body(client.get(reverse(LIST), {"cursor": cursor}), 404)
+
+
+def test_list_rows_match_the_case_detail(divisions, bodies, rule, district_admin):
+    dispute = intake(divisions["v11"], threats_noted=True)
+    client = client_for(district_admin)
+    row = client.get(reverse(LIST)).json()["results"][0]
+    detail = client.get(reverse("api:security-api:dispute-detail", args=[dispute.pk])).json()
+    assert row["id"] == dispute.pk and len(row["parties"]) == 2
+    for party in detail["parties"]:
+        del party["id_number"], party["phone"]
+    assert row == {key: detail[key] for key in row}
+    assert set(row) == set(serializers.DisputeListSerializer.Meta.fields)
+
+
+def test_list_stays_scoped(divisions, bodies, rule, officer):
+    mine, _other = intake(divisions["v11"]), intake(divisions["v21"])
+    assert [row["id"] for row in client_for(officer).get(reverse(LIST)).json()["results"]] == [mine.pk]
 
 
 def test_coverage_gaps_lists_uncovered_villages(divisions, bodies, district_admin):
