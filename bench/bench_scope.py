@@ -37,6 +37,6 @@ def main() -> None:
         print(f"API /people/ page 1 (50 rows): {median_ms(lambda: client.get('/api/v1/governance/people/')):.1f} ms")
         district = Division.objects.get(code="431302")
         print(
-            f"API /people/?within=431302 (district, out of officer scope → empty): "
+            f"API /people/?within=431302 (a district filter, still limited to the officer's township): "
             f"{median_ms(lambda: client.get('/api/v1/governance/people/', {'within': district.code})):.1f} ms"
         )
