@@ -17,14 +17,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from civility.querysets import BanquetDeclarationQuerySet, PointEntryQuerySet, PointRuleQuerySet, UpwardScopedQuerySet
+from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 
 GENESIS_HASH = "0" * 64
-
-
-def audited():
-    """The audit trail of every register: fresh trackers per model (a tracker binds to one model)."""
-    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 class PointCategory(models.TextChoices):

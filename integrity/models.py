@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from integrity.querysets import CampaignQuerySet, ClueQuerySet, IntegrityQuerySet, MilestoneQuerySet, ProjectQuerySet
 
 ERR_DATES_ORDER = "dates_out_of_order"
@@ -151,7 +151,7 @@ class AccessVia(models.TextChoices):
 # --- campaigns, subjects, clues ------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Campaign(models.Model):
     """集中整治 — a rectification campaign (e.g. 群众身边不正之风和腐败问题集中整治)."""
 
@@ -182,7 +182,7 @@ class Campaign(models.Model):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Subject(models.Model):
     """被反映人 / 被审查调查人 — a person a clue is about, and who may come under review in a case."""
 
@@ -215,7 +215,7 @@ class Subject(models.Model):
         return f"{self.name}（{self.unit}{self.post}）"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Clue(models.Model):
     """问题线索 — a problem clue, received from a source and given one of the four dispositions.
 
@@ -273,10 +273,7 @@ class Clue(models.Model):
             )
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
+@audited(
     # The audit trail records that the reporter row changed, never who the reporter is.
     exclude=["name", "phone", "address"],
 )
@@ -306,7 +303,7 @@ class ClueReporter(models.Model):
 # --- cases ----------------------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class IntegrityCase(models.Model):
     """立案审查调查 — a case filed from one clue or several."""
 
@@ -361,7 +358,7 @@ class IntegrityCase(models.Model):
             )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Measure(models.Model):
     """审查调查措施 — a measure taken in a case against one person (留置 with its dates, 谈话…)."""
 
@@ -401,7 +398,7 @@ class Measure(models.Model):
             )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Sanction(models.Model):
     """处分 / 组织处理 — a Party or government sanction (党纪政务处分) decided in a case, or an
     organisational handling (诫勉、批评教育…) that may follow a case or a clue's talk/verification."""
@@ -488,7 +485,7 @@ class Sanction(models.Model):
             raise _dates_error("decided_on", _("处理决定日期不能早于线索受理日期。"))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Recovery(models.Model):
     """追缴退缴 — money recovered in a case (yuan, exact to the fen)."""
 
@@ -523,7 +520,7 @@ class Recovery(models.Model):
             raise _dates_error("recovered_on", _("追缴退缴日期不能早于立案日期。"))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class CampaignMatter(models.Model):
     """整治民生实事 — a livelihood matter a campaign set out to resolve (resolved once ``resolved_on`` is set)."""
 
@@ -610,7 +607,7 @@ class AccessLog(models.Model):
 # --- livelihood projects --------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class LivelihoodProject(models.Model):
     """民生实事 — a livelihood project of a year (CCDI-pushed, district-level or 一镇街一实事) under supervision."""
 
@@ -652,7 +649,7 @@ class LivelihoodProject(models.Model):
         return f"{self.year} · {self.title}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Milestone(models.Model):
     """节点 — a milestone of a livelihood project, planned and actual dates and progress (%)."""
 
@@ -688,7 +685,7 @@ class Milestone(models.Model):
             raise ValidationError({"progress": ValidationError(_("进度应在 0 到 100 之间。"), code=ERR_PROGRESS_RANGE)})
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class SupervisionVisit(models.Model):
     """督导 — a supervision visit to a livelihood project; a "回头看" review looks back at a past year's project."""
 
@@ -723,7 +720,7 @@ class SupervisionVisit(models.Model):
 # --- clean units ----------------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class CleanUnit(models.Model):
     """清廉单元 — a unit building integrity: 清廉机关、清廉村居、清廉学校、清廉医院、清廉企业."""
 
@@ -747,7 +744,7 @@ class CleanUnit(models.Model):
         return f"{self.get_kind_display()} · {self.organization.name}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Evaluation(models.Model):
     """评估 — one evaluation round of a clean unit, with scored items and the resulting status."""
 
@@ -778,7 +775,7 @@ class Evaluation(models.Model):
         return f"{self.unit} · 第{self.round}轮"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class EvaluationItem(models.Model):
     """评估项 — one scored item of an evaluation (integer points)."""
 
@@ -811,7 +808,7 @@ class EvaluationItem(models.Model):
             raise ValidationError({"score": ValidationError(_("得分不能超过满分。"), code=ERR_SCORE_RANGE)})
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class UnitRule(models.Model):
     """制度 — a rule a clean unit adopted, and the loophole it closes."""
 

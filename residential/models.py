@@ -4,7 +4,6 @@ compounds and the rectification of owners' committees."""
 
 from __future__ import annotations
 
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.models import DivisionLevel, OrganizationKind
 from governance.models.organizations import PARTY_KINDS
 from governance.querysets import ScopedQuerySet
@@ -39,7 +39,7 @@ ERR_PETITION_COMMITTEE_COMPOUND = "petition_committee_compound"
 # --- 小区 ---------------------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Compound(models.Model):
     """小区 — a residential compound: its own division node (level 小区) under its community, where its
     households live; governed by 小区党支部 + 物业 + 楼宇会 once it has joined 星物管."""
@@ -113,7 +113,7 @@ class Compound(models.Model):
 # --- 物业服务企业与合同 ------------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class PropertyCompany(models.Model):
     """物业服务企业 — a property-management company, registered with the division that supervises it."""
 
@@ -161,7 +161,7 @@ END;
 """
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class PropertyContract(models.Model):
     """物业服务合同 — which company serves a compound from when to when; contracts of one compound
     never overlap, so the history of who served it is kept."""
@@ -226,7 +226,7 @@ class PropertyContract(models.Model):
 # --- 业委会 -------------------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class OwnersCommittee(models.Model):
     """业主委员会（业委会）— one term of a compound's owners' committee; its members are posts in its
     organisation, held by residents of the compound."""
@@ -289,7 +289,7 @@ class WorkStatus(models.TextChoices):
     DONE = "done", _("已办结")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class CommitteeRectification(models.Model):
     """业委会整治 — misconduct of an owners' committee (不履职、不作为、乱作为) found and rectified."""
 
@@ -327,7 +327,7 @@ class CommitteeRectification(models.Model):
 # --- 服务信用等级评价与红黑榜 --------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class ScoringItem(models.Model):
     """信用评价评分项 — one item of the scoring template the district keeps (e.g. 服务质量, 30 分)."""
 
@@ -370,7 +370,7 @@ class Grade(models.TextChoices):
     D = "D", _("D 级（失信）")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class CreditPeriod(models.Model):
     """信用评价周期 — a period of evaluation with the district's rules: grade thresholds and how many
     points each petition against a company costs it (capped)."""
@@ -424,7 +424,7 @@ class CreditPeriod(models.Model):
         return Grade.D
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class CreditEvaluation(models.Model):
     """服务信用等级评价 — one company's evaluation in one period: item scores, minus the petition
     deduction, give the total and the grade."""
@@ -471,7 +471,7 @@ class CreditEvaluation(models.Model):
         return f"{self.company} · {self.period} · {self.grade}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class CreditScore(models.Model):
     """评分 — the score one evaluation gives one item, within the item's range."""
 
@@ -527,7 +527,7 @@ END;
 """
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class RedBlackList(models.Model):
     """红黑榜 — the red (best) and black (worst) property companies of a period, derived from the
     evaluations. A draft can be recomputed; once published it is a frozen snapshot (database triggers
@@ -580,7 +580,7 @@ class ListSide(models.TextChoices):
     BLACK = "black", _("黑榜")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class RedBlackEntry(models.Model):
     """红黑榜条目 — one company on the red or black side of a list, with the figures it was ranked by."""
 
@@ -630,7 +630,7 @@ class ParticipantKind(models.TextChoices):
     RESIDENT_REPRESENTATIVE = "resident_representative", _("居民代表")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class BuildingCouncilMeeting(models.Model):
     """楼宇会 — a meeting of the residents' committee, the Party branch, the owners' committee, the
     property company and residents' representatives deciding a compound's affairs."""
@@ -662,7 +662,7 @@ class BuildingCouncilMeeting(models.Model):
         return f"{self.compound} · {self.held_on}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class MeetingParticipant(models.Model):
     """楼宇会参会方 — who took part in a 楼宇会, by kind."""
 
@@ -685,7 +685,7 @@ class MeetingParticipant(models.Model):
         return f"{self.get_kind_display()} · {self.name}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class MeetingResolution(models.Model):
     """楼宇会决议 — a decision of a 楼宇会, with who carries it out, by when, and its follow-up."""
 
@@ -747,7 +747,7 @@ class PetitionStatus(models.TextChoices):
     RESOLVED = "resolved", _("已办结")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Petition(models.Model):
     """物业领域信访 — a petition about a compound's property affairs, against its property company or
     owners' committee. Counted per compound, community, township and district, year over year."""
@@ -831,7 +831,7 @@ class Petition(models.Model):
 # --- 执法进小区 ----------------------------------------------------------------------------------
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class EnforcementVisit(models.Model):
     """执法进小区 — a law-enforcement department's visit to a compound, the problems found and their
     rectification."""

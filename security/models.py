@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 from security.querysets import DisputeEventQuerySet, DisputeQuerySet, MediationBodyQuerySet
 
@@ -95,7 +96,7 @@ OPEN_STATUSES = (*AWAITING_ACCEPTANCE, Status.ACCEPTED, Status.MEDIATING, Status
 RESOLVED_STATUSES = (Status.AGREEMENT, Status.CLOSED)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class MediationBody(models.Model):
     """调处主体 — a body that takes disputes: 人民调解委员会, 司法/行政调解, 劳动仲裁, 信访接待, 派出所 and its
     矛调中心, 警务室, a department, or the 综治中心 of a level."""
@@ -149,7 +150,7 @@ class MediationBody(models.Model):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class RoutingRule(models.Model):
     """分流规则 — which body (or kind of body) receives a dispute, and in how many working days it is due.
     Blank criteria match anything; the most specific matching rule wins."""
@@ -208,7 +209,7 @@ class RoutingRule(models.Model):
         return criteria, (self.division.depth if self.division_id else -1)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Holiday(models.Model):
     """节假日 — the district's calendar: a holiday, or a weekend day worked instead (调休上班)."""
 
@@ -225,10 +226,7 @@ class Holiday(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
+@audited(
     model_name="DisputeAuditEvent",  # "DisputeEvent" (and "events") is the case timeline below
     obj_field=pghistory.ObjForeignKey(related_name="audit_events"),
 )
@@ -310,7 +308,7 @@ class PartyRole(models.TextChoices):
     THIRD_PARTY = "third_party", _("第三人")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class DisputeParty(models.Model):
     """纠纷当事人 — a person taking part in a dispute, with their role."""
 
@@ -412,7 +410,7 @@ class JudicialConfirmation(models.TextChoices):
     CONFIRMED = "confirmed", _("已确认")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class MediationAgreement(models.Model):
     """调解协议 — the terms reached, an amount (yuan), when signed, and 司法确认."""
 
@@ -457,7 +455,7 @@ class Satisfaction(models.IntegerChoices):
     SATISFIED = 3, _("满意")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class FollowUpVisit(models.Model):
     """回访 — a visit to the parties after the case, with their satisfaction."""
 
@@ -482,7 +480,7 @@ class FollowUpVisit(models.Model):
         return f"{self.dispute} · {self.visited_on}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class PoliceRoom(models.Model):
     """警务室 — a community/village police room, under a station, covering villages and communities."""
 
@@ -528,7 +526,7 @@ class RoomStaffKind(models.TextChoices):
     TOWNSHIP_OFFICER = "township_officer", _("乡镇（街道）干部")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class PoliceRoomStaff(models.Model):
     """警务室人员 — a police officer, auxiliary or township officer working in a police room."""
 
@@ -557,7 +555,7 @@ class PatrolKind(models.TextChoices):
     POLICE = "police", _("警力")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class PatrolTeam(models.Model):
     """巡防队 — a team of security guards, couriers, volunteers or police that patrols an area."""
 
@@ -588,7 +586,7 @@ class PatrolTeam(models.Model):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class PatrolLog(models.Model):
     """巡防记录 — one patrol: team, date, area, duration and findings; a finding may open a dispute."""
 
@@ -627,7 +625,7 @@ class PatrolLog(models.Model):
         return f"{self.team} · {self.date}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class SecurityStat(models.Model):
     """治安统计 — a division's monthly figures: police incidents (接处警), criminal and administrative cases filed."""
 

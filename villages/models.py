@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
@@ -19,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.models import DivisionLevel, OrganizationKind, Post
 from governance.models.people import PARTY_STATUSES
 from governance.querysets import ScopedQuerySet
@@ -80,7 +80,7 @@ class HamletQuerySet(ScopedQuerySet):
         return self.exclude(conditions["lacks_body"] | conditions["lacks_head"] | conditions["lacks_party_member"])
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Hamlet(models.Model):
     """屋场 — a hamlet unit of a village, tied to its own division node (level 屋场)."""
 
@@ -129,7 +129,7 @@ class ShareRuleQuerySet(ScopedQuerySet):
     pass
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class ShareRule(models.Model):
     """折股规则 — how a 屋场合作社 turns contracted area into shares (set by the district per cooperative)."""
 
@@ -179,7 +179,7 @@ class ShareRule(models.Model):
         return (self.base_shares + area * self.shares_per_mu).quantize(Decimal("0.01"))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class ContractPlot(models.Model):
     """承包地 — a plot a household holds under its land contract (area in 亩)."""
 
@@ -225,7 +225,7 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class ShareHolding(models.Model):
     """股权（屋场合作社股份） — one version of a household's shares in its 屋场合作社, valid from/to.
 
@@ -300,7 +300,7 @@ class OperatorKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("农业企业")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Operator(models.Model):
     """新型农业经营主体 — a family farm, specialised cooperative or enterprise that takes land in transfer."""
 
@@ -342,7 +342,7 @@ class LandTransferQuerySet(ScopedQuerySet):
         return self.filter(status=TransferStatus.ACTIVE)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class LandTransfer(models.Model):
     """土地流转 — plots (or area) of a 屋场 transferred from households or the 屋场合作社 to an operator."""
 
@@ -417,7 +417,7 @@ class FollowUpStatus(models.TextChoices):
     DONE = "done", _("已办结")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class HamletMeeting(models.Model):
     """屋场会 — a meeting of a 屋场's residents: date, topics, who came, what was resolved."""
 
@@ -450,7 +450,7 @@ class HamletMeeting(models.Model):
         return f"{self.hamlet} · {self.held_on}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class MeetingResolution(models.Model):
     """屋场会决议 — one resolution of a 屋场会, with its follow-up status."""
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 
 
@@ -21,10 +21,7 @@ class Role(models.TextChoices):
     API_CLIENT = "api_client", _("接口调用方")
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
+@audited(
     exclude=["password", "last_login"],
 )
 class User(AbstractUser):
@@ -52,7 +49,7 @@ class User(AbstractUser):
         return self.is_superuser or bool(self.roles.intersection(roles))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class RoleAssignment(models.Model):
     """角色分配 — a user holds a role over one division's subtree."""
 
@@ -89,7 +86,7 @@ class ApiKeyQuerySet(ScopedQuerySet):
         )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class ApiKey(models.Model):
     """接口密钥 — a key another system (12345, 公安, 信访…) uses to call the API, scoped like a user.
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import pghistory
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 
 
@@ -85,7 +85,7 @@ class TriggerKeptSmallIntegerField(TriggerKeptField, models.PositiveSmallInteger
     pass
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Division(models.Model):
     """行政区划 — one node of the division tree (省 → 市 → 区 → 乡镇/街道 → 村/社区 → 屋场/小区/网格)."""
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import pghistory
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 from governance.validators import validate_uscc
 
@@ -35,7 +35,7 @@ PARTY_KINDS = (
 )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Organization(models.Model):
     """组织 — a Party organisation, council, cooperative, owners' committee, mediation committee, department…"""
 
@@ -85,7 +85,7 @@ class PostQuerySet(ScopedQuerySet):
         )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Post(models.Model):
     """职务 — who holds which post in which organisation, from when to when."""
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime
 
-import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 from governance.validators import id_number_birth_date, id_number_sex, validate_id_number, validate_phone
 
@@ -26,7 +26,7 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(political_status__in=PARTY_STATUSES)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Person(models.Model):
     """人员 — a resident or any person the portal records (party to a dispute, post holder…)."""
 
@@ -88,7 +88,7 @@ class Person(models.Model):
         return {"M": _("男"), "F": _("女")}.get(self.sex or "", "")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class Household(models.Model):
     """家庭户 — a household, living in the smallest division unit (屋场, 小区 or, until those exist, 村/社区)."""
 
@@ -131,7 +131,7 @@ class Relation(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@audited()
 class HouseholdMember(models.Model):
     """家庭成员 — a person's membership of a household, with their relation to the head."""
 
