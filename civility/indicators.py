@@ -15,31 +15,36 @@ from governance.registry import Indicator, registry
 def _this_month(start, end) -> tuple[datetime.date, datetime.date | None]:
     if start is None and end is None:
         return timezone.localdate().replace(day=1), None
-    return start, end
+    return start, _after(end)
+
+
+def _after(end: datetime.date | None) -> datetime.date | None:
+    """Indicators take inclusive dates (as the dashboard's periods are); the selectors here stop before ``end``."""
+    return end + datetime.timedelta(days=1) if end is not None else None
 
 
 def _issued(*, division, start=None, end=None) -> int:
-    return points_flow(division=division, start=_this_month(start, end)[0], end=end)["issued"]
+    return points_flow(division=division, start=_this_month(start, end)[0], end=_after(end))["issued"]
 
 
 def _redeemed(*, division, start=None, end=None) -> int:
-    return points_flow(division=division, start=_this_month(start, end)[0], end=end)["redeemed"]
+    return points_flow(division=division, start=_this_month(start, end)[0], end=_after(end))["redeemed"]
 
 
 def _dissuaded(*, division, start=None, end=None) -> int:
-    return customs_counters(division=division, start=start, end=end)["dissuaded"]
+    return customs_counters(division=division, start=start, end=_after(end))["dissuaded"]
 
 
 def _simple_funerals(*, division, start=None, end=None) -> int:
-    return customs_counters(division=division, start=start, end=end)["simple_funerals"]
+    return customs_counters(division=division, start=start, end=_after(end))["simple_funerals"]
 
 
 def _abstained(*, division, start=None, end=None) -> int:
-    return customs_counters(division=division, start=start, end=end)["officials_abstained"]
+    return customs_counters(division=division, start=start, end=_after(end))["officials_abstained"]
 
 
 def _hours(*, division, start=None, end=None):
-    return volunteer_hours(division=division, start=start, end=end)
+    return volunteer_hours(division=division, start=start, end=_after(end))
 
 
 def _stations(*, division, start=None, end=None) -> int:

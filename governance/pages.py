@@ -12,6 +12,8 @@ register_patterns = [
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("households/", views.HouseholdListView.as_view(), name="household-list"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
+    # htmx: the <option>s of a division's children, for dependent selects (township → village → 屋场).
+    path("divisions/options/", views.DivisionOptionsView.as_view(), name="division-options"),
 ]
 
 urlpatterns = [
@@ -19,4 +21,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include((register_patterns, "governance"))),
+    path("dashboard/", include("governance.dashboard.urls")),
 ]

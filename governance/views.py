@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from governance.filtersets import HouseholdFilterSet, PersonFilterSet
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
-from governance.models import Household, HouseholdMember, Person, Post
+from governance.models import Division, Household, HouseholdMember, Person, Post
 from governance.registry import registry
 
 PAGE_SIZE = 50
@@ -127,3 +130,20 @@ class HouseholdDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
         members = list(self.object.members.all())
         _show_personal_data([member.person for member in members], self.request.user)
         return super().get_context_data(members=members, **kwargs)
+
+
+class DivisionOptionsView(LoginRequiredMixin, View):
+    """``<option>``s for a dependent select: the active children of ``?parent=<code>`` (or of the one
+    value htmx sends from the select that changed, whatever its name) that lie in the user's scope.
+    htmx swaps them into the next select. A parent outside the user's scope answers 404; no parent
+    gives only the empty choice."""
+
+    def get(self, request):
+        code = request.GET.get("parent") or next((value for value in request.GET.values() if value), "")
+        children = Division.objects.none()
+        if code:
+            scope = Division.objects.for_user(request.user)
+            if not scope.filter(code=code).exists():
+                raise Http404
+            children = scope.filter(parent__code=code, is_active=True).order_by("code")
+        return render(request, "governance/_division_options.html", {"children": children})

@@ -203,9 +203,10 @@ def test_points_redeemed_this_month_is_the_shops_takings(flow, divisions):
 
 
 def test_points_indicators_take_an_explicit_period(flow, divisions):
-    last_month = (this_month() - datetime.timedelta(days=1)).replace(day=1)
-    assert figure("civility.points_issued", divisions["t1"], last_month, this_month()) == 20
-    assert figure("civility.points_redeemed", divisions["t1"], last_month, this_month()) == 0
+    # Indicators take inclusive dates: last month is its first day to its last.
+    last_day = this_month() - datetime.timedelta(days=1)
+    assert figure("civility.points_issued", divisions["t1"], last_day.replace(day=1), last_day) == 20
+    assert figure("civility.points_redeemed", divisions["t1"], last_day.replace(day=1), last_day) == 0
 
 
 # --- query counts --------------------------------------------------------------------------------

@@ -1,0 +1,263 @@
+"""Dashboard figures. Every figure is an indicator that an app registers, computed for a subtree and
+a period; the page's query count depends on the number of indicators, child divisions and months
+shown, never on the number of rows behind them. Results are cached per division and period."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from governance.dashboard.periods import Period, month_end
+from governance.models import Division, Role
+from governance.registry import Indicator, registry
+
+DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
+
+SECTIONS = {
+    "organisation": _("建强基层组织"),
+    "safety": _("平安创建"),
+    "integrity": _("清廉创建"),
+    "civility": _("文明创建"),
+}
+# Names apps have used for the same sections.
+SECTION_ALIASES = {
+    "organization": "organisation",
+    "security": "safety",
+    "clean": "integrity",
+    "civilization": "civility",
+}
+
+# Which indicators each section charts by child division and by month. Keys an app has not
+# registered are skipped, so the core names no app module, only figures.
+CHARTS = {
+    "organisation": {"by_child": ["villages.completeness", "governance.households"], "by_month": []},
+    "safety": {
+        "by_child": ["security.received", "security.overdue"],
+        "by_month": ["security.received", "security.resolved"],
+    },
+    "integrity": {
+        "by_child": ["integrity.funnel.clues", "integrity.funnel.cases"],
+        "by_month": ["integrity.funnel.clues"],
+    },
+    "civility": {
+        "by_child": ["civility.points_issued", "civility.points_redeemed"],
+        "by_month": ["civility.points_issued", "civility.points_redeemed"],
+    },
+}
+
+VERSION_KEY = "dashboard:version"
+
+
+def section_of(indicator: Indicator) -> str:
+    return SECTION_ALIASES.get(indicator.section, indicator.section)
+
+
+def compares_with_last_year(indicator: Indicator) -> bool:
+    """Indicators that already are a year-over-year change are shown as they are."""
+    return not indicator.key.endswith("_yoy")
+
+
+def as_number(value) -> int | float | None:
+    """A figure as a JSON-friendly number (Decimal → float, None stays None)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return float(value)
+
+
+def change_pct(current, previous) -> Decimal | None:
+    if current is None or previous in (None, 0):
+        return None
+    return (Decimal(str(current)) - Decimal(str(previous))) * 100 / abs(Decimal(str(previous)))
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    unit: str
+    value: int | float | None
+    previous: int | float | None = None
+    compared: bool = True
+
+    @property
+    def change(self) -> Decimal | None:
+        if not self.compared:
+            return None
+        change = change_pct(self.value, self.previous)
+        return change.quantize(Decimal("0.1"), ROUND_HALF_UP) if change is not None else None
+
+
+@dataclass
+class Series:
+    key: str
+    title: str
+    unit: str
+    values: list
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    by_child: list[Series] = field(default_factory=list)
+    by_month: list[Series] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    division_id: int
+    period: Period
+    children: list[dict]  # {"id", "code", "name"}
+    months: list[str]
+    sections: list[Section]
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+def dashboard_roots(user) -> list[Division]:
+    """The divisions the user leads (the top of what they may see); the tree's roots for a superuser."""
+    if user.is_superuser:
+        return list(Division.objects.filter(parent__isnull=True).order_by("path"))
+    divisions = Division.objects.filter(
+        role_assignments__user=user, role_assignments__role__in=DASHBOARD_ROLES
+    ).distinct()
+    roots = sorted(divisions, key=lambda d: d.path)
+    # Keep only the top of nested assignments.
+    return [d for d in roots if not any(d.path.startswith(o.path) and d.pk != o.pk for o in roots)]
+
+
+def dashboard_division(user, code: str | None) -> Division:
+    """The division whose dashboard the user asks for; 404 unless it lies in a subtree they lead."""
+    if not user.has_role(*DASHBOARD_ROLES):
+        raise Http404
+    if code is None:
+        roots = dashboard_roots(user)
+        if not roots:
+            raise Http404
+        return roots[0]
+    queryset = Division.objects.all() if user.is_superuser else Division.objects.for_user(user, roles=DASHBOARD_ROLES)
+    try:
+        return queryset.get(code=code)
+    except Division.DoesNotExist:
+        raise Http404 from None
+
+
+def breadcrumbs(user, division: Division) -> list[Division]:
+    """The division's ancestors the user may open, top down, ending with the division itself: one query."""
+    codes = [code for code in division.path.split("/") if code]
+    queryset = Division.objects.all() if user.is_superuser else Division.objects.for_user(user, roles=DASHBOARD_ROLES)
+    return list(queryset.filter(code__in=codes).order_by("path"))
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def _compute(indicator: Indicator, division: Division, start: datetime.date, end: datetime.date):
+    return as_number(indicator.compute(division=division, start=start, end=end))
+
+
+def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
+    """All the figures of one division and period (no cache): each indicator for the period and a year
+    before, the charted indicators for each child division and each month."""
+    earlier = period.year_earlier()
+    indicators = sorted(registry.indicators.values(), key=lambda i: (i.order, i.key))
+    children = list(Division.objects.filter(parent=division, is_active=True).order_by("code"))
+    months = period.months()
+    sections = {key: Section(key=key, title=str(title)) for key, title in SECTIONS.items()}
+    for indicator in indicators:
+        section = sections.get(section_of(indicator))
+        if section is None:
+            continue
+        compared = compares_with_last_year(indicator)
+        section.figures.append(
+            Figure(
+                key=indicator.key,
+                title=str(indicator.title),
+                unit=str(indicator.unit),
+                value=_compute(indicator, division, period.start, period.end),
+                previous=_compute(indicator, division, earlier.start, earlier.end) if compared else None,
+                compared=compared,
+            )
+        )
+    for key, charts in CHARTS.items():
+        section = sections[key]
+        for indicator_key in charts["by_child"]:
+            indicator = registry.indicators.get(indicator_key)
+            if indicator is None or not children:
+                continue
+            values = [_compute(indicator, child, period.start, period.end) for child in children]
+            section.by_child.append(Series(indicator.key, str(indicator.title), str(indicator.unit), values))
+        for indicator_key in charts["by_month"]:
+            indicator = registry.indicators.get(indicator_key)
+            if indicator is None or len(months) < 2:
+                continue
+            values = [
+                _compute(indicator, division, max(month, period.start), min(month_end(month), period.end))
+                for month in months
+            ]
+            section.by_month.append(Series(indicator.key, str(indicator.title), str(indicator.unit), values))
+    return Dashboard(
+        division_id=division.pk,
+        period=period,
+        children=[{"id": c.pk, "code": c.code, "name": c.name} for c in children],
+        months=[f"{m:%Y-%m}" for m in months],
+        sections=list(sections.values()),
+    )
+
+
+# --- cache --------------------------------------------------------------------------------------
+
+
+def cache_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def cache_invalidate(**kwargs) -> None:
+    """Called when data an indicator reads changes: every cached dashboard becomes stale at once."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: nothing cached under one either
+        cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def _on_change(sender, **kwargs) -> None:
+    if sender._meta.app_label in _watched_apps():
+        cache_invalidate()
+
+
+def _watched_apps() -> set[str]:
+    return {"governance"} | {key.split(".", 1)[0] for key in registry.indicators}
+
+
+def cache_invalidation_connect() -> None:
+    """Drop cached dashboards whenever a row of an app with indicators is saved or deleted through the ORM.
+    Bulk writes and raw SQL send no signal: the short timeout bounds how stale a figure can be then."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_change, dispatch_uid=f"dashboard_cache_{signal is post_save}{signal is post_delete}")
+
+
+def dashboard_get(*, division: Division, period: Period) -> Dashboard:
+    """The dashboard from the cache (per division and period, for ``DASHBOARD_CACHE_SECONDS``), computed
+    on a miss."""
+    key = f"dashboard:{cache_version()}:{division.pk}:{period.start}:{period.end}"
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = dashboard_compute(division=division, period=period)
+        cache.set(key, dashboard, timeout=getattr(settings, "DASHBOARD_CACHE_SECONDS", 300))
+    return dashboard

@@ -1,0 +1,108 @@
+"""The officers' and leaders' work, in real Chromium, on demo data."""
+
+from __future__ import annotations
+
+import re
+
+from civility.models import PointEntry, Redemption, RewardItem
+from governance.models import Division, Household
+from security.models import Dispute
+from tests.browser.conftest import PHONE
+from tests.civility.factories import account_in
+from tests.factories import make_id_number
+
+XINGYUAN = "431302008201"  # 星园村: demo community officer and shop operator
+
+
+def _xingyuan_hamlet() -> Division:
+    """A 屋场 of 星园村 with three households holding points (the small demo may put none there)."""
+    hamlet = Division.objects.filter(parent__code=XINGYUAN, level="hamlet").order_by("code").first()
+    for _ in range(3):
+        account_in(hamlet, balance=150)
+    return hamlet
+
+
+def _village_option(page) -> str:
+    return str(Division.objects.get(code=XINGYUAN).pk)
+
+
+def test_community_officer_enters_a_dispute_on_a_phone(demo, open_page, live_server):
+    page, steps = open_page("demo_community_officer", viewport=PHONE)
+    page.goto(f"{live_server.url}/security/disputes/new/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+    steps.shot("intake-empty")
+    before = Dispute.objects.count()
+    page.get_by_label("来源渠道").select_option("walk_in")
+    page.get_by_label("发生地").select_option(_village_option(page))
+    page.get_by_label("纠纷简况").fill("邻里因宅基地边界发生争执，双方情绪激动。")
+    page.get_by_label("当事人1 姓名").fill("李建国")
+    page.get_by_label("当事人1 身份证号").fill(make_id_number())
+    steps.shot("intake-filled")
+    page.get_by_role("button", name="受理并分派").click()
+    page.wait_for_load_state()
+    steps.shot("intake-done")
+    assert Dispute.objects.count() == before + 1
+    assert Dispute.objects.latest("pk").parties.filter(person__name="李建国").exists()
+
+
+def test_wrong_entry_shows_the_chinese_error_and_writes_nothing(demo, open_page, live_server):
+    page, steps = open_page("demo_community_officer", viewport=PHONE)
+    page.goto(f"{live_server.url}/security/disputes/new/")
+    before = Dispute.objects.count()
+    page.get_by_label("发生地").select_option(_village_option(page))
+    page.get_by_label("纠纷简况").fill("测试错误输入")
+    page.get_by_label("当事人1 姓名").fill("王五")
+    page.get_by_label("当事人1 身份证号").fill("430000199001011234")  # wrong check character
+    page.get_by_role("button", name="受理并分派").click()
+    page.wait_for_load_state()
+    field = page.locator(".field.has-error", has=page.get_by_label("当事人1 身份证号"))
+    field.wait_for()
+    steps.shot("intake-error")
+    assert "身份证号" in field.locator(".errorlist").inner_text()
+    assert Dispute.objects.count() == before
+
+
+def test_village_officer_enters_points_for_a_hamlet_in_batch(demo, open_page, live_server):
+    hamlet = _xingyuan_hamlet()
+    page, steps = open_page("demo_community_officer", viewport=PHONE)
+    page.goto(f"{live_server.url}/civility/entries/batch/")
+    page.get_by_label("屋场／村（社区）").select_option(hamlet.code)
+    page.wait_for_url(re.compile(r"unit="))
+    page.get_by_label("积分规则").select_option(index=1)
+    boxes = page.locator('input[name="households"]')
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    steps.shot("batch-filled")
+    before = PointEntry.objects.count()
+    page.get_by_role("button", name="确认记分").click()
+    page.locator(".message.success").wait_for()
+    steps.shot("batch-done")
+    assert "已为 2 户记分" in page.locator(".message.success").inner_text()
+    assert PointEntry.objects.count() == before + 2
+
+
+def test_shop_operator_redeems_an_item(demo, open_page, live_server):
+    item = RewardItem.objects.filter(shop__operators__username="demo_shop_operator", is_active=True, stock__gt=0)
+    item = item.order_by("points_price").first()
+    _xingyuan_hamlet()
+    household = (
+        Household.objects.filter(division__path__startswith=item.shop.division.path)
+        .filter(point_account__balance__gte=item.points_price)
+        .order_by("number")
+        .first()
+    )
+    assert household is not None, "the demo gives households points to spend"
+    page, steps = open_page("demo_shop_operator", viewport=PHONE)
+    page.goto(f"{live_server.url}/civility/shop/")
+    page.get_by_label("户号或户主姓名").fill(household.number)
+    page.get_by_role("button", name="查找").click()
+    page.get_by_role("link", name=re.compile(household.number)).first.click()
+    steps.shot("shop-household")
+    before = Redemption.objects.count()
+    row = page.locator("tr", has_text=item.name).first
+    row.get_by_role("button", name="兑换").click()
+    page.locator(".message").first.wait_for()
+    steps.shot("shop-redeemed")
+    assert Redemption.objects.count() == before + 1
+    household.point_account.refresh_from_db()
+    assert household.point_account.balance == 150 - item.points_price
