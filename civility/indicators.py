@@ -62,4 +62,5 @@ for key, title, compute, unit, order in [
     ("civility.volunteer_hours", _("志愿服务时长"), _hours, _("小时"), 65),
     ("civility.stations", _("新时代文明实践站"), _stations, _("个"), 66),
 ]:
-    registry.indicator(Indicator(key, title, "civility", compute, unit, order))
+    # Stations are counted as they stand, not over a period.
+    registry.indicator(Indicator(key, title, "civility", compute, unit, order, dated=key != "civility.stations"))

@@ -468,6 +468,9 @@ def ranking_compute(*, month: datetime.date, division: Division | None = None) -
         cursor.execute("DELETE FROM civility_monthlyranking WHERE ranking_month_id = %s", [run.pk])
         cursor.execute(_UNIT_SQL, params)
         run.households = cursor.rowcount
+        # The levels above read the unit rows just written; without fresh statistics the planner
+        # takes them for a handful of rows and picks a plan that is several times slower.
+        cursor.execute("ANALYZE civility_monthlyranking")
         for level, kinds in RANKING_LEVEL_DIVISIONS.items():
             cursor.execute(_LEVEL_SQL, {**params, "level": level.value, "kinds": list(kinds)})
     run.computed_at = timezone.now()

@@ -20,6 +20,10 @@ def _households(*, division, start=None, end=None) -> int:
     return Household.objects.in_subtree(division).count()
 
 
-registry.indicator(Indicator("governance.people", _("登记人口"), "organisation", _people, _("人"), 10))
-registry.indicator(Indicator("governance.party_members", _("党员"), "organisation", _party_members, _("人"), 11))
-registry.indicator(Indicator("governance.households", _("家庭户"), "organisation", _households, _("户"), 12))
+registry.indicator(Indicator("governance.people", _("登记人口"), "organisation", _people, _("人"), 10, dated=False))
+registry.indicator(
+    Indicator("governance.party_members", _("党员"), "organisation", _party_members, _("人"), 11, dated=False)
+)
+registry.indicator(
+    Indicator("governance.households", _("家庭户"), "organisation", _households, _("户"), 12, dated=False)
+)

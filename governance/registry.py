@@ -29,6 +29,9 @@ class Indicator:
     compute: Callable[..., Any]  # compute(*, division, start, end) -> number
     unit: str = ""
     order: int = 100
+    # False for a figure of how things stand (people registered, 屋场 with all three bodies…):
+    # it does not depend on the period, so the dashboard shows no year-over-year change for it.
+    dated: bool = True
 
 
 @dataclass(frozen=True)

@@ -61,5 +61,6 @@ for order, (status, label) in enumerate(CleanUnitStatus.choices, start=72):
             _clean_units(status),
             _("个"),
             order,
+            dated=False,
         )
     )

@@ -36,7 +36,9 @@ def _list_side(side: str):
     return compute
 
 
-registry.indicator(Indicator("residential.star_compounds", _("星物管小区"), "organisation", _compounds, _("个"), 40))
+registry.indicator(
+    Indicator("residential.star_compounds", _("星物管小区"), "organisation", _compounds, _("个"), 40, dated=False)
+)
 registry.indicator(
     Indicator(
         "residential.committees_failing", _("党员占比不足50%的业委会"), "organisation", _committees_failing, _("个"), 41
@@ -44,10 +46,24 @@ registry.indicator(
 )
 registry.indicator(Indicator("residential.petitions_yoy", _("物业信访同比"), "safety", _petitions_yoy, "%", 42))
 registry.indicator(
-    Indicator("residential.red_list", _("最新红黑榜·红榜企业"), "organisation", _list_side(ListSide.RED), _("家"), 43)
+    Indicator(
+        "residential.red_list",
+        _("最新红黑榜·红榜企业"),
+        "organisation",
+        _list_side(ListSide.RED),
+        _("家"),
+        43,
+        dated=False,
+    )
 )
 registry.indicator(
     Indicator(
-        "residential.black_list", _("最新红黑榜·黑榜企业"), "organisation", _list_side(ListSide.BLACK), _("家"), 44
+        "residential.black_list",
+        _("最新红黑榜·黑榜企业"),
+        "organisation",
+        _list_side(ListSide.BLACK),
+        _("家"),
+        44,
+        dated=False,
     )
 )

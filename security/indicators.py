@@ -46,7 +46,9 @@ for order, (key, title, unit) in enumerate(
 ):
     registry.indicator(Indicator(f"security.{key}", title, "safety", _figure(key), unit, order))
 registry.indicator(
-    Indicator("security.coverage_gaps", _("未覆盖警务室的村（社区）"), "safety", _coverage_gaps, _("个"), 20)
+    Indicator(
+        "security.coverage_gaps", _("未覆盖警务室的村（社区）"), "safety", _coverage_gaps, _("个"), 20, dated=False
+    )
 )
 registry.indicator(
     Indicator("security.police_incidents_yoy", _("接处警同比"), "safety", _yoy("police_incidents"), "%", 21)

@@ -35,12 +35,18 @@ def _meetings(*, division, start: datetime.date | None = None, end: datetime.dat
     return meetings_count(division=division, start=start, end=end)
 
 
-registry.indicator(Indicator("villages.hamlets", _("屋场"), "organisation", _hamlets, _("个"), 30))
-registry.indicator(Indicator("villages.completeness", _("三屋同治完整率"), "organisation", _completeness, "%", 31))
+registry.indicator(Indicator("villages.hamlets", _("屋场"), "organisation", _hamlets, _("个"), 30, dated=False))
 registry.indicator(
-    Indicator("villages.transferred_area", _("土地流转面积"), "organisation", _transferred_area, _("亩"), 32)
+    Indicator("villages.completeness", _("三屋同治完整率"), "organisation", _completeness, "%", 31, dated=False)
 )
 registry.indicator(
-    Indicator("villages.transferred_share", _("流转面积占承包地"), "organisation", _transferred_share, "%", 33)
+    Indicator(
+        "villages.transferred_area", _("土地流转面积"), "organisation", _transferred_area, _("亩"), 32, dated=False
+    )
+)
+registry.indicator(
+    Indicator(
+        "villages.transferred_share", _("流转面积占承包地"), "organisation", _transferred_share, "%", 33, dated=False
+    )
 )
 registry.indicator(Indicator("villages.meetings", _("屋场会（本月）"), "organisation", _meetings, _("次"), 34))

@@ -59,8 +59,9 @@ def section_of(indicator: Indicator) -> str:
 
 
 def compares_with_last_year(indicator: Indicator) -> bool:
-    """Indicators that already are a year-over-year change are shown as they are."""
-    return not indicator.key.endswith("_yoy")
+    """Figures of how things stand (``dated=False``) and figures that already are a year-over-year
+    change are shown as they are."""
+    return indicator.dated and not indicator.key.endswith("_yoy")
 
 
 def as_number(value) -> int | float | None:

@@ -119,6 +119,14 @@ def test_figures_compare_with_the_same_period_last_year(client, cases):
     assert (figure.value, figure.previous, figure.change) == (2, 1, 100)
 
 
+def test_figures_of_how_things_stand_show_no_change_against_last_year(client, cases):
+    leader = user_with_role("leader", cases["district"], username="leader_district")
+    response = _dashboard(client, leader, period="year", year="2025")
+    people = _figure(response, "governance.people")  # registered with dated=False
+    assert (people.compared, people.previous, people.change) == (False, None, None)
+    assert _figure(response, "security.received").compared
+
+
 def _queries(client, user, code):
     cache.clear()
     with CaptureQueriesContext(connection) as captured:
