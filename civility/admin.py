@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility import models
 from civility.services import banquet_declare, dissuasion_record, ranking_compute, ranking_publish
-from governance.admin import SCOPED_CHOICE_MODELS, ScopedAdminMixin
+from governance.admin import SCOPED_CHOICE_MODELS, ReadOnlyAdminMixin, ScopedAdminMixin
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -21,17 +21,8 @@ class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnlyAdmin(CivilityAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, CivilityAdmin):
     """Ledger rows: looked at, never changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.PointRule)

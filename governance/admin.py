@@ -192,6 +192,20 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         ]
 
 
+class ReadOnlyAdminMixin:
+    """For records written only by services (timelines, ledgers, derived registers): the admin
+    shows them and never adds, changes or deletes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from governance.admin import ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
 from governance.models import Division
 from security.models import (
     Dispute,
@@ -150,7 +150,7 @@ class DisputeEventInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are read here; they move through the officers' pages and the API, never deleted."""
 
     list_display = ("number", "channel", "category", "division", "status", "current_body", "deadline", "risk_level")
@@ -159,15 +159,6 @@ class DisputeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("=number", "description")
     date_hierarchy = "received_at"
     inlines = [DisputePartyInline, DisputeEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MediationAgreement)

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from governance.admin import ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
 from governance.models import Division, DivisionLevel, Organization
 from villages import selectors, services
 from villages.models import (
@@ -226,22 +226,13 @@ class ContractPlotAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(ShareHolding)
-class ShareHoldingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ShareHoldingAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The share register, read-only: versions are made by the service when plots or rules change."""
 
     list_display = ("household", "cooperative", "contracted_area", "shares", "valid_from", "valid_to", "reason")
     list_select_related = ("household__head", "cooperative")
     list_filter = ("valid_to",)
     search_fields = ("household__number", "cooperative__name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ShareRule)
