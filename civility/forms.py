@@ -7,8 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.models import BanquetDeclaration, PointRule
-from governance.forms import ScopedModelForm
+from governance.forms import DivisionCascadeField, ScopedFormMixin, ScopedModelForm
 from governance.models import Household
+
+
+class UnitForm(ScopedFormMixin, forms.Form):
+    """Which 屋场 (or village, community…) a batch is for, chosen level by level in the user's area."""
+
+    unit = DivisionCascadeField(label=_("屋场／村（社区）"))
 
 
 class BatchEntryForm(forms.Form):

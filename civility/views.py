@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from civility.forms import BanquetDeclarationForm, BatchEntryForm, RedeemForm
+from civility.forms import BanquetDeclarationForm, BatchEntryForm, RedeemForm, UnitForm
 from civility.models import PointAccount, PointEntry, RewardItem, Shop
 from civility.selectors import pending_entries
 from civility.services import (
@@ -48,22 +48,25 @@ class BatchEntryView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "civility.add_pointentry"
     template_name = "civility/batch_entry.html"
 
-    def get_unit(self, request) -> Division | None:
-        code = request.GET.get("unit") or request.POST.get("unit")
-        if not code:
-            return None
-        return get_object_or_404(Division.objects.for_user(request.user), code=code)
+    def get_unit(self, data) -> tuple[UnitForm, Division | None]:
+        """The unit picked level by level (or named by ``unit=<code>`` in a link or the hidden input);
+        one outside the user's area is not found, like any other address outside it."""
+        picker = UnitForm(data, user=self.request.user)
+        if not picker["unit"].data:
+            return UnitForm(user=self.request.user), None
+        if not picker.is_valid():
+            raise Http404
+        return picker, picker.cleaned_data["unit"]
 
-    def render(self, request, form, unit):
-        units = Division.objects.for_user(request.user).filter(households__isnull=False).distinct().order_by("path")
-        return render(request, self.template_name, {"form": form, "unit": unit, "units": units[:500]})
+    def render(self, request, picker, form, unit):
+        return render(request, self.template_name, {"picker": picker, "form": form, "unit": unit})
 
     def get(self, request):
-        unit = self.get_unit(request)
-        return self.render(request, BatchEntryForm(user=request.user, unit=unit), unit)
+        picker, unit = self.get_unit(request.GET)
+        return self.render(request, picker, BatchEntryForm(user=request.user, unit=unit), unit)
 
     def post(self, request):
-        unit = self.get_unit(request)
+        picker, unit = self.get_unit(request.POST)
         if unit is None:
             raise Http404
         form = BatchEntryForm(request.POST, user=request.user, unit=unit)
@@ -82,7 +85,7 @@ class BatchEntryView(LoginRequiredMixin, PermissionRequiredMixin, View):
             else:
                 messages.success(request, _("已为 %(n)s 户记分。") % {"n": len(entries)})
                 return redirect(f"{reverse('civility:batch-entry')}?unit={unit.code}")
-        return self.render(request, form, unit)
+        return self.render(request, picker, form, unit)
 
 
 class PendingEntriesView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import ScopedFormMixin
+from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.models import Division
 from governance.validators import validate_id_number, validate_phone
 from security.models import Category, Channel, JudicialConfirmation, MediationBody, PartyRole, Satisfaction
 
 PARTY_SLOTS = 2
+# A dispute happens somewhere at or below a township: never "in the district" as a whole.
+PLACE_LEVELS = ["township", "subdistrict", "village", "community", "hamlet", "compound", "grid"]
 
 
 class IntakeForm(ScopedFormMixin, forms.Form):
@@ -18,15 +20,13 @@ class IntakeForm(ScopedFormMixin, forms.Form):
 
     channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices)
     category = forms.ChoiceField(label=_("纠纷类型"), choices=Category.choices)
-    division = forms.ModelChoiceField(label=_("发生地"), queryset=Division.objects.order_by("path"))
+    # Chosen level by level (乡镇 → 村 → 屋场…) within the user's subtree; posted as a division code.
+    division = DivisionCascadeField(label=_("发生地"), queryset=Division.objects.filter(level__in=PLACE_LEVELS))
     description = forms.CharField(label=_("纠纷简况"), widget=forms.Textarea(attrs={"rows": 4}))
     threats_noted = forms.BooleanField(label=_("有威胁或暴力倾向"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = self.fields["division"].queryset.filter(
-            level__in=["township", "subdistrict", "village", "community", "hamlet", "compound", "grid"]
-        )
         for index in range(PARTY_SLOTS):
             required = index == 0
             default_role = PartyRole.APPLICANT if index == 0 else PartyRole.RESPONDENT

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from civility.models import PointEntry, Redemption, RewardItem
 from governance.models import Division, Household
 from security.models import Dispute
@@ -22,18 +24,33 @@ def _xingyuan_hamlet() -> Division:
     return hamlet
 
 
-def _village_option(page) -> str:
-    return str(Division.objects.get(code=XINGYUAN).pk)
+def _pick_place(page, hamlet: Division | None = None):
+    """Choose the place through the dependent selects: 村 (the officer's own, first reset to make htmx
+    fetch its 屋场 again), then the 屋场 if one is given."""
+    place = page.get_by_role("group", name="发生地")
+    village, hamlets = place.get_by_label("村", exact=True), place.get_by_label(re.compile("屋场"))
+    village.select_option("")
+    expect(hamlets.locator("option")).to_have_count(1)  # the level below is emptied with its parent
+    village.select_option(XINGYUAN)
+    if hamlet is not None:
+        expect(hamlets.locator(f'option[value="{hamlet.code}"]')).to_have_count(1)  # fetched by htmx
+        hamlets.select_option(hamlet.code)
+    return place
 
 
 def test_community_officer_enters_a_dispute_on_a_phone(demo, open_page, live_server):
+    hamlet = Division.objects.filter(parent__code=XINGYUAN, level="hamlet").order_by("code").last()
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/security/disputes/new/")
+    page.wait_for_load_state("networkidle")  # htmx is loaded (deferred) before the selects are used
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+    # Every select has a label, the cascade's included.
+    assert page.evaluate("[...document.querySelectorAll('form select')].every((s) => s.labels.length > 0)")
     steps.shot("intake-empty")
     before = Dispute.objects.count()
     page.get_by_label("来源渠道").select_option("walk_in")
-    page.get_by_label("发生地").select_option(_village_option(page))
+    _pick_place(page, hamlet)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_label("纠纷简况").fill("邻里因宅基地边界发生争执，双方情绪激动。")
     page.get_by_label("当事人1 姓名").fill("李建国")
     page.get_by_label("当事人1 身份证号").fill(make_id_number())
@@ -42,14 +59,17 @@ def test_community_officer_enters_a_dispute_on_a_phone(demo, open_page, live_ser
     page.wait_for_load_state()
     steps.shot("intake-done")
     assert Dispute.objects.count() == before + 1
-    assert Dispute.objects.latest("pk").parties.filter(person__name="李建国").exists()
+    dispute = Dispute.objects.latest("pk")
+    assert dispute.division == hamlet
+    assert dispute.parties.filter(person__name="李建国").exists()
 
 
 def test_wrong_entry_shows_the_chinese_error_and_writes_nothing(demo, open_page, live_server):
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/security/disputes/new/")
+    page.wait_for_load_state("networkidle")
     before = Dispute.objects.count()
-    page.get_by_label("发生地").select_option(_village_option(page))
+    _pick_place(page)
     page.get_by_label("纠纷简况").fill("测试错误输入")
     page.get_by_label("当事人1 姓名").fill("王五")
     page.get_by_label("当事人1 身份证号").fill("430000199001011234")  # wrong check character
@@ -66,8 +86,10 @@ def test_village_officer_enters_points_for_a_hamlet_in_batch(demo, open_page, li
     hamlet = _xingyuan_hamlet()
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/civility/entries/batch/")
-    page.get_by_label("屋场／村（社区）").select_option(hamlet.code)
-    page.wait_for_url(re.compile(r"unit="))
+    unit = page.get_by_role("group", name="屋场／村（社区）")
+    unit.get_by_label(re.compile("屋场")).select_option(hamlet.code)  # under the officer's own village
+    page.get_by_role("button", name="选择").click()
+    page.wait_for_url(re.compile(r"unit_1="))
     page.get_by_label("积分规则").select_option(index=1)
     boxes = page.locator('input[name="households"]')
     boxes.nth(0).check()

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from civility.models import BanquetDeclaration, EntrySource, PointEntry, Redemption
 from civility.services import points_record
-from governance.models import Role
+from governance.models import DivisionLevel, Role
 from tests.civility.factories import PointRuleFactory, RewardItemFactory, ShopFactory, VillageRuleFactory, account_in
-from tests.factories import HouseholdFactory, user_with_role
+from tests.factories import DivisionFactory, HouseholdFactory, user_with_role
 
 pytestmark = [pytest.mark.django_db]
 
@@ -53,6 +53,24 @@ def test_batch_entry_over_cap_shows_error_and_writes_nothing(officer_client, div
 
 def test_batch_entry_for_a_unit_outside_scope_is_404(officer_client, divisions):
     assert officer_client.get(reverse("civility:batch-entry"), {"unit": divisions["v21"].code}).status_code == 404
+    # The same through the dependent selects, tampered.
+    assert officer_client.get(reverse("civility:batch-entry"), {"unit_0": divisions["v21"].code}).status_code == 404
+
+
+def test_batch_entry_unit_is_picked_level_by_level(client, divisions):
+    hamlet = DivisionFactory(code="431302001001001", name="屋场甲", level=DivisionLevel.HAMLET, parent=divisions["v11"])
+    household = HouseholdFactory(division=hamlet, with_head=True)
+    client.force_login(user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="officer_t1"))
+    page = client.get(reverse("civility:batch-entry")).content.decode()
+    assert "<legend>屋场／村（社区）</legend>" in page and 'name="unit_0"' in page and 'name="unit_2"' in page
+    assert divisions["v21"].name not in page
+    response = client.get(
+        reverse("civility:batch-entry"),
+        {"unit_0": divisions["t1"].code, "unit_1": divisions["v11"].code, "unit_2": hamlet.code},
+    )
+    assert response.context["unit"] == hamlet
+    assert list(response.context["form"].fields["households"].queryset) == [household]
+    assert f'value="{hamlet.code}" selected' in response.content.decode()  # the chain stays chosen
 
 
 def test_wallet_outside_scope_is_404_inside_shows_balance(officer_client, divisions):

@@ -1,10 +1,12 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.models import Role
-from tests.factories import HouseholdFactory, PersonFactory, user_with_role
+from governance.models import DivisionLevel, Role
+from tests.factories import DivisionFactory, HouseholdFactory, PersonFactory, user_with_role
 
 PERSON_LIST = "governance:person-list"
 HOUSEHOLD_LIST = "governance:household-list"
@@ -189,3 +191,30 @@ def test_invalid_filter_shows_the_error_and_no_rows(officer_client, divisions):
     response = officer_client.get(reverse(PERSON_LIST), {"division_id": "abc"})
     assert list(response.context["object_list"]) == []
     assert "筛选条件有误" in response.content.decode()
+
+
+def _option_codes(response) -> list[str]:
+    return [code for code in re.findall(r'<option value="([^"]*)"', response.content.decode()) if code]
+
+
+def test_division_options_chain_township_village_hamlet(client, divisions):
+    """What the dependent selects fetch, level by level, with the names htmx sends (``<field>_<i>``)."""
+    hamlets = [
+        DivisionFactory(
+            code=f"431302001001{n:03d}", name=f"屋场{n}", level=DivisionLevel.HAMLET, parent=divisions["v11"]
+        )
+        for n in (1, 2)
+    ]
+    DivisionFactory(code="431302002001001", name="别处屋场", level=DivisionLevel.HAMLET, parent=divisions["v21"])
+    client.force_login(user_with_role("township_officer", divisions["t1"], username="officer_t1"))
+    url = reverse("governance:division-options")
+
+    villages = client.get(url, {"division_0": divisions["t1"].code})
+    assert villages.status_code == 200
+    assert _option_codes(villages) == [divisions["v11"].code, divisions["v12"].code]
+    assert _option_codes(client.get(url, {"division_1": divisions["v11"].code})) == [h.code for h in hamlets]
+    assert _option_codes(client.get(url, {"division_2": hamlets[0].code})) == []  # the bottom of the tree
+    assert _option_codes(client.get(url, {"division_1": ""})) == []  # a level reset to blank empties the next
+    # Another township's branch is not found, at any level.
+    assert client.get(url, {"division_0": divisions["t2"].code}).status_code == 404
+    assert client.get(url, {"division_1": divisions["v21"].code}).status_code == 404

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from governance.forms import ERR_DIVISION_CHOICE
 from security.models import Dispute, EventAction, PoliceRoom, Status
 from tests.security.factories import intake
 
@@ -18,7 +19,7 @@ def test_full_flow_through_the_pages(client, divisions, bodies, rule, centre_med
     response = client.post(
         reverse("security:dispute-intake"),
         {
-            "channel": "police", "category": "neighbour", "division": divisions["v11"].pk, "description": "争吵",
+            "channel": "police", "category": "neighbour", "division": divisions["v11"].code, "description": "争吵",
             "party0_name": "李一", "party0_role": "applicant", "party1_name": "王二", "party1_role": "respondent",
         },
     )  # fmt: skip
@@ -66,7 +67,7 @@ def test_bad_id_number_on_the_intake_form_writes_nothing(client, divisions, bodi
     client.force_login(officer)
     response = client.post(
         reverse("security:dispute-intake"),
-        {"channel": "walk_in", "category": "neighbour", "division": divisions["v11"].pk, "description": "x",
+        {"channel": "walk_in", "category": "neighbour", "division": divisions["v11"].code, "description": "x",
          "party0_name": "李一", "party0_id_number": "430102199001011235", "party0_role": "applicant",
          "party1_role": "respondent"},
     )  # fmt: skip
@@ -117,3 +118,32 @@ def test_admin_dispute_changelist_query_count_does_not_grow(client, divisions, b
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many)
+
+
+INTAKE = {
+    "channel": "walk_in", "category": "neighbour", "description": "宅基地边界争执",
+    "party0_name": "李一", "party0_role": "applicant", "party1_role": "respondent",
+}  # fmt: skip
+
+
+def test_intake_takes_the_place_chosen_level_by_level(client, divisions, bodies, rule, officer):
+    client.force_login(officer)
+    page = client.get(reverse("security:dispute-intake")).content.decode()
+    assert "<legend>发生地</legend>" in page and 'hx-get="/divisions/options/"' not in page  # v11 has no children
+    assert f'value="{divisions["v11"].code}" selected' in page  # the officer's only village, chosen for them
+    response = client.post(reverse("security:dispute-intake"), {**INTAKE, "division_0": divisions["v11"].code})
+    assert response.status_code == 302, response.content.decode()
+    assert Dispute.objects.get().division == divisions["v11"]
+
+
+def test_intake_with_a_tampered_place_shows_the_chinese_error_and_writes_nothing(
+    client, divisions, bodies, rule, officer
+):
+    client.force_login(officer)
+    response = client.post(reverse("security:dispute-intake"), {**INTAKE, "division_0": divisions["v21"].code})
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()["division"]
+    assert errors[0].code == ERR_DIVISION_CHOICE
+    assert "管辖" in response.content.decode()
+    assert divisions["v21"].name not in response.content.decode()
+    assert not Dispute.objects.exists()
