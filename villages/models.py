@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
@@ -225,6 +225,19 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
+class SameId(Func):
+    """``int8range(id, id, '[]')``: equality written as range overlap, so an exclusion constraint can
+    say "same household, same cooperative, overlapping dates" with GiST's own range operator class.
+    (``=`` on integers in GiST needs the btree_gist extension, which the embedded PostgreSQL that
+    ``make run`` and ``make test`` use does not ship.)"""
+
+    function = "int8range"
+    output_field = BigIntegerRangeField()
+
+    def __init__(self, field: str):
+        super().__init__(F(field), F(field), Value("[]"))
+
+
 @audited()
 class ShareHolding(models.Model):
     """股权（屋场合作社股份） — one version of a household's shares in its 屋场合作社, valid from/to.
@@ -270,8 +283,8 @@ class ShareHolding(models.Model):
             ExclusionConstraint(
                 name="share_holding_no_overlap",
                 expressions=[
-                    ("household", RangeOperators.EQUAL),
-                    ("cooperative", RangeOperators.EQUAL),
+                    (SameId("household"), RangeOperators.OVERLAPS),
+                    (SameId("cooperative"), RangeOperators.OVERLAPS),
                     (DateRange("valid_from", "valid_to", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
                 violation_error_code=ERR_HOLDING_OVERLAP,
