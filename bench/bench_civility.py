@@ -18,7 +18,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database
+from bench.common import bench_database, ledger_entries_generate
 
 HOUSEHOLDS = int(os.environ.get("BENCH_CIVILITY_HOUSEHOLDS", "20000"))
 ENTRIES = int(os.environ.get("BENCH_CIVILITY_ENTRIES", "200000"))
@@ -69,27 +69,11 @@ def _seed(cursor) -> None:
         "INSERT INTO civility_pointaccount (household_id, balance, entry_count, last_hash, created_at) "
         "SELECT id, 0, 0, repeat('0', 64), now() FROM governance_household"
     )
-    cursor.execute("SELECT id FROM civility_pointrule WHERE points > 0 ORDER BY id LIMIT 1")
-    rule_id = cursor.fetchone()[0]
-    cursor.execute(
-        """
-        INSERT INTO civility_pointentry (account_id, seq, rule_id, points, occurred_on, source, status,
-            idempotency_key, note, evidence, prev_hash, hash, created_at)
-        SELECT a.id, s.seq, %(rule)s, (ARRAY[3, 5, 5, 10, -5])[1 + (a.id + s.seq) %% 5],
-               %(start)s::date + ((a.id * 7 + s.seq) %% 28)::int, 'visit', 'confirmed', 'b' || s.seq, '', '',
-               repeat('0', 64), repeat('0', 64), now()
-        FROM civility_pointaccount a
-        CROSS JOIN LATERAL generate_series(1, %(per)s) AS s(seq)
-        """,
-        {"rule": rule_id, "start": MONTH, "per": max(1, ENTRIES // HOUSEHOLDS)},
-    )
-    cursor.execute(
-        """
-        UPDATE civility_pointaccount a SET balance = s.total + 100000, entry_count = s.n
-        FROM (SELECT account_id, SUM(points) AS total, COUNT(*) AS n FROM civility_pointentry GROUP BY account_id) s
-        WHERE s.account_id = a.id
-        """
-    )
+    cursor.execute("SET session_replication_role = DEFAULT")
+    ledger_entries_generate(cursor, per_account=max(1, ENTRIES // HOUSEHOLDS), start=MONTH, days=28)
+    # Enough points on every account for the redemptions.
+    cursor.execute("SET session_replication_role = replica")
+    cursor.execute("UPDATE civility_pointaccount SET balance = balance + 100000")
     cursor.execute("SET session_replication_role = DEFAULT")
     cursor.execute("ANALYZE")
 

@@ -1,18 +1,63 @@
 """The leaders' dashboard for the whole district: server-side render (cold cache) against its
 indicators' SQL replayed back to back. Goal (issue 8): render ≤ 1.3 × raw SQL, and a query count that
-does not grow with the data. BENCH_HOUSEHOLDS sets the demo size (default 2000)."""
+does not grow with the data.
+
+Measured at demo size (``seed_demo``; BENCH_HOUSEHOLDS, default 2000), then at ten times its disputes
+(with their events) and ledger entries, generated set-based; the bench fails if the page's query count
+differs between the two. BENCH_DASHBOARD_DISPUTES and BENCH_DASHBOARD_ENTRIES (totals; the issue's
+district scale is 1 000 000 and 10 000 000, with BENCH_DASHBOARD_EVENTS_PER events per generated dispute,
+default 10) add a third step. BENCH_DASHBOARD_REPEAT sets the timed runs per size (default 5)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, median_ms
+from bench.common import bench_database, disputes_generate, ledger_entries_generate, median_ms
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "2000"))
+DISTRICT_DISPUTES = int(os.environ.get("BENCH_DASHBOARD_DISPUTES", "0"))
+DISTRICT_ENTRIES = int(os.environ.get("BENCH_DASHBOARD_ENTRIES", "0"))
+DISTRICT_EVENTS_PER = int(os.environ.get("BENCH_DASHBOARD_EVENTS_PER", "10"))
+REPEAT = int(os.environ.get("BENCH_DASHBOARD_REPEAT", "5"))
+
+
+def _counts(cursor) -> tuple[int, int, int]:
+    cursor.execute(
+        "SELECT (SELECT count(*) FROM security_dispute), (SELECT count(*) FROM security_disputeevent), "
+        "(SELECT count(*) FROM civility_pointentry)"
+    )
+    return cursor.fetchone()
+
+
+def _grow(cursor, *, disputes: int, events_per: int, entries: int) -> None:
+    """Add ``disputes`` disputes (``events_per`` events each) and about ``entries`` ledger entries,
+    spread like the demo's: disputes over the last 700 days, entries over its last four months."""
+    from django.utils import timezone
+
+    if disputes > 0:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM security_dispute")
+        disputes_generate(
+            cursor,
+            disputes=disputes,
+            events_per=events_per,
+            overdue_every=20,  # about as many overdue as in the demo
+            first=cursor.fetchone()[0],
+        )
+    if entries > 0:
+        cursor.execute("SELECT count(*) FROM civility_pointaccount")
+        accounts = cursor.fetchone()[0]
+        cursor.execute("SELECT min(occurred_on) FROM civility_pointentry")
+        start = cursor.fetchone()[0] or timezone.localdate().replace(day=1)
+        days = (timezone.localdate() - start).days + 1
+        ledger_entries_generate(cursor, per_account=max(1, round(entries / accounts)), start=start, days=days)
+    for table in ("security_dispute", "security_disputeevent", "civility_pointentry", "civility_pointaccount"):
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    cursor.execute("ANALYZE")
 
 
 def main() -> None:
@@ -25,15 +70,10 @@ def main() -> None:
     from governance.dashboard.periods import period_from
     from governance.dashboard.selectors import dashboard_compute
     from governance.models import Division, User
-    from security.models import Dispute
 
-    with bench_database(), override_settings(ALLOWED_HOSTS=["testserver"]):
-        call_command("seed_demo", households=HOUSEHOLDS, stdout=StringIO())
-        district = Division.objects.get(code="431302")
-        leader = User.objects.get(username="demo_leader")
-        client = Client()
-        client.force_login(leader)
-        period = period_from({})[1]
+    rows: list[dict] = []
+
+    def measure(label: str, district, client, period) -> dict:
         with CaptureQueriesContext(connection) as captured:
             dashboard_compute(division=district, period=period)
         statements = [q["sql"] for q in captured.captured_queries]
@@ -56,16 +96,88 @@ def main() -> None:
 
         with connection.execute_wrapper(count):
             render()
-        raw_ms, render_ms = median_ms(raw, repeat=5), median_ms(render, repeat=5)
+        raw_ms, render_ms = median_ms(raw, repeat=REPEAT), median_ms(render, repeat=REPEAT)
         cache.clear()
         client.get("/dashboard/")
         cached_ms = median_ms(lambda: client.get("/dashboard/"), repeat=5)
-        print(f"seeded {HOUSEHOLDS} households, {Dispute.objects.count()} disputes; period {period.label}")
-        print(f"dashboard indicators' SQL back to back: {len(statements)} queries, {raw_ms:.0f} ms")
+        with connection.cursor() as cursor:
+            disputes, events, entries = _counts(cursor)
+        row = {
+            "label": label,
+            "disputes": disputes,
+            "events": events,
+            "entries": entries,
+            "indicator_queries": len(statements),
+            "page_queries": len(page_queries),
+            "render_ms": render_ms,
+            "raw_ms": raw_ms,
+            "cached_ms": cached_ms,
+        }
         print(
-            f"dashboard page, cold cache: {len(page_queries)} queries, {render_ms:.0f} ms "
-            f"({render_ms / raw_ms:.2f} × raw SQL); warm cache: {cached_ms:.1f} ms"
+            f"[{label}] {disputes} disputes, {events} events, {entries} ledger entries; period {period.label}\n"
+            f"  indicators' SQL back to back: {len(statements)} queries, {raw_ms:.0f} ms\n"
+            f"  dashboard page, cold cache: {len(page_queries)} queries, {render_ms:.0f} ms "
+            f"({render_ms / raw_ms:.2f} × raw SQL); warm cache: {cached_ms:.1f} ms",
+            flush=True,
         )
+        rows.append(row)
+        return row
+
+    with bench_database(), override_settings(ALLOWED_HOSTS=["testserver"]):
+        call_command("seed_demo", households=HOUSEHOLDS, stdout=StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        district = Division.objects.get(code="431302")
+        leader = User.objects.get(username="demo_leader")
+        client = Client()
+        client.force_login(leader)
+        period = period_from({})[1]
+        demo = measure("demo", district, client, period)
+
+        # Ten times the demo: nine more disputes (with as many events each) and entries for each one.
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            _grow(
+                cursor,
+                disputes=9 * demo["disputes"],
+                events_per=max(1, round(demo["events"] / demo["disputes"])),
+                entries=9 * demo["entries"],
+            )
+        print(f"  (generated ×10 in {time.perf_counter() - started:.1f} s)", flush=True)
+        tenfold = measure("10×", district, client, period)
+        same = tenfold["page_queries"] == demo["page_queries"]
+        print(
+            f"QUERY COUNT demo {demo['page_queries']} vs 10× {tenfold['page_queries']}: "
+            f"{'the same' if same else 'DIFFERENT'} (indicators: {demo['indicator_queries']} vs "
+            f"{tenfold['indicator_queries']})",
+            flush=True,
+        )
+
+        if DISTRICT_DISPUTES or DISTRICT_ENTRIES:
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                _grow(
+                    cursor,
+                    disputes=DISTRICT_DISPUTES - tenfold["disputes"],
+                    events_per=DISTRICT_EVENTS_PER,
+                    entries=DISTRICT_ENTRIES - tenfold["entries"],
+                )
+            print(f"  (generated district scale in {time.perf_counter() - started:.1f} s)", flush=True)
+            measure("district", district, client, period)
+
+        print(
+            f"{'size':<9}{'disputes':>10}{'events':>11}{'entries':>11}{'queries':>9}"
+            f"{'render ms':>11}{'raw ms':>9}{'ratio':>7}"
+        )
+        for row in rows:
+            print(
+                f"{row['label']:<9}{row['disputes']:>10}{row['events']:>11}{row['entries']:>11}"
+                f"{row['page_queries']:>9}{row['render_ms']:>11.0f}{row['raw_ms']:>9.0f}"
+                f"{row['render_ms'] / row['raw_ms']:>7.2f}"
+            )
+        print("goal: ratio ≤ 1.30, and the same query count at every size")
+        counts = [row["page_queries"] for row in rows]
+        assert len(set(counts)) == 1, f"the dashboard's query count changed with the data: {counts}"
 
 
 if __name__ == "__main__":

@@ -17,47 +17,11 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database
+from bench.common import bench_database, disputes_generate
 
 DISPUTES = int(os.environ.get("BENCH_DISPUTES", "200000"))
 EVENTS_PER = int(os.environ.get("BENCH_EVENTS_PER", "10"))
 OVERDUE = int(os.environ.get("BENCH_OVERDUE", "10000"))
-
-GENERATE_SQL = """
-CREATE TEMP TABLE bench_units AS
-SELECT row_number() OVER (ORDER BY d.path) - 1 AS idx, d.id AS division_id, b.id AS body_id
-FROM governance_division d
-JOIN security_mediationbody b ON b.division_id = d.id AND b.kind = 'peoples_mediation'
-WHERE d.level IN ('village', 'community');
-
-INSERT INTO security_dispute (id, number, channel, external_id, category, division_id, description, threats_noted,
-    received_at, received_by_id, risk_level, risk_score, risk_reasons, current_body_id, status, handling_days,
-    deadline, resolved_at, closed_at, updated_at)
-SELECT g, '431302' || lpad(g::text, 12, '0'),
-    (ARRAY['police','litigation','petition','walk_in','hotline','grid','other_system'])[1 + g %% 7],
-    NULL,
-    (ARRAY['marriage_family','neighbour','land','demolition','labour','contract_debt','property','medical',
-           'traffic','damage','consumer','other'])[1 + (g / 7) %% 12],
-    u.division_id, '纠纷简况 ' || g, g %% 50 = 0,
-    now() - ((g %% 700) || ' days')::interval, NULL, 1 + (g / 3) %% 3, (g * 7) %% 100, '{}', u.body_id,
-    CASE WHEN g %% %(overdue_every)s = 0 THEN 'accepted'
-         ELSE (ARRAY['closed','closed','closed','closed','agreement','mediating','accepted','routed'])[1 + g %% 8] END,
-    10,
-    CASE WHEN g %% %(overdue_every)s = 0 THEN current_date - 3 ELSE current_date + 5 END,
-    NULL, NULL, now()
-FROM generate_series(1, %(disputes)s) g
-JOIN bench_units u ON u.idx = g %% (SELECT count(*) FROM bench_units);
-
-SELECT setval(pg_get_serial_sequence('security_dispute', 'id'), %(disputes)s);
-
-INSERT INTO security_disputeevent (dispute_id, action, from_status, to_status, from_body_id, to_body_id, actor_id,
-    rule_id, reason, created_at)
-SELECT d.id, (ARRAY['received','routed','accepted','mediating','risk','visit','mediating','agreement','closed',
-                    'visit'])[1 + (k - 1) %% 10],
-    '', '', d.current_body_id, d.current_body_id, NULL, NULL, '', d.received_at + (k || ' hours')::interval
-FROM security_dispute d CROSS JOIN generate_series(1, %(events_per)s) k;
-"""
-
 
 # The columns the API list reads for each row (its code, place and body names included).
 COLUMNS = (
@@ -136,13 +100,10 @@ def main() -> None:
             registry.demo_steps[name].func(stdout=StringIO(), options={})
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            # Bulk generation only: skip the audit triggers (superuser-only setting).
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(
-                GENERATE_SQL,
-                {"disputes": DISPUTES, "events_per": EVENTS_PER, "overdue_every": max(1, DISPUTES // OVERDUE)},
+            # Bulk generation only: the audit triggers are skipped (superuser-only setting).
+            disputes_generate(
+                cursor, disputes=DISPUTES, events_per=EVENTS_PER, overdue_every=max(1, DISPUTES // OVERDUE)
             )
-            cursor.execute("SET session_replication_role = DEFAULT")
             # As a live database would be: statistics for every table (the divisions and bodies the list
             # joins included) and the disputes vacuumed, so index scans need not visit the heap to check
             # visibility, and no autovacuum of the new rows runs while we measure.
