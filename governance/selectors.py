@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 
-from governance.models import Division, Household, Person
+from governance.models import Division, Household, HouseholdMember, Person
 from governance.models.people import PARTY_STATUSES
 
 
@@ -53,3 +53,13 @@ def division_register_counts(*, division: Division) -> dict[str, int]:
         people=Count("pk"), party_members=Count("pk", filter=Q(political_status__in=PARTY_STATUSES))
     )
     return {**people, "households": Household.objects.in_subtree(division).count()}
+
+
+def household_member_ids(household_ids) -> list[int]:
+    """The ids of the people in these households, fetched first so that a following
+    ``Person.objects.filter(pk__in=…).update(…)`` is planned as lookups by primary key. Written as
+    one UPDATE with a semi-join instead, PostgreSQL chose a nested loop over full index scans when
+    freshly bulk-inserted rows had no statistics yet, and took minutes."""
+    return list(
+        HouseholdMember.objects.filter(household_id__in=list(household_ids)).values_list("person_id", flat=True)
+    )

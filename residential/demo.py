@@ -25,6 +25,7 @@ from governance.models import (
 )
 from governance.models.people import PARTY_STATUSES
 from governance.registry import registry
+from governance.selectors import household_member_ids
 from governance.validators import uscc_check_char
 from residential.models import (
     BuildingCouncilMeeting,
@@ -142,7 +143,7 @@ def _move_households(root: Division, compounds_of: dict[Division, list[Division]
             targets[nodes[slot].pk].append(pk)
     for node_pk, ids in targets.items():
         Household.objects.filter(pk__in=ids).update(division_id=node_pk)
-        Person.objects.filter(household_membership__household_id__in=ids).update(division_id=node_pk)
+        Person.objects.filter(pk__in=household_member_ids(ids)).update(division_id=node_pk)
     return sum(len(ids) for ids in targets.values())
 
 

@@ -26,6 +26,7 @@ from governance.models import (
     Post,
 )
 from governance.registry import registry
+from governance.selectors import household_member_ids
 from governance.validators import USCC_CHARS, id_number_check_char, uscc_check_char
 from villages.models import (
     BODY_KINDS,
@@ -233,7 +234,7 @@ def seed_hamlet_households(*, stdout, options) -> None:
     Household.objects.bulk_update(households, ["division"], batch_size=1000)
     moved = [h.pk for h in households]
     if moved:
-        Person.objects.filter(household_membership__household_id__in=moved).update(
+        Person.objects.filter(pk__in=household_member_ids(moved)).update(
             division_id=Subquery(
                 HouseholdMember.objects.filter(person_id=OuterRef("pk")).values("household__division_id")[:1]
             ),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, DivisionLevel, Household, Organization, OrganizationKind, Person, User
+from governance.selectors import household_member_ids
 from villages.models import (
     BODY_KINDS,
     ERR_HOLDING_OVERLAP,
@@ -126,7 +127,7 @@ def hamlet_households_assign(*, hamlet: Hamlet, households: Sequence[Household])
     if moving:
         now = timezone.now()
         Household.objects.filter(pk__in=moving).update(division_id=hamlet.division_id, updated_at=now)
-        Person.objects.filter(household_membership__household_id__in=moving).update(
+        Person.objects.filter(pk__in=household_member_ids(moving)).update(
             division_id=hamlet.division_id, updated_at=now
         )
     return len(moving)
@@ -141,7 +142,7 @@ def hamlet_household_release(*, hamlet: Hamlet, household: Household) -> Househo
     ShareHolding.objects.filter(household=household, valid_to__isnull=True).update(valid_to=today)
     village_id = hamlet.division.parent_id
     Household.objects.filter(pk=household.pk).update(division_id=village_id, updated_at=timezone.now())
-    Person.objects.filter(household_membership__household=household).update(division_id=village_id)
+    Person.objects.filter(pk__in=household_member_ids([household.pk])).update(division_id=village_id)
     household.refresh_from_db()
     return household
 
