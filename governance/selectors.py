@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 
@@ -63,3 +65,11 @@ def household_member_ids(household_ids) -> list[int]:
     return list(
         HouseholdMember.objects.filter(household_id__in=list(household_ids)).values_list("person_id", flat=True)
     )
+
+
+def change_pct(current, previous) -> Decimal | None:
+    """Change from ``previous`` to ``current`` in per cent, unrounded; None when there is nothing to
+    compare with (no figure, or a previous figure of zero). Callers round for display."""
+    if current is None or not previous:
+        return None
+    return (Decimal(str(current)) - Decimal(str(previous))) * 100 / abs(Decimal(str(previous)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from governance.models import Division
-from governance.selectors import child_code_expression
+from governance.selectors import change_pct, child_code_expression
 from residential.models import Compound, OwnersCommittee, Petition, RedBlackList
 
 
@@ -41,9 +41,8 @@ class YearOverYear:
     @property
     def change_pct(self) -> float | None:
         """Change against the same period a year before, in per cent (None when there was nothing)."""
-        if not self.previous:
-            return None
-        return round((self.current - self.previous) * 100 / self.previous, 1)
+        change = change_pct(self.current, self.previous)
+        return None if change is None else round(float(change), 1)
 
 
 def _yoy_counts(start: datetime.date, end: datetime.date) -> dict:

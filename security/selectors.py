@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrappe
 from django.utils import timezone
 
 from governance.models import Division, DivisionLevel
+from governance.selectors import change_pct
 from security.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, Dispute, PoliceRoom, RiskLevel, SecurityStat
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
@@ -65,9 +66,8 @@ def dispute_figures(
 
 
 def _change(current: int, previous: int) -> Decimal | None:
-    if not previous:
-        return None
-    return (Decimal(current - previous) * 100 / previous).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    change = change_pct(current, previous)
+    return None if change is None else change.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _year_earlier(day: datetime.date) -> datetime.date:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.dashboard.periods import Period, month_end
 from governance.models import Division, Role
 from governance.registry import Indicator, registry
+from governance.selectors import change_pct
 
 DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
 
@@ -71,12 +72,6 @@ def as_number(value) -> int | float | None:
     if isinstance(value, int):
         return value
     return float(value)
-
-
-def change_pct(current, previous) -> Decimal | None:
-    if current is None or previous in (None, 0):
-        return None
-    return (Decimal(str(current)) - Decimal(str(previous))) * 100 / abs(Decimal(str(previous)))
 
 
 @dataclass
