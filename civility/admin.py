@@ -10,15 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from civility import models
 from civility.services import banquet_declare, dissuasion_record, ranking_compute, ranking_publish
-from governance.admin import SCOPED_CHOICE_MODELS, ReadOnlyAdminMixin, ScopedAdminMixin
+from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if "queryset" not in kwargs and related not in SCOPED_CHOICE_MODELS and hasattr(related.objects, "for_user"):
-            kwargs["queryset"] = related.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    pass
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, CivilityAdmin):

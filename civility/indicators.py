@@ -63,4 +63,7 @@ for key, title, compute, unit, order in [
     ("civility.stations", _("新时代文明实践站"), _stations, _("个"), 66),
 ]:
     # Stations are counted as they stand, not over a period.
-    registry.indicator(Indicator(key, title, "civility", compute, unit, order, dated=key != "civility.stations"))
+    charts = ("by_child", "by_month") if key in ("civility.points_issued", "civility.points_redeemed") else ()
+    registry.indicator(
+        Indicator(key, title, "civility", compute, unit, order, dated=key != "civility.stations", charts=charts)
+    )

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, Schedule, registry
+from governance.registry import HomeLink, NavLink, Schedule, registry
 
 REGISTERS = [
     "pointrule",
@@ -62,6 +62,8 @@ registry.grant(
 registry.grant(Role.API_CLIENT, _perms(REGISTERS, ["view"]))
 
 OFFICERS = frozenset({Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER})
+registry.nav(NavLink(_("积分录入"), "civility:batch-entry", 40, permission="civility.add_pointentry"))
+registry.nav(NavLink(_("积分超市"), "civility:shop", 41, permission="civility.add_redemption"))
 registry.link(HomeLink(_("文明积分"), "civility:batch-entry", OFFICERS, _("屋场批量记分、自报确认、家庭积分"), 50))
 registry.link(HomeLink(_("红白事报备"), "civility:declaration-create", OFFICERS, _("对照村规民约标准，超标即提示"), 51))
 registry.link(

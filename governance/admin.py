@@ -6,6 +6,8 @@ answers 404, and the history page shows the audit trail kept by django-pghistory
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -15,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import URLPattern
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -34,6 +37,7 @@ from governance.models import (
     RoleAssignment,
     User,
 )
+from governance.querysets import ScopedQuerySet, model_open_to
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
 from governance.services import (
     ERR_DUPLICATE_MEMBER,
@@ -49,17 +53,25 @@ admin.site.site_header = settings.PORTAL_TITLE
 admin.site.site_title = settings.PORTAL_TITLE
 admin.site.index_title = _("台账管理")
 
-# Models whose foreign keys are offered only within the user's scope, in every admin form.
-SCOPED_CHOICE_MODELS = (Division, Person, Organization, Household)
-
 HISTORY_LABELS = {"insert": _("新增"), "update": _("修改"), "delete": _("删除")}
 HISTORY_LIMIT = 500
 # Bookkeeping columns that change on every save and say nothing to the reader.
 HISTORY_SKIP_FIELDS = {"id", "created_at", "updated_at"}
 
 
+def scoped_choices(related_model, request, roles=None):
+    """The rows of ``related_model`` a user may pick, when the model is scoped (``None`` otherwise)."""
+    queryset = related_model._default_manager.all()
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.for_user(request.user, roles=roles)
+    return None
+
+
 class ScopedChoicesMixin:
-    """Rows and foreign-key choices limited to the user's scope (for model admins and inlines)."""
+    """Rows and every related choice (foreign key, many-to-many) limited to the user's scope, for
+    model admins and inlines alike: any related model with a ``ScopedQuerySet`` is scoped, with the
+    roles of the model being edited (an integrity form offers only the divisions where the user is
+    discipline staff)."""
 
     def scope_queryset(self, request, queryset):
         return queryset.for_user(request.user)
@@ -67,10 +79,32 @@ class ScopedChoicesMixin:
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
 
+    # A model closed to some roles (``scope_roles``) does not exist for anyone else.
+    def has_view_permission(self, request, obj=None):
+        return model_open_to(request.user, self.model) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return model_open_to(request.user, self.model) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return model_open_to(request.user, self.model) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return model_open_to(request.user, self.model) and super().has_delete_permission(request, obj)
+
+    def _scoped_kwargs(self, db_field, request, kwargs):
+        if "queryset" not in kwargs:
+            roles = getattr(self.model, "scope_roles", None)
+            queryset = scoped_choices(db_field.related_model, request, roles)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return kwargs
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs and db_field.related_model in SCOPED_CHOICE_MODELS:
-            kwargs["queryset"] = db_field.related_model.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
 
 
 class ScopedAdminMixin(ScopedChoicesMixin):
@@ -79,6 +113,29 @@ class ScopedAdminMixin(ScopedChoicesMixin):
 
     #: fields shown masked in the history to users without ``view_personal_data``
     personal_data_fields: dict = {}
+
+    def has_module_permission(self, request):
+        return model_open_to(request.user, self.model) and super().has_module_permission(request)
+
+    def get_urls(self):
+        """Signed-in users for whom the model is closed (``scope_roles``) get 404 on every admin URL
+        of it; anonymous users fall through to the admin's own redirect to the sign-in page."""
+        if getattr(self.model, "scope_roles", None) is None:
+            return super().get_urls()
+
+        def guard(view):
+            @wraps(view)
+            def inner(request, *args, **kwargs):
+                if request.user.is_authenticated and not model_open_to(request.user, self.model):
+                    raise Http404(_("未找到。"))
+                return view(request, *args, **kwargs)
+
+            return inner
+
+        return [
+            URLPattern(p.pattern, guard(p.callback), p.default_args, p.name) if isinstance(p, URLPattern) else p
+            for p in super().get_urls()
+        ]
 
     def get_scoped_object(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))

@@ -1,5 +1,31 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+from governance.registry import registry
+
+
+def nav_links(user) -> list[dict]:
+    """The top navigation for ``user``: the links apps registered (``registry.nav``) that the user's
+    permissions or roles open, in order; a link to a page not mounted is left out."""
+    if not user.is_authenticated:
+        return []
+    links = []
+    for link in sorted(registry.nav_links.values(), key=lambda link: (link.order, link.url_name)):
+        allowed = user.has_perm(link.permission) if link.permission else user.has_role(*link.roles)
+        if not allowed:
+            continue
+        try:
+            links.append({"title": link.title, "url": reverse(link.url_name)})
+        except NoReverseMatch:
+            continue
+    return links
 
 
 def portal(request) -> dict:
-    return {"PORTAL_TITLE": settings.PORTAL_TITLE, "DISTRICT_NAME": settings.DISTRICT_NAME}
+    user = getattr(request, "user", None)
+    return {
+        "PORTAL_TITLE": settings.PORTAL_TITLE,
+        "DISTRICT_NAME": settings.DISTRICT_NAME,
+        "nav_links": SimpleLazyObject(lambda: nav_links(user)) if user is not None else [],
+    }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, DivisionLevel
-from governance.querysets import ScopedQuerySet
+from governance.querysets import ScopedQuerySet, path_ancestors
 
 ERR_DIVISION_CHOICE = "invalid_choice"
 
@@ -16,22 +17,46 @@ ERR_DIVISION_CHOICE = "invalid_choice"
 MAX_CASCADE_LEVELS = len(DivisionLevel)
 
 
+def form_errors_add(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` (or ``Conflict``) on the form: each message on its field
+    when the form has that field, otherwise above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def scope_roles_for_form(form: forms.BaseForm) -> frozenset[str] | None:
+    """The roles a form's choices are scoped with: the form's ``scope_roles``, else its model's
+    (an integrity form offers only the divisions where the user is discipline staff)."""
+    roles = getattr(form, "scope_roles", None)
+    if roles is None:
+        model = getattr(getattr(form, "_meta", None), "model", None)
+        roles = getattr(model, "scope_roles", None)
+    return roles
+
+
 class ScopedFormMixin:
     """A form built for one user: every model choice whose queryset can be scoped offers only rows
-    in the user's subtree, so a posted id from elsewhere is "not a valid choice" (a Chinese error
-    on the field) and nothing is written. Use as ``MyForm(data, user=request.user)``."""
+    in the user's subtree (with the form's ``scope_roles``), so a posted id from elsewhere is "not a
+    valid choice" (a Chinese error on the field) and nothing is written. Use as
+    ``MyForm(data, user=request.user)``."""
+
+    scope_roles: frozenset[str] | None = None
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        roles = scope_roles_for_form(self)
         for field in self.fields.values():
             scope_to_user = getattr(field, "scope_to_user", None)
             if scope_to_user is not None:
-                scope_to_user(user)
+                scope_to_user(user, roles=roles)
                 continue
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, ScopedQuerySet):
-                field.queryset = queryset.for_user(user)
+                field.queryset = queryset.for_user(user, roles=roles)
 
 
 class ScopedModelForm(ScopedFormMixin, forms.ModelForm):
@@ -133,9 +158,7 @@ class DivisionCascadeWidget(forms.Widget):
         chosen = scope.filter(code=str(value)).first() if value else None
         if chosen is None:
             return entries[:1] if len(entries) == 1 else []
-        parts = chosen.path.rstrip("/").split("/")
-        prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-        return list(scope.filter(path__in=prefixes).order_by("depth"))
+        return list(scope.filter(path__in=path_ancestors(chosen.path)).order_by("depth"))
 
     @staticmethod
     def _level_labels(scope, entries) -> list[str]:
@@ -177,8 +200,8 @@ class DivisionCascadeField(forms.ModelChoiceField):
         self.base_queryset = (Division.objects.all() if queryset is None else queryset).filter(is_active=True)
         super().__init__(queryset=Division.objects.none(), **kwargs)
 
-    def scope_to_user(self, user) -> None:
-        self.queryset = self.base_queryset.for_user(user)
+    def scope_to_user(self, user, roles=None) -> None:
+        self.queryset = self.base_queryset.for_user(user, roles=roles)
 
     def _set_queryset(self, queryset):
         super()._set_queryset(queryset)

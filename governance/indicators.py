@@ -25,5 +25,14 @@ registry.indicator(
     Indicator("governance.party_members", _("党员"), "organisation", _party_members, _("人"), 11, dated=False)
 )
 registry.indicator(
-    Indicator("governance.households", _("家庭户"), "organisation", _households, _("户"), 12, dated=False)
+    Indicator(
+        "governance.households",
+        _("家庭户"),
+        "organisation",
+        _households,
+        _("户"),
+        12,
+        dated=False,
+        charts=("by_child",),
+    )
 )

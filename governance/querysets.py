@@ -1,15 +1,54 @@
 """Chainable reads shared by every app. ``for_user`` is the one scoping mechanism: the admin,
 the pages, the API and every export call it, so an object outside the user's division subtree
-is simply not found (404)."""
+is simply not found (404).
+
+Each scoped model declares how it is scoped, and nothing else re-implements it [NetBox
+``RestrictedQuerySet.restrict()``]:
+
+- ``scope_lookup``: its path to a division (``"division"``, ``"household__division"``…; ``""`` for
+  ``Division`` itself);
+- ``scope_roles``: the roles that may see it at all (``None``: any role). Integrity models name
+  discipline staff only, so a caller that forgets ``roles=`` still sees no integrity row;
+- ``scope_reach``: ``Reach.SUBTREE`` (rows in the user's subtrees) or ``Reach.ANCESTORS`` (also
+  rows attached to the divisions above them: a district's points rule or campaign is visible to
+  the villages below it).
+"""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from governance.models import Division
+
+
+class Reach(enum.Enum):
+    """How far up the tree a scoped row is visible (``scope_reach``)."""
+
+    SUBTREE = "subtree"
+    ANCESTORS = "ancestors"
+
+
+def path_ancestors(path: str) -> list[str]:
+    """Every path from the root down to ``path`` itself: ``"a/b/c/"`` → ``["a/", "a/b/", "a/b/c/"]``.
+    The one parser of materialised paths (``Division.path``)."""
+    out: list[str] = []
+    for index, char in enumerate(path):
+        if char == "/":
+            out.append(path[: index + 1])
+    return out
+
+
+def path_codes(path: str) -> list[str]:
+    """The division codes along ``path``, root first: ``"a/b/"`` → ``["a", "b"]``."""
+    return [code for code in path.split("/") if code]
 
 
 def minimal_prefixes(paths: Iterable[str]) -> list[str]:
@@ -21,8 +60,19 @@ def minimal_prefixes(paths: Iterable[str]) -> list[str]:
     return result
 
 
-def user_scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
-    """The division paths a user may see, cached on the user object for the request."""
+def scope_roles_of(model: type[models.Model], roles: Iterable[str] | None = None) -> list[str] | None:
+    """The roles whose assignments open ``model`` to a user: those asked for, narrowed to the
+    model's own ``scope_roles`` (``None`` means any role)."""
+    declared = getattr(model, "scope_roles", None)
+    if roles is None:
+        return None if declared is None else sorted(declared)
+    asked = set(roles)
+    return sorted(asked if declared is None else asked & set(declared))
+
+
+def user_scope_paths(user: Any, roles: Iterable[str] | None = None) -> list[str]:
+    """The division paths a user may see (through any role, or only ``roles``), cached on the user
+    object for the request."""
     from governance.models import RoleAssignment
 
     key = "_scope_paths" if roles is None else "_scope_paths_" + ",".join(sorted(roles))
@@ -36,30 +86,50 @@ def user_scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
     return cached
 
 
+def is_active_user(user: Any) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
 class ScopedQuerySet(models.QuerySet):
-    """Base queryset of every model that lives somewhere in the division tree.
+    """Base queryset of every model that lives somewhere in the division tree (see the module)."""
 
-    The model names the way to its division with ``scope_lookup`` (``"division"``,
-    ``"household__division"``…; empty for ``Division`` itself).
-    """
-
-    def _path_lookup(self) -> str:
+    def _scope_field(self) -> str:
         scope = getattr(self.model, "scope_lookup", "division")
-        return f"{scope}__path__startswith" if scope else "path__startswith"
+        return f"{scope}__path" if scope else "path"
 
-    def in_subtree(self, division) -> ScopedQuerySet:
+    def in_subtree(self, division: Division) -> ScopedQuerySet:
         """Rows in ``division`` and everything below it: one indexed prefix match."""
-        return self.filter(**{self._path_lookup(): division.path})
+        return self.filter(**{f"{self._scope_field()}__startswith": division.path})
 
-    def for_user(self, user, roles: Iterable[str] | None = None) -> ScopedQuerySet:
-        """Rows inside the subtrees of the user's role assignments (optionally only some roles).
-        Deny by default: anonymous, inactive or unassigned users see nothing."""
-        if user is None or not user.is_authenticated or not user.is_active:
+    def for_user(self, user: Any, roles: Iterable[str] | None = None) -> ScopedQuerySet:
+        """Rows the user may see: inside the subtrees of their role assignments (only ``roles``, and
+        only the model's ``scope_roles``), plus, for ``Reach.ANCESTORS`` models, rows of the divisions
+        above them. Deny by default: anonymous, inactive or unassigned users see nothing; a
+        superuser sees everything."""
+        if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self
-        paths = user_scope_paths(user, roles)
+        effective = scope_roles_of(self.model, roles)
+        if effective is not None and not effective:
+            return self.none()
+        paths = user_scope_paths(user, effective)
         if not paths:
             return self.none()
-        lookup = self._path_lookup()
-        return self.filter(reduce(or_, (Q(**{lookup: path}) for path in paths)))
+        field = self._scope_field()
+        condition = reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+        if getattr(self.model, "scope_reach", Reach.SUBTREE) is Reach.ANCESTORS:
+            above = sorted({a for path in paths for a in path_ancestors(path)} - set(paths))
+            if above:
+                condition |= Q(**{f"{field}__in": above})
+        return self.filter(condition)
+
+
+def model_open_to(user: Any, model: type[models.Model]) -> bool:
+    """Whether ``user`` may see ``model`` at all: any signed-in active user for most models, only
+    holders of its ``scope_roles`` (or a superuser) for closed ones such as the integrity app's. For
+    everyone else such a model does not exist: its pages, admin and API answer 404."""
+    if not is_active_user(user):
+        return False
+    declared = getattr(model, "scope_roles", None)
+    return declared is None or user.is_superuser or bool(set(user.roles) & set(declared))

@@ -32,6 +32,9 @@ class Indicator:
     # False for a figure of how things stand (people registered, 屋场 with all three bodies…):
     # it does not depend on the period, so the dashboard shows no year-over-year change for it.
     dated: bool = True
+    # The dashboard's charts this indicator appears in: "by_child" (one bar per child division) and/or
+    # "by_month" (one point per month of the period).
+    charts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,18 @@ class HomeLink:
     roles: frozenset[str]
     description: str = ""
     order: int = 100
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in every page's top navigation, shown to users with ``permission`` (``"app.codename"``)
+    or, when no permission is named, to holders of ``roles``."""
+
+    title: str
+    url_name: str
+    order: int = 100
+    permission: str = ""
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class Registry:
     page_routes: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     home_links: list[HomeLink] = field(default_factory=list)
+    nav_links: dict[str, NavLink] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
@@ -90,6 +106,9 @@ class Registry:
     def link(self, link: HomeLink) -> None:
         if all(existing.url_name != link.url_name for existing in self.home_links):
             self.home_links.append(link)
+
+    def nav(self, link: NavLink) -> None:
+        self.nav_links[link.url_name] = link
 
     def schedule(self, schedule: Schedule) -> None:
         self.schedules[schedule.name] = schedule

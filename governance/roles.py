@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, Schedule, registry
+from governance.registry import HomeLink, NavLink, Schedule, registry
 
 
 def _perms(app_label: str, models: list[str], actions: list[str]) -> list[str]:
@@ -55,6 +55,9 @@ registry.grant(Role.API_CLIENT, _perms("governance", CORE_REGISTERS, VIEW))
 
 ALL_STAFF = frozenset(r for r in Role.values if r != Role.API_CLIENT)
 PEOPLE_READERS = ALL_STAFF - {Role.SHOP_OPERATOR}
+registry.nav(NavLink(_("驾驶舱"), "dashboard:home", 10, roles=frozenset({Role.LEADER, Role.DISTRICT_ADMIN})))
+registry.nav(NavLink(_("人员"), "governance:person-list", 80, permission="governance.view_person"))
+registry.nav(NavLink(_("家庭户"), "governance:household-list", 81, permission="governance.view_household"))
 registry.link(
     HomeLink(_("人员名册"), "governance:person-list", PEOPLE_READERS, _("本辖区人员，敏感信息按权限脱敏"), 10)
 )

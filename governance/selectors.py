@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, Household, HouseholdMember, Person
 from governance.models.people import PARTY_STATUSES
+
+
+def division_in_scope(user: Any, code: str | None = None, roles: Iterable[str] | None = None) -> Division:
+    """The area a report is about: the division with ``code`` if it lies in the user's scope (with
+    ``roles``), else — when no code is given — the user's own highest division.
+
+    Raises ``Http404`` for a code outside the scope or unknown (never someone else's figures, never an
+    empty page that looks like "nothing happened there") and for a user with no division at all."""
+    divisions = Division.objects.for_user(user, roles=roles)
+    if code:
+        return get_object_or_404(divisions, code=code)
+    division = divisions.order_by("depth", "path").first()
+    if division is None:
+        raise Http404(_("您没有管辖区划。"))
+    return division
 
 
 def division_tree_breaks() -> list[str]:

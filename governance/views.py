@@ -8,12 +8,14 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from governance.filtersets import HouseholdFilterSet, PersonFilterSet
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Household, HouseholdMember, Person, Post
+from governance.querysets import model_open_to
 from governance.registry import registry
 
 PAGE_SIZE = 50
@@ -44,7 +46,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(assignments=assignments, links=links, **kwargs)
 
 
-class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+class ModelOpenRequiredMixin(LoginRequiredMixin):
+    """Pages of a model closed to some roles (``scope_roles``): a signed-in user it is closed to gets
+    404, as if the pages did not exist; anonymous users are sent to sign in."""
+
+    model: type
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not model_open_to(request.user, self.model):
+            raise Http404(_("未找到。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FilteredListView(ModelOpenRequiredMixin, PermissionRequiredMixin, ListView):
     """A scoped, filtered, paginated list. Bad filter input shows the form's errors and no rows;
     a bad page number falls back to a valid page."""
 

@@ -45,7 +45,10 @@ def _clean_units(status: str):
 
 
 for order, (key, title) in enumerate(FUNNEL_LABELS.items(), start=60):
-    registry.indicator(Indicator(f"integrity.funnel.{key}", title, "integrity", _funnel_figure(key), UNITS[key], order))
+    charts = {"clues": ("by_child", "by_month"), "cases": ("by_child",)}.get(key, ())
+    registry.indicator(
+        Indicator(f"integrity.funnel.{key}", title, "integrity", _funnel_figure(key), UNITS[key], order, charts=charts)
+    )
 registry.indicator(
     Indicator("integrity.projects.on_time", _("民生实事按期推进"), "integrity", _projects("on_time"), _("项"), 70)
 )

@@ -5,7 +5,7 @@ lead's account by hand. The access log is readable, never writable."""
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, registry
+from governance.registry import HomeLink, NavLink, registry
 
 EDITABLE = [
     "campaign",
@@ -32,6 +32,7 @@ registry.grant(
 )
 
 DISCIPLINE = frozenset({Role.DISCIPLINE_INSPECTOR})
+registry.nav(NavLink(_("问题线索"), "integrity:clue-list", 50, permission="integrity.view_clue"))
 registry.link(HomeLink(_("问题线索"), "integrity:clue-list", DISCIPLINE, _("问题线索登记与四类处置"), 60))
 registry.link(
     HomeLink(_("集中整治"), "integrity:campaign-list", DISCIPLINE, _("线索—处理—立案—处分—留置—追缴—民生实事"), 61)

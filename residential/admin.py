@@ -31,23 +31,13 @@ from residential.resources import CompoundResource, PropertyCompanyResource
 from residential.services import red_black_list_draft, red_black_list_publish
 
 
-class ScopedResidentialChoices:
-    """Choices of this app's own registers limited to the user's scope too (companies are a district-wide
-    register and stay selectable everywhere)."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs and db_field.related_model in (Compound, OwnersCommittee, CreditPeriod):
-            kwargs["queryset"] = db_field.related_model.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class PropertyContractInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.TabularInline):
+class PropertyContractInline(ScopedChoicesMixin, admin.TabularInline):
     model = PropertyContract
     autocomplete_fields = ("company",)
     extra = 0
 
 
-class OwnersCommitteeInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.TabularInline):
+class OwnersCommitteeInline(ScopedChoicesMixin, admin.TabularInline):
     model = OwnersCommittee
     fields = ("organization", "term_start", "term_end")
     readonly_fields = ("organization",)
@@ -59,7 +49,7 @@ class OwnersCommitteeInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.
 
 
 @admin.register(Compound)
-class CompoundAdmin(ScopedResidentialChoices, ScopedImportExportAdmin):
+class CompoundAdmin(ScopedImportExportAdmin):
     resource_classes = [CompoundResource]
     list_display = ("__str__", "community_name", "address", "joined_on", "party_branch")
     list_filter = ("joined_on",)
@@ -74,7 +64,7 @@ class CompoundAdmin(ScopedResidentialChoices, ScopedImportExportAdmin):
 
 
 @admin.register(PropertyCompany)
-class PropertyCompanyAdmin(ScopedResidentialChoices, ScopedImportExportAdmin):
+class PropertyCompanyAdmin(ScopedImportExportAdmin):
     resource_classes = [PropertyCompanyResource]
     list_display = ("name", "uscc", "contact_person", "division")
     list_select_related = ("division",)
@@ -84,19 +74,19 @@ class PropertyCompanyAdmin(ScopedResidentialChoices, ScopedImportExportAdmin):
 
 
 @admin.register(PropertyContract)
-class PropertyContractAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class PropertyContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("compound", "company", "start_date", "end_date")
     list_select_related = ("compound__division", "company")
     autocomplete_fields = ("compound", "company")
 
 
-class CommitteeRectificationInline(ScopedResidentialChoices, ScopedChoicesMixin, admin.TabularInline):
+class CommitteeRectificationInline(ScopedChoicesMixin, admin.TabularInline):
     model = CommitteeRectification
     extra = 0
 
 
 @admin.register(OwnersCommittee)
-class OwnersCommitteeAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class OwnersCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Compliance figures come from one annotated query for the whole changelist."""
 
     list_display = (
@@ -148,7 +138,7 @@ class OwnersCommitteeAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.Mod
 
 
 @admin.register(ScoringItem)
-class ScoringItemAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class ScoringItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "max_score", "sort_order", "is_active", "division")
     list_editable = ("max_score", "sort_order", "is_active")
     list_select_related = ("division",)
@@ -156,7 +146,7 @@ class ScoringItemAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAd
 
 
 @admin.register(CreditPeriod)
-class CreditPeriodAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class CreditPeriodAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "start_date", "end_date", "petition_penalty", "petition_penalty_cap", "grade_a_min")
     list_select_related = ("division",)
     search_fields = ("name",)
@@ -184,7 +174,7 @@ class CreditScoreInline(admin.TabularInline):
 
 
 @admin.register(CreditEvaluation)
-class CreditEvaluationAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class CreditEvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Evaluations are scored through the API or the scoring service (which checks every item's
     range and applies the petition rule); here they are read and annotated."""
 
@@ -236,7 +226,7 @@ class RedBlackEntryInline(admin.TabularInline):
 
 
 @admin.register(RedBlackList)
-class RedBlackListAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class RedBlackListAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """A draft may be retitled and resized (its entries are remade); a published list is read-only."""
 
     list_display = ("title", "period", "red_size", "black_size", "published_at")
@@ -287,7 +277,7 @@ class MeetingResolutionInline(admin.TabularInline):
 
 
 @admin.register(BuildingCouncilMeeting)
-class BuildingCouncilMeetingAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class BuildingCouncilMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("compound", "held_on", "place")
     list_select_related = ("compound__division",)
     search_fields = ("compound__division__name", "topics")
@@ -297,7 +287,7 @@ class BuildingCouncilMeetingAdmin(ScopedResidentialChoices, ScopedAdminMixin, ad
 
 
 @admin.register(Petition)
-class PetitionAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class PetitionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "compound", "received_on", "channel", "category", "against", "company", "status")
     list_filter = ("status", "category", "channel", "against")
     list_select_related = ("compound__division", "company")
@@ -310,7 +300,7 @@ class PetitionAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin
 
 
 @admin.register(EnforcementVisit)
-class EnforcementVisitAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class EnforcementVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("compound", "department", "visited_on", "problem_count", "rectify_by", "rectified_on")
     list_select_related = ("compound__division",)
     search_fields = ("compound__division__name", "department")
@@ -318,7 +308,7 @@ class EnforcementVisitAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.Mo
 
 
 @admin.register(CommitteeRectification)
-class CommitteeRectificationAdmin(ScopedResidentialChoices, ScopedAdminMixin, admin.ModelAdmin):
+class CommitteeRectificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("committee", "kind", "found_on", "deadline", "status")
     list_filter = ("kind", "status")
     list_select_related = ("committee__organization",)

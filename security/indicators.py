@@ -32,6 +32,10 @@ def _yoy(field: str):
     return compute
 
 
+# Which figures the dashboard draws: received by township and by month, overdue by township,
+# resolved by month.
+CHARTS = {"received": ("by_child", "by_month"), "overdue": ("by_child",), "resolved": ("by_month",)}
+
 for order, (key, title, unit) in enumerate(
     [
         ("received", _("受理纠纷"), _("件")),
@@ -44,7 +48,9 @@ for order, (key, title, unit) in enumerate(
     ],
     start=10,
 ):
-    registry.indicator(Indicator(f"security.{key}", title, "safety", _figure(key), unit, order))
+    registry.indicator(
+        Indicator(f"security.{key}", title, "safety", _figure(key), unit, order, charts=CHARTS.get(key, ()))
+    )
 registry.indicator(
     Indicator(
         "security.coverage_gaps", _("未覆盖警务室的村（社区）"), "safety", _coverage_gaps, _("个"), 20, dated=False

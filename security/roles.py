@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, Schedule, registry
+from governance.registry import HomeLink, NavLink, Schedule, registry
 
 REGISTERS = ["mediationbody", "routingrule", "holiday", "policeroom", "policeroomstaff", "patrolteam", "securitystat"]
 CASES = ["dispute", "disputeparty", "disputeevent", "mediationagreement", "followupvisit"]
@@ -33,6 +33,7 @@ registry.grant(Role.API_CLIENT, _perms(REGISTERS, VIEW) + _perms(["dispute", "di
 CASE_WORKERS = frozenset(
     {Role.DISTRICT_ADMIN, Role.LEADER, Role.MEDIATOR, Role.POLICE, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER}
 )
+registry.nav(NavLink(_("矛盾纠纷"), "security:dispute-list", 20, permission="security.view_dispute"))
 registry.link(HomeLink(_("矛盾纠纷"), "security:dispute-list", CASE_WORKERS, _("受理、分派、移交、调解与办结"), 30))
 registry.link(
     HomeLink(_("纠纷登记"), "security:dispute-intake", CASE_WORKERS - {Role.LEADER}, _("一站式受理各渠道纠纷"), 31)

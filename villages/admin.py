@@ -263,15 +263,6 @@ class LandTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("hamlet__division__name", "operator__name")
     autocomplete_fields = ("hamlet", "household", "operator", "plots")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model in (Hamlet, Operator):
-            kwargs["queryset"] = db_field.related_model.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs["queryset"] = ContractPlot.objects.for_user(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         fields = {
             name: form.cleaned_data[name]
@@ -310,11 +301,6 @@ class HamletMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("hamlet", "attendees")
     inlines = [MeetingResolutionInline]
     exclude = ("recorded_by",)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Hamlet:
-            kwargs["queryset"] = Hamlet.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -37,7 +37,16 @@ def _meetings(*, division, start: datetime.date | None = None, end: datetime.dat
 
 registry.indicator(Indicator("villages.hamlets", _("屋场"), "organisation", _hamlets, _("个"), 30, dated=False))
 registry.indicator(
-    Indicator("villages.completeness", _("三屋同治完整率"), "organisation", _completeness, "%", 31, dated=False)
+    Indicator(
+        "villages.completeness",
+        _("三屋同治完整率"),
+        "organisation",
+        _completeness,
+        "%",
+        31,
+        dated=False,
+        charts=("by_child",),
+    )
 )
 registry.indicator(
     Indicator(

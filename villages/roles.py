@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, registry
+from governance.registry import HomeLink, NavLink, registry
 
 MODELS = [
     "hamlet",
@@ -30,6 +30,7 @@ for role in (Role.LEADER, Role.DISCIPLINE_INSPECTOR, Role.API_CLIENT):
     registry.grant(role, _perms(MODELS, ["view"]))
 
 OFFICERS = frozenset({Role.DISTRICT_ADMIN, Role.LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER})
+registry.nav(NavLink(_("屋场"), "villages:hamlet-list", 30, permission="villages.view_hamlet"))
 registry.link(HomeLink(_("屋场"), "villages:hamlet-list", OFFICERS, _("屋场三屋同治、住户、承包地与屋场会"), 30))
 registry.link(
     HomeLink(_("三屋同治完整性"), "villages:completeness", OFFICERS, _("缺组织、缺负责人或党小组无党员的屋场"), 31)

@@ -14,11 +14,11 @@ from civility.models import (
     RewardItem,
     Shop,
 )
-from governance.api.fields import ScopedPrimaryKeyRelatedField
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from governance.models import Household
 
 
-class PointAccountSerializer(serializers.ModelSerializer):
+class PointAccountSerializer(ScopedModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     head_name = serializers.CharField(source="household.head.name", read_only=True, default="")
     division = serializers.CharField(source="household.division.code", read_only=True)
@@ -29,7 +29,7 @@ class PointAccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PointEntrySerializer(serializers.ModelSerializer):
+class PointEntrySerializer(ScopedModelSerializer):
     """Create only: amounts come from the rule; an entry is never edited (a reversal corrects it)."""
 
     account = ScopedPrimaryKeyRelatedField(queryset=PointAccount.objects.all())
@@ -83,7 +83,7 @@ class PointEntrySerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RedemptionLineSerializer(serializers.ModelSerializer):
+class RedemptionLineSerializer(ScopedModelSerializer):
     item = ScopedPrimaryKeyRelatedField(queryset=RewardItem.objects.all())
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
@@ -93,7 +93,7 @@ class RedemptionLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["points_each"]
 
 
-class RedemptionSerializer(serializers.ModelSerializer):
+class RedemptionSerializer(ScopedModelSerializer):
     account = ScopedPrimaryKeyRelatedField(queryset=PointAccount.objects.all())
     shop = ScopedPrimaryKeyRelatedField(queryset=Shop.objects.all())
     lines = RedemptionLineSerializer(many=True)
@@ -109,7 +109,7 @@ class RedemptionSerializer(serializers.ModelSerializer):
         return value
 
 
-class MonthlyRankingSerializer(serializers.ModelSerializer):
+class MonthlyRankingSerializer(ScopedModelSerializer):
     month = serializers.DateField(source="ranking_month.month", read_only=True)
     household_number = serializers.CharField(source="household.number", read_only=True)
     group_code = serializers.CharField(source="group.code", read_only=True)
@@ -133,7 +133,7 @@ class MonthlyRankingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BanquetDeclarationSerializer(serializers.ModelSerializer):
+class BanquetDeclarationSerializer(ScopedModelSerializer):
     household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
 
     class Meta:

@@ -19,6 +19,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from governance.errors import Conflict
+
 ERR_INVALID = "invalid"
 ERR_CONFLICT = "conflict"
 
@@ -51,6 +53,13 @@ def _flatten(details) -> dict:
     return out
 
 
+class ConflictError(exceptions.ValidationError):
+    """409 with the one error body, naming the field that forbids the write."""
+
+    status_code = status.HTTP_409_CONFLICT
+    api_code = ERR_CONFLICT
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         # A service raised: show it like a serializer error, with Django's "__all__" (a model's
@@ -58,7 +67,12 @@ def exception_handler(exc, context):
         detail = as_serializer_error(exc)
         if NON_FIELD_ERRORS in detail:
             detail.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(detail.pop(NON_FIELD_ERRORS))
-        exc = exceptions.ValidationError(detail)
+        if isinstance(exc, Conflict):
+            api_code = exc.api_code
+            exc = ConflictError(detail)
+            exc.api_code = api_code
+        else:
+            exc = exceptions.ValidationError(detail)
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError(
             {"non_field_errors": [exceptions.ErrorDetail(_("数据与已有记录冲突，未保存。"), code=ERR_CONFLICT)]}
@@ -76,7 +90,8 @@ def exception_handler(exc, context):
         errors = _flatten(exc.get_full_details())
         body = {"code": ERR_INVALID, "message": str(_("提交的数据有误，未保存。")), "errors": errors}
         if response.status_code == status.HTTP_409_CONFLICT:
-            body["code"] = ERR_CONFLICT
+            # A service's Conflict keeps its field errors; the body says which conflict it is.
+            body["code"] = getattr(exc, "api_code", ERR_CONFLICT)
     else:
         detail = exc.get_full_details() if isinstance(exc, exceptions.APIException) else {}
         code = detail.get("code", "error") if isinstance(detail, dict) else "error"

@@ -1,15 +1,34 @@
+"""Related fields that offer only what the caller may see."""
+
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.querysets import ScopedQuerySet
+
+
+def serializer_scope_roles(field: serializers.Field) -> frozenset[str] | None:
+    """The ``scope_roles`` of the model a field's serializer writes (through a ``many=True`` wrapper
+    too): a division referenced from an integrity row must be one where the caller is discipline staff."""
+    parent = field.parent
+    while parent is not None and not hasattr(parent, "Meta"):
+        parent = parent.parent
+    model = getattr(getattr(parent, "Meta", None), "model", None)
+    return getattr(model, "scope_roles", None)
+
 
 class ScopedRelatedMixin:
-    """Only objects in the requesting user's subtree can be referenced; others are "not found",
-    reported against the field."""
+    """Only objects in the requesting user's subtree can be referenced (with the roles the written
+    model asks for); others are "not found", reported against the field. Related models that are not
+    scoped (users, say) are left as they are."""
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if not isinstance(queryset, ScopedQuerySet):
+            return queryset
         request = self.context.get("request")
-        return queryset.for_user(request.user if request else None)
+        return queryset.for_user(request.user if request else None, roles=serializer_scope_roles(self))
 
 
 class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
@@ -24,3 +43,10 @@ class ScopedSlugRelatedField(ScopedRelatedMixin, serializers.SlugRelatedField):
         "does_not_exist": _("代码为 {value} 的对象不存在，或不在您的管辖范围内。"),
         "invalid": _("值无效。"),
     }
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """The base of every model serializer: the related fields DRF builds by itself are scoped too,
+    so a foreign key to a scoped model can never point outside the caller's subtree."""
+
+    serializer_related_field = ScopedPrimaryKeyRelatedField

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Household, HouseholdMember, Organization, Person, Post, Relation
 from governance.services import household_create, household_update, record_save
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(ScopedModelSerializer):
     parent = ScopedSlugRelatedField(slug_field="code", queryset=Division.objects.all(), allow_null=True, required=False)
     parent_id = serializers.IntegerField(read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
@@ -26,7 +26,7 @@ class DivisionRefMixin(serializers.Serializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
 
 
-class PersonSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class PersonSerializer(DivisionRefMixin, ScopedModelSerializer):
     sex = serializers.CharField(read_only=True)
     birth_date = serializers.DateField(read_only=True)
     is_party_member = serializers.BooleanField(read_only=True)
@@ -72,7 +72,7 @@ class PersonSerializer(DivisionRefMixin, serializers.ModelSerializer):
         return record_save(instance=instance)
 
 
-class HouseholdMemberSerializer(serializers.ModelSerializer):
+class HouseholdMemberSerializer(ScopedModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
     person_name = serializers.CharField(source="person.name", read_only=True)
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
@@ -82,7 +82,7 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
         fields = ["person", "person_name", "relation", "relation_display"]
 
 
-class HouseholdSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class HouseholdSerializer(DivisionRefMixin, ScopedModelSerializer):
     head = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
     head_name = serializers.CharField(source="head.name", read_only=True, default="")
     members = HouseholdMemberSerializer(many=True, required=False)
@@ -122,7 +122,7 @@ class HouseholdSerializer(DivisionRefMixin, serializers.ModelSerializer):
         return household_update(household=instance, head=head, members=members, **validated_data)
 
 
-class OrganizationSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class OrganizationSerializer(DivisionRefMixin, ScopedModelSerializer):
     parent = ScopedPrimaryKeyRelatedField(queryset=Organization.objects.all(), allow_null=True, required=False)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -151,7 +151,7 @@ class OrganizationSerializer(DivisionRefMixin, serializers.ModelSerializer):
         return record_save(instance=instance)
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(ScopedModelSerializer):
     organization = ScopedPrimaryKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())

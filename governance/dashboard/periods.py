@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from governance.dates import month_end, months_between, year_shift
 
 PERIOD_ENDS_BEFORE_START = _("结束日期不能早于开始日期。")
 PERIOD_TOO_LONG = _("自定义时段不能超过 36 个月。")
@@ -23,26 +24,11 @@ class Period:
     label: str
 
     def year_earlier(self) -> Period:
-        return Period(_shift_year(self.start), _shift_year(self.end), f"{self.label}（上年同期）")
+        return Period(year_shift(self.start), year_shift(self.end), f"{self.label}（上年同期）")
 
     def months(self) -> list[datetime.date]:
         """The first day of each month the period touches."""
-        months, day = [], self.start.replace(day=1)
-        while day <= self.end:
-            months.append(day)
-            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        return months
-
-
-def _shift_year(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def month_end(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        return months_between(self.start, self.end)
 
 
 class PeriodForm(forms.Form):

@@ -13,8 +13,10 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from governance.dashboard.periods import Period, month_end
+from governance.dashboard.periods import Period
+from governance.dates import month_end
 from governance.models import Division, Role
+from governance.querysets import path_ancestors
 from governance.registry import Indicator, registry
 from governance.selectors import change_pct
 
@@ -36,21 +38,6 @@ SECTION_ALIASES = {
 
 # Which indicators each section charts by child division and by month. Keys an app has not
 # registered are skipped, so the core names no app module, only figures.
-CHARTS = {
-    "organisation": {"by_child": ["villages.completeness", "governance.households"], "by_month": []},
-    "safety": {
-        "by_child": ["security.received", "security.overdue"],
-        "by_month": ["security.received", "security.resolved"],
-    },
-    "integrity": {
-        "by_child": ["integrity.funnel.clues", "integrity.funnel.cases"],
-        "by_month": ["integrity.funnel.clues"],
-    },
-    "civility": {
-        "by_child": ["civility.points_issued", "civility.points_redeemed"],
-        "by_month": ["civility.points_issued", "civility.points_redeemed"],
-    },
-}
 
 VERSION_KEY = "dashboard:version"
 
@@ -150,9 +137,8 @@ def dashboard_division(user, code: str | None) -> Division:
 
 def breadcrumbs(user, division: Division) -> list[Division]:
     """The division's ancestors the user may open, top down, ending with the division itself: one query."""
-    codes = [code for code in division.path.split("/") if code]
     queryset = Division.objects.all() if user.is_superuser else Division.objects.for_user(user, roles=DASHBOARD_ROLES)
-    return list(queryset.filter(code__in=codes).order_by("path"))
+    return list(queryset.filter(path__in=path_ancestors(division.path)).order_by("path"))
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -185,18 +171,14 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
                 compared=compared,
             )
         )
-    for key, charts in CHARTS.items():
-        section = sections[key]
-        for indicator_key in charts["by_child"]:
-            indicator = registry.indicators.get(indicator_key)
-            if indicator is None or not children:
-                continue
+    for indicator in indicators:
+        section = sections.get(section_of(indicator))
+        if section is None:
+            continue
+        if "by_child" in indicator.charts and children:
             values = [_compute(indicator, child, period.start, period.end) for child in children]
             section.by_child.append(Series(indicator.key, str(indicator.title), str(indicator.unit), values))
-        for indicator_key in charts["by_month"]:
-            indicator = registry.indicators.get(indicator_key)
-            if indicator is None or len(months) < 2:
-                continue
+        if "by_month" in indicator.charts and len(months) >= 2:
             values = [
                 _compute(indicator, division, max(month, period.start), min(month_end(month), period.end))
                 for month in months

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
-from governance.querysets import ScopedQuerySet
+from governance.querysets import ScopedQuerySet, path_ancestors
 
 
 class DivisionLevel(models.TextChoices):
@@ -171,8 +171,7 @@ class Division(models.Model):
 
     def ancestors(self) -> models.QuerySet[Division]:
         """From the root down to the parent, in one query."""
-        codes = [c for c in self.path.split("/") if c][:-1]
-        return Division.objects.filter(code__in=codes).order_by("depth")
+        return Division.objects.filter(path__in=path_ancestors(self.path)[:-1]).order_by("depth")
 
     def descendants(self, include_self: bool = True) -> models.QuerySet[Division]:
         qs = Division.objects.filter(path__startswith=self.path)

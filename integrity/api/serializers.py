@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.api.fields import ScopedModelSerializer
 from governance.models import Division, Organization
 from integrity import services
 from integrity.models import (
@@ -59,7 +60,7 @@ class DivisionRefMixin(serializers.Serializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
 
 
-class SavingSerializer(serializers.ModelSerializer):
+class SavingSerializer(ScopedModelSerializer):
     """Plain rows are saved after the model's own checks (``full_clean``)."""
 
     def create(self, validated_data):
@@ -71,7 +72,7 @@ class SavingSerializer(serializers.ModelSerializer):
         return services._save(instance)
 
 
-class CampaignSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class CampaignSerializer(DivisionRefMixin, ScopedModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "name", "division", "division_name", "start_date", "end_date", "scope"]
@@ -108,7 +109,7 @@ class SubjectSerializer(DivisionRefMixin, SavingSerializer):
         ]
 
 
-class ClueSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class ClueSerializer(DivisionRefMixin, ScopedModelSerializer):
     campaign = RelatedField(queryset=Campaign.objects.all(), allow_null=True, required=False)
     subjects = RelatedField(queryset=Subject.objects.all(), many=True, required=False)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
@@ -158,7 +159,7 @@ class DisposeSerializer(serializers.Serializer):
     decided_by = serializers.CharField(max_length=50)
 
 
-class IntegrityCaseSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class IntegrityCaseSerializer(DivisionRefMixin, ScopedModelSerializer):
     campaign = RelatedField(queryset=Campaign.objects.all(), allow_null=True, required=False)
     clues = RelatedField(queryset=Clue.objects.all(), many=True)
     subjects = RelatedField(queryset=Subject.objects.all(), many=True)
@@ -248,13 +249,13 @@ class CampaignMatterSerializer(DivisionRefMixin, SavingSerializer):
         fields = ["id", "campaign", "division", "division_name", "title", "opened_on", "resolved_on"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ScopedModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "title", "planned_on", "actual_on", "progress"]
 
 
-class LivelihoodProjectSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class LivelihoodProjectSerializer(DivisionRefMixin, ScopedModelSerializer):
     owner_unit = serializers.PrimaryKeyRelatedField(read_only=True)
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
@@ -284,7 +285,7 @@ class SupervisionVisitSerializer(SavingSerializer):
         fields = ["id", "project", "visited_on", "method", "is_review", "findings", "follow_up"]
 
 
-class CleanUnitSerializer(serializers.ModelSerializer):
+class CleanUnitSerializer(ScopedModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
@@ -293,13 +294,13 @@ class CleanUnitSerializer(serializers.ModelSerializer):
         fields = ["id", "organization", "organization_name", "kind", "status", "started_on"]
 
 
-class UnitRuleSerializer(serializers.ModelSerializer):
+class UnitRuleSerializer(ScopedModelSerializer):
     class Meta:
         model = UnitRule
         fields = ["id", "unit", "title", "adopted_on", "closes"]
 
 
-class AccessLogSerializer(serializers.ModelSerializer):
+class AccessLogSerializer(ScopedModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from governance.models import Division, Organization, Person
 from governance.services import record_save
 from residential.models import (
@@ -36,7 +36,7 @@ from residential.services import (
 )
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(ScopedModelSerializer):
     """Create and update through ``record_save``: full_clean, then save."""
 
     def create(self, validated_data):
@@ -48,7 +48,7 @@ class RecordSerializer(serializers.ModelSerializer):
         return record_save(instance=instance)
 
 
-class CompoundSerializer(serializers.ModelSerializer):
+class CompoundSerializer(ScopedModelSerializer):
     code = serializers.CharField(source="division.code", max_length=32)
     name = serializers.CharField(source="division.name", max_length=100)
     community = ScopedSlugRelatedField(
@@ -113,7 +113,7 @@ class PropertyContractSerializer(RecordSerializer):
         fields = ["id", "compound", "company", "company_name", "start_date", "end_date", "note"]
 
 
-class OwnersCommitteeSerializer(serializers.ModelSerializer):
+class OwnersCommitteeSerializer(ScopedModelSerializer):
     compound = ScopedPrimaryKeyRelatedField(queryset=Compound.objects.all())
     name = serializers.CharField(source="organization.name", read_only=True)
     organization = serializers.IntegerField(source="organization_id", read_only=True)
@@ -175,7 +175,7 @@ class CommitteeRectificationSerializer(RecordSerializer):
         fields = ["id", "committee", "kind", "found_on", "problem", "measures", "deadline", "status", "done_on"]
 
 
-class CreditScoreSerializer(serializers.ModelSerializer):
+class CreditScoreSerializer(ScopedModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ScoringItem.objects.all())
     item_name = serializers.CharField(source="item.name", read_only=True)
 
@@ -184,7 +184,7 @@ class CreditScoreSerializer(serializers.ModelSerializer):
         fields = ["item", "item_name", "score"]
 
 
-class CreditEvaluationSerializer(serializers.ModelSerializer):
+class CreditEvaluationSerializer(ScopedModelSerializer):
     company = ScopedPrimaryKeyRelatedField(queryset=PropertyCompany.objects.all())
     company_name = serializers.CharField(source="company.name", read_only=True)
     period = ScopedPrimaryKeyRelatedField(queryset=CreditPeriod.objects.all())
@@ -238,7 +238,7 @@ class CreditEvaluationSerializer(serializers.ModelSerializer):
         return self._save(instance, validated_data)
 
 
-class RedBlackEntrySerializer(serializers.ModelSerializer):
+class RedBlackEntrySerializer(ScopedModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
 
     class Meta:
@@ -246,7 +246,7 @@ class RedBlackEntrySerializer(serializers.ModelSerializer):
         fields = ["side", "rank", "company", "company_name", "total", "grade"]
 
 
-class RedBlackListSerializer(serializers.ModelSerializer):
+class RedBlackListSerializer(ScopedModelSerializer):
     period = ScopedPrimaryKeyRelatedField(queryset=CreditPeriod.objects.all())
     entries = RedBlackEntrySerializer(many=True, read_only=True)
     is_published = serializers.BooleanField(read_only=True)
@@ -285,19 +285,19 @@ class RedBlackListSerializer(serializers.ModelSerializer):
         return self._save(instance, validated_data)
 
 
-class MeetingParticipantSerializer(serializers.ModelSerializer):
+class MeetingParticipantSerializer(ScopedModelSerializer):
     class Meta:
         model = MeetingParticipant
         fields = ["kind", "name"]
 
 
-class MeetingResolutionSerializer(serializers.ModelSerializer):
+class MeetingResolutionSerializer(ScopedModelSerializer):
     class Meta:
         model = MeetingResolution
         fields = ["id", "content", "owner_kind", "owner", "deadline", "status", "follow_up", "done_on"]
 
 
-class BuildingCouncilMeetingSerializer(serializers.ModelSerializer):
+class BuildingCouncilMeetingSerializer(ScopedModelSerializer):
     compound = ScopedPrimaryKeyRelatedField(queryset=Compound.objects.all())
     compound_name = serializers.CharField(source="compound.division.name", read_only=True)
     participants = MeetingParticipantSerializer(many=True)

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Person
 from governance.validators import validate_id_number, validate_phone
@@ -181,7 +181,7 @@ class DisputeRowsSerializer(serializers.ListSerializer):
         ]
 
 
-class DisputeListSerializer(DisputeFieldsMixin, serializers.ModelSerializer):
+class DisputeListSerializer(DisputeFieldsMixin, ScopedModelSerializer):
     """A row of the dispute list (the fields document it; ``DisputeRowsSerializer`` builds it)."""
 
     # What the list reads: the row, its place and its body, and nothing else.
@@ -210,7 +210,7 @@ class DisputeListSerializer(DisputeFieldsMixin, serializers.ModelSerializer):
         list_serializer_class = DisputeRowsSerializer
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ScopedModelSerializer):
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     from_body_name = serializers.CharField(source="from_body.name", read_only=True, default="")
     to_body_name = serializers.CharField(source="to_body.name", read_only=True, default="")
@@ -241,7 +241,7 @@ class EventSerializer(serializers.ModelSerializer):
         return str(event.actor) if event.actor_id else str(_("系统"))
 
 
-class DisputeDetailSerializer(DisputeFieldsMixin, serializers.ModelSerializer):
+class DisputeDetailSerializer(DisputeFieldsMixin, ScopedModelSerializer):
     description = serializers.CharField(read_only=True)
     events = EventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
@@ -278,7 +278,7 @@ class DisputeDetailSerializer(DisputeFieldsMixin, serializers.ModelSerializer):
         return AgreementSerializer(agreement).data
 
 
-class DisputeIntakeSerializer(serializers.ModelSerializer):
+class DisputeIntakeSerializer(ScopedModelSerializer):
     division = ScopedSlugRelatedField(slug_field="code", queryset=Division.objects.all(), help_text=_("区划代码"))
     parties = PartySerializer(many=True)
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
@@ -313,7 +313,7 @@ class RequiredReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ScopedModelSerializer):
     class Meta:
         model = MediationAgreement
         fields = ["terms", "amount", "signed_on", "judicial_confirmation"]
@@ -326,7 +326,7 @@ class VisitSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MediationBodySerializer(DivisionRefMixin, serializers.ModelSerializer):
+class MediationBodySerializer(DivisionRefMixin, ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
@@ -351,7 +351,7 @@ class MediationBodySerializer(DivisionRefMixin, serializers.ModelSerializer):
         ]
 
 
-class RoutingRuleSerializer(serializers.ModelSerializer):
+class RoutingRuleSerializer(ScopedModelSerializer):
     division = serializers.CharField(source="division.code", read_only=True, default=None)
 
     class Meta:
@@ -370,7 +370,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
         ]
 
 
-class PoliceRoomSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class PoliceRoomSerializer(DivisionRefMixin, ScopedModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True, default="")
     covers = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     staff = serializers.SerializerMethodField()
@@ -394,7 +394,7 @@ class PoliceRoomSerializer(DivisionRefMixin, serializers.ModelSerializer):
         return [{"name": s.name, "kind": s.kind, "kind_display": s.get_kind_display()} for s in room.staff.all()]
 
 
-class PatrolTeamSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class PatrolTeamSerializer(DivisionRefMixin, ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -413,7 +413,7 @@ class PatrolTeamSerializer(DivisionRefMixin, serializers.ModelSerializer):
         ]
 
 
-class PatrolLogSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class PatrolLogSerializer(DivisionRefMixin, ScopedModelSerializer):
     team = ScopedPrimaryKeyRelatedField(queryset=PatrolTeam.objects.all())
     team_name = serializers.CharField(source="team.name", read_only=True)
     dispute_number = serializers.CharField(source="dispute.number", read_only=True, default=None)
@@ -442,7 +442,7 @@ class PatrolFindingSerializer(serializers.Serializer):
     parties = PartySerializer(many=True)
 
 
-class SecurityStatSerializer(DivisionRefMixin, serializers.ModelSerializer):
+class SecurityStatSerializer(DivisionRefMixin, ScopedModelSerializer):
     class Meta:
         model = SecurityStat
         fields = [

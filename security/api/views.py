@@ -15,12 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
+from governance.api.pagination import KeysetPagination
 from governance.api.permissions import ScopedModelPermissions
 from governance.api.views import ScopedViewSetMixin
 from governance.models import Division
 from security import services
 from security.api import serializers
-from security.api.pagination import KeysetPagination
 from security.filtersets import (
     DisputeFilterSet,
     MediationBodyFilterSet,
@@ -81,6 +81,7 @@ class DisputeViewSet(
     permission_classes = [DisputePermissions]
     pagination_class = KeysetPagination
     ordering_fields = ["received_at", "deadline", "risk_score", "id"]
+    ordering = ["-received_at", "-id"]
 
     def get_queryset(self):
         queryset = super().get_queryset()

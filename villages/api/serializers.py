@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from governance.models import Division, DivisionLevel, Household, Person
 from villages import selectors, services
 from villages.models import (
@@ -22,7 +22,7 @@ class VillageField(ScopedSlugRelatedField):
         return super().get_queryset().filter(level=DivisionLevel.VILLAGE)
 
 
-class HamletSerializer(serializers.ModelSerializer):
+class HamletSerializer(ScopedModelSerializer):
     code = serializers.CharField(source="division.code", max_length=32)
     name = serializers.CharField(source="division.name", max_length=100)
     village = VillageField(
@@ -83,7 +83,7 @@ class HamletSerializer(serializers.ModelSerializer):
         return self._annotated(hamlet)
 
 
-class ContractPlotSerializer(serializers.ModelSerializer):
+class ContractPlotSerializer(ScopedModelSerializer):
     household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
     household_number = serializers.CharField(source="household.number", read_only=True)
 
@@ -99,7 +99,7 @@ class ContractPlotSerializer(serializers.ModelSerializer):
         return services.contract_plot_update(plot=instance, **validated_data)
 
 
-class ShareHoldingSerializer(serializers.ModelSerializer):
+class ShareHoldingSerializer(ScopedModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     cooperative_name = serializers.CharField(source="cooperative.name", read_only=True)
     is_current = serializers.SerializerMethodField()
@@ -125,7 +125,7 @@ class ShareHoldingSerializer(serializers.ModelSerializer):
         return obj.valid_to is None
 
 
-class OperatorSerializer(serializers.ModelSerializer):
+class OperatorSerializer(ScopedModelSerializer):
     division = ScopedSlugRelatedField(slug_field="code", queryset=Division.objects.all(), help_text=_("登记区划代码"))
     division_name = serializers.CharField(source="division.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -146,7 +146,7 @@ class OperatorSerializer(serializers.ModelSerializer):
         return services.operator_save(operator=instance)
 
 
-class LandTransferSerializer(serializers.ModelSerializer):
+class LandTransferSerializer(ScopedModelSerializer):
     hamlet = ScopedPrimaryKeyRelatedField(queryset=Hamlet.objects.all())
     hamlet_name = serializers.CharField(source="hamlet.division.name", read_only=True)
     household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all(), allow_null=True, required=False)
@@ -180,7 +180,7 @@ class LandTransferSerializer(serializers.ModelSerializer):
         return services.land_transfer_update(transfer=instance, plots=plots, **validated_data)
 
 
-class HamletResolutionSerializer(serializers.ModelSerializer):
+class HamletResolutionSerializer(ScopedModelSerializer):
     follow_up_display = serializers.CharField(source="get_follow_up_display", read_only=True)
 
     class Meta:
@@ -189,7 +189,7 @@ class HamletResolutionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class HamletMeetingSerializer(serializers.ModelSerializer):
+class HamletMeetingSerializer(ScopedModelSerializer):
     hamlet = ScopedPrimaryKeyRelatedField(queryset=Hamlet.objects.all())
     hamlet_name = serializers.CharField(source="hamlet.division.name", read_only=True)
     attendees = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), many=True, required=False)

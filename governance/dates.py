@@ -1,0 +1,45 @@
+"""Calendar arithmetic every app shares. Dates are Asia/Shanghai calendar dates (``timezone.localdate()``).
+Working days live with the district's holiday calendar, not here."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+
+def year_shift(day: datetime.date, years: int = -1) -> datetime.date:
+    """The same day ``years`` years away; 29 February falls back to the 28th in a common year
+    (the year-over-year comparisons of the dashboard, petitions and security figures)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_next(day: datetime.date) -> datetime.date:
+    """The first day of the month after ``day``'s."""
+    return month_end(day) + datetime.timedelta(days=1)
+
+
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """``(first day, first day of the next month)`` of ``day``'s month: a half-open range."""
+    return month_start(day), month_next(day)
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first day of every month that ``start``–``end`` (inclusive) touches, in order."""
+    months, day = [], month_start(start)
+    while day <= end:
+        months.append(day)
+        day = month_next(day)
+    return months
