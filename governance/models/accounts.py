@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import audited
+from governance.audit import audited, audited_links
 from governance.querysets import ScopedQuerySet
 
 
@@ -125,3 +125,19 @@ class ApiKey(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+@audited_links()
+class UserGroupLink(User.groups.through):
+    """用户所属角色组 — which role groups a user is in (kept by ``roles_sync``); every change is audited."""
+
+    class Meta:
+        proxy = True
+
+
+@audited_links()
+class UserPermissionLink(User.user_permissions.through):
+    """用户单独权限 — permissions granted to one user outside the role groups; every change is audited."""
+
+    class Meta:
+        proxy = True
