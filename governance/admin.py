@@ -74,7 +74,8 @@ class ScopedChoicesMixin:
     discipline staff)."""
 
     def scope_queryset(self, request, queryset):
-        return queryset.for_user(request.user)
+        # An inline of a model that is not itself scoped still gets its related choices scoped.
+        return queryset.for_user(request.user) if isinstance(queryset, ScopedQuerySet) else queryset
 
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from governance.models import Division
 from governance.selectors import division_tree_breaks
 
 logger = logging.getLogger(__name__)
@@ -14,8 +15,6 @@ logger = logging.getLogger(__name__)
 @shared_task(name="governance.division_tree_verify", acks_late=True)
 def division_tree_verify() -> dict:
     """Nightly proof that every division's path follows from its parent's."""
-    from governance.models import Division
-
     broken = division_tree_breaks()
     if broken:
         logger.error("division tree: %d broken paths, first %s", len(broken), broken[:10])
