@@ -30,9 +30,13 @@ test: install
 bench: install
 	$(BIN)/python bench/run.py
 
+# Typed and checked by mypy (django-stubs): every service, selector and task module.
+MYPY_FILES = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py */*/selectors.py */tasks.py governance/querysets.py))
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(MYPY_FILES)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

@@ -120,8 +120,9 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         through = getattr(self.model, "scope_through", "")
         if through:
-            related = self.model._meta.get_field(through).related_model
-            return self.filter(**{f"{through}__in": related._default_manager.for_user(user, effective).values("pk")})
+            related: Any = self.model._meta.get_field(through).related_model
+            visible = related._default_manager.all().for_user(user, effective)
+            return self.filter(**{f"{through}__in": visible.values("pk")})
         rules: dict[str, Any] = getattr(self.model, "scope_rules", {})
         conditions: list[Q] = []
         if rules:

@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Func, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, Household, HouseholdMember, Person
 from governance.models.people import PARTY_STATUSES
+from governance.querysets import ScopedQuerySet
 
 
 def division_in_scope(user: Any, code: str | None = None, roles: Iterable[str] | None = None) -> Division:
@@ -54,7 +55,7 @@ def child_code_expression(path_lookup: str, division: Division) -> Func:
     return Func(rest, Value("/"), Value(1), function="split_part", output_field=CharField())
 
 
-def count_by_child(queryset: QuerySet, division: Division) -> dict[str, int]:
+def count_by_child(queryset: ScopedQuerySet, division: Division) -> dict[str, int]:
     """Rows of a scoped queryset in ``division``'s subtree, counted per child division, in one
     query: the breakdown behind every "by township / by village" chart."""
     scope = getattr(queryset.model, "scope_lookup", "division")
