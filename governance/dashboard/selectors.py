@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from governance.dashboard.periods import Period
 from governance.dates import month_end
 from governance.models import Division, Role
-from governance.querysets import path_ancestors
+from governance.querysets import path_ancestors, user_scope_paths
 from governance.registry import Indicator, registry
-from governance.selectors import change_pct
+from governance.selectors import change_pct, division_in_scope
 
 DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
 
@@ -111,12 +111,8 @@ def dashboard_roots(user) -> list[Division]:
     """The divisions the user leads (the top of what they may see); the tree's roots for a superuser."""
     if user.is_superuser:
         return list(Division.objects.filter(parent__isnull=True).order_by("path"))
-    divisions = Division.objects.filter(
-        role_assignments__user=user, role_assignments__role__in=DASHBOARD_ROLES
-    ).distinct()
-    roots = sorted(divisions, key=lambda d: d.path)
-    # Keep only the top of nested assignments.
-    return [d for d in roots if not any(d.path.startswith(o.path) and d.pk != o.pk for o in roots)]
+    # The tops of the user's leading assignments (nested ones dropped), as the one scope knows them.
+    return list(Division.objects.filter(path__in=user_scope_paths(user, DASHBOARD_ROLES)).order_by("path"))
 
 
 def dashboard_division(user, code: str | None) -> Division:
@@ -128,16 +124,12 @@ def dashboard_division(user, code: str | None) -> Division:
         if not roots:
             raise Http404
         return roots[0]
-    queryset = Division.objects.all() if user.is_superuser else Division.objects.for_user(user, roles=DASHBOARD_ROLES)
-    try:
-        return queryset.get(code=code)
-    except Division.DoesNotExist:
-        raise Http404 from None
+    return division_in_scope(user, code, roles=DASHBOARD_ROLES)
 
 
 def breadcrumbs(user, division: Division) -> list[Division]:
     """The division's ancestors the user may open, top down, ending with the division itself: one query."""
-    queryset = Division.objects.all() if user.is_superuser else Division.objects.for_user(user, roles=DASHBOARD_ROLES)
+    queryset = Division.objects.for_user(user, roles=DASHBOARD_ROLES)
     return list(queryset.filter(path__in=path_ancestors(division.path)).order_by("path"))
 
 
