@@ -1,24 +1,21 @@
 """The integrity admin. Closed to all but discipline inspectors: for anyone else the app's models are
-absent from the admin index and every one of its URLs answers 404. Rows and choices come from the
-user's discipline subtree; nothing here is ever deleted; opening a clue or a case writes an
-access-log row; the reporter is shown only to holders of ``integrity.view_cluereporter``."""
+absent from the admin index and every one of its URLs answers 404 (the core ``ScopedAdminMixin``
+reads the models' ``scope_roles``). Rows and choices come from the user's discipline subtree;
+nothing here is ever deleted; opening a clue or a case writes an access-log row; the reporter is
+shown only to holders of ``integrity.view_cluereporter``. Disposing of a clue, closing a case and
+evaluating a clean unit go through their services, so the statuses follow."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import admin
-from django.http import Http404
-from django.urls import URLPattern
-from django.utils.translation import gettext_lazy as _
 
-from governance.admin import ScopedAdminMixin
-from governance.querysets import ScopedQuerySet
+from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
+from governance.models import User
+from governance.querysets import model_open_to
 from integrity import services
-from integrity.access import can_view_reporter, is_discipline_staff
+from integrity.choices import AccessVia
 from integrity.models import (
     AccessLog,
-    AccessVia,
     Campaign,
     CampaignMatter,
     CleanUnit,
@@ -36,71 +33,33 @@ from integrity.models import (
     SupervisionVisit,
     UnitRule,
 )
-from integrity.querysets import DISCIPLINE_ROLES
+
+REPORTER_PERMISSION = "integrity.view_cluereporter"
+DISPOSITION_FIELDS = {"disposition", "disposed_on", "decided_by"}
 
 
-class DisciplineChoicesMixin:
-    """Rows, and every scoped foreign-key and many-to-many choice, from the discipline subtree only."""
+def can_view_reporter(user: User) -> bool:
+    """The reporter's identity: discipline staff who also hold the special permission (given to no
+    role by default)."""
+    return model_open_to(user, ClueReporter) and user.has_perm(REPORTER_PERMISSION)
 
-    def scope_queryset(self, request, queryset):
-        return queryset.for_user(request.user, roles=DISCIPLINE_ROLES)
 
-    def get_queryset(self, request):
-        return self.scope_queryset(request, super().get_queryset(request))
-
-    def _scoped_choices(self, db_field, request, kwargs):
-        if "queryset" not in kwargs:
-            queryset = db_field.related_model._default_manager.all()
-            if isinstance(queryset, ScopedQuerySet):
-                kwargs["queryset"] = queryset.for_user(request.user, roles=DISCIPLINE_ROLES)
-        return kwargs
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **self._scoped_choices(db_field, request, kwargs))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
-
-    def has_view_permission(self, request, obj=None):
-        return is_discipline_staff(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return is_discipline_staff(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return is_discipline_staff(request.user) and super().has_change_permission(request, obj)
+class IntegrityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Scoping, the 404 for everyone but discipline staff and the scoped choices come from the core
+    (every integrity model declares ``scope_roles``); here nothing is ever deleted."""
 
     def has_delete_permission(self, request, obj=None):
-        return False  # clues, cases and their ledgers are never deleted
+        return False  # clues, cases and their ledgers are kept for good
 
 
-class DisciplineAdmin(DisciplineChoicesMixin, ScopedAdminMixin, admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_discipline_staff(request.user) and super().has_module_permission(request)
-
-    def get_urls(self):
-        def guard(view):
-            @wraps(view)
-            def inner(request, *args, **kwargs):
-                # Signed-in users without the role: the app does not exist (404). Anonymous users
-                # fall through to the admin's own redirect to the sign-in page.
-                if request.user.is_authenticated and not is_discipline_staff(request.user):
-                    raise Http404(_("未找到。"))
-                return view(request, *args, **kwargs)
-
-            return inner
-
-        return [
-            URLPattern(p.pattern, guard(p.callback), p.default_args, p.name) if isinstance(p, URLPattern) else p
-            for p in super().get_urls()
-        ]
-
-
-class DisciplineInline(DisciplineChoicesMixin, admin.TabularInline):
+class IntegrityInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
 
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-class AccessLoggedAdmin(DisciplineAdmin):
+
+class AccessLoggedAdmin(IntegrityAdmin):
     """Opening the change page of a clue or case is a view: it is logged."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -110,7 +69,7 @@ class AccessLoggedAdmin(DisciplineAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(DisciplineAdmin):
+class CampaignAdmin(IntegrityAdmin):
     list_display = ("name", "division", "start_date", "end_date")
     list_select_related = ("division",)
     search_fields = ("name",)
@@ -118,7 +77,7 @@ class CampaignAdmin(DisciplineAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(DisciplineAdmin):
+class SubjectAdmin(IntegrityAdmin):
     list_display = ("name", "unit", "post", "level", "is_party_member", "is_public_official", "division")
     list_filter = ("level", "is_party_member", "is_public_official")
     list_select_related = ("division",)
@@ -126,7 +85,7 @@ class SubjectAdmin(DisciplineAdmin):
     autocomplete_fields = ("division", "person")
 
 
-class ClueReporterInline(DisciplineInline):
+class ClueReporterInline(IntegrityInline):
     model = ClueReporter
     fields = ("is_anonymous", "name", "phone", "address")
     can_delete = False
@@ -145,20 +104,28 @@ class ClueAdmin(AccessLoggedAdmin):
         # The reporter's identity: only with the special permission, never for anyone else.
         return [ClueReporterInline] if can_view_reporter(request.user) else []
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.disposition and DISPOSITION_FIELDS & set(form.changed_data):
+            # A disposition given here moves the clue's status as it does everywhere else.
+            services.clue_dispose(
+                clue=obj, disposition=obj.disposition, disposed_on=obj.disposed_on, decided_by=obj.decided_by
+            )
 
-class MeasureInline(DisciplineInline):
+
+class MeasureInline(IntegrityInline):
     model = Measure
     autocomplete_fields = ("subject",)
 
 
-class SanctionInline(DisciplineInline):
+class SanctionInline(IntegrityInline):
     model = Sanction
     fk_name = "case"
     fields = ("subject", "kind", "decided_on")
     autocomplete_fields = ("subject",)
 
 
-class RecoveryInline(DisciplineInline):
+class RecoveryInline(IntegrityInline):
     model = Recovery
 
 
@@ -172,9 +139,16 @@ class IntegrityCaseAdmin(AccessLoggedAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = [MeasureInline, SanctionInline, RecoveryInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        case = form.instance
+        if "closed_on" in form.changed_data and case.closed_on is not None:
+            # 结案 concludes the clues the case was filed from (once they are linked).
+            services.case_close(case=case, closed_on=case.closed_on)
+
 
 @admin.register(Sanction)
-class SanctionAdmin(DisciplineAdmin):
+class SanctionAdmin(IntegrityAdmin):
     list_display = ("subject", "kind", "decided_on", "case", "clue")
     list_filter = ("kind",)
     list_select_related = ("subject", "case", "clue")
@@ -183,7 +157,7 @@ class SanctionAdmin(DisciplineAdmin):
 
 
 @admin.register(Recovery)
-class RecoveryAdmin(DisciplineAdmin):
+class RecoveryAdmin(IntegrityAdmin):
     list_display = ("case", "kind", "amount", "recovered_on")
     list_filter = ("kind",)
     list_select_related = ("case",)
@@ -191,23 +165,23 @@ class RecoveryAdmin(DisciplineAdmin):
 
 
 @admin.register(CampaignMatter)
-class CampaignMatterAdmin(DisciplineAdmin):
+class CampaignMatterAdmin(IntegrityAdmin):
     list_display = ("title", "campaign", "division", "opened_on", "resolved_on")
     list_select_related = ("campaign", "division")
     search_fields = ("title",)
     autocomplete_fields = ("campaign", "division")
 
 
-class MilestoneInline(DisciplineInline):
+class MilestoneInline(IntegrityInline):
     model = Milestone
 
 
-class SupervisionVisitInline(DisciplineInline):
+class SupervisionVisitInline(IntegrityInline):
     model = SupervisionVisit
 
 
 @admin.register(LivelihoodProject)
-class LivelihoodProjectAdmin(DisciplineAdmin):
+class LivelihoodProjectAdmin(IntegrityAdmin):
     list_display = ("title", "year", "level", "owner_unit", "division", "budget")
     list_filter = ("year", "level")
     list_select_related = ("owner_unit", "division")
@@ -217,7 +191,7 @@ class LivelihoodProjectAdmin(DisciplineAdmin):
 
 
 @admin.register(CleanUnit)
-class CleanUnitAdmin(DisciplineAdmin):
+class CleanUnitAdmin(IntegrityAdmin):
     list_display = ("organization", "kind", "status", "started_on")
     list_filter = ("kind", "status")
     list_select_related = ("organization",)
@@ -225,20 +199,29 @@ class CleanUnitAdmin(DisciplineAdmin):
     autocomplete_fields = ("organization",)
 
 
-class EvaluationItemInline(DisciplineInline):
+class EvaluationItemInline(IntegrityInline):
     model = EvaluationItem
+    min_num = 1  # an evaluation round is its scored items (``evaluation_record`` refuses one without)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(DisciplineAdmin):
+class EvaluationAdmin(IntegrityAdmin):
     list_display = ("unit", "round", "evaluated_on", "result")
     list_select_related = ("unit__organization",)
     autocomplete_fields = ("unit",)
     inlines = [EvaluationItemInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The unit's status follows its latest round, once the round's items are saved.
+        services.evaluation_record(evaluation=form.instance)
+
 
 @admin.register(UnitRule)
-class UnitRuleAdmin(DisciplineAdmin):
+class UnitRuleAdmin(IntegrityAdmin):
     list_display = ("title", "unit", "adopted_on")
     list_select_related = ("unit__organization",)
     search_fields = ("title", "closes")
@@ -246,16 +229,10 @@ class UnitRuleAdmin(DisciplineAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(DisciplineAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, IntegrityAdmin):
     """Read by discipline staff; written only by views; changed or deleted by nobody (a trigger refuses it)."""
 
     list_display = ("at", "user", "via", "clue", "case", "path")
     list_filter = ("via",)
     list_select_related = ("user", "clue", "case")
     readonly_fields = ("at", "user", "via", "clue", "case", "path", "division")
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

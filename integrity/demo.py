@@ -14,34 +14,36 @@ from django.db import transaction
 from governance.demo import TOWNSHIPS, district
 from governance.models import Division, DivisionLevel, Organization, OrganizationKind
 from governance.registry import registry
-from integrity.models import (
-    Campaign,
-    CampaignMatter,
-    CleanUnit,
+from integrity.choices import (
     CleanUnitKind,
     CleanUnitStatus,
-    Clue,
     ClueCategory,
     ClueSource,
     ClueStatus,
     Disposition,
+    MeasureKind,
+    ProjectLevel,
+    RecoveryKind,
+    SanctionKind,
+    SubjectLevel,
+    VisitMethod,
+)
+from integrity.models import (
+    Campaign,
+    CampaignMatter,
+    CleanUnit,
+    Clue,
     Evaluation,
     EvaluationItem,
     IntegrityCase,
     LivelihoodProject,
     Measure,
-    MeasureKind,
     Milestone,
-    ProjectLevel,
     Recovery,
-    RecoveryKind,
     Sanction,
-    SanctionKind,
     Subject,
-    SubjectLevel,
     SupervisionVisit,
     UnitRule,
-    VisitMethod,
 )
 
 CAMPAIGN_NAME = "群众身边不正之风和腐败问题集中整治"

@@ -7,32 +7,34 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet
-from integrity.models import (
-    AccessLog,
+from integrity.choices import (
     AccessVia,
-    Campaign,
-    CampaignMatter,
-    CleanUnit,
     CleanUnitKind,
     CleanUnitStatus,
-    Clue,
     ClueCategory,
     ClueSource,
     ClueStatus,
     Disposition,
+    MeasureKind,
+    ProjectLevel,
+    RecoveryKind,
+    SanctionKind,
+    VisitMethod,
+)
+from integrity.models import (
+    AccessLog,
+    Campaign,
+    CampaignMatter,
+    CleanUnit,
+    Clue,
     IntegrityCase,
     LivelihoodProject,
     Measure,
-    MeasureKind,
-    ProjectLevel,
     Recovery,
-    RecoveryKind,
     Sanction,
-    SanctionKind,
     Subject,
     SupervisionVisit,
     UnitRule,
-    VisitMethod,
 )
 
 

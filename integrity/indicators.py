@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.registry import Indicator, registry
-from integrity.models import CleanUnitStatus
+from integrity.choices import CleanUnitStatus
 from integrity.selectors import FUNNEL_LABELS, clean_units_by_status, funnel_totals, project_timeliness
 
 UNITS = {

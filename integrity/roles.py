@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
 from governance.registry import HomeLink, NavLink, registry
+from integrity.choices import DISCIPLINE_ROLES
 
 EDITABLE = [
     "campaign",
@@ -31,10 +32,11 @@ registry.grant(
     + ["integrity.view_accesslog"],
 )
 
-DISCIPLINE = frozenset({Role.DISCIPLINE_INSPECTOR})
 registry.nav(NavLink(_("问题线索"), "integrity:clue-list", 50, permission="integrity.view_clue"))
-registry.link(HomeLink(_("问题线索"), "integrity:clue-list", DISCIPLINE, _("问题线索登记与四类处置"), 60))
+registry.link(HomeLink(_("问题线索"), "integrity:clue-list", DISCIPLINE_ROLES, _("问题线索登记与四类处置"), 60))
 registry.link(
-    HomeLink(_("集中整治"), "integrity:campaign-list", DISCIPLINE, _("线索—处理—立案—处分—留置—追缴—民生实事"), 61)
+    HomeLink(
+        _("集中整治"), "integrity:campaign-list", DISCIPLINE_ROLES, _("线索—处理—立案—处分—留置—追缴—民生实事"), 61
+    )
 )
-registry.link(HomeLink(_("民生实事监督"), "integrity:project-list", DISCIPLINE, _("节点进度、督导与回头看"), 62))
+registry.link(HomeLink(_("民生实事监督"), "integrity:project-list", DISCIPLINE_ROLES, _("节点进度、督导与回头看"), 62))

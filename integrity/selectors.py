@@ -9,24 +9,24 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Division
-from governance.selectors import child_code_expression
+from governance.models import Division, User
+from governance.selectors import child_code_expression, division_in_scope
+from integrity.choices import DISCIPLINE_ROLES, FORMAL_SANCTIONS, CleanUnitStatus, MeasureKind
 from integrity.models import (
-    FORMAL_SANCTIONS,
+    Campaign,
     CampaignMatter,
     CleanUnit,
-    CleanUnitStatus,
     Clue,
     IntegrityCase,
     LivelihoodProject,
     Measure,
-    MeasureKind,
     Milestone,
     Recovery,
     Sanction,
@@ -59,7 +59,7 @@ class Funnel:
     recovered: Decimal = ZERO
     matters_resolved: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -83,7 +83,9 @@ def _dated(queryset: QuerySet, field: str, start: datetime.date | None, end: dat
     return queryset
 
 
-def _funnel_sources(division: Division, start, end) -> list[tuple[QuerySet, str, dict]]:
+def _funnel_sources(
+    division: Division, start: datetime.date | None, end: datetime.date | None
+) -> list[tuple[QuerySet, str, dict[str, Any]]]:
     """(records, campaign key, aggregates) for each kind of record behind the funnel."""
     sanctions = _dated(Sanction.objects.in_subtree(division), "decided_on", start, end).annotate(
         campaign_key=Coalesce("case__campaign_id", "clue__campaign_id")
@@ -123,7 +125,7 @@ def _funnel_sources(division: Division, start, end) -> list[tuple[QuerySet, str,
     ]
 
 
-def _funnel_from(values: dict) -> Funnel:
+def _funnel_from(values: dict[str, Any]) -> Funnel:
     funnel = Funnel(**{k: v for k, v in values.items() if k in FUNNEL_KEYS and v is not None})
     funnel.recovered = Decimal(funnel.recovered or 0).quantize(ZERO)
     return funnel
@@ -136,7 +138,7 @@ def campaign_funnels(
     queries whatever the number of campaigns, rows or the depth of the subtree."""
     ids = list(campaign_ids)
     on = on or timezone.localdate()
-    merged: dict[int, dict] = {pk: {} for pk in ids}
+    merged: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
     if not ids:
         return {}
     for queryset, key, aggregates in _funnel_sources(division, None, on):
@@ -146,17 +148,18 @@ def campaign_funnels(
     return {pk: _funnel_from(values) for pk, values in merged.items()}
 
 
-def campaign_funnel(*, campaign, division: Division, on: datetime.date | None = None) -> Funnel:
+def campaign_funnel(*, campaign: Campaign, division: Division, on: datetime.date | None = None) -> Funnel:
+    """One campaign's funnel in ``division``'s subtree as of ``on`` (today by default): six queries."""
     return campaign_funnels(campaign_ids=[campaign.pk], division=division, on=on)[campaign.pk]
 
 
-def funnel_by_child(*, campaign, division: Division, on: datetime.date | None = None) -> dict[str, Funnel]:
+def funnel_by_child(*, campaign: Campaign, division: Division, on: datetime.date | None = None) -> dict[str, Funnel]:
     """A campaign's funnel per child division of ``division`` (keyed by the child's code; "" for
     records attached to ``division`` itself): six queries, one per kind of record."""
     on = on or timezone.localdate()
-    merged: dict[str, dict] = {}
+    merged: dict[str, dict[str, Any]] = {}
     for queryset, key, aggregates in _funnel_sources(division, None, on):
-        scope = queryset.model.scope_lookup if hasattr(queryset.model, "scope_lookup") else "division"
+        scope = getattr(queryset.model, "scope_lookup", "division")
         rows = (
             queryset.filter(**{key: campaign.pk})
             .annotate(child_code=child_code_expression(f"{scope}__path", division))
@@ -173,13 +176,13 @@ def funnel_totals(
     *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> Funnel:
     """The funnel over all records in the subtree (any campaign or none) between two dates: six queries."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     for queryset, _key, aggregates in _funnel_sources(division, start, end):
         values.update(queryset.order_by().aggregate(**aggregates))
     return _funnel_from(values)
 
 
-def overdue_milestones(*, queryset: QuerySet, on: datetime.date | None = None) -> QuerySet:
+def overdue_milestones(*, queryset: QuerySet[Milestone], on: datetime.date | None = None) -> QuerySet:
     """Overdue milestones of the given (scoped) milestones, with their project: one query."""
     return queryset.overdue(on).select_related("project", "project__owner_unit").order_by("planned_on", "id")
 
@@ -187,9 +190,8 @@ def overdue_milestones(*, queryset: QuerySet, on: datetime.date | None = None) -
 def project_timeliness(
     *, division: Division, on: datetime.date | None = None, year: int | None = None
 ) -> dict[str, int]:
-    """Livelihood projects in the subtree on time and late (with an overdue milestone): one query."""
-    from django.db.models import Exists, OuterRef
-
+    """Livelihood projects in the subtree on time and late (with an overdue milestone), as
+    ``{"on_time": n, "late": n}``: one query."""
     on = on or timezone.localdate()
     projects = LivelihoodProject.objects.in_subtree(division)
     if year is not None:
@@ -199,6 +201,17 @@ def project_timeliness(
 
 
 def clean_units_by_status(*, division: Division) -> dict[str, int]:
-    """Clean units in the subtree per status (创建中、达标、示范): one query."""
+    """Clean units in the subtree per status (创建中、达标、示范), keyed by ``CleanUnitStatus`` value: one query."""
     aggregates = {status: Count("pk", filter=Q(status=status)) for status in CleanUnitStatus.values}
     return CleanUnit.objects.in_subtree(division).aggregate(**aggregates)
+
+
+def campaign_area(*, user: User, campaign: Campaign, code: str | None = None) -> Division:
+    """The subtree a campaign's funnel is shown for: the division ``code``, else the campaign's own
+    division when the user is discipline staff there, else the user's own highest division (a
+    township inspector sees a district campaign's figures for their township only).
+
+    Raises ``Http404`` for a code unknown or outside the user's discipline scope."""
+    if not code and Division.objects.for_user(user, roles=DISCIPLINE_ROLES).filter(pk=campaign.division_id).exists():
+        return campaign.division
+    return division_in_scope(user, code, roles=DISCIPLINE_ROLES)

@@ -8,7 +8,6 @@ import datetime
 from io import BytesIO
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,13 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 from openpyxl import Workbook
 
+from governance.forms import ScopedFormMixin
 from governance.models import Division
-from governance.views import FilteredListView
+from governance.selectors import division_in_scope
+from governance.views import FilteredListView, ModelOpenRequiredMixin
 from integrity import services
-from integrity.access import require_discipline_staff
+from integrity.choices import DISCIPLINE_ROLES, AccessVia
 from integrity.filtersets import ClueFilterSet, IntegrityCaseFilterSet, LivelihoodProjectFilterSet
 from integrity.models import (
-    AccessVia,
     Campaign,
     Clue,
     IntegrityCase,
@@ -33,11 +33,11 @@ from integrity.models import (
     Subject,
     SupervisionVisit,
 )
-from integrity.querysets import DISCIPLINE_ROLES
 from integrity.selectors import (
     FUNNEL_KEYS,
     FUNNEL_LABELS,
     Funnel,
+    campaign_area,
     campaign_funnel,
     campaign_funnels,
     funnel_by_child,
@@ -45,76 +45,70 @@ from integrity.selectors import (
 )
 
 
-class DisciplineRequiredMixin(LoginRequiredMixin):
-    """Signed-in users without the discipline role get 404: for them the app does not exist."""
+class IntegrityListView(FilteredListView):
+    """A register page: rows from ``for_user`` (the model's ``scope_roles`` keep it to discipline staff)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require_discipline_staff(request.user)
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_required(self):
+        return [f"integrity.view_{self.model._meta.model_name}"]
 
 
-class DisciplineListView(DisciplineRequiredMixin, FilteredListView):
-    permission_required = ()
+class AccessLoggedDetailView(ModelOpenRequiredMixin, DetailView):
+    """A clue's or a case's page: 404 outside the user's discipline subtree, and every opening is logged."""
 
-    def base_queryset(self):
-        return self.model.objects.for_user(self.request.user, roles=DISCIPLINE_ROLES)
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user).select_related("division", "campaign")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        services.access_log_record(
+            user=self.request.user, obj=obj, via=AccessVia.PAGE, path=self.request.get_full_path()
+        )
+        return obj
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subjects=self.object.subjects.order_by("id"), **kwargs)
 
 
 # --- clues and cases -----------------------------------------------------------------------------
 
 
-class ClueListView(DisciplineListView):
+class ClueOrCaseListView(IntegrityListView):
+    """The clue and case registers, with each row's division, campaign and people (three queries a page)."""
+
+    def base_queryset(self):
+        return (
+            super()
+            .base_queryset()
+            .select_related("division", "campaign")
+            .prefetch_related(Prefetch("subjects", Subject.objects.order_by("id")))
+        )
+
+
+class ClueListView(ClueOrCaseListView):
     """线索登记簿. No reporter column, ever."""
 
     model = Clue
     filterset_class = ClueFilterSet
     template_name = "integrity/clue_list.html"
 
-    def base_queryset(self):
-        return (
-            super()
-            .base_queryset()
-            .select_related("division", "campaign")
-            .prefetch_related(Prefetch("subjects", Subject.objects.order_by("id")))
-        )
 
-
-class ClueDetailView(DisciplineRequiredMixin, DetailView):
+class ClueDetailView(AccessLoggedDetailView):
+    model = Clue
     template_name = "integrity/clue_detail.html"
     context_object_name = "clue"
-
-    def get_queryset(self):
-        return Clue.objects.for_user(self.request.user, roles=DISCIPLINE_ROLES).select_related("division", "campaign")
-
-    def get_object(self, queryset=None):
-        clue = super().get_object(queryset)
-        services.access_log_record(
-            user=self.request.user, obj=clue, via=AccessVia.PAGE, path=self.request.get_full_path()
-        )
-        return clue
 
     def get_context_data(self, **kwargs):
         clue = self.object
         return super().get_context_data(
-            subjects=clue.subjects.order_by("id"),
-            cases=IntegrityCase.objects.for_user(self.request.user, roles=DISCIPLINE_ROLES).filter(clues=clue),
+            cases=IntegrityCase.objects.for_user(self.request.user).filter(clues=clue),
             **kwargs,
         )
 
 
-class CaseListView(DisciplineListView):
+class CaseListView(ClueOrCaseListView):
     model = IntegrityCase
     filterset_class = IntegrityCaseFilterSet
     template_name = "integrity/case_list.html"
-
-    def base_queryset(self):
-        return (
-            super()
-            .base_queryset()
-            .select_related("division", "campaign")
-            .prefetch_related(Prefetch("subjects", Subject.objects.order_by("id")))
-        )
 
 
 def case_timeline(case: IntegrityCase) -> list[dict]:
@@ -144,28 +138,16 @@ def case_timeline(case: IntegrityCase) -> list[dict]:
     return [{"date": date, "label": label, "detail": detail} for date, _order, label, detail in events]
 
 
-class CaseDetailView(DisciplineRequiredMixin, DetailView):
+class CaseDetailView(AccessLoggedDetailView):
     """案件页 with its timeline."""
 
+    model = IntegrityCase
     template_name = "integrity/case_detail.html"
     context_object_name = "case"
-
-    def get_queryset(self):
-        return IntegrityCase.objects.for_user(self.request.user, roles=DISCIPLINE_ROLES).select_related(
-            "division", "campaign"
-        )
-
-    def get_object(self, queryset=None):
-        case = super().get_object(queryset)
-        services.access_log_record(
-            user=self.request.user, obj=case, via=AccessVia.PAGE, path=self.request.get_full_path()
-        )
-        return case
 
     def get_context_data(self, **kwargs):
         case = self.object
         return super().get_context_data(
-            subjects=case.subjects.order_by("id"),
             timeline=case_timeline(case),
             recovered=sum((r.amount for r in Recovery.objects.filter(case=case)), start=0),
             **kwargs,
@@ -175,73 +157,67 @@ class CaseDetailView(DisciplineRequiredMixin, DetailView):
 # --- campaigns and their funnel ------------------------------------------------------------------
 
 
-class FunnelForm(forms.Form):
+class FunnelForm(ScopedFormMixin, forms.Form):
+    scope_roles = DISCIPLINE_ROLES  # the divisions where the user is discipline staff
+
+    # Districts and townships are enough to pick a subtree; villages are reached by code.
     within = forms.ModelChoiceField(
-        queryset=Division.objects.none(), required=False, to_field_name="code", label=_("区划（含下级）")
+        queryset=Division.objects.filter(depth__lte=1), required=False, to_field_name="code", label=_("区划（含下级）")
     )
     on = forms.DateField(required=False, label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Districts and townships are enough to pick a subtree; villages are reached by code.
-        self.fields["within"].queryset = Division.objects.for_user(user, roles=DISCIPLINE_ROLES).filter(depth__lte=1)
 
-
-def _funnel_scope(request, default: Division) -> tuple[FunnelForm, Division, datetime.date]:
+def _funnel_query(request, campaign: Campaign) -> tuple[FunnelForm, Division, datetime.date]:
+    """The form, the subtree (``campaign_area``: a code outside the user's scope is 404, never
+    someone else's figures) and the date (today unless a valid one is given) of a funnel page."""
     form = FunnelForm(request.GET or None, user=request.user)
-    divisions = Division.objects.for_user(request.user, roles=DISCIPLINE_ROLES)
-    division = None
-    on = timezone.localdate()
-    if form.is_bound and form.is_valid():
-        division = form.cleaned_data["within"]
-        on = form.cleaned_data["on"] or on
-    elif request.GET.get("within"):
-        # A code outside the user's scope (or a bad date): not found, rather than someone else's figures.
-        division = get_object_or_404(divisions, code=request.GET["within"])
-    if division is None:
-        division = default if divisions.filter(pk=default.pk).exists() else divisions.order_by("depth").first()
-    return form, division, on
+    on = form.cleaned_data["on"] if form.is_bound and form.is_valid() else None
+    division = campaign_area(user=request.user, campaign=campaign, code=request.GET.get("within"))
+    return form, division, on or timezone.localdate()
 
 
-class CampaignListView(DisciplineRequiredMixin, TemplateView):
-    """All campaigns with their funnels (six queries whatever their number)."""
+class CampaignListView(ModelOpenRequiredMixin, TemplateView):
+    """All campaigns with their funnels in the user's own subtree (six queries whatever their number)."""
 
+    model = Campaign
     template_name = "integrity/campaign_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        campaigns = list(Campaign.objects.for_user(user, roles=DISCIPLINE_ROLES).select_related("division"))
-        roots = Division.objects.for_user(user, roles=DISCIPLINE_ROLES).order_by("depth")
+        campaigns = list(Campaign.objects.for_user(user).select_related("division"))
         rows = []
-        root = roots.first()
-        if campaigns and root is not None:
+        if campaigns:
+            root = division_in_scope(user, roles=DISCIPLINE_ROLES)
             funnels = campaign_funnels(campaign_ids=[c.pk for c in campaigns], division=root)
             rows = [{"campaign": c, "funnel": funnels[c.pk]} for c in campaigns]
         return super().get_context_data(rows=rows, labels=FUNNEL_LABELS, **kwargs)
 
 
-class CampaignDetailView(DisciplineRequiredMixin, DetailView):
+class CampaignDetailView(ModelOpenRequiredMixin, DetailView):
     """One campaign's funnel for a chosen subtree and date."""
 
+    model = Campaign
     template_name = "integrity/campaign_detail.html"
     context_object_name = "campaign"
 
     def get_queryset(self):
-        return Campaign.objects.for_user(self.request.user, roles=DISCIPLINE_ROLES).select_related("division")
+        return Campaign.objects.for_user(self.request.user).select_related("division")
 
     def get_context_data(self, **kwargs):
-        form, division, on = _funnel_scope(self.request, self.object.division)
+        form, division, on = _funnel_query(self.request, self.object)
         funnel = campaign_funnel(campaign=self.object, division=division, on=on)
         steps = [{"key": key, "label": FUNNEL_LABELS[key], "value": getattr(funnel, key)} for key in FUNNEL_KEYS]
         return super().get_context_data(form=form, division=division, on=on, steps=steps, **kwargs)
 
 
-class CampaignFunnelExportView(DisciplineRequiredMixin, View):
+class CampaignFunnelExportView(ModelOpenRequiredMixin, View):
     """The funnel table as an Excel file: one row per child division of the chosen subtree, and a total."""
 
+    model = Campaign
+
     def get(self, request, pk):
-        campaign = get_object_or_404(Campaign.objects.for_user(request.user, roles=DISCIPLINE_ROLES), pk=pk)
-        _form, division, on = _funnel_scope(request, campaign.division)
+        campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
+        _form, division, on = _funnel_query(request, campaign)
         children = list(Division.objects.filter(parent=division).order_by("sort_order", "code"))
         workbook = Workbook()
         sheet = workbook.active
@@ -271,7 +247,7 @@ class CampaignFunnelExportView(DisciplineRequiredMixin, View):
 # --- livelihood projects -------------------------------------------------------------------------
 
 
-class ProjectListView(DisciplineListView):
+class ProjectListView(IntegrityListView):
     """民生实事监督: projects with milestone progress, visits and "回头看", and the overdue milestones."""
 
     model = LivelihoodProject
@@ -298,10 +274,6 @@ class ProjectListView(DisciplineListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        overdue = overdue_milestones(queryset=Milestone.objects.for_user(user, roles=DISCIPLINE_ROLES))[:200]
-        visits = (
-            SupervisionVisit.objects.for_user(user, roles=DISCIPLINE_ROLES)
-            .select_related("project")
-            .order_by("-visited_on", "-id")[:20]
-        )
+        overdue = overdue_milestones(queryset=Milestone.objects.for_user(user))[:200]
+        visits = SupervisionVisit.objects.for_user(user).select_related("project").order_by("-visited_on", "-id")[:20]
         return super().get_context_data(overdue=overdue, visits=visits, today=timezone.localdate(), **kwargs)

@@ -3,19 +3,22 @@ carries a reporter's identity, in or out."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedModelSerializer
-from governance.models import Division, Organization
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from governance.api.queries import AreaQuerySerializer
+from governance.api.serializers import DivisionRefMixin
+from governance.services import record_save
 from integrity import services
+from integrity.choices import Disposition
 from integrity.models import (
     AccessLog,
     Campaign,
     CampaignMatter,
     CleanUnit,
     Clue,
-    Disposition,
     IntegrityCase,
     LivelihoodProject,
     Measure,
@@ -26,50 +29,27 @@ from integrity.models import (
     SupervisionVisit,
     UnitRule,
 )
-from integrity.querysets import DISCIPLINE_ROLES
-
-
-class DisciplineScopedMixin:
-    """Only rows in the caller's discipline subtree can be referenced; others are "not found"."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        return queryset.for_user(request.user if request else None, roles=DISCIPLINE_ROLES)
-
-
-class RelatedField(DisciplineScopedMixin, serializers.PrimaryKeyRelatedField):
-    default_error_messages = {
-        "does_not_exist": _("编号为 {pk_value} 的对象不存在，或不在您的管辖范围内。"),
-        "incorrect_type": _("应为整数编号，收到的是 {data_type}。"),
-    }
-
-
-class DivisionField(DisciplineScopedMixin, serializers.SlugRelatedField):
-    default_error_messages = {
-        "does_not_exist": _("代码为 {value} 的区划不存在，或不在您的管辖范围内。"),
-        "invalid": _("值无效。"),
-    }
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="code", queryset=Division.objects.all(), help_text=_("区划代码"), **kwargs)
-
-
-class DivisionRefMixin(serializers.Serializer):
-    division = DivisionField()
-    division_name = serializers.CharField(source="division.name", read_only=True)
 
 
 class SavingSerializer(ScopedModelSerializer):
-    """Plain rows are saved after the model's own checks (``full_clean``)."""
+    """Plain rows are saved after the model's own checks (``record_save``); many-to-many links are
+    set once the row is saved."""
 
     def create(self, validated_data):
-        return services._save(self.Meta.model(**validated_data))
+        return record_save(instance=self.Meta.model(**validated_data))
 
     def update(self, instance, validated_data):
+        links = {
+            name: validated_data.pop(name)
+            for name in list(validated_data)
+            if instance._meta.get_field(name).many_to_many
+        }
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return services._save(instance)
+        record_save(instance=instance)
+        for name, value in links.items():
+            getattr(instance, name).set(value)
+        return instance
 
 
 class CampaignSerializer(DivisionRefMixin, ScopedModelSerializer):
@@ -88,8 +68,9 @@ class FunnelSerializer(serializers.Serializer):
     matters_resolved = serializers.IntegerField()
 
 
-class FunnelQuerySerializer(serializers.Serializer):
-    within = serializers.CharField(required=False, help_text=_("区划代码（含下级），默认为本人管辖范围"))
+class FunnelQuerySerializer(AreaQuerySerializer):
+    """``?within=<division code>&on=YYYY-MM-DD`` of a campaign's funnel (see ``campaign_area``)."""
+
     on = serializers.DateField(required=False, help_text=_("截至日期，默认今天"))
 
 
@@ -109,9 +90,7 @@ class SubjectSerializer(DivisionRefMixin, SavingSerializer):
         ]
 
 
-class ClueSerializer(DivisionRefMixin, ScopedModelSerializer):
-    campaign = RelatedField(queryset=Campaign.objects.all(), allow_null=True, required=False)
-    subjects = RelatedField(queryset=Subject.objects.all(), many=True, required=False)
+class ClueSerializer(DivisionRefMixin, SavingSerializer):
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     disposition_display = serializers.CharField(source="get_disposition_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -143,15 +122,6 @@ class ClueSerializer(DivisionRefMixin, ScopedModelSerializer):
     def create(self, validated_data):
         return services.clue_register(**validated_data)
 
-    def update(self, instance, validated_data):
-        subjects = validated_data.pop("subjects", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        services._save(instance)
-        if subjects is not None:
-            instance.subjects.set(subjects)
-        return instance
-
 
 class DisposeSerializer(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
@@ -159,10 +129,10 @@ class DisposeSerializer(serializers.Serializer):
     decided_by = serializers.CharField(max_length=50)
 
 
-class IntegrityCaseSerializer(DivisionRefMixin, ScopedModelSerializer):
-    campaign = RelatedField(queryset=Campaign.objects.all(), allow_null=True, required=False)
-    clues = RelatedField(queryset=Clue.objects.all(), many=True)
-    subjects = RelatedField(queryset=Subject.objects.all(), many=True)
+class IntegrityCaseSerializer(DivisionRefMixin, SavingSerializer):
+    # Declared so that an empty list reaches ``case_file`` and gets its own error code.
+    clues = ScopedPrimaryKeyRelatedField(queryset=Clue.objects.all(), many=True)
+    subjects = ScopedPrimaryKeyRelatedField(queryset=Subject.objects.all(), many=True)
 
     class Meta:
         model = IntegrityCase
@@ -181,6 +151,7 @@ class IntegrityCaseSerializer(DivisionRefMixin, ScopedModelSerializer):
             "closed_on",
         ]
 
+    @transaction.atomic
     def create(self, validated_data):
         extra = {
             k: validated_data.pop(k)
@@ -193,31 +164,23 @@ class IntegrityCaseSerializer(DivisionRefMixin, ScopedModelSerializer):
         return case
 
     def update(self, instance, validated_data):
-        clues = validated_data.pop("clues", None)
-        subjects = validated_data.pop("subjects", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        services._save(instance)
-        if clues is not None:
-            instance.clues.set(clues)
-        if subjects is not None:
-            instance.subjects.set(subjects)
-        return instance
+        case = super().update(instance, validated_data)
+        if validated_data.get("closed_on") is not None:
+            # 结案 concludes the clues the case was filed from.
+            services.case_close(case=case, closed_on=case.closed_on)
+        return case
 
 
 class MeasureSerializer(SavingSerializer):
-    case = RelatedField(queryset=IntegrityCase.objects.all())
-    subject = RelatedField(queryset=Subject.objects.all())
-
     class Meta:
         model = Measure
         fields = ["id", "case", "subject", "kind", "start_on", "end_on"]
 
+    def create(self, validated_data):
+        return services.measure_take(**validated_data)
+
 
 class SanctionSerializer(SavingSerializer):
-    subject = RelatedField(queryset=Subject.objects.all())
-    case = RelatedField(queryset=IntegrityCase.objects.all(), allow_null=True, required=False)
-    clue = RelatedField(queryset=Clue.objects.all(), allow_null=True, required=False)
     subject_name = serializers.CharField(source="subject.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -230,7 +193,6 @@ class SanctionSerializer(SavingSerializer):
 
 
 class RecoverySerializer(SavingSerializer):
-    case = RelatedField(queryset=IntegrityCase.objects.all())
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=None)
 
     class Meta:
@@ -242,8 +204,6 @@ class RecoverySerializer(SavingSerializer):
 
 
 class CampaignMatterSerializer(DivisionRefMixin, SavingSerializer):
-    campaign = RelatedField(queryset=Campaign.objects.all())
-
     class Meta:
         model = CampaignMatter
         fields = ["id", "campaign", "division", "division_name", "title", "opened_on", "resolved_on"]
@@ -278,15 +238,12 @@ class LivelihoodProjectSerializer(DivisionRefMixin, ScopedModelSerializer):
 
 
 class SupervisionVisitSerializer(SavingSerializer):
-    project = RelatedField(queryset=LivelihoodProject.objects.all())
-
     class Meta:
         model = SupervisionVisit
         fields = ["id", "project", "visited_on", "method", "is_review", "findings", "follow_up"]
 
 
 class CleanUnitSerializer(ScopedModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:

@@ -1,24 +1,24 @@
 """The integrity API under ``/api/v1/integrity/``. Closed to all but discipline inspectors: anyone
 else (a district admin, a leader…) gets 404 on every path, lists included, as if the app did not
-exist. Rows come from ``for_discipline``; reading a clue or a case writes an access-log row."""
+exist. Rows come from ``for_user`` (every integrity model declares ``scope_roles``); reading a clue
+or a case writes an access-log row."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.api.permissions import ScopedModelPermissions
-from governance.models import Division
+from governance.api.views import ScopedViewSetMixin
+from governance.querysets import model_open_to
 from integrity import filtersets, services
-from integrity.access import is_discipline_staff
 from integrity.api import serializers
+from integrity.choices import AccessVia
 from integrity.models import (
     AccessLog,
-    AccessVia,
     Campaign,
     CampaignMatter,
     CleanUnit,
@@ -33,26 +33,23 @@ from integrity.models import (
     SupervisionVisit,
     UnitRule,
 )
-from integrity.querysets import DISCIPLINE_ROLES
-from integrity.selectors import campaign_funnel
+from integrity.selectors import campaign_area, campaign_funnel
 
 
-class DisciplineOnly(permissions.BasePermission):
-    """Anonymous callers are asked to sign in (401); signed-in callers without the role get 404."""
+class ModelOpen(permissions.BasePermission):
+    """Anonymous callers are asked to sign in (401); signed-in callers the viewset's model is closed
+    to (``scope_roles``: everyone but discipline staff) get 404, as if the app did not exist."""
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        if not is_discipline_staff(request.user):
+        if not model_open_to(request.user, view.queryset.model):
             raise exceptions.NotFound()
         return True
 
 
-class IntegrityViewSetMixin:
-    permission_classes = [DisciplineOnly, ScopedModelPermissions]
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user, roles=DISCIPLINE_ROLES)
+class IntegrityViewSetMixin(ScopedViewSetMixin):
+    permission_classes = [ModelOpen, ScopedModelPermissions]
 
 
 class ReadViewSet(IntegrityViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -91,23 +88,9 @@ class CampaignViewSet(ReadViewSet):
         campaign = self.get_object()
         query = serializers.FunnelQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        division = funnel_division(request.user, query.validated_data.get("within"), campaign.division)
+        division = campaign_area(user=request.user, campaign=campaign, code=query.validated_data.get("within"))
         funnel = campaign_funnel(campaign=campaign, division=division, on=query.validated_data.get("on"))
         return Response(serializers.FunnelSerializer(funnel).data)
-
-
-def funnel_division(user, code: str | None, default: Division) -> Division:
-    """The subtree asked for, if the user may see it as discipline staff (404 otherwise)."""
-    divisions = Division.objects.for_user(user, roles=DISCIPLINE_ROLES)
-    if code:
-        return get_object_or_404(divisions, code=code)
-    if divisions.filter(pk=default.pk).exists():
-        return default
-    # A township inspector sees the district campaign's figures for their own township only.
-    first = divisions.order_by("depth").first()
-    if first is None:
-        raise exceptions.NotFound()
-    return first
 
 
 class SubjectViewSet(WriteViewSet):

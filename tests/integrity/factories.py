@@ -8,30 +8,32 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from integrity.choices import (
+    CleanUnitKind,
+    CleanUnitStatus,
+    ClueCategory,
+    ClueSource,
+    MeasureKind,
+    ProjectLevel,
+    RecoveryKind,
+    SanctionKind,
+    VisitMethod,
+)
 from integrity.models import (
     Campaign,
     CampaignMatter,
     CleanUnit,
-    CleanUnitKind,
-    CleanUnitStatus,
     Clue,
-    ClueCategory,
     ClueReporter,
-    ClueSource,
     IntegrityCase,
     LivelihoodProject,
     Measure,
-    MeasureKind,
     Milestone,
-    ProjectLevel,
     Recovery,
-    RecoveryKind,
     Sanction,
-    SanctionKind,
     Subject,
     SupervisionVisit,
     UnitRule,
-    VisitMethod,
 )
 from tests.factories import DivisionFactory, OrganizationFactory
 

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from integrity.models import AccessLog, Clue, LivelihoodProject, Recovery, Sanction, Subject, SupervisionVisit
-from tests.api_mixin import ReadAPITests, WritableAPITests
+from integrity.choices import ERR_SANCTION_SUBJECT_NOT_IN_CASE, ClueStatus
+from integrity.models import AccessLog, Clue, LivelihoodProject, Measure, Recovery, Sanction, Subject, SupervisionVisit
+from tests.api_mixin import ReadAPITests, WritableAPITests, assert_error_body
 from tests.integrity.factories import (
     CampaignFactory,
     ClueFactory,
@@ -152,3 +153,27 @@ def test_campaign_funnel_api_for_a_township_inspector_covers_only_the_township(d
     assert (body["cases"], body["clues"], body["recovered"]) == (1, 1, "0.00")
     assert api.get(url, {"within": divisions["t2"].code}).status_code == 404
     assert api.get(url, {"on": "not-a-date"}).status_code == 400
+
+
+def test_closing_a_case_through_the_api_concludes_its_clues(divisions, inspector):
+    case = IntegrityCaseFactory(division=divisions["v11"])
+    api = APIClient()
+    api.force_login(inspector)
+    url = reverse("api:integrity-api:case-detail", args=[case.pk])
+    response = api.patch(url, {"closed_on": "2025-04-01"}, format="json")
+    assert response.status_code == 200, response.content
+    assert set(case.clues.values_list("status", flat=True)) == {ClueStatus.CONCLUDED}
+
+
+def test_a_measure_is_taken_only_against_someone_under_review_in_the_case(divisions, inspector):
+    case = IntegrityCaseFactory(division=divisions["v11"])
+    outsider = SubjectFactory(division=divisions["v11"])
+    api = APIClient()
+    api.force_login(inspector)
+    url = reverse("api:integrity-api:measure-list")
+    data = {"case": case.pk, "subject": outsider.pk, "kind": "detention", "start_on": "2025-02-02"}
+    body = assert_error_body(api.post(url, data, format="json"), 400, "subject")
+    assert body["errors"]["subject"][0]["code"] == ERR_SANCTION_SUBJECT_NOT_IN_CASE
+    response = api.post(url, {**data, "subject": case.subjects.get().pk}, format="json")
+    assert response.status_code == 201, response.content
+    assert Measure.objects.get().case == case

@@ -5,8 +5,9 @@ from io import StringIO
 
 import pytest
 
+from integrity.choices import ProjectLevel
 from integrity.demo import seed_campaign, seed_clean_units, seed_projects
-from integrity.models import Campaign, Clue, LivelihoodProject, ProjectLevel, UnitRule
+from integrity.models import Campaign, Clue, LivelihoodProject, UnitRule
 from integrity.selectors import campaign_funnel
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.urls import reverse
 from pghistory.models import Events
 from rest_framework.test import APIClient
 
-from integrity.models import AccessLog, AccessVia
+from integrity.choices import AccessVia
+from integrity.models import AccessLog
 from tests.integrity.factories import ClueFactory, ClueReporterFactory, IntegrityCaseFactory
 
 pytestmark = [pytest.mark.django_db]

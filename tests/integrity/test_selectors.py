@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance.registry import registry
-from integrity.models import MeasureKind, SanctionKind
+from integrity.choices import MeasureKind, SanctionKind
 from integrity.selectors import campaign_funnel, clean_units_by_status, funnel_by_child, project_timeliness
 from tests.integrity.factories import (
     CampaignFactory,

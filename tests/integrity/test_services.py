@@ -9,22 +9,19 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from integrity import services
-from integrity.models import (
+from integrity.choices import (
     ERR_AMOUNT_NOT_POSITIVE,
     ERR_DATES_ORDER,
     ERR_GOVERNMENT_SANCTION_NON_OFFICIAL,
     ERR_INVALID_CHOICE,
     ERR_PARTY_SANCTION_NON_MEMBER,
     ERR_SANCTION_NEEDS_CASE,
-    Clue,
     ClueStatus,
     Disposition,
-    IntegrityCase,
-    Recovery,
     RecoveryKind,
-    Sanction,
     SanctionKind,
 )
+from integrity.models import CaseClueLink, CaseSubjectLink, Clue, ClueSubjectLink, IntegrityCase, Recovery, Sanction
 from tests.api_mixin import assert_error_body
 from tests.integrity.factories import ClueFactory, IntegrityCaseFactory, SubjectFactory
 
@@ -135,6 +132,30 @@ def test_case_file_marks_its_clues_filed(divisions):
     clue.refresh_from_db()
     assert clue.status == ClueStatus.FILED
     assert list(case.clues.all()) == [clue]
+
+
+def test_case_close_concludes_the_clues_it_was_filed_from(divisions):
+    case = IntegrityCaseFactory(division=divisions["v11"])
+    with pytest.raises(ValidationError) as error:
+        services.case_close(case=case, closed_on=case.filed_on - datetime.timedelta(days=1))
+    assert ERR_DATES_ORDER in _codes(error.value, "closed_on")
+    services.case_close(case=case, closed_on=case.filed_on + datetime.timedelta(days=30))
+    assert set(case.clues.values_list("status", flat=True)) == {ClueStatus.CONCLUDED}
+
+
+def test_who_a_clue_or_case_is_about_is_in_the_audit_trail(divisions):
+    clue = ClueFactory(division=divisions["v11"])
+    other = SubjectFactory(division=divisions["v11"])
+    case = services.case_file(
+        number="LA-1", division=divisions["v11"], clues=[clue], subjects=clue.subjects.all(), filed_on=clue.received_on
+    )
+    clue.subjects.add(other)
+    case.subjects.set([other])
+    assert ClueSubjectLink.pgh_event_model.objects.filter(clue=clue, subject=other, pgh_label="add").exists()
+    assert CaseClueLink.pgh_event_model.objects.filter(integritycase=case, clue=clue, pgh_label="add").exists()
+    assert list(
+        CaseSubjectLink.pgh_event_model.objects.filter(integritycase=case).order_by("pgh_id").values_list("pgh_label")
+    ) == [("add",), ("remove",), ("add",)]
 
 
 # --- the same through the API ---------------------------------------------------------------------
