@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from governance.querysets import ScopedQuerySet
+from governance.services import record_save
 
 
 def serializer_scope_roles(field: serializers.Field) -> frozenset[str] | None:
@@ -50,3 +51,30 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     so a foreign key to a scoped model can never point outside the caller's subtree."""
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
+
+
+class RecordSerializer(ScopedModelSerializer):
+    """Plain register rows, created and updated through ``record_save`` (the model's own checks, then
+    save); many-to-many links are set once the row is saved."""
+
+    def _split_links(self, validated_data: dict) -> dict:
+        model = self.Meta.model
+        return {
+            name: validated_data.pop(name) for name in list(validated_data) if model._meta.get_field(name).many_to_many
+        }
+
+    def _save(self, instance, links: dict):
+        record_save(instance=instance)
+        for name, value in links.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def create(self, validated_data):
+        links = self._split_links(validated_data)
+        return self._save(self.Meta.model(**validated_data), links)
+
+    def update(self, instance, validated_data):
+        links = self._split_links(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self._save(instance, links)

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from governance.api.fields import RecordSerializer, ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from governance.api.queries import AreaQuerySerializer
 from governance.api.serializers import DivisionRefMixin
-from governance.services import record_save
 from integrity import services
 from integrity.choices import Disposition
 from integrity.models import (
@@ -29,27 +28,6 @@ from integrity.models import (
     SupervisionVisit,
     UnitRule,
 )
-
-
-class SavingSerializer(ScopedModelSerializer):
-    """Plain rows are saved after the model's own checks (``record_save``); many-to-many links are
-    set once the row is saved."""
-
-    def create(self, validated_data):
-        return record_save(instance=self.Meta.model(**validated_data))
-
-    def update(self, instance, validated_data):
-        links = {
-            name: validated_data.pop(name)
-            for name in list(validated_data)
-            if instance._meta.get_field(name).many_to_many
-        }
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        record_save(instance=instance)
-        for name, value in links.items():
-            getattr(instance, name).set(value)
-        return instance
 
 
 class CampaignSerializer(DivisionRefMixin, ScopedModelSerializer):
@@ -74,7 +52,7 @@ class FunnelQuerySerializer(AreaQuerySerializer):
     on = serializers.DateField(required=False, help_text=_("截至日期，默认今天"))
 
 
-class SubjectSerializer(DivisionRefMixin, SavingSerializer):
+class SubjectSerializer(DivisionRefMixin, RecordSerializer):
     class Meta:
         model = Subject
         fields = [
@@ -90,7 +68,7 @@ class SubjectSerializer(DivisionRefMixin, SavingSerializer):
         ]
 
 
-class ClueSerializer(DivisionRefMixin, SavingSerializer):
+class ClueSerializer(DivisionRefMixin, RecordSerializer):
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     disposition_display = serializers.CharField(source="get_disposition_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -129,7 +107,7 @@ class DisposeSerializer(serializers.Serializer):
     decided_by = serializers.CharField(max_length=50)
 
 
-class IntegrityCaseSerializer(DivisionRefMixin, SavingSerializer):
+class IntegrityCaseSerializer(DivisionRefMixin, RecordSerializer):
     # Declared so that an empty list reaches ``case_file`` and gets its own error code.
     clues = ScopedPrimaryKeyRelatedField(queryset=Clue.objects.all(), many=True)
     subjects = ScopedPrimaryKeyRelatedField(queryset=Subject.objects.all(), many=True)
@@ -171,7 +149,7 @@ class IntegrityCaseSerializer(DivisionRefMixin, SavingSerializer):
         return case
 
 
-class MeasureSerializer(SavingSerializer):
+class MeasureSerializer(RecordSerializer):
     class Meta:
         model = Measure
         fields = ["id", "case", "subject", "kind", "start_on", "end_on"]
@@ -180,7 +158,7 @@ class MeasureSerializer(SavingSerializer):
         return services.measure_take(**validated_data)
 
 
-class SanctionSerializer(SavingSerializer):
+class SanctionSerializer(RecordSerializer):
     subject_name = serializers.CharField(source="subject.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -192,7 +170,7 @@ class SanctionSerializer(SavingSerializer):
         return services.sanction_decide(**validated_data)
 
 
-class RecoverySerializer(SavingSerializer):
+class RecoverySerializer(RecordSerializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=None)
 
     class Meta:
@@ -203,7 +181,7 @@ class RecoverySerializer(SavingSerializer):
         return services.recovery_record(**validated_data)
 
 
-class CampaignMatterSerializer(DivisionRefMixin, SavingSerializer):
+class CampaignMatterSerializer(DivisionRefMixin, RecordSerializer):
     class Meta:
         model = CampaignMatter
         fields = ["id", "campaign", "division", "division_name", "title", "opened_on", "resolved_on"]
@@ -237,7 +215,7 @@ class LivelihoodProjectSerializer(DivisionRefMixin, ScopedModelSerializer):
         ]
 
 
-class SupervisionVisitSerializer(SavingSerializer):
+class SupervisionVisitSerializer(RecordSerializer):
     class Meta:
         model = SupervisionVisit
         fields = ["id", "project", "visited_on", "method", "is_review", "findings", "follow_up"]

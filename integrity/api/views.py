@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api.permissions import ScopedModelPermissions
 from governance.api.views import ScopedViewSetMixin
-from governance.querysets import model_open_to
 from integrity import filtersets, services
 from integrity.api import serializers
 from integrity.choices import AccessVia
@@ -36,28 +34,12 @@ from integrity.models import (
 from integrity.selectors import campaign_area, campaign_funnel
 
 
-class ModelOpen(permissions.BasePermission):
-    """Anonymous callers are asked to sign in (401); signed-in callers the viewset's model is closed
-    to (``scope_roles``: everyone but discipline staff) get 404, as if the app did not exist."""
-
-    def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated()
-        if not model_open_to(request.user, view.queryset.model):
-            raise exceptions.NotFound()
-        return True
-
-
-class IntegrityViewSetMixin(ScopedViewSetMixin):
-    permission_classes = [ModelOpen, ScopedModelPermissions]
-
-
-class ReadViewSet(IntegrityViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ReadViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
 class WriteViewSet(
-    IntegrityViewSetMixin,
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
