@@ -194,17 +194,7 @@ class CreditEvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "grade",
         "note",
     )
-    readonly_fields = (
-        "company",
-        "period",
-        "evaluated_on",
-        "evaluator",
-        "item_total",
-        "petition_count",
-        "petition_deduction",
-        "total",
-        "grade",
-    )
+    readonly_fields = tuple(name for name in fields if name != "note")
     inlines = [CreditScoreInline]
 
     def has_add_permission(self, request):

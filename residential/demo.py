@@ -27,6 +27,14 @@ from governance.models.people import PARTY_STATUSES
 from governance.registry import registry
 from governance.selectors import household_member_ids
 from governance.validators import uscc_check_char
+from residential.choices import (
+    ParticipantKind,
+    PetitionCategory,
+    PetitionChannel,
+    PetitionStatus,
+    PetitionTarget,
+    RectificationKind,
+)
 from residential.models import (
     BuildingCouncilMeeting,
     CommitteeRectification,
@@ -37,15 +45,9 @@ from residential.models import (
     MeetingParticipant,
     MeetingResolution,
     OwnersCommittee,
-    ParticipantKind,
     Petition,
-    PetitionCategory,
-    PetitionChannel,
-    PetitionStatus,
-    PetitionTarget,
     PropertyCompany,
     PropertyContract,
-    RectificationKind,
     RedBlackList,
     ScoringItem,
 )

@@ -7,24 +7,26 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet
+from residential.choices import (
+    Grade,
+    PetitionCategory,
+    PetitionChannel,
+    PetitionStatus,
+    PetitionTarget,
+    RectificationKind,
+    WorkStatus,
+)
 from residential.models import (
     BuildingCouncilMeeting,
     CommitteeRectification,
     Compound,
     CreditEvaluation,
     EnforcementVisit,
-    Grade,
     OwnersCommittee,
     Petition,
-    PetitionCategory,
-    PetitionChannel,
-    PetitionStatus,
-    PetitionTarget,
     PropertyCompany,
     PropertyContract,
-    RectificationKind,
     RedBlackList,
-    WorkStatus,
 )
 
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from governance.forms import ScopedModelForm
 from residential.models import (
     BuildingCouncilMeeting,
-    Compound,
     MeetingParticipant,
     MeetingResolution,
     Petition,
@@ -76,7 +75,7 @@ class PetitionForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        compounds = Compound.objects.for_user(self.user)
+        compounds = self.fields["compound"].queryset  # scoped by ScopedModelForm
         self.fields["compound"].queryset = compounds.select_related("division")
         # Companies are registered with the district: offer those serving a compound in the user's area.
         self.fields["company"].queryset = PropertyCompany.objects.filter(

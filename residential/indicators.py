@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.registry import Indicator, registry
-from residential.models import ListSide, OwnersCommittee, RedBlackEntry
+from residential.choices import ListSide
+from residential.models import OwnersCommittee, RedBlackEntry
 from residential.selectors import compounds_under_star, latest_red_black_list, petition_yoy
 
 

@@ -43,10 +43,6 @@ def _count(subquery) -> Coalesce:
 
 
 class OwnersCommitteeQuerySet(ScopedQuerySet):
-    def current(self, on: datetime.date | None = None) -> OwnersCommitteeQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(term_start__lte=on, term_end__gte=on)
-
     def with_compliance(self, on: datetime.date | None = None) -> OwnersCommitteeQuerySet:
         """Adds, in the same query: members, Party members among them, 交叉任职 both ways, the
         Party share in per cent, whether the term has expired and whether the ≥ 50 % rule holds."""
@@ -87,19 +83,3 @@ class OwnersCommitteeQuerySet(ScopedQuerySet):
 class PetitionQuerySet(ScopedQuerySet):
     def received_between(self, start: datetime.date, end: datetime.date) -> PetitionQuerySet:
         return self.filter(received_on__gte=start, received_on__lte=end)
-
-
-class ResolutionQuerySet(ScopedQuerySet):
-    def open(self) -> ResolutionQuerySet:
-        return self.exclude(status="done")
-
-    def overdue(self, on: datetime.date | None = None) -> ResolutionQuerySet:
-        return self.open().filter(deadline__lt=on or timezone.localdate())
-
-
-class RectificationQuerySet(ScopedQuerySet):
-    def open(self) -> RectificationQuerySet:
-        return self.exclude(status="done")
-
-    def overdue(self, on: datetime.date | None = None) -> RectificationQuerySet:
-        return self.open().filter(deadline__lt=on or timezone.localdate())

@@ -7,30 +7,28 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from governance.dates import year_shift
 from governance.models import Division
+from governance.querysets import path_ancestors
 from governance.selectors import change_pct, child_code_expression
 from residential.models import Compound, OwnersCommittee, Petition, RedBlackList
+from residential.querysets import PetitionQuerySet
 
 
 def committee_compliance(
     *, division: Division, on: datetime.date | None = None, only_failing: bool = False
 ) -> QuerySet[OwnersCommittee]:
-    """Current owners' committees of a subtree with their compliance figures (Party share, 交叉任职
-    both ways, term expired), one query. ``only_failing``: those under 50 % Party members."""
+    """Owners' committees of a subtree (every term, an expired one flagged) with their compliance
+    figures on ``on`` (default today): members, Party members and their share in per cent, 交叉任职
+    both ways, term expired; one query. ``only_failing``: those under 50 % Party members."""
     queryset = OwnersCommittee.objects.in_subtree(division).select_related("organization", "compound__division__parent")
     queryset = queryset.out_of_compliance(on) if only_failing else queryset.with_compliance(on)
     return queryset.order_by("compound__division__path", "-term_start")
 
 
 def compounds_under_star(*, division: Division) -> int:
+    """Compounds of a subtree that have joined 星物管, one query."""
     return Compound.objects.in_subtree(division).star().count()
-
-
-def _shift_year(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,8 @@ class YearOverYear:
         return None if change is None else round(float(change), 1)
 
 
-def _yoy_counts(start: datetime.date, end: datetime.date) -> dict:
-    previous_start, previous_end = _shift_year(start, -1), _shift_year(end, -1)
+def _yoy_counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:
+    previous_start, previous_end = year_shift(start), year_shift(end)
     return {
         "current": Count("pk", filter=Q(received_on__gte=start, received_on__lte=end)),
         "previous": Count("pk", filter=Q(received_on__gte=previous_start, received_on__lte=previous_end)),
@@ -54,9 +52,11 @@ def _yoy_counts(start: datetime.date, end: datetime.date) -> dict:
 
 
 def petition_yoy(
-    *, division: Division, start: datetime.date, end: datetime.date, queryset: QuerySet[Petition] | None = None
+    *, division: Division, start: datetime.date, end: datetime.date, queryset: PetitionQuerySet | None = None
 ) -> YearOverYear:
-    """Petitions received in ``start``–``end`` in a subtree against the same dates a year before, one query."""
+    """Petitions received in ``start``–``end`` (both inclusive) in a subtree against the same dates a
+    year before (29 February falls back to the 28th), one query. ``queryset``: the rows to count
+    (the caller's ``for_user``), all petitions by default."""
     counts, window = _yoy_counts(start, end)
     base = queryset if queryset is not None else Petition.objects.all()
     row = base.in_subtree(division).filter(window).aggregate(**counts)
@@ -70,9 +70,11 @@ class ChildYearOverYear:
 
 
 def petition_yoy_by_child(
-    *, division: Division, start: datetime.date, end: datetime.date, queryset: QuerySet[Petition] | None = None
+    *, division: Division, start: datetime.date, end: datetime.date, queryset: PetitionQuerySet | None = None
 ) -> list[ChildYearOverYear]:
-    """The same figures per child division (township, community or compound), two queries."""
+    """The same figures per child division (township, community or compound), in the children's
+    order, led by a ``division=None`` row for petitions of compounds attached to ``division`` itself
+    when there are any; two queries."""
     counts, window = _yoy_counts(start, end)
     base = queryset if queryset is not None else Petition.objects.all()
     rows = (
@@ -92,11 +94,14 @@ def petition_yoy_by_child(
 
 
 def latest_red_black_list(*, division: Division) -> RedBlackList | None:
-    """The most recent published 红黑榜 made by the division or one above it."""
-    codes = [c for c in division.path.split("/") if c]
+    """The most recent published 红黑榜 made by the division, one above it or one below it (``None``
+    when there is none), one query."""
     return (
         RedBlackList.objects.filter(published_at__isnull=False)
-        .filter(Q(period__division__code__in=codes) | Q(period__division__path__startswith=division.path))
+        .filter(
+            Q(period__division__path__in=path_ancestors(division.path))
+            | Q(period__division__path__startswith=division.path)
+        )
         .select_related("period")
         .order_by("-period__end_date", "-published_at")
         .first()

@@ -7,20 +7,29 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Division, DivisionLevel, HouseholdMember, Organization, OrganizationKind, Person, Post
+from governance.errors import Conflict
+from governance.models import (
+    Division,
+    DivisionLevel,
+    HouseholdMember,
+    Organization,
+    OrganizationKind,
+    Person,
+    Post,
+    User,
+)
+from governance.querysets import path_ancestors
+from residential.choices import ERR_LIST_PUBLISHED, ERR_SCORE_RANGE, Grade, ListSide
 from residential.models import (
-    ERR_LIST_PUBLISHED,
-    ERR_SCORE_RANGE,
     BuildingCouncilMeeting,
     Compound,
     CreditEvaluation,
     CreditPeriod,
     CreditScore,
-    Grade,
-    ListSide,
     MeetingParticipant,
     MeetingResolution,
     OwnersCommittee,
@@ -49,7 +58,12 @@ def compound_save(
     joined_on: datetime.date | None = None,
     party_branch: Organization | None = None,
 ) -> Compound:
-    """Create or change a compound together with its own division node under ``community``."""
+    """Create or change a compound together with its own division node (level 小区) under
+    ``community``; ``code`` and ``name`` are the node's.
+
+    Raises ``ValidationError``: ``community`` not a 社区 (``ERR_COMMUNITY_LEVEL``), or the node's or the
+    compound's own checks (a duplicate code, a Party branch that is not a Party organisation of the
+    compound or its community…)."""
     if community.level != DivisionLevel.COMMUNITY:
         raise ValidationError({"community": ValidationError(_("小区必须设在社区之下。"), code=ERR_COMMUNITY_LEVEL)})
     division = compound.division if compound is not None and compound.division_id else Division()
@@ -72,7 +86,11 @@ def _is_resident(person: Person, compound: Compound) -> bool:
 def committee_create(
     *, compound: Compound, term_start: datetime.date, term_end: datetime.date, name: str = ""
 ) -> OwnersCommittee:
-    """A new term of a compound's owners' committee, with its organisation (kind 业主委员会)."""
+    """A new term of a compound's owners' committee, with its organisation (kind 业主委员会, named after
+    the compound and the term's years unless ``name`` is given).
+
+    Raises ``ValidationError`` from the organisation's or the committee's checks (a term ending
+    before it starts…)."""
     org = Organization(
         kind=OrganizationKind.OWNERS_COMMITTEE,
         name=name or f"{compound.name}业主委员会（{term_start.year}—{term_end.year}）",
@@ -98,7 +116,10 @@ def committee_member_add(
 ) -> Post:
     """Add a member to an owners' committee: only residents of the compound (a member of a household
     living in the compound's division) may sit on it. The post runs from the term's start until it is
-    ended (a member stays until the next election)."""
+    ended (a member stays until the next election).
+
+    Raises ``ValidationError`` on ``person``: not a resident (``ERR_NOT_RESIDENT``) or already a
+    current member (``ERR_ALREADY_MEMBER``); or from the post's own checks."""
     if not _is_resident(person, committee.compound):
         raise ValidationError(
             {
@@ -166,10 +187,9 @@ def _check_scores(scores: Sequence[tuple[ScoringItem, int]], items: Iterable[Sco
         )
 
 
-def period_items(period: CreditPeriod):
+def period_items(period: CreditPeriod) -> QuerySet[ScoringItem]:
     """The scoring template in force for a period: the active items of its division and above."""
-    codes = [c for c in period.division.path.split("/") if c]
-    return ScoringItem.objects.filter(is_active=True, division__code__in=codes)
+    return ScoringItem.objects.filter(is_active=True, division__path__in=path_ancestors(period.division.path))
 
 
 @transaction.atomic
@@ -179,13 +199,18 @@ def evaluation_save(
     period: CreditPeriod,
     scores: Sequence[tuple[ScoringItem, int]],
     evaluated_on: datetime.date,
-    evaluator=None,
+    evaluator: User | None = None,
     note: str = "",
     evaluation: CreditEvaluation | None = None,
 ) -> CreditEvaluation:
-    """Score a company for a period. Each item's score must lie in its range and every active item
-    be scored; petitions against the company received in the period cost the period's penalty each
-    (up to its cap). Total and grade follow from the period's thresholds."""
+    """Score a company for a period (``scores``: ``(item, points)`` pairs; a given ``evaluation`` is
+    rescored). Each item's score must lie in its range and every active item be scored; petitions
+    against the company received in the period cost the period's penalty each (up to its cap).
+    Total and grade follow from the period's thresholds.
+
+    Raises ``ValidationError`` on ``scores``: an item not in the period's template
+    (``ERR_SCORE_UNKNOWN_ITEM``), a score out of range (``ERR_SCORE_RANGE``), an item left unscored
+    (``ERR_SCORE_MISSING``); or from the evaluation's own checks (one per company and period)."""
     _check_scores(scores, period_items(period))
     petitions = Petition.objects.filter(company=company).received_between(period.start_date, period.end_date).count()
     deduction = min(petitions * period.petition_penalty, period.petition_penalty_cap)
@@ -210,9 +235,7 @@ def evaluation_save(
 
 def _refuse_if_published(red_black_list: RedBlackList) -> None:
     if red_black_list.pk and RedBlackList.objects.filter(pk=red_black_list.pk, published_at__isnull=False).exists():
-        raise ValidationError(
-            {"non_field_errors": ValidationError(_("红黑榜已发布，不能再修改。"), code=ERR_LIST_PUBLISHED)}
-        )
+        raise Conflict({"non_field_errors": ValidationError(_("红黑榜已发布，不能再修改。"), code=ERR_LIST_PUBLISHED)})
 
 
 @transaction.atomic
@@ -225,8 +248,11 @@ def red_black_list_draft(
     note: str = "",
     red_black_list: RedBlackList | None = None,
 ) -> RedBlackList:
-    """Make (or remake) the draft 红黑榜 of a period from its evaluations: the best grade-A companies on
-    the red side, the worst grade-C/D companies on the black side. A published list is refused."""
+    """Make (or remake) the draft 红黑榜 of a period from its evaluations: the best ``red_size``
+    grade-A companies on the red side, the worst ``black_size`` grade-C/D companies on the black side.
+
+    Raises ``Conflict`` (``ERR_LIST_PUBLISHED``) for a published list, ``ValidationError`` from the
+    list's own checks."""
     red_black_list = red_black_list or RedBlackList.objects.filter(period=period).first() or RedBlackList()
     _refuse_if_published(red_black_list)
     red_black_list.period = period
@@ -255,8 +281,9 @@ def red_black_list_draft(
 
 
 @transaction.atomic
-def red_black_list_publish(*, red_black_list: RedBlackList, by) -> RedBlackList:
-    """Publish a draft: from now on the list and its entries are a frozen snapshot."""
+def red_black_list_publish(*, red_black_list: RedBlackList, by: User | None) -> RedBlackList:
+    """Publish a draft: from now on the list and its entries are a frozen snapshot (the database
+    refuses any change). Raises ``Conflict`` (``ERR_LIST_PUBLISHED``) when it is already published."""
     red_black_list = RedBlackList.objects.select_for_update().get(pk=red_black_list.pk)
     _refuse_if_published(red_black_list)
     red_black_list.published_at = timezone.now()
@@ -277,10 +304,13 @@ def meeting_record(
     place: str = "",
     participants: Sequence[dict],
     resolutions: Sequence[dict],
-    recorded_by=None,
+    recorded_by: User | None = None,
 ) -> BuildingCouncilMeeting:
     """Record a 楼宇会 with its participants (``{kind, name}``) and resolutions
-    (``{content, owner_kind, owner, deadline, status?, follow_up?}``), all or nothing."""
+    (``{content, owner_kind, owner, deadline, status?, follow_up?}``), all or nothing.
+
+    Raises ``ValidationError`` from the meeting's checks, or keyed ``participants.<i>.<field>`` /
+    ``resolutions.<i>.<field>`` for a bad participant or resolution."""
     meeting = BuildingCouncilMeeting(
         compound=compound, held_on=held_on, topics=topics, place=place, recorded_by=recorded_by
     )

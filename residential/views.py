@@ -9,30 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from governance.models import Division
+from governance.forms import form_errors_add
+from governance.selectors import division_in_scope
 from governance.services import record_save
 from residential.forms import BuildingCouncilMeetingForm, ParticipantFormSet, PetitionForm, ResolutionFormSet
 from residential.models import Petition
 from residential.selectors import committee_compliance, petition_yoy, petition_yoy_by_child
 from residential.services import meeting_record
-
-
-def _area(request) -> Division:
-    """The division a report is about: ``?within=<code>`` inside the user's scope, else the user's own."""
-    divisions = Division.objects.for_user(request.user)
-    code = request.GET.get("within")
-    if code:
-        return get_object_or_404(divisions, code=code)
-    division = divisions.order_by("depth", "path").first()
-    if division is None:
-        raise Http404(_("您没有管辖区划。"))
-    return division
 
 
 class MeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -57,7 +46,7 @@ class MeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     recorded_by=request.user,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form_errors_add(form, error)
             else:
                 messages.success(
                     request,
@@ -95,7 +84,7 @@ class ComplianceReportView(LoginRequiredMixin, PermissionRequiredMixin, Template
     template_name = "residential/compliance.html"
 
     def get_context_data(self, **kwargs):
-        division = _area(self.request)
+        division = division_in_scope(self.request.user, self.request.GET.get("within"))
         show_all = self.request.GET.get("all") == "1"
         committees = committee_compliance(division=division, only_failing=not show_all)
         return super().get_context_data(division=division, committees=committees, show_all=show_all, **kwargs)
@@ -108,7 +97,7 @@ class PetitionYearOverYearView(LoginRequiredMixin, PermissionRequiredMixin, Temp
     template_name = "residential/petition_yoy.html"
 
     def get_context_data(self, **kwargs):
-        division = _area(self.request)
+        division = division_in_scope(self.request.user, self.request.GET.get("within"))
         try:
             year = int(self.request.GET.get("year") or timezone.localdate().year)
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.checks import InlineModelAdminChecks
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -12,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
 from governance.models import Division, DivisionLevel, Organization
+from governance.selectors import division_in_scope
 from villages import selectors, services
+from villages.choices import BODY_KINDS
 from villages.models import (
-    BODY_KINDS,
     ContractPlot,
     Hamlet,
     HamletMeeting,
@@ -23,8 +25,8 @@ from villages.models import (
     Operator,
     ShareHolding,
     ShareRule,
-    completeness_conditions,
 )
+from villages.querysets import completeness_conditions
 from villages.resources import ContractPlotResource, HamletResource
 
 COMPLETENESS_CHOICES = (
@@ -184,17 +186,11 @@ class HamletAdmin(ScopedImportExportAdmin):
         return [report, *super().get_urls()]
 
     def completeness_view(self, request):
-        """The "三屋同治" report for the user's scope (or ``?within=<code>``)."""
+        """The "三屋同治" report for the user's scope (or ``?within=<code>``; out of scope or unknown: 404)."""
         if not self.has_view_or_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
-        divisions = Division.objects.for_user(request.user)
-        code = request.GET.get("within")
-        division = divisions.filter(code=code).first() if code else divisions.order_by("depth", "path").first()
-        summary = (
-            selectors.hamlet_completeness(division=division, queryset=self.get_queryset(request)) if division else None
-        )
+        division = division_in_scope(request.user, request.GET.get("within"))
+        summary = selectors.hamlet_completeness(division=division, queryset=self.get_queryset(request))
         context = {
             **self.admin_site.each_context(request),
             "title": _("三屋同治完整性"),

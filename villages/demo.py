@@ -28,20 +28,16 @@ from governance.models import (
 from governance.registry import registry
 from governance.selectors import household_member_ids
 from governance.validators import USCC_CHARS, id_number_check_char, uscc_check_char
+from villages.choices import BODY_KINDS, FollowUpStatus, OperatorKind, TransferFrom, TransferStatus
 from villages.models import (
-    BODY_KINDS,
     ContractPlot,
-    FollowUpStatus,
     Hamlet,
     HamletMeeting,
     LandTransfer,
     MeetingResolution,
     Operator,
-    OperatorKind,
     ShareHolding,
     ShareRule,
-    TransferFrom,
-    TransferStatus,
 )
 from villages.services import body_name
 
@@ -243,6 +239,26 @@ def seed_hamlet_households(*, stdout, options) -> None:
     stdout.write(f"  屋场住户：迁入 {len(moved)} 户")
 
 
+def _holding(
+    rule: ShareRule,
+    household_id: int,
+    area: Decimal,
+    valid_from: datetime.date,
+    reason: str,
+    valid_to: datetime.date | None = None,
+) -> ShareHolding:
+    """One version of a household's shares in its cooperative, under the cooperative's rule."""
+    return ShareHolding(
+        cooperative_id=rule.cooperative_id,
+        household_id=household_id,
+        contracted_area=area,
+        shares=rule.shares_for(area),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+    )
+
+
 @registry.demo("villages.land", order=42)
 @transaction.atomic
 def seed_land(*, stdout, options) -> None:
@@ -288,48 +304,18 @@ def seed_land(*, stdout, options) -> None:
         .values_list("household_id", "total")
     )
     holdings = []
-    adjusted = datetime.date(2023, 1, 1)
+    first, adjusted = datetime.date(2019, 1, 1), datetime.date(2023, 1, 1)
     for household_id, number, division_id in households:
         if household_id in held or household_id not in areas:
             continue
-        coop = coop_of[division_id]
-        rule = rules[coop]
-        area = areas[household_id]
+        rule, area = rules[coop_of[division_id]], areas[household_id]
         if random.Random(number).random() < 0.1:
             # The 2023 adjustment took some land back: the earlier, larger holding stays in the register.
             before = area + Decimal("0.50")
-            holdings.append(
-                ShareHolding(
-                    cooperative_id=coop,
-                    household_id=household_id,
-                    contracted_area=before,
-                    shares=rule.shares_for(before),
-                    valid_from=datetime.date(2019, 1, 1),
-                    valid_to=adjusted,
-                    reason="确权入股",
-                )
-            )
-            holdings.append(
-                ShareHolding(
-                    cooperative_id=coop,
-                    household_id=household_id,
-                    contracted_area=area,
-                    shares=rule.shares_for(area),
-                    valid_from=adjusted,
-                    reason="承包地调整",
-                )
-            )
+            holdings.append(_holding(rule, household_id, before, first, "确权入股", valid_to=adjusted))
+            holdings.append(_holding(rule, household_id, area, adjusted, "承包地调整"))
         else:
-            holdings.append(
-                ShareHolding(
-                    cooperative_id=coop,
-                    household_id=household_id,
-                    contracted_area=area,
-                    shares=rule.shares_for(area),
-                    valid_from=datetime.date(2019, 1, 1),
-                    reason="确权入股",
-                )
-            )
+            holdings.append(_holding(rule, household_id, area, first, "确权入股"))
     ShareHolding.objects.bulk_create(holdings)
     stdout.write(f"  承包地：新建 {len(plots)} 块；股权登记 {len(holdings)} 条")
 

@@ -8,18 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division
-from villages.models import (
-    ContractPlot,
-    FollowUpStatus,
-    Hamlet,
-    HamletMeeting,
-    LandTransfer,
-    Operator,
-    OperatorKind,
-    ShareHolding,
-    TransferStatus,
-    completeness_conditions,
-)
+from villages.choices import FollowUpStatus, OperatorKind, TransferStatus
+from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer, Operator, ShareHolding
+from villages.querysets import completeness_conditions
 
 
 class VillageFilterSet(filters.FilterSet):

@@ -3,7 +3,8 @@ land transfers to new agricultural business entities, and 屋场会 meetings.
 
 A 屋场 is one-to-one with its own division node (level hamlet) under its village, so scoping and
 roll-ups go through the one division tree. Its three bodies are ``governance.Organization`` rows of
-kinds party_group / council / cooperative on that node, with their members as ``Post`` rows."""
+kinds party_group / council / cooperative on that node, with their members as ``Post`` rows.
+Choices and error codes live in ``villages.choices``, chainable reads in ``villages.querysets``."""
 
 from __future__ import annotations
 
@@ -15,69 +16,26 @@ from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField,
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import audited
-from governance.models import DivisionLevel, OrganizationKind, Post
-from governance.models.people import PARTY_STATUSES
+from governance.audit import audited, audited_links
+from governance.models import DivisionLevel, OrganizationKind
 from governance.querysets import ScopedQuerySet
 from governance.validators import validate_uscc
-
-ERR_HAMLET_LEVEL = "hamlet_division_level"
-ERR_HAMLET_PARENT = "hamlet_parent_not_village"
-ERR_COOPERATIVE_KIND = "share_rule_not_cooperative"
-ERR_HOLDING_COOPERATIVE = "share_holding_other_hamlet"
-ERR_HOLDING_OVERLAP = "share_holding_overlap"
-
-BODY_KINDS = (OrganizationKind.PARTY_GROUP, OrganizationKind.COUNCIL, OrganizationKind.COOPERATIVE)
-ZERO = Decimal("0")
-
-
-def _current_posts(kind: str):
-    """Current posts of the hamlet's body of ``kind`` (correlated to the outer hamlet's division)."""
-    return Post.objects.current().filter(
-        organization__division_id=OuterRef("division_id"), organization__kind=kind, organization__is_active=True
-    )
-
-
-def completeness_conditions() -> dict[str, Q]:
-    """What "三屋同治" needs of a 屋场, as conditions on the outer 屋场 row: each of ``lacks_body``,
-    ``lacks_head`` and ``lacks_party_member`` is true when the 屋场 falls short. Correlated EXISTS
-    subqueries, so annotating or counting any subtree is one query."""
-    from governance.models import Organization
-
-    def body(kind: str) -> Exists:
-        return Exists(Organization.objects.filter(division_id=OuterRef("division_id"), kind=kind, is_active=True))
-
-    def headed(kind: str) -> Exists:
-        return Exists(_current_posts(kind).filter(is_head=True))
-
-    party = Exists(_current_posts(OrganizationKind.PARTY_GROUP).filter(person__political_status__in=PARTY_STATUSES))
-    return {
-        "lacks_body": Q(~body(BODY_KINDS[0])) | Q(~body(BODY_KINDS[1])) | Q(~body(BODY_KINDS[2])),
-        "lacks_head": Q(~headed(BODY_KINDS[0])) | Q(~headed(BODY_KINDS[1])) | Q(~headed(BODY_KINDS[2])),
-        "lacks_party_member": Q(~party),
-    }
-
-
-class HamletQuerySet(ScopedQuerySet):
-    def with_completeness(self) -> HamletQuerySet:
-        """Annotate ``lacks_body``, ``lacks_head``, ``lacks_party_member`` and ``is_complete``."""
-        conditions = completeness_conditions()
-        any_gap = conditions["lacks_body"] | conditions["lacks_head"] | conditions["lacks_party_member"]
-        return self.annotate(
-            **{name: ExpressionWrapper(c, output_field=models.BooleanField()) for name, c in conditions.items()},
-            is_complete=ExpressionWrapper(~any_gap, output_field=models.BooleanField()),
-        )
-
-    def incomplete(self) -> HamletQuerySet:
-        conditions = completeness_conditions()
-        return self.filter(conditions["lacks_body"] | conditions["lacks_head"] | conditions["lacks_party_member"])
-
-    def complete(self) -> HamletQuerySet:
-        conditions = completeness_conditions()
-        return self.exclude(conditions["lacks_body"] | conditions["lacks_head"] | conditions["lacks_party_member"])
+from villages.choices import (
+    ERR_COOPERATIVE_KIND,
+    ERR_HAMLET_LEVEL,
+    ERR_HAMLET_PARENT,
+    ERR_HOLDING_COOPERATIVE,
+    ERR_HOLDING_OVERLAP,
+    ZERO,
+    FollowUpStatus,
+    OperatorKind,
+    TransferFrom,
+    TransferStatus,
+)
+from villages.querysets import HamletQuerySet, LandTransferQuerySet, ShareHoldingQuerySet
 
 
 @audited()
@@ -125,10 +83,6 @@ class Hamlet(models.Model):
             raise ValidationError({"division": ValidationError(_("屋场必须设在某个村之下。"), code=ERR_HAMLET_PARENT)})
 
 
-class ShareRuleQuerySet(ScopedQuerySet):
-    pass
-
-
 @audited()
 class ShareRule(models.Model):
     """折股规则 — how a 屋场合作社 turns contracted area into shares (set by the district per cooperative)."""
@@ -151,7 +105,7 @@ class ShareRule(models.Model):
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ShareRuleQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("折股规则")
@@ -213,11 +167,6 @@ class ContractPlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_number}（{self.area}亩）"
-
-
-class ShareHoldingQuerySet(ScopedQuerySet):
-    def current(self) -> ShareHoldingQuerySet:
-        return self.filter(valid_to__isnull=True)
 
 
 class DateRange(Func):
@@ -307,12 +256,6 @@ class ShareHolding(models.Model):
             )
 
 
-class OperatorKind(models.TextChoices):
-    FAMILY_FARM = "family_farm", _("家庭农场")
-    SPECIALISED_COOPERATIVE = "specialised_cooperative", _("农民专业合作社")
-    ENTERPRISE = "enterprise", _("农业企业")
-
-
 @audited()
 class Operator(models.Model):
     """新型农业经营主体 — a family farm, specialised cooperative or enterprise that takes land in transfer."""
@@ -336,23 +279,6 @@ class Operator(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class TransferStatus(models.TextChoices):
-    PENDING = "pending", _("拟流转")
-    ACTIVE = "active", _("履约中")
-    ENDED = "ended", _("已到期")
-    TERMINATED = "terminated", _("已解除")
-
-
-class TransferFrom(models.TextChoices):
-    HOUSEHOLD = "household", _("农户")
-    COOPERATIVE = "cooperative", _("屋场合作社")
-
-
-class LandTransferQuerySet(ScopedQuerySet):
-    def active(self) -> LandTransferQuerySet:
-        return self.filter(status=TransferStatus.ACTIVE)
 
 
 @audited()
@@ -419,16 +345,6 @@ class LandTransfer(models.Model):
     def __str__(self) -> str:
         return f"{self.hamlet} → {self.operator}（{self.area}亩）"
 
-    @property
-    def term_years(self) -> int:
-        return max(1, round((self.end_date - self.start_date).days / 365))
-
-
-class FollowUpStatus(models.TextChoices):
-    PENDING = "pending", _("待落实")
-    IN_PROGRESS = "in_progress", _("落实中")
-    DONE = "done", _("已办结")
-
 
 @audited()
 class HamletMeeting(models.Model):
@@ -487,3 +403,19 @@ class MeetingResolution(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+@audited_links()
+class LandTransferPlotLink(LandTransfer.plots.through):
+    """流转地块 — which contract plots a land transfer covers; every plot added or removed is audited."""
+
+    class Meta:
+        proxy = True
+
+
+@audited_links()
+class HamletMeetingAttendeeLink(HamletMeeting.attendees.through):
+    """屋场会参会人员 — who attended a 屋场会; every attendee added or removed is audited."""
+
+    class Meta:
+        proxy = True

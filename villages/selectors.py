@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from governance.models import Division, Household, HouseholdMember
-from villages.models import (
-    ZERO,
-    ContractPlot,
-    Hamlet,
-    HamletMeeting,
-    LandTransfer,
-    TransferStatus,
-    completeness_conditions,
-)
+from villages.choices import ZERO, TransferStatus
+from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer
+from villages.querysets import HamletQuerySet, any_gap, completeness_conditions
 
 
-def hamlet_list(*, queryset: QuerySet[Hamlet] | None = None) -> QuerySet[Hamlet]:
+def hamlet_list(*, queryset: HamletQuerySet | None = None) -> HamletQuerySet:
     """屋场 with their village and township, completeness flags, household and population counts,
     in one query however many rows."""
     queryset = Hamlet.objects.all() if queryset is None else queryset
@@ -47,19 +42,20 @@ def hamlet_list(*, queryset: QuerySet[Hamlet] | None = None) -> QuerySet[Hamlet]
     )
 
 
-def hamlet_completeness(*, division: Division, queryset: QuerySet[Hamlet] | None = None) -> dict:
-    """For a subtree: how many 屋场, how many complete, and how many lack a body, a head or a Party
-    member in the Party group (one aggregate query), plus the incomplete 屋场 themselves."""
-    queryset = (Hamlet.objects.all() if queryset is None else queryset).in_subtree(division)
+def hamlet_completeness(*, division: Division, queryset: HamletQuerySet | None = None) -> dict[str, Any]:
+    """For a subtree: how many 屋场 (``total``), how many ``complete`` and their ``percent`` (one
+    decimal, 0.0 without 屋场), how many lack a body, a head or a Party member in the Party group
+    (``lacks_body``, ``lacks_head``, ``lacks_party_member``; one aggregate query), plus the
+    ``incomplete`` 屋场 themselves (a lazy ``hamlet_list`` queryset)."""
+    hamlets = (Hamlet.objects.all() if queryset is None else queryset).in_subtree(division)
     conditions = completeness_conditions()
-    any_gap = conditions["lacks_body"] | conditions["lacks_head"] | conditions["lacks_party_member"]
-    summary = queryset.aggregate(
+    summary = hamlets.aggregate(
         total=Count("pk"),
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
-        complete=Count("pk", filter=~any_gap),
+        complete=Count("pk", filter=~any_gap(conditions)),
     )
     summary["percent"] = round(100 * summary["complete"] / summary["total"], 1) if summary["total"] else 0.0
-    summary["incomplete"] = hamlet_list(queryset=queryset.incomplete())
+    summary["incomplete"] = hamlet_list(queryset=hamlets.incomplete())
     return summary
 
 
@@ -98,4 +94,5 @@ def land_figures(*, division: Division) -> dict[str, Decimal | int | None]:
 
 
 def meetings_count(*, division: Division, start: datetime.date, end: datetime.date) -> int:
+    """屋场会 held in a subtree from ``start`` to ``end`` (both inclusive), one query."""
     return HamletMeeting.objects.in_subtree(division).filter(held_on__gte=start, held_on__lte=end).count()

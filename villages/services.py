@@ -15,12 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, DivisionLevel, Household, Organization, OrganizationKind, Person, User
 from governance.selectors import household_member_ids
+from villages.choices import BODY_KINDS, ERR_HOLDING_OVERLAP, ZERO, FollowUpStatus, TransferFrom, TransferStatus
 from villages.models import (
-    BODY_KINDS,
-    ERR_HOLDING_OVERLAP,
-    ZERO,
     ContractPlot,
-    FollowUpStatus,
     Hamlet,
     HamletMeeting,
     LandTransfer,
@@ -28,14 +25,11 @@ from villages.models import (
     Operator,
     ShareHolding,
     ShareRule,
-    TransferFrom,
-    TransferStatus,
 )
 
 ERR_NOT_VILLAGE = "hamlet_village_required"
 ERR_HOUSEHOLD_OTHER_HAMLET = "household_in_other_hamlet"
 ERR_HOUSEHOLD_OTHER_VILLAGE = "household_in_other_village"
-ERR_NO_COOPERATIVE = "hamlet_without_cooperative"
 ERR_TRANSFER_TOO_LARGE = "land_transfer_exceeds_plots"
 ERR_PLOT_OTHER_HAMLET = "land_transfer_plot_other_hamlet"
 ERR_PLOT_ALREADY_TRANSFERRED = "land_transfer_plot_taken"
@@ -50,14 +44,18 @@ BODY_NAMES = {
 DEFAULT_RULE = ShareRule(shares_per_mu=Decimal("1.00"), base_shares=ZERO)
 
 
-def body_name(kind: str, hamlet_name: str) -> str:
+def body_name(kind: OrganizationKind, hamlet_name: str) -> str:
+    """The default name of a 屋场's body of ``kind``: 「<屋场>党小组」「<屋场>理事会」「<屋场>合作社」."""
     return str(BODY_NAMES[kind]).format(name=hamlet_name)
 
 
 @transaction.atomic
 def hamlet_create(*, village: Division, code: str, name: str, note: str = "", with_bodies: bool = True) -> Hamlet:
-    """A 屋场: its own division node under ``village`` and, by default, its three bodies
-    (党小组、理事会、合作社) with no members yet."""
+    """A 屋场: its own division node (level 屋场, ``code``/``name``) under ``village`` and, by default,
+    its three bodies (党小组、理事会、合作社) with no members yet.
+
+    Raises ``ValidationError``: ``village`` not a 村 (``ERR_NOT_VILLAGE``), or the node's own checks
+    (a duplicate code…)."""
     if village.level != DivisionLevel.VILLAGE:
         raise ValidationError({"village": ValidationError(_("屋场只能设在村之下。"), code=ERR_NOT_VILLAGE)})
     division = Division(code=code, name=name, level=DivisionLevel.HAMLET, parent=village)
@@ -76,6 +74,8 @@ def hamlet_create(*, village: Division, code: str, name: str, note: str = "", wi
 
 @transaction.atomic
 def hamlet_update(*, hamlet: Hamlet, name: str | None = None, note: str | None = None) -> Hamlet:
+    """Rename a 屋场 (its division node) and/or change its note; ``None`` leaves a value as it is.
+    Raises ``ValidationError`` from the node's or the 屋场's own checks."""
     if name is not None and name != hamlet.division.name:
         division = hamlet.division
         division.name = name
@@ -88,15 +88,15 @@ def hamlet_update(*, hamlet: Hamlet, name: str | None = None, note: str | None =
     return hamlet
 
 
-def hamlet_of_division(division_id: int) -> Hamlet | None:
-    return Hamlet.objects.filter(division_id=division_id).select_related("division").first()
-
-
 @transaction.atomic
 def hamlet_households_assign(*, hamlet: Hamlet, households: Sequence[Household]) -> int:
     """Move households of the 屋场's village into the 屋场 (their division and their members'
-    become its node). A household already in another 屋场 is refused: it must be released first,
-    so a household is never recorded in two 屋场. Returns how many moved."""
+    become its node). A household already in another 屋场 is refused: it must be released first
+    (``hamlet_household_release``), so a household is never recorded in two 屋场. All or nothing;
+    returns how many moved (those already in the 屋场 are left as they are).
+
+    Raises ``ValidationError`` on ``households``: one in another 屋场 (``ERR_HOUSEHOLD_OTHER_HAMLET``)
+    or outside the 屋场's village (``ERR_HOUSEHOLD_OTHER_VILLAGE``)."""
     village_id = hamlet.division.parent_id
     ids = [h.pk for h in households]
     rows = list(Household.objects.select_for_update().filter(pk__in=ids).select_related("division"))
@@ -135,11 +135,12 @@ def hamlet_households_assign(*, hamlet: Hamlet, households: Sequence[Household])
 
 @transaction.atomic
 def hamlet_household_release(*, hamlet: Hamlet, household: Household) -> Household:
-    """Take a household out of its 屋场, back to the village (closing its share holding)."""
+    """Take a household (and its members) out of its 屋场, back to the village, closing its current
+    share holding today. A household not in ``hamlet`` is returned unchanged. Raises nothing."""
     if household.division_id != hamlet.division_id:
         return household
     today = timezone.localdate()
-    ShareHolding.objects.filter(household=household, valid_to__isnull=True).update(valid_to=today)
+    ShareHolding.objects.current().filter(household=household).update(valid_to=today)
     village_id = hamlet.division.parent_id
     Household.objects.filter(pk=household.pk).update(division_id=village_id, updated_at=timezone.now())
     Person.objects.filter(pk__in=household_member_ids([household.pk])).update(division_id=village_id)
@@ -148,6 +149,8 @@ def hamlet_household_release(*, hamlet: Hamlet, household: Household) -> Househo
 
 
 def hamlet_cooperative(division_id: int) -> Organization | None:
+    """The active 屋场合作社 of the 屋场 whose division node is ``division_id`` (the oldest one if
+    there are several; ``None`` outside any 屋场)."""
     return (
         Organization.objects.filter(division_id=division_id, kind=OrganizationKind.COOPERATIVE, is_active=True)
         .order_by("id")
@@ -155,18 +158,9 @@ def hamlet_cooperative(division_id: int) -> Organization | None:
     )
 
 
-@transaction.atomic
-def share_rule_set(*, cooperative: Organization, shares_per_mu: Decimal, base_shares: Decimal = ZERO) -> ShareRule:
-    """Set a cooperative's rule. Existing holdings keep their shares until the next change."""
-    rule = ShareRule.objects.filter(cooperative=cooperative).first() or ShareRule(cooperative=cooperative)
-    rule.shares_per_mu = shares_per_mu
-    rule.base_shares = base_shares
-    rule.full_clean()
-    rule.save()
-    return rule
-
-
 def share_compute(*, cooperative: Organization, area: Decimal) -> Decimal:
+    """Shares for ``area`` 亩 of contract land under the cooperative's rule (1 share per 亩 without
+    one), to two decimals."""
     rule = ShareRule.objects.filter(cooperative=cooperative).first() or DEFAULT_RULE
     return rule.shares_for(area)
 
@@ -178,12 +172,16 @@ def share_holding_recompute(
     """Quantify a household's contract rights as shares in its 屋场合作社.
 
     If the contracted area (or the rule) gives a different figure from the current version, the
-    current version is closed the day before ``on`` and a new one starts on ``on``; the old version
-    stays in the register. A household outside any 屋场 (or one without a cooperative) holds none."""
+    current version is closed on ``on`` (periods are half-open) and a new one starts on ``on``; the
+    old version stays in the register. A household outside any 屋场 (or one without a cooperative)
+    holds none: its versions are closed and ``None`` is returned.
+
+    Raises ``ValidationError`` on ``valid_from`` when the new version would overlap a later one
+    (``ERR_HOLDING_OVERLAP``)."""
     on = on or timezone.localdate()
     household = Household.objects.select_for_update().get(pk=household.pk)
     cooperative = hamlet_cooperative(household.division_id)
-    current = list(ShareHolding.objects.select_for_update().filter(household=household, valid_to__isnull=True))
+    current = list(ShareHolding.objects.current().select_for_update().filter(household=household))
     area = ContractPlot.objects.filter(household=household, is_active=True).aggregate(total=Sum("area"))["total"]
     area = area or ZERO
     if cooperative is None:
@@ -232,36 +230,12 @@ def _check_no_overlap(holding: ShareHolding) -> None:
 
 
 @transaction.atomic
-def share_holding_record(
-    *,
-    household: Household,
-    cooperative: Organization,
-    shares: Decimal,
-    contracted_area: Decimal,
-    valid_from: datetime.date,
-    valid_to: datetime.date | None = None,
-    reason: str = "",
-) -> ShareHolding:
-    """Record one version by hand (e.g. an old register being keyed in); overlaps are refused."""
-    holding = ShareHolding(
-        household=household,
-        cooperative=cooperative,
-        shares=shares,
-        contracted_area=contracted_area,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        reason=reason,
-    )
-    holding.full_clean()
-    _check_no_overlap(holding)
-    holding.save()
-    return holding
-
-
-@transaction.atomic
 def contract_plot_create(
     *, household: Household, contract_number: str, area: Decimal, location: str = ""
 ) -> ContractPlot:
+    """A household's contract plot (``area`` in 亩); its shares are recomputed
+    (``share_holding_recompute``). Raises ``ValidationError`` from the plot's own checks (a
+    duplicate contract number, an area not above 0) or from the recomputation."""
     plot = ContractPlot(household=household, contract_number=contract_number, area=area, location=location)
     plot.full_clean()
     plot.save()
@@ -271,7 +245,9 @@ def contract_plot_create(
 
 @transaction.atomic
 def contract_plot_update(*, plot: ContractPlot, **fields) -> ContractPlot:
-    """Change a plot; a change of area (or of holder) makes a new share-holding version."""
+    """Change a plot (``fields``: model field values); a change of area (or of holder) makes a new
+    share-holding version for each household concerned. Raises ``ValidationError`` from the plot's
+    own checks or from the recomputation."""
     old_household = plot.household
     for name, value in fields.items():
         setattr(plot, name, value)
@@ -292,11 +268,8 @@ def _transferred_area(plots: Iterable[ContractPlot], exclude: LandTransfer | Non
 
 def _validate_transfer(transfer: LandTransfer, plots: Sequence[ContractPlot]) -> None:
     hamlet = transfer.hamlet
-    if (
-        transfer.transferor == TransferFrom.HOUSEHOLD
-        and transfer.household_id
-        and transfer.household.division_id != hamlet.division_id
-    ):
+    household = transfer.household if transfer.transferor == TransferFrom.HOUSEHOLD else None
+    if household is not None and household.division_id != hamlet.division_id:
         raise ValidationError({"household": ValidationError(_("流出农户不在该屋场。"), code=ERR_TRANSFER_HOUSEHOLD)})
     for plot in plots:
         if plot.household.division_id != hamlet.division_id:
@@ -309,7 +282,7 @@ def _validate_transfer(transfer: LandTransfer, plots: Sequence[ContractPlot]) ->
                     )
                 }
             )
-        if transfer.transferor == TransferFrom.HOUSEHOLD and plot.household_id != transfer.household_id:
+        if household is not None and plot.household_id != household.pk:
             raise ValidationError(
                 {
                     "plots": ValidationError(
@@ -337,14 +310,14 @@ def _validate_transfer(transfer: LandTransfer, plots: Sequence[ContractPlot]) ->
         scope = _("所选地块")
     else:
         holders = ContractPlot.objects.filter(household__division_id=hamlet.division_id, is_active=True)
-        if transfer.transferor == TransferFrom.HOUSEHOLD:
-            holders = holders.filter(household_id=transfer.household_id)
+        if household is not None:
+            holders = holders.filter(household=household)
         total = holders.aggregate(total=Sum("area"))["total"] or ZERO
         others = LandTransfer.objects.active().filter(hamlet=hamlet)
         if transfer.pk:
             others = others.exclude(pk=transfer.pk)
-        if transfer.transferor == TransferFrom.HOUSEHOLD:
-            others = others.filter(household_id=transfer.household_id)
+        if household is not None:
+            others = others.filter(household=household)
         available = total - (others.aggregate(total=Sum("area"))["total"] or ZERO)
         scope = _("可流转的承包地")
     if transfer.area is not None and transfer.area > available:
@@ -373,8 +346,13 @@ def land_transfer_create(
     household: Household | None = None,
     status: str = TransferStatus.ACTIVE,
 ) -> LandTransfer:
-    """Record a 流转 of plots (or area) to an operator. The area may not exceed what the plots (or,
-    without plots, the 屋场's or household's untransferred contract land) hold."""
+    """Record a 流转 of plots (or area, in 亩) to an operator. The area may not exceed what the plots
+    (or, without plots, the 屋场's or household's untransferred contract land) hold.
+
+    Raises ``ValidationError``: the transfer's own checks; ``household`` not in the 屋场
+    (``ERR_TRANSFER_HOUSEHOLD``); on ``plots``, a plot of another 屋场 or household
+    (``ERR_PLOT_OTHER_HAMLET``) or already in an active transfer (``ERR_PLOT_ALREADY_TRANSFERRED``);
+    on ``area``, more than is available (``ERR_TRANSFER_TOO_LARGE``)."""
     transfer = LandTransfer(
         hamlet=hamlet,
         operator=operator,
@@ -399,6 +377,9 @@ def land_transfer_create(
 def land_transfer_update(
     *, transfer: LandTransfer, plots: Sequence[ContractPlot] | None = None, **fields
 ) -> LandTransfer:
+    """Change a transfer (``fields``: model field values) and, when ``plots`` is given, the plots it
+    covers (every link added or removed is in the audit trail). Raises ``ValidationError`` as
+    ``land_transfer_create`` does."""
     for name, value in fields.items():
         setattr(transfer, name, value)
     transfer.full_clean()
@@ -420,8 +401,10 @@ def hamlet_meeting_record(
     resolutions: Sequence[str] = (),
     recorded_by: User | None = None,
 ) -> HamletMeeting:
-    """Record a 屋场会 with its attendees (people of the 屋场's village) and resolutions (待落实)."""
-    village = hamlet.division.parent
+    """Record a 屋场会 with its attendees (people of the 屋场's village) and resolutions (one text
+    each, blank ones skipped; 待落实). Raises ``ValidationError``: an attendee from outside the
+    village (``ERR_MEETING_ATTENDEE`` on ``attendees``), or the meeting's or a resolution's checks."""
+    village = hamlet.village
     outsiders = [p.name for p in attendees if not p.division.is_within(village)]
     if outsiders:
         raise ValidationError(
@@ -450,6 +433,8 @@ def hamlet_meeting_record(
 
 @transaction.atomic
 def operator_save(*, operator: Operator) -> Operator:
+    """Create or change an operator, its 统一社会信用代码 trimmed and upper-cased. Raises
+    ``ValidationError`` from its own checks (a bad or duplicate code…)."""
     operator.uscc = (operator.uscc or "").strip().upper()
     operator.full_clean()
     operator.save()

@@ -12,12 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from governance.models import Division, Household, Organization, Post
+from governance.forms import form_errors_add
+from governance.models import Household, Organization, Post
+from governance.selectors import division_in_scope
 from governance.views import FilteredListView
 from villages import selectors, services
+from villages.choices import BODY_KINDS
 from villages.filtersets import HamletFilterSet
 from villages.forms import HamletMeetingForm
-from villages.models import BODY_KINDS, Hamlet, HamletMeeting, MeetingResolution
+from villages.models import Hamlet, HamletMeeting, MeetingResolution
 
 
 class HamletListView(FilteredListView):
@@ -68,14 +71,8 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
     template_name = "villages/completeness.html"
 
     def get_context_data(self, **kwargs):
-        divisions = Division.objects.for_user(self.request.user)
-        code = self.request.GET.get("within")
-        division = get_object_or_404(divisions, code=code) if code else divisions.order_by("depth", "path").first()
-        summary = None
-        if division is not None:
-            summary = selectors.hamlet_completeness(
-                division=division, queryset=Hamlet.objects.for_user(self.request.user)
-            )
+        division = division_in_scope(self.request.user, self.request.GET.get("within"))
+        summary = selectors.hamlet_completeness(division=division, queryset=Hamlet.objects.for_user(self.request.user))
         return super().get_context_data(division=division, summary=summary, **kwargs)
 
 
@@ -106,8 +103,7 @@ class HamletMeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View)
                     recorded_by=request.user,
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("屋场会已记录。"))
                 return redirect("villages:hamlet-detail", pk=hamlet.pk)

@@ -1,21 +1,15 @@
 """The residential API: ``/api/v1/residential/…``. Rows come from ``for_user`` (out of scope: 404);
-nothing here is deleted; a published 红黑榜 answers 409 to any change."""
+nothing here is deleted; a published 红黑榜 answers 409 to any change (the services' ``Conflict``)."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api.errors import ERR_CONFLICT
+from governance.api.queries import AreaPeriodQuerySerializer
 from governance.api.views import RegisterViewSet, ScopedViewSetMixin
-from governance.models import Division
 from residential import filtersets
 from residential.api import serializers as s
 from residential.models import (
@@ -33,12 +27,6 @@ from residential.models import (
 )
 from residential.selectors import petition_yoy, petition_yoy_by_child
 from residential.services import red_black_list_publish
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("红黑榜已发布，是冻结的快照，不能再修改。")
-    default_code = ERR_CONFLICT
 
 
 class CompoundViewSet(RegisterViewSet):
@@ -114,18 +102,10 @@ class RedBlackListViewSet(RegisterViewSet):
     serializer_class = s.RedBlackListSerializer
     filterset_class = filtersets.RedBlackListFilterSet
 
-    def perform_update(self, serializer):
-        if serializer.instance.is_published:
-            raise Conflict()
-        serializer.save()
-
     @extend_schema(request=None, responses=s.RedBlackListSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        red_black_list = self.get_object()
-        if red_black_list.is_published:
-            raise Conflict()
-        red_black_list = red_black_list_publish(red_black_list=red_black_list, by=request.user)
+        red_black_list = red_black_list_publish(red_black_list=self.get_object(), by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=red_black_list.pk)).data)
 
 
@@ -152,18 +132,10 @@ class MeetingResolutionViewSet(
     serializer_class = s.MeetingResolutionFollowUpSerializer
 
 
-class YearOverYearQuery(serializers.Serializer):
-    within = serializers.CharField(required=False, help_text=_("区划代码（含下级）；默认为您的辖区"))
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+class YearOverYearQuery(AreaPeriodQuerySerializer):
+    """``?within=&start=&end=``; without ``end``, the period runs to the end of ``start``'s year."""
 
-    def validate(self, attrs):
-        today = timezone.localdate()
-        attrs.setdefault("start", datetime.date(today.year, 1, 1))
-        attrs.setdefault("end", datetime.date(attrs["start"].year, 12, 31))
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": _("结束日期不能早于开始日期。")})
-        return attrs
+    default_end = "year_end"
 
 
 class PetitionViewSet(RegisterViewSet):
@@ -173,27 +145,13 @@ class PetitionViewSet(RegisterViewSet):
     serializer_class = s.PetitionSerializer
     filterset_class = filtersets.PetitionFilterSet
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("within", str),
-            OpenApiParameter("start", datetime.date),
-            OpenApiParameter("end", datetime.date),
-        ],
-        responses=dict,
-    )
+    @extend_schema(parameters=[YearOverYearQuery], responses=dict)
     @action(detail=False, methods=["get"])
     def yoy(self, request):
         query = YearOverYearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]
-        code = query.validated_data.get("within")
-        divisions = Division.objects.for_user(request.user)
-        if code:
-            division = get_object_or_404(divisions, code=code)
-        else:
-            division = divisions.order_by("depth").first()
-            if division is None:
-                raise exceptions.NotFound()
+        division = query.area(request.user)
         scoped = Petition.objects.for_user(request.user)
         total = petition_yoy(division=division, start=start, end=end, queryset=scoped)
         children = petition_yoy_by_child(division=division, start=start, end=end, queryset=scoped)

@@ -64,6 +64,12 @@ def test_completeness_filter_and_report_in_admin(client, officer, hamlet, divisi
     assert [h.pk for h in report.context["summary"]["incomplete"]] == [bare.pk]
 
 
+@pytest.mark.parametrize("code", ["431302002", "999999"])
+def test_completeness_report_in_admin_of_a_division_out_of_scope_or_unknown_is_404(client, officer, code):
+    client.force_login(officer)
+    assert client.get(url("villages_hamlet_completeness"), {"within": code}).status_code == 404
+
+
 def test_share_register_is_read_only_in_admin(client, district_admin, hamlet):
     plot = make_plot(make_household(hamlet))
     holding = ShareHolding.objects.get(household=plot.household)

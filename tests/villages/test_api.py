@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from governance.models import Division
+from governance.models import Division, Household, Person
 from tests.api_mixin import ReadAPITests, WritableAPITests, assert_error_body
+from tests.factories import HouseholdFactory
 from tests.villages.factories import make_hamlet, make_household, make_operator, make_plot, make_uscc
 from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer, Operator, ShareHolding, TransferFrom
 from villages.services import ERR_TRANSFER_TOO_LARGE, land_transfer_create
@@ -55,6 +56,39 @@ class TestHamletAPI(WritableAPITests):
     def test_completeness_report_of_a_division_out_of_scope_is_404(self, api, divisions):
         response = api.get(reverse("api:villages-api:hamlet-completeness"), {"within": divisions["v21"].code})
         assert_error_body(response, 404)
+
+    def test_completeness_report_of_an_unknown_division_is_404(self, api, divisions):
+        response = api.get(reverse("api:villages-api:hamlet-completeness"), {"within": "999999"})
+        assert_error_body(response, 404)
+
+    def test_households_of_the_village_move_into_the_hamlet_and_back(self, api, divisions):
+        hamlet = make_hamlet(divisions["v11"])
+        household = HouseholdFactory(division=divisions["v11"], with_head=True)
+        url = reverse("api:villages-api:hamlet-households", args=[hamlet.pk])
+        response = api.post(url, {"households": [household.pk]}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["household_count"] == 1
+        assert Person.objects.get(pk=household.head_id).division == hamlet.division
+
+        url = reverse("api:villages-api:hamlet-households-release", args=[hamlet.pk])
+        response = api.post(url, {"household": household.pk}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["household_count"] == 0
+        assert Household.objects.get(pk=household.pk).division == divisions["v11"]
+
+    def test_a_household_of_another_hamlet_is_refused_and_nothing_moves(self, api, divisions):
+        first, second = make_hamlet(divisions["v11"]), make_hamlet(divisions["v11"])
+        household = make_household(first)
+        url = reverse("api:villages-api:hamlet-households", args=[second.pk])
+        assert_error_body(api.post(url, {"households": [household.pk]}, format="json"), 400, "households")
+        assert Household.objects.get(pk=household.pk).division == first.division
+
+    def test_a_household_out_of_scope_cannot_be_moved(self, api, divisions):
+        hamlet = make_hamlet(divisions["v11"])
+        household = HouseholdFactory(division=divisions["v21"])
+        url = reverse("api:villages-api:hamlet-households", args=[hamlet.pk])
+        assert_error_body(api.post(url, {"households": [household.pk]}, format="json"), 400, "households")
+        assert Household.objects.get(pk=household.pk).division == divisions["v21"]
 
 
 class TestContractPlotAPI(WritableAPITests):

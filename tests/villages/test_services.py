@@ -2,16 +2,25 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from governance.models import Household, Person
+from governance.services import record_save
 from governance.validators import ERR_USCC_CHECKSUM
 from tests.factories import HouseholdFactory
 from tests.villages.factories import make_hamlet, make_household, make_operator, make_plot
 from villages import services
-from villages.models import ContractPlot, LandTransfer, Operator, ShareHolding, TransferFrom
+from villages.models import (
+    ContractPlot,
+    HamletMeetingAttendeeLink,
+    LandTransfer,
+    LandTransferPlotLink,
+    Operator,
+    ShareHolding,
+    ShareRule,
+    TransferFrom,
+)
 from villages.services import (
-    ERR_HOLDING_OVERLAP,
     ERR_HOUSEHOLD_OTHER_HAMLET,
     ERR_TRANSFER_TOO_LARGE,
 )
@@ -67,27 +76,10 @@ def test_changing_contract_area_makes_a_new_share_version_and_keeps_the_old(haml
 
 def test_share_rule_of_the_cooperative_sets_the_shares(hamlet):
     cooperative = services.hamlet_cooperative(hamlet.division_id)
-    services.share_rule_set(cooperative=cooperative, shares_per_mu=Decimal("1.20"), base_shares=Decimal("1"))
+    record_save(instance=ShareRule(cooperative=cooperative, shares_per_mu=Decimal("1.20"), base_shares=Decimal("1")))
     household = make_household(hamlet)
     make_plot(household, "2.00")
     assert ShareHolding.objects.current().get(household=household).shares == Decimal("3.40")
-
-
-def test_overlapping_share_holding_is_refused_and_nothing_written(hamlet):
-    household = make_household(hamlet)
-    make_plot(household, "1.00")
-    cooperative = services.hamlet_cooperative(hamlet.division_id)
-    before = ShareHolding.objects.count()
-    with pytest.raises(ValidationError) as caught:
-        services.share_holding_record(
-            household=household,
-            cooperative=cooperative,
-            shares=Decimal("1"),
-            contracted_area=Decimal("1"),
-            valid_from=datetime.date(2020, 1, 1),
-        )
-    assert codes(caught.value, NON_FIELD_ERRORS) == [ERR_HOLDING_OVERLAP]
-    assert ShareHolding.objects.count() == before
 
 
 def test_database_refuses_overlapping_versions_even_without_the_service(hamlet):
@@ -159,3 +151,36 @@ def test_operator_with_invalid_uscc_is_refused(divisions):
         services.operator_save(operator=operator)
     assert codes(caught.value, "uscc") == [ERR_USCC_CHECKSUM]
     assert not Operator.objects.exists()
+
+
+def test_changing_a_land_transfers_plots_leaves_an_event_per_link(divisions, hamlet):
+    household = make_household(hamlet)
+    first, second = make_plot(household, "1.00"), make_plot(household, "1.00")
+    transfer = services.land_transfer_create(
+        hamlet=hamlet,
+        operator=make_operator(divisions["v11"]),
+        transferor=TransferFrom.HOUSEHOLD,
+        household=household,
+        plots=[first],
+        area=Decimal("1.00"),
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2030, 1, 1),
+        annual_rent=Decimal("600"),
+    )
+    services.land_transfer_update(transfer=transfer, plots=[second])
+    events = LandTransferPlotLink.pgh_event_model.objects.filter(landtransfer_id=transfer.pk).order_by("pgh_id")
+    assert list(events.values_list("pgh_label", "contractplot_id")) == [
+        ("add", first.pk),
+        ("remove", first.pk),
+        ("add", second.pk),
+    ]
+
+
+def test_a_meetings_attendees_are_in_the_audit_trail(divisions, hamlet):
+    person = make_household(hamlet).head
+    meeting = services.hamlet_meeting_record(
+        hamlet=hamlet, held_on=datetime.date(2025, 6, 1), topics="修路", attendees=[person]
+    )
+    meeting.attendees.remove(person)
+    events = HamletMeetingAttendeeLink.pgh_event_model.objects.filter(hamletmeeting_id=meeting.pk).order_by("pgh_id")
+    assert list(events.values_list("pgh_label", "person_id")) == [("add", person.pk), ("remove", person.pk)]

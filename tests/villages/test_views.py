@@ -82,6 +82,11 @@ def test_completeness_page_lists_incomplete_hamlets_in_scope(officer_client, ham
     assert [h.pk for h in response.context["summary"]["incomplete"]] == [bare.pk]
 
 
+@pytest.mark.parametrize("code", ["431302002", "999999"])
+def test_completeness_page_of_a_division_out_of_scope_or_unknown_is_404(officer_client, code):
+    assert officer_client.get(reverse("villages:completeness"), {"within": code}).status_code == 404
+
+
 def test_hamlet_list_query_count_does_not_grow_with_rows(officer_client, divisions):
     for _i in range(3):
         make_household(make_hamlet(divisions["v11"]))

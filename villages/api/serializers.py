@@ -83,6 +83,18 @@ class HamletSerializer(ScopedModelSerializer):
         return self._annotated(hamlet)
 
 
+class HamletHouseholdsSerializer(serializers.Serializer):
+    """``{"households": [id, …]}``: households of the 屋场's village to move into it."""
+
+    households = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all(), many=True, allow_empty=False)
+
+
+class HamletHouseholdReleaseSerializer(serializers.Serializer):
+    """``{"household": id}``: a household of the 屋场 to take back to its village."""
+
+    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+
+
 class ContractPlotSerializer(ScopedModelSerializer):
     household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
     household_number = serializers.CharField(source="household.number", read_only=True)

@@ -1,13 +1,12 @@
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from governance.api.queries import AreaQuerySerializer
 from governance.api.views import RegisterViewSet, ScopedViewSetMixin
-from governance.models import Division
-from villages import selectors
+from villages import selectors, services
 from villages.api import serializers
 from villages.filtersets import (
     ContractPlotFilterSet,
@@ -21,7 +20,8 @@ from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer, M
 
 
 class HamletViewSet(RegisterViewSet):
-    """屋场 with household and population counts and "三屋同治" completeness flags (filterable)."""
+    """屋场 with household and population counts and "三屋同治" completeness flags (filterable);
+    ``households/`` moves households of the village into a 屋场, ``households/release/`` takes one out."""
 
     queryset = Hamlet.objects.all()
     serializer_class = serializers.HamletSerializer
@@ -31,17 +31,40 @@ class HamletViewSet(RegisterViewSet):
     def get_queryset(self):
         return selectors.hamlet_list(queryset=super().get_queryset()).order_by("division__path")
 
+    @extend_schema(parameters=[AreaQuerySerializer], responses=dict)
     @action(detail=False, methods=["get"], url_path="completeness")
     def completeness(self, request):
         """Counts for the caller's scope (or ``within``): total, complete, lacking a body, a head or a Party member."""
-        divisions = Division.objects.for_user(request.user)
-        code = request.query_params.get("within")
-        division = divisions.filter(code=code).first() if code else divisions.order_by("depth", "path").first()
-        if division is None:
-            raise NotFound(_("未找到，或不在您的管辖范围内。"))
+        query = AreaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = query.area(request.user)
         summary = selectors.hamlet_completeness(division=division, queryset=Hamlet.objects.for_user(request.user))
         summary.pop("incomplete")
         return Response({"division": division.code, **summary})
+
+    def _hamlet_response(self, hamlet: Hamlet) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=hamlet.pk)).data)
+
+    @extend_schema(request=serializers.HamletHouseholdsSerializer, responses=serializers.HamletSerializer)
+    @action(detail=True, methods=["post"])
+    def households(self, request, pk=None):
+        """Move households of the 屋场's village (and their members) into it; one already in another
+        屋场 is refused (400 on ``households``) and nothing moves."""
+        hamlet = self.get_object()
+        data = serializers.HamletHouseholdsSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        services.hamlet_households_assign(hamlet=hamlet, households=data.validated_data["households"])
+        return self._hamlet_response(hamlet)
+
+    @extend_schema(request=serializers.HamletHouseholdReleaseSerializer, responses=serializers.HamletSerializer)
+    @action(detail=True, methods=["post"], url_path="households/release")
+    def households_release(self, request, pk=None):
+        """Take a household of the 屋场 back to its village, closing its share holding."""
+        hamlet = self.get_object()
+        data = serializers.HamletHouseholdReleaseSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        services.hamlet_household_release(hamlet=hamlet, household=data.validated_data["household"])
+        return self._hamlet_response(hamlet)
 
 
 class ContractPlotViewSet(RegisterViewSet):
