@@ -24,7 +24,7 @@ import enum
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -100,11 +100,11 @@ class ScopedQuerySet(models.QuerySet):
         scope = getattr(self.model, "scope_lookup", "division")
         return f"{scope}__path" if scope else "path"
 
-    def in_subtree(self, division: Division) -> ScopedQuerySet:
+    def in_subtree(self, division: Division) -> Self:
         """Rows in ``division`` and everything below it: one indexed prefix match."""
         return self.filter(**{f"{self._scope_field()}__startswith": division.path})
 
-    def for_user(self, user: Any, roles: Iterable[str] | None = None) -> ScopedQuerySet:
+    def for_user(self, user: Any, roles: Iterable[str] | None = None) -> Self:
         """Rows the user may see: inside the subtrees of their role assignments (only ``roles``, and
         only the model's ``scope_roles``), plus, for ``Reach.ANCESTORS`` models, rows of the divisions
         above them; for roles with a ``scope_rules`` entry, the rows that rule finds instead; for a

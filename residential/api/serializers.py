@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.fields import (
+    RecordSerializer,
+    ScopedModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+)
 from governance.models import Division, Organization, Person
 from governance.services import record_save
 from residential.models import (
@@ -34,18 +39,6 @@ from residential.services import (
     meeting_record,
     red_black_list_draft,
 )
-
-
-class RecordSerializer(ScopedModelSerializer):
-    """Create and update through ``record_save``: full_clean, then save."""
-
-    def create(self, validated_data):
-        return record_save(instance=self.Meta.model(**validated_data))
-
-    def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return record_save(instance=instance)
 
 
 class CompoundSerializer(ScopedModelSerializer):
