@@ -98,7 +98,7 @@ class PropertyCompanySerializer(RecordSerializer):
 
 class PropertyContractSerializer(RecordSerializer):
     compound = ScopedPrimaryKeyRelatedField(queryset=Compound.objects.all())
-    company = serializers.PrimaryKeyRelatedField(queryset=PropertyCompany.objects.all())
+    company = ScopedPrimaryKeyRelatedField(queryset=PropertyCompany.objects.all())
     company_name = serializers.CharField(source="company.name", read_only=True)
 
     class Meta:
@@ -327,9 +327,7 @@ class MeetingResolutionFollowUpSerializer(RecordSerializer):
 class PetitionSerializer(RecordSerializer):
     compound = ScopedPrimaryKeyRelatedField(queryset=Compound.objects.all())
     compound_name = serializers.CharField(source="compound.division.name", read_only=True)
-    company = serializers.PrimaryKeyRelatedField(
-        queryset=PropertyCompany.objects.all(), allow_null=True, required=False
-    )
+    company = ScopedPrimaryKeyRelatedField(queryset=PropertyCompany.objects.all(), allow_null=True, required=False)
     committee = ScopedPrimaryKeyRelatedField(queryset=OwnersCommittee.objects.all(), allow_null=True, required=False)
 
     class Meta:

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
-from governance.querysets import ScopedQuerySet
+from governance.querysets import Reach, ScopedQuerySet
 from governance.validators import validate_phone, validate_uscc
 from residential.choices import ERR_CONTRACT_OVERLAP, ERR_SCORE_RANGE, Grade, ListSide
 from residential.models.compounds import Compound
@@ -19,7 +19,12 @@ from residential.models.compounds import Compound
 
 @audited()
 class PropertyCompany(models.Model):
-    """物业服务企业 — a property-management company, registered with the division that supervises it."""
+    """物业服务企业 — a property-management company, registered with the division that supervises it.
+    A company registered with the district is visible to the townships and communities below it
+    (they pick it for their compounds' contracts and petitions); one registered with a township is not
+    seen by the other townships."""
+
+    scope_reach = Reach.ANCESTORS
 
     name = models.CharField(_("企业名称"), max_length=120)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_uscc])
