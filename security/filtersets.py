@@ -8,22 +8,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet
-from security.models import (
+from security.choices import (
     OPEN_STATUSES,
     BodyKind,
     BodyLevel,
     Category,
     Channel,
+    PatrolKind,
+    RiskLevel,
+    Status,
+)
+from security.models import (
     Dispute,
     DisputeParty,
     MediationBody,
-    PatrolKind,
     PatrolLog,
     PatrolTeam,
     PoliceRoom,
-    RiskLevel,
     SecurityStat,
-    Status,
 )
 
 

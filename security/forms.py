@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.models import Division
 from governance.validators import validate_id_number, validate_phone
-from security.models import Category, Channel, JudicialConfirmation, MediationBody, PartyRole, Satisfaction
+from security.choices import Category, Channel, JudicialConfirmation, PartyRole, Satisfaction
+from security.models import MediationBody
 
 PARTY_SLOTS = 2
 # A dispute happens somewhere at or below a township: never "in the district" as a whole.

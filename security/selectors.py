@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from governance.models import Division, DivisionLevel
 from governance.selectors import change_pct
-from security.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, Dispute, PoliceRoom, RiskLevel, SecurityStat
+from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
+from security.models import Dispute, PoliceRoom, SecurityStat
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
 

@@ -19,27 +19,29 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, Person, User
 from governance.validators import normalize_id_number
-from security.models import (
+from security.choices import (
     AWAITING_ACCEPTANCE,
     OPEN_STATUSES,
     POLICE_CATEGORIES,
     BodyKind,
     Category,
     Channel,
+    EventAction,
+    JudicialConfirmation,
+    PartyRole,
+    RiskLevel,
+    Status,
+)
+from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
-    EventAction,
     FollowUpVisit,
     Holiday,
-    JudicialConfirmation,
     MediationAgreement,
     MediationBody,
-    PartyRole,
     PatrolLog,
-    RiskLevel,
     RoutingRule,
-    Status,
 )
 
 ERR_TRANSITION = "transition_not_allowed"

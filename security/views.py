@@ -18,8 +18,9 @@ from governance.masking import can_view_personal_data, mask_id_number, mask_phon
 from governance.models import Division
 from governance.views import PAGE_SIZE, FilteredListView
 from security import forms, services
+from security.choices import Status
 from security.filtersets import DisputeFilterSet
-from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody, Status
+from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
 from security.selectors import coverage_gaps, high_risk_open
 
 # move name (URL) → target status, form, service

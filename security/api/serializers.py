@@ -9,25 +9,27 @@ from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelated
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Person
 from governance.validators import validate_id_number, validate_phone
-from security.models import (
+from security.choices import (
     OPEN_STATUSES,
     Category,
     Channel,
+    JudicialConfirmation,
+    PartyRole,
+    RiskLevel,
+    Satisfaction,
+    Status,
+)
+from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
-    JudicialConfirmation,
     MediationAgreement,
     MediationBody,
-    PartyRole,
     PatrolLog,
     PatrolTeam,
     PoliceRoom,
-    RiskLevel,
     RoutingRule,
-    Satisfaction,
     SecurityStat,
-    Status,
 )
 from security.services import allowed_moves
 
