@@ -11,14 +11,14 @@ from django.utils import timezone
 from governance.models import Division, DivisionLevel
 from governance.selectors import change_pct
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
-from security.models import Dispute, PoliceRoom, SecurityStat
+from security.models import Dispute, PoliceRoomCoverLink, SecurityStat
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
 
 
 def coverage_gaps(*, division: Division) -> QuerySet[Division]:
     """Villages and communities in ``division``'s subtree that no active police room covers."""
-    covered = PoliceRoom.covers.through.objects.filter(division_id=OuterRef("pk"), policeroom__is_active=True)
+    covered = PoliceRoomCoverLink.objects.filter(division_id=OuterRef("pk"), policeroom__is_active=True)
     return (
         Division.objects.in_subtree(division)
         .filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY], is_active=True)

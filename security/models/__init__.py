@@ -20,9 +20,9 @@ from security.choices import (
     Satisfaction,
     Status,
 )
-from security.models.bodies import Holiday, MediationBody, RoutingRule
+from security.models.bodies import Holiday, MediationBody, MediationBodyStaffLink, RoutingRule
 from security.models.disputes import Dispute, DisputeEvent, DisputeParty, FollowUpVisit, MediationAgreement
-from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomStaff
+from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
 from security.models.stats import SecurityStat
 
 __all__ = [
@@ -43,11 +43,13 @@ __all__ = [
     "JudicialConfirmation",
     "MediationAgreement",
     "MediationBody",
+    "MediationBodyStaffLink",
     "PartyRole",
     "PatrolKind",
     "PatrolLog",
     "PatrolTeam",
     "PoliceRoom",
+    "PoliceRoomCoverLink",
     "PoliceRoomStaff",
     "RiskLevel",
     "RoomStaffKind",

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import audited
+from governance.audit import audited, audited_links
 from governance.querysets import ScopedQuerySet
 from security.choices import BodyKind, BodyLevel, Category, Channel, RiskLevel
 from security.querysets import MediationBodyQuerySet
@@ -68,6 +68,15 @@ class MediationBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@audited_links()
+class MediationBodyStaffLink(MediationBody.staff.through):
+    """调处主体工作人员 — who works for a body, and so may accept, mediate and close its cases (and
+    see them); every link added or removed is audited."""
+
+    class Meta:
+        proxy = True
 
 
 @audited()

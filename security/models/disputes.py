@@ -142,6 +142,7 @@ class DisputeEvent(models.Model):
     which routing rule. Append-only (a database trigger refuses updates and deletes), so it is itself
     the audit trail and is not tracked again by pghistory."""
 
+    audit_exempt = "the case's own append-only timeline (a trigger refuses updates and deletes): each move's record"
     scope_lookup = "dispute__division"
 
     dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.PROTECT, related_name="events")

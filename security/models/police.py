@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import audited
+from governance.audit import audited, audited_links
 from governance.querysets import ScopedQuerySet
 from security.choices import BodyKind, PatrolKind, RoomStaffKind
 from security.models.bodies import MediationBody
@@ -52,6 +52,15 @@ class PoliceRoom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@audited_links()
+class PoliceRoomCoverLink(PoliceRoom.covers.through):
+    """警务室覆盖村（社区） — which villages and communities a police room covers (the coverage report
+    reads it); every link added or removed is audited."""
+
+    class Meta:
+        proxy = True
 
 
 @audited()
