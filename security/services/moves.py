@@ -1,12 +1,13 @@
 """The moves of a case, described once.
 
 ``MOVES`` is the table: for each move the statuses it may start from, who may make it, the status it
-leads to, the event it records, how it sets the deadline and what it asks for. ``dispute_move`` makes
-any move in one transaction — lock the case, refuse what the table (or the move's own check) forbids,
-change, save, record the event — and ``moves_for(dispute, user)`` lists exactly the moves it would
-not refuse, for the case page's buttons and the API's ``allowed_actions``. The page and the API
-build their forms, serializers and action endpoints from the same rows, so a new move is one row
-(plus its hook, when it does more than change the status).
+leads to, the event it records, how it sets the deadline, what it asks for and its typed service.
+Every service goes through ``_move``, one transaction: lock the case, refuse what the row (or the
+move's own check) forbids, change, save, record the event. ``moves_for(dispute, user)`` lists
+exactly the moves ``_move`` would not refuse, for the case page's buttons and the API's
+``allowed_actions``; the page and the API build their forms, serializers and action endpoints from
+the same rows and call ``dispute_move``. A new move is one row and its one-line service, plus a hook
+when it does more than change the status.
 
 A plain table rather than a state-machine library (django-fsm-2, python-statemachine): a move here
 re-reads the case under a row lock, asks who the actor works for and writes an event row, all in one
@@ -131,6 +132,8 @@ class Move:
     after: Callable[[Dispute, User | None], Dispute] | None = None
     # The message and code when the status forbids the move (default: "cannot become <target>").
     refusal: tuple[str | Promise, str] | None = None
+    # The typed service that makes the move (through ``_move``), called by ``dispute_move``.
+    service: Callable[..., Any] = field(kw_only=True)
 
 
 # --- The hooks: what a move does besides changing the status ------------------------------------
@@ -195,7 +198,7 @@ def _escalate(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect
 def _after_fail(dispute: Dispute, by: User | None) -> Dispute:
     dispute_risk_update(dispute=dispute, by=by)
     if dispute.current_body and centre_above(dispute.current_body) is not None:
-        dispute = dispute_move(dispute=dispute, action="escalate", by=by, reason=str(_("调解不成，上报上级")))
+        dispute = dispute_escalate(dispute=dispute, by=by, reason=str(_("调解不成，上报上级")))
     return dispute
 
 
@@ -217,35 +220,123 @@ def _visit(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect:
     return Effect(reason=f"{visit.get_satisfaction_display()} {note}".strip(), result=visit)
 
 
+# --- One service per move (the table's last column): typed, keyword-only -------------------------
+
+
+def _run(action: str, dispute: Dispute, by: User | None, **data: Any) -> tuple[Dispute, Any]:
+    return _move(dispute, MOVES[action], by, data)
+
+
+def dispute_route(*, dispute: Dispute, by: User | None) -> Dispute:
+    """received → routed: to the body the routing rules name (``route_for``); it must then accept the
+    case within ``ACCEPT_WORKING_DAYS``. Raises ``DisputeConflict`` (``status``: not received;
+    ``current_body``/``ERR_NO_UPPER_LEVEL``: no body to route to)."""
+    return _run("route", dispute, by)[0]
+
+
+def dispute_transfer(*, dispute: Dispute, to_body: MediationBody, by: User, reason: str) -> Dispute:
+    """Hand the case to another body (police ↔ mediation both ways); that body must accept it.
+    Raises ``DisputeConflict`` (``status``; ``current_body``/``ERR_NOT_RECEIVING_BODY``: ``by`` does not
+    act for the current body) and ``ValidationError`` on ``to_body`` (``ERR_SAME_BODY``,
+    ``ERR_INACTIVE_BODY``, ``ERR_POLICE_MATTER``: police matters go to a station only)."""
+    return _run("transfer", dispute, by, reason=reason, to_body=to_body)[0]
+
+
+def dispute_accept(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
+    """The receiving body takes the case on; the handling deadline starts (halved for high risk).
+    Raises ``DisputeConflict`` (``status``; ``current_body``/``ERR_NOT_RECEIVING_BODY``)."""
+    return _run("accept", dispute, by, reason=reason)[0]
+
+
+def dispute_return(*, dispute: Dispute, by: User, reason: str) -> Dispute:
+    """The receiving body sends a transferred case back to the body that sent it. Raises
+    ``DisputeConflict`` (``status``: not transferred, or no sender found; ``current_body``)."""
+    return _run("return", dispute, by, reason=reason)[0]
+
+
+def dispute_mediate(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
+    """accepted → mediating. Raises ``DisputeConflict`` (``status``; ``current_body``)."""
+    return _run("mediate", dispute, by, reason=reason)[0]
+
+
+def dispute_record_agreement(
+    *,
+    dispute: Dispute,
+    by: User,
+    terms: str,
+    signed_on: datetime.date,
+    amount: Decimal = Decimal("0"),
+    judicial_confirmation: str = JudicialConfirmation.NONE,
+) -> MediationAgreement:
+    """mediating → agreement, with the agreement's terms, amount (yuan) and 司法确认; returns the
+    agreement. Raises ``DisputeConflict`` (``status``; ``current_body``) and ``ValidationError`` for a
+    bad agreement (``amount`` below zero…)."""
+    data = {"terms": terms, "signed_on": signed_on, "amount": amount, "judicial_confirmation": judicial_confirmation}
+    return _run("agreement", dispute, by, **data)[1]
+
+
+def dispute_escalate(*, dispute: Dispute, by: User | None, reason: str) -> Dispute:
+    """Send an open case one level up, to the 综治中心 above its current body; that centre must accept
+    it. ``by=None`` is the system. Raises ``DisputeConflict`` (``status``: not open;
+    ``current_body``/``ERR_NO_UPPER_LEVEL``: already at the top)."""
+    return _run("escalate", dispute, by, reason=reason)[0]
+
+
+def dispute_fail(*, dispute: Dispute, by: User, reason: str) -> Dispute:
+    """mediating → failed; the risk is reassessed and the case goes one level up (if there is one).
+    Raises ``DisputeConflict`` (``status``; ``current_body``)."""
+    return _run("fail", dispute, by, reason=reason)[0]
+
+
+def dispute_close(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
+    """Close the case: after an agreement, after a failed mediation at the top level, or when the
+    accepting body has dealt with it otherwise (the reason says how). Raises ``DisputeConflict``
+    (``status``; ``current_body``) and ``ValidationError`` (``reason``/``ERR_REASON_REQUIRED``: no
+    reason for a case closed without an agreement)."""
+    return _run("close", dispute, by, reason=reason)[0]
+
+
+def dispute_visit(
+    *, dispute: Dispute, by: User, visited_on: datetime.date, satisfaction: int, note: str = ""
+) -> FollowUpVisit:
+    """回访 after the case is resolved or closed, with the parties' satisfaction; returns the visit.
+    Raises ``DisputeConflict`` (``status``/``ERR_VISIT_TOO_EARLY``) and ``ValidationError`` for a bad
+    visit."""
+    data = {"visited_on": visited_on, "satisfaction": satisfaction, "note": note}
+    return _run("visit", dispute, by, **data)[1]
+
+
 # --- The table ----------------------------------------------------------------------------------
 
-# Columns: name, button, from statuses, who, to status, event, deadline, input; then the hooks.
+# Columns: name, button, from statuses, who, to status, event, deadline, input; then by keyword the
+# hooks and the service.
 MOVES: dict[str, Move] = {
     move.name: move
     for move in [
         Move("route", _("分派"), frozenset({Status.RECEIVED}), Actor.ANYONE, Status.ROUTED, EventAction.ROUTED,
-             Deadline.ACCEPT, Input.NONE, apply=_route),
+             Deadline.ACCEPT, Input.NONE, apply=_route, service=dispute_route),
         Move("accept", _("接收"), frozenset(AWAITING_ACCEPTANCE), Actor.BODY, Status.ACCEPTED, EventAction.ACCEPTED,
-             Deadline.HANDLE),
+             Deadline.HANDLE, service=dispute_accept),
         Move("transfer", _("移交"),
              frozenset({*AWAITING_ACCEPTANCE, Status.ACCEPTED, Status.MEDIATING} - {Status.TRANSFERRED}),
              Actor.BODY, Status.TRANSFERRED, EventAction.TRANSFERRED, Deadline.ACCEPT, Input.TRANSFER,
-             apply=_transfer),
+             apply=_transfer, service=dispute_transfer),
         Move("return", _("退回"), frozenset({Status.TRANSFERRED}), Actor.BODY, Status.RETURNED, EventAction.RETURNED,
-             Deadline.ACCEPT, Input.REQUIRED_REASON, apply=_return),
+             Deadline.ACCEPT, Input.REQUIRED_REASON, apply=_return, service=dispute_return),
         Move("mediate", _("开始调解"), frozenset({Status.ACCEPTED}), Actor.BODY, Status.MEDIATING,
-             EventAction.MEDIATING),
+             EventAction.MEDIATING, service=dispute_mediate),
         Move("agreement", _("记录协议"), frozenset({Status.MEDIATING}), Actor.BODY, Status.AGREEMENT,
-             EventAction.AGREEMENT, input=Input.AGREEMENT, apply=_agreement),
+             EventAction.AGREEMENT, input=Input.AGREEMENT, apply=_agreement, service=dispute_record_agreement),
         Move("fail", _("调解不成"), frozenset({Status.MEDIATING}), Actor.BODY, Status.FAILED, EventAction.FAILED,
-             input=Input.REQUIRED_REASON, after=_after_fail),
+             input=Input.REQUIRED_REASON, after=_after_fail, service=dispute_fail),
         Move("escalate", _("上报上级"), frozenset(OPEN_STATUSES), Actor.ANYONE, Status.ESCALATED,
              EventAction.ESCALATED, Deadline.ACCEPT, Input.REQUIRED_REASON, check=_centre_above_case,
-             apply=_escalate),
+             apply=_escalate, service=dispute_escalate),
         Move("close", _("办结"), frozenset({Status.AGREEMENT, Status.FAILED, Status.ACCEPTED}), Actor.BODY,
-             Status.CLOSED, EventAction.CLOSED, apply=_close),
+             Status.CLOSED, EventAction.CLOSED, apply=_close, service=dispute_close),
         Move("visit", _("回访"), frozenset(RESOLVED_STATUSES), Actor.ANYONE, None, EventAction.VISIT,
-             input=Input.VISIT, apply=_visit, refusal=(_("纠纷化解或办结后才能回访。"), ERR_VISIT_TOO_EARLY)),
+             input=Input.VISIT, apply=_visit, refusal=(_("纠纷化解或办结后才能回访。"), ERR_VISIT_TOO_EARLY),
+             service=dispute_visit),
     ]
 }  # fmt: skip
 
@@ -317,67 +408,18 @@ def _move(dispute: Dispute, move: Move, by: User | None, data: dict[str, Any]) -
     return dispute, effect.result
 
 
-def dispute_move(*, dispute: Dispute, action: str, by: User | None, reason: str = "", **data: Any) -> Dispute:
-    """Make the move named ``action`` (a key of ``MOVES``) with its input (``reason`` and, per the row's
-    ``input``, ``to_body``, ``terms``/``amount``/``signed_on``/``judicial_confirmation`` or
-    ``visited_on``/``satisfaction``/``note``) and record its event. Returns the case.
+def dispute_move(*, dispute: Dispute, action: str, by: User | None, **data: Any) -> Dispute:
+    """Make the move named ``action`` (a key of ``MOVES``) through its row's service, with that
+    service's input (``reason``; ``to_body``; ``terms``/``amount``/``signed_on``/
+    ``judicial_confirmation``; ``visited_on``/``satisfaction``/``note``: see the row's ``input``).
+    Returns the case. The case page and the API call this.
 
     Raises ``DisputeConflict`` (field ``status``: code ``ERR_TRANSITION``/``ERR_VISIT_TOO_EARLY``;
     ``current_body``: ``ERR_NOT_RECEIVING_BODY``, ``ERR_NO_UPPER_LEVEL``) when the case's state or the
-    actor forbids it, ``ValidationError`` for bad input, ``KeyError`` for an unknown action; either
-    way nothing is changed."""
-    return _move(dispute, MOVES[action], by, {"reason": reason, **data})[0]
-
-
-# --- One service per move, for callers that know which move they make ----------------------------
-
-
-def dispute_route(*, dispute: Dispute, by: User | None) -> Dispute:
-    """received → routed: to the body the routing rules name (``route_for``); it must then accept the
-    case within ``ACCEPT_WORKING_DAYS``. Raises ``DisputeConflict`` (``status``: not received;
-    ``current_body``/``ERR_NO_UPPER_LEVEL``: no body to route to)."""
-    return dispute_move(dispute=dispute, action="route", by=by)
-
-
-def dispute_transfer(*, dispute: Dispute, to_body: MediationBody, by: User, reason: str) -> Dispute:
-    """Hand the case to another body (police ↔ mediation both ways); that body must accept it.
-    Raises ``DisputeConflict`` (``status``; ``current_body``/``ERR_NOT_RECEIVING_BODY``: ``by`` does not
-    act for the current body) and ``ValidationError`` on ``to_body`` (``ERR_SAME_BODY``,
-    ``ERR_INACTIVE_BODY``, ``ERR_POLICE_MATTER``: police matters go to a station only)."""
-    return dispute_move(dispute=dispute, action="transfer", by=by, reason=reason, to_body=to_body)
-
-
-def dispute_accept(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
-    """The receiving body takes the case on; the handling deadline starts (halved for high risk).
-    Raises ``DisputeConflict`` (``status``; ``current_body``/``ERR_NOT_RECEIVING_BODY``)."""
-    return dispute_move(dispute=dispute, action="accept", by=by, reason=reason)
-
-
-def dispute_return(*, dispute: Dispute, by: User, reason: str) -> Dispute:
-    """The receiving body sends a transferred case back to the body that sent it. Raises
-    ``DisputeConflict`` (``status``: not transferred, or no sender found; ``current_body``)."""
-    return dispute_move(dispute=dispute, action="return", by=by, reason=reason)
-
-
-def dispute_mediate(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
-    """accepted → mediating. Raises ``DisputeConflict`` (``status``; ``current_body``)."""
-    return dispute_move(dispute=dispute, action="mediate", by=by, reason=reason)
-
-
-def dispute_record_agreement(
-    *,
-    dispute: Dispute,
-    by: User,
-    terms: str,
-    signed_on: datetime.date,
-    amount: Decimal = Decimal("0"),
-    judicial_confirmation: str = JudicialConfirmation.NONE,
-) -> MediationAgreement:
-    """mediating → agreement, with the agreement's terms, amount (yuan) and 司法确认; returns the
-    agreement. Raises ``DisputeConflict`` (``status``; ``current_body``) and ``ValidationError`` for a
-    bad agreement (``amount`` below zero…)."""
-    data = {"terms": terms, "signed_on": signed_on, "amount": amount, "judicial_confirmation": judicial_confirmation}
-    return _move(dispute, MOVES["agreement"], by, data)[1]
+    actor forbids the move, ``ValidationError`` for bad input and ``KeyError`` for an unknown action;
+    nothing is changed then."""
+    result = MOVES[action].service(dispute=dispute, by=by, **data)
+    return result if isinstance(result, Dispute) else result.dispute
 
 
 @transaction.atomic
@@ -388,34 +430,3 @@ def agreement_update_confirmation(*, agreement: MediationAgreement, judicial_con
     agreement.full_clean()
     agreement.save(update_fields=["judicial_confirmation"])
     return agreement
-
-
-def dispute_escalate(*, dispute: Dispute, by: User | None, reason: str) -> Dispute:
-    """Send an open case one level up, to the 综治中心 above its current body; that centre must accept
-    it. ``by=None`` is the system. Raises ``DisputeConflict`` (``status``: not open;
-    ``current_body``/``ERR_NO_UPPER_LEVEL``: already at the top)."""
-    return dispute_move(dispute=dispute, action="escalate", by=by, reason=reason)
-
-
-def dispute_fail(*, dispute: Dispute, by: User, reason: str) -> Dispute:
-    """mediating → failed; the risk is reassessed and the case goes one level up (if there is one).
-    Raises ``DisputeConflict`` (``status``; ``current_body``)."""
-    return dispute_move(dispute=dispute, action="fail", by=by, reason=reason)
-
-
-def dispute_close(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
-    """Close the case: after an agreement, after a failed mediation at the top level, or when the
-    accepting body has dealt with it otherwise (the reason says how). Raises ``DisputeConflict``
-    (``status``; ``current_body``) and ``ValidationError`` (``reason``/``ERR_REASON_REQUIRED``: no
-    reason for a case closed without an agreement)."""
-    return dispute_move(dispute=dispute, action="close", by=by, reason=reason)
-
-
-def dispute_visit(
-    *, dispute: Dispute, by: User, visited_on: datetime.date, satisfaction: int, note: str = ""
-) -> FollowUpVisit:
-    """回访 after the case is resolved or closed, with the parties' satisfaction; returns the visit.
-    Raises ``DisputeConflict`` (``status``/``ERR_VISIT_TOO_EARLY``) and ``ValidationError`` for a bad
-    visit."""
-    data = {"visited_on": visited_on, "satisfaction": satisfaction, "note": note}
-    return _move(dispute, MOVES["visit"], by, data)[1]
