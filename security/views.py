@@ -111,7 +111,6 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
         "events": dispute.events.all(),
         "moves": moves,
         "agreement": agreement,
-        "can_move": request.user.has_perm(services.MOVE_PERMISSION),
     }
 
 
