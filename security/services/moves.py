@@ -64,8 +64,8 @@ from security.services.common import (
 from security.services.risk import dispute_risk_update
 from security.services.routing import centre_above, route_for
 
-# Moving a case on the page or through the API needs this permission (the views check it; the rows
-# below say who among its holders may make which move).
+# Moving a case on the page or through the API needs this permission: the views refuse others (403)
+# and ``moves_for`` shows them nothing; the rows below say who among its holders may make which move.
 MOVE_PERMISSION = "security.change_dispute"
 
 
