@@ -23,6 +23,7 @@ from security.models import (
     SecurityStat,
 )
 from security.resources import SecurityStatResource
+from security.services import agreement_update_confirmation
 
 
 @admin.register(MediationBody)
@@ -168,6 +169,10 @@ class MediationAgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("dispute",)
     search_fields = ("=dispute__number",)
     readonly_fields = ("dispute", "terms", "amount", "signed_on")
+
+    def save_model(self, request, obj, form, change):
+        # Agreements are made by the "agreement" move; here only 司法确认 is recorded later on.
+        agreement_update_confirmation(agreement=obj, judicial_confirmation=obj.judicial_confirmation)
 
     def has_add_permission(self, request):
         return False

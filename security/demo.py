@@ -18,30 +18,32 @@ from django.utils import timezone
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Person, User
 from governance.registry import registry
-from security.models import (
+from security.choices import (
     BodyKind,
     BodyLevel,
     Category,
     Channel,
+    EventAction,
+    JudicialConfirmation,
+    PartyRole,
+    PatrolKind,
+    RiskLevel,
+    RoomStaffKind,
+    Status,
+)
+from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
-    EventAction,
     Holiday,
-    JudicialConfirmation,
     MediationAgreement,
     MediationBody,
-    PartyRole,
-    PatrolKind,
     PatrolLog,
     PatrolTeam,
     PoliceRoom,
     PoliceRoomStaff,
-    RiskLevel,
-    RoomStaffKind,
     RoutingRule,
     SecurityStat,
-    Status,
 )
 
 DEPARTMENTS = [

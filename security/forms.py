@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import DivisionCascadeField, ScopedFormMixin
+from governance.forms import DivisionCascadeField, ScopedFormMixin, form_errors_add
 from governance.models import Division
 from governance.validators import validate_id_number, validate_phone
-from security.models import Category, Channel, JudicialConfirmation, MediationBody, PartyRole, Satisfaction
+from security.choices import Category, Channel, JudicialConfirmation, PartyRole, Satisfaction
+from security.models import MediationBody
+from security.services import Input
 
 PARTY_SLOTS = 2
 # A dispute happens somewhere at or below a township: never "in the district" as a whole.
@@ -62,9 +65,24 @@ class IntakeForm(ScopedFormMixin, forms.Form):
             if data.get(f"party{i}_name")
         ]
 
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show ``dispute_intake``'s error on the form: ``parties.<i>.<field>`` on ``party<i>_<field>``."""
+        if hasattr(error, "error_dict"):
+            error = ValidationError({self._field_of(key): errors for key, errors in error.error_dict.items()})
+        form_errors_add(self, error)
+
+    @staticmethod
+    def _field_of(key: str) -> str:
+        parts = key.split(".")
+        return f"party{parts[1]}_{parts[2]}" if len(parts) == 3 and parts[0] == "parties" else key
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由/说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequiredReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由/说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TransferForm(forms.Form):
@@ -87,3 +105,14 @@ class VisitForm(forms.Form):
     visited_on = forms.DateField(label=_("回访日期"), widget=forms.DateInput(attrs={"type": "date"}))
     satisfaction = forms.TypedChoiceField(label=_("满意度"), choices=Satisfaction.choices, coerce=int)
     note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# The form of each kind of move input (``Move.input``); None: the move asks for nothing.
+MOVE_FORMS: dict[Input, type[forms.Form] | None] = {
+    Input.NONE: None,
+    Input.REASON: ReasonForm,
+    Input.REQUIRED_REASON: RequiredReasonForm,
+    Input.TRANSFER: TransferForm,
+    Input.AGREEMENT: AgreementForm,
+    Input.VISIT: VisitForm,
+}

@@ -10,32 +10,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from governance.models import Role
-from governance.querysets import ScopedQuerySet, user_scope_paths
+from governance.querysets import ScopedQuerySet, is_active_user, user_scope_paths
+from security.choices import OPEN_STATUSES, RiskLevel
+
+if TYPE_CHECKING:
+    from governance.models import User
 
 BODY_ROLES = frozenset({Role.MEDIATOR, Role.POLICE})
 
 
-def _user_roles(user, roles: Iterable[str] | None) -> set[str]:
+def _user_roles(user: User, roles: Iterable[str] | None) -> set[str]:
     held = set(user.roles)
     return held if roles is None else held & set(roles)
 
 
-def acting_bodies_condition(user, prefix: str = "") -> Q:
+def acting_bodies_condition(user: User) -> Q:
     """Bodies ``user`` works for: those they staff and the bodies under them (a station's 矛调中心)."""
-    return Q(**{f"{prefix}staff": user}) | Q(**{f"{prefix}parent__staff": user})
+    return Q(staff=user) | Q(parent__staff=user)
 
 
 class MediationBodyQuerySet(ScopedQuerySet):
     def active(self) -> MediationBodyQuerySet:
         return self.filter(is_active=True)
 
-    def acting_for(self, user) -> MediationBodyQuerySet:
+    def acting_for(self, user: User) -> MediationBodyQuerySet:
         """Bodies on whose behalf ``user`` may accept, mediate and close cases."""
         if user.is_superuser:
             return self
@@ -54,33 +57,22 @@ class MediationBodyQuerySet(ScopedQuerySet):
 
 class DisputeQuerySet(ScopedQuerySet):
     def open(self) -> DisputeQuerySet:
-        from security.models import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, today=None) -> DisputeQuerySet:
-        return self.open().filter(deadline__lt=today or timezone.localdate())
-
     def high_risk(self) -> DisputeQuerySet:
-        from security.models import RiskLevel
-
         return self.filter(risk_level__gte=RiskLevel.HIGH)
 
-    def awaiting_acceptance(self) -> DisputeQuerySet:
-        from security.models import AWAITING_ACCEPTANCE
-
-        return self.filter(status__in=AWAITING_ACCEPTANCE)
-
-    def for_user(self, user, roles: Iterable[str] | None = None) -> DisputeQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
+    def for_user(self, user: User | None, roles: Iterable[str] | None = None) -> DisputeQuerySet:
+        if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self
         held = _user_roles(user, roles)
         conditions: list[Q] = []
         if held & BODY_ROLES:
-            body_model = apps.get_model("security", "MediationBody")
-            event_model = apps.get_model("security", "DisputeEvent")
+            # The body and event models through the case's own relations: no import of the models.
+            body_model = self.model._meta.get_field("current_body").related_model
+            event_model = self.model._meta.get_field("events").related_model
             bodies = body_model.objects.filter(acting_bodies_condition(user)).values("pk")
             handled = event_model.objects.filter(dispute_id=OuterRef("pk"), actor_id=user.pk)
             conditions += [Q(current_body__in=bodies), Q(Exists(handled))]
@@ -94,6 +86,6 @@ class DisputeQuerySet(ScopedQuerySet):
 
 
 class DisputeEventQuerySet(ScopedQuerySet):
-    def for_user(self, user, roles: Iterable[str] | None = None) -> DisputeEventQuerySet:
-        dispute_model = apps.get_model("security", "Dispute")
+    def for_user(self, user: User | None, roles: Iterable[str] | None = None) -> DisputeEventQuerySet:
+        dispute_model = self.model._meta.get_field("dispute").related_model
         return self.filter(dispute__in=dispute_model.objects.for_user(user, roles).values("pk"))

@@ -8,16 +8,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from governance.dates import year_shift
 from governance.models import Division, DivisionLevel
 from governance.selectors import change_pct
-from security.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, Dispute, PoliceRoom, RiskLevel, SecurityStat
+from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
+from security.models import Dispute, PoliceRoomCoverLink, SecurityStat
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
 
 
 def coverage_gaps(*, division: Division) -> QuerySet[Division]:
     """Villages and communities in ``division``'s subtree that no active police room covers."""
-    covered = PoliceRoom.covers.through.objects.filter(division_id=OuterRef("pk"), policeroom__is_active=True)
+    covered = PoliceRoomCoverLink.objects.filter(division_id=OuterRef("pk"), policeroom__is_active=True)
     return (
         Division.objects.in_subtree(division)
         .filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY], is_active=True)
@@ -70,17 +72,10 @@ def _change(current: int, previous: int) -> Decimal | None:
     return None if change is None else change.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _year_earlier(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
     """Monthly figures summed over [start, end] in ``division``'s subtree against the same months a
     year earlier, with the change in per cent (None when there is nothing to compare with); one query."""
-    prev_start, prev_end = _year_earlier(start), _year_earlier(end)
+    prev_start, prev_end = year_shift(start), year_shift(end)
     now = Q(month__gte=start, month__lte=end)
     before = Q(month__gte=prev_start, month__lte=prev_end)
     sums = SecurityStat.objects.in_subtree(division).aggregate(

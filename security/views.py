@@ -14,39 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from governance.forms import form_errors_add
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
-from governance.models import Division
+from governance.selectors import division_in_scope
 from governance.views import PAGE_SIZE, FilteredListView
 from security import forms, services
+from security.choices import RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
-from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody, Status
+from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
 from security.selectors import coverage_gaps, high_risk_open
-
-# move name (URL) → target status, form, service
-MOVES = {
-    "route": (Status.ROUTED, None, services.dispute_route),
-    "accept": (Status.ACCEPTED, forms.ReasonForm, services.dispute_accept),
-    "transfer": (Status.TRANSFERRED, forms.TransferForm, services.dispute_transfer),
-    "return": (Status.RETURNED, forms.ReasonForm, services.dispute_return),
-    "mediate": (Status.MEDIATING, forms.ReasonForm, services.dispute_mediate),
-    "agreement": (Status.AGREEMENT, forms.AgreementForm, services.dispute_record_agreement),
-    "fail": (Status.FAILED, forms.ReasonForm, services.dispute_fail),
-    "escalate": (Status.ESCALATED, forms.ReasonForm, services.dispute_escalate),
-    "close": (Status.CLOSED, forms.ReasonForm, services.dispute_close),
-    "visit": (None, forms.VisitForm, services.dispute_visit),
-}
-MOVE_LABELS = {
-    "route": _("分派"),
-    "accept": _("接收"),
-    "transfer": _("移交"),
-    "return": _("退回"),
-    "mediate": _("开始调解"),
-    "agreement": _("记录协议"),
-    "fail": _("调解不成"),
-    "escalate": _("上报上级"),
-    "close": _("办结"),
-    "visit": _("回访"),
-}
 
 
 class DisputeListView(FilteredListView):
@@ -100,10 +76,7 @@ class DisputeIntakeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 received_by=self.request.user,
             )
         except ValidationError as error:
-            for key, errors in error.message_dict.items():
-                parts = key.split(".")
-                field = f"party{parts[1]}_{parts[2]}" if len(parts) == 3 and parts[0] == "parties" else key
-                form.add_error(field if field in form.fields else None, errors)
+            form.add_service_error(error)
             return self.form_invalid(form)
         messages.success(self.request, _("已受理，案件编号 %(number)s。") % {"number": dispute.number})
         return redirect("security:dispute-detail", pk=dispute.pk)
@@ -125,16 +98,12 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
     for party in parties:
         party.id_number_shown = (party.person.id_number or "") if full else mask_id_number(party.person.id_number)
         party.phone_shown = party.person.phone if full else mask_phone(party.person.phone)
-    allowed = set(services.allowed_moves(dispute.status))
     moves = []
-    for name, (target, form_class, _service) in MOVES.items():
-        # 回访 has no status of its own: it follows a resolved or closed case.
-        available = dispute.status in (Status.AGREEMENT, Status.CLOSED) if target is None else target in allowed
-        if not available:
-            continue
-        form = bound[1] if bound and bound[0] == name else (form_class() if form_class else None)
-        moves.append({"name": name, "label": MOVE_LABELS[name], "form": form})
-    agreement = getattr(dispute, "agreement", None) if dispute.status in (Status.AGREEMENT, Status.CLOSED) else None
+    for move in services.moves_for(dispute, request.user):
+        form_class = forms.MOVE_FORMS[move.input]
+        form = bound[1] if bound and bound[0] == move.name else (form_class() if form_class else None)
+        moves.append({"name": move.name, "label": move.label, "form": form})
+    agreement = getattr(dispute, "agreement", None) if dispute.status in RESOLVED_STATUSES else None
     return {
         "dispute": dispute,
         "object": dispute,
@@ -142,7 +111,6 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
         "events": dispute.events.all(),
         "moves": moves,
         "agreement": agreement,
-        "can_move": request.user.has_perm("security.change_dispute"),
     }
 
 
@@ -160,20 +128,20 @@ class DisputeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
 class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """POST one move; a bad form or a refused move shows the case again with the error (400/409)."""
 
-    permission_required = "security.change_dispute"
+    permission_required = services.MOVE_PERMISSION
     http_method_names = ["post"]
 
     def post(self, request, pk: int, move: str):
         dispute = get_object_or_404(_dispute_queryset(request.user), pk=pk)
-        if move not in MOVES:
+        if move not in services.MOVES:
             return redirect("security:dispute-detail", pk=pk)
-        _target, form_class, service = MOVES[move]
+        form_class = forms.MOVE_FORMS[services.MOVES[move].input]
         form = form_class(request.POST) if form_class else None
         status = 400
         if form is None or form.is_valid():
             data = dict(form.cleaned_data) if form else {}
             try:
-                service(dispute=dispute, by=request.user, **data)
+                services.dispute_move(dispute=dispute, action=move, by=request.user, **data)
             except services.DisputeConflict as error:
                 status = 409
                 messages.error(request, "；".join(error.messages))
@@ -181,10 +149,9 @@ class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 if form is None:
                     messages.error(request, "；".join(error.messages))
                 else:
-                    for key, errors in error.message_dict.items():
-                        form.add_error(key if key in form.fields else None, errors)
+                    form_errors_add(form, error)
             else:
-                messages.success(request, _("已%(move)s。") % {"move": MOVE_LABELS[move]})
+                messages.success(request, _("已%(move)s。") % {"move": services.MOVES[move].label})
                 return redirect("security:dispute-detail", pk=pk)
         dispute = get_object_or_404(_dispute_queryset(request.user), pk=pk)
         context = _detail_context(request, dispute, bound=(move, form) if form else None)
@@ -198,8 +165,5 @@ class CoverageView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     template_name = "security/coverage.html"
 
     def get_context_data(self, **kwargs):
-        scope = Division.objects.for_user(self.request.user)
-        code = self.request.GET.get("within")
-        division = get_object_or_404(scope, code=code) if code else scope.order_by("depth", "path").first()
-        gaps = list(coverage_gaps(division=division)) if division else []
-        return super().get_context_data(division=division, gaps=gaps, **kwargs)
+        division = division_in_scope(self.request.user, self.request.GET.get("within"))
+        return super().get_context_data(division=division, gaps=list(coverage_gaps(division=division)), **kwargs)

@@ -6,30 +6,33 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.serializers import DivisionRefMixin
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Person
 from governance.validators import validate_id_number, validate_phone
-from security.models import (
+from security.choices import (
     OPEN_STATUSES,
     Category,
     Channel,
+    JudicialConfirmation,
+    PartyRole,
+    RiskLevel,
+    Satisfaction,
+    Status,
+)
+from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
-    JudicialConfirmation,
     MediationAgreement,
     MediationBody,
-    PartyRole,
     PatrolLog,
     PatrolTeam,
     PoliceRoom,
-    RiskLevel,
     RoutingRule,
-    Satisfaction,
     SecurityStat,
-    Status,
 )
-from security.services import allowed_moves
+from security.services import Input, moves_for
 
 _LABELS: dict[tuple[str, str | None], dict] = {}
 
@@ -53,12 +56,6 @@ class LabelField(serializers.ReadOnlyField):
 
     def to_representation(self, value):
         return _labels(self.choices_class).get(value, value)
-
-
-class DivisionRefMixin(serializers.Serializer):
-    division = ScopedSlugRelatedField(slug_field="code", queryset=Division.objects.all(), help_text=_("区划代码"))
-    division_id = serializers.IntegerField(read_only=True)
-    division_name = serializers.CharField(source="division.name", read_only=True)
 
 
 def role_labels(value: str) -> str:
@@ -269,7 +266,11 @@ class DisputeDetailSerializer(DisputeFieldsMixin, ScopedModelSerializer):
         return rows
 
     def get_allowed_actions(self, dispute) -> list[str]:
-        return allowed_moves(dispute.status)
+        """The moves (action names) the caller may make now: what the case page shows as buttons."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [move.name for move in moves_for(dispute, request.user)]
 
     def get_agreement(self, dispute) -> dict | None:
         agreement = getattr(dispute, "agreement", None)
@@ -300,6 +301,10 @@ class DisputeIntakeSerializer(ScopedModelSerializer):
         validators: list = []
 
 
+class EmptySerializer(serializers.Serializer):
+    """A move that asks for nothing."""
+
+
 class TransferSerializer(serializers.Serializer):
     to_body = serializers.PrimaryKeyRelatedField(queryset=MediationBody.objects.active())
     reason = serializers.CharField(max_length=500)
@@ -324,6 +329,17 @@ class VisitSerializer(serializers.Serializer):
     visited_on = serializers.DateField()
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# The serializer of each kind of move input (``Move.input``).
+MOVE_SERIALIZERS: dict[Input, type[serializers.Serializer]] = {
+    Input.NONE: EmptySerializer,
+    Input.REASON: ReasonSerializer,
+    Input.REQUIRED_REASON: RequiredReasonSerializer,
+    Input.TRANSFER: TransferSerializer,
+    Input.AGREEMENT: AgreementSerializer,
+    Input.VISIT: VisitSerializer,
+}
 
 
 class MediationBodySerializer(DivisionRefMixin, ScopedModelSerializer):

@@ -3,22 +3,16 @@ rooms and their coverage, patrols and monthly figures. Every queryset is scoped 
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 
 from governance.api.pagination import KeysetPagination
 from governance.api.permissions import ScopedModelPermissions
+from governance.api.queries import AreaPeriodQuerySerializer, AreaQuerySerializer
 from governance.api.views import ScopedViewSetMixin
-from governance.models import Division
 from security import services
 from security.api import serializers
 from security.filtersets import (
@@ -42,22 +36,14 @@ from security.models import (
 )
 from security.selectors import coverage_gaps, security_stats_yoy
 
-MOVES = {"route", "accept", "transfer", "return_", "mediate", "agreement", "fail", "escalate", "close", "visit"}
-
-
-class Conflict(exceptions.ValidationError):
-    """409 with the one error body, naming the field (``status``, ``current_body``…) that forbids the move."""
-
-    status_code = status.HTTP_409_CONFLICT
-
 
 class DisputePermissions(ScopedModelPermissions):
-    """Moving a case needs "change dispute"; registering one needs "add dispute"."""
+    """Moving a case needs "change dispute" (``MOVE_PERMISSION``); registering one needs "add dispute"."""
 
     def has_permission(self, request, view):
-        if getattr(view, "action", None) in MOVES:
+        if getattr(view, "action", None) in services.MOVES:
             user = request.user
-            return bool(user and user.is_authenticated and user.has_perm("security.change_dispute"))
+            return bool(user and user.is_authenticated and user.has_perm(services.MOVE_PERMISSION))
         return super().has_permission(request, view)
 
 
@@ -99,19 +85,12 @@ class DisputeViewSet(
         return queryset
 
     def get_serializer_class(self):
+        if self.action in services.MOVES:
+            return serializers.MOVE_SERIALIZERS[services.MOVES[self.action].input]
         return {
             "list": serializers.DisputeListSerializer,
             "create": serializers.DisputeIntakeSerializer,
-            "transfer": serializers.TransferSerializer,
-            "agreement": serializers.AgreementSerializer,
-            "visit": serializers.VisitSerializer,
-            "fail": serializers.RequiredReasonSerializer,
-            "escalate": serializers.RequiredReasonSerializer,
-            "return_": serializers.RequiredReasonSerializer,
-        }.get(
-            self.action,
-            serializers.DisputeDetailSerializer if self.action == "retrieve" else serializers.ReasonSerializer,
-        )
+        }.get(self.action, serializers.DisputeDetailSerializer)
 
     def _detail(self, dispute: Dispute, code: int = status.HTTP_200_OK) -> Response:
         fresh = (
@@ -138,70 +117,31 @@ class DisputeViewSet(
             return Response({"id": None, "number": None, "external_id": dispute.external_id}, status.HTTP_200_OK)
         return self._detail(dispute, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    def _move(self, request, func, **extra) -> Response:
+    def move(self, request, *args, **kwargs) -> Response:
+        """POST one move of ``services.MOVES`` (the action's name); answers the case as it is now."""
         dispute = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            result = func(dispute=dispute, by=request.user, **serializer.validated_data, **extra)
-        except services.DisputeConflict as error:
-            raise Conflict(as_serializer_error(error)) from None
-        return self._detail(getattr(result, "dispute", result))
-
-    @action(detail=True, methods=["post"])
-    def route(self, request, pk=None):
-        """received → routed, by the routing rules."""
-        dispute = self.get_object()
-        try:
-            services.dispute_route(dispute=dispute, by=request.user)
-        except services.DisputeConflict as error:
-            raise Conflict(as_serializer_error(error)) from None
+        services.dispute_move(dispute=dispute, action=self.action, by=request.user, **serializer.validated_data)
         return self._detail(dispute)
 
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """The receiving body accepts the case (only that body may)."""
-        return self._move(request, services.dispute_accept)
 
-    @action(detail=True, methods=["post"])
-    def transfer(self, request, pk=None):
-        """Hand the case to another body, which must accept it."""
-        return self._move(request, services.dispute_transfer)
+def _move_endpoint(move: services.Move):
+    """``POST …/disputes/<id>/<move>/`` for one row of the move table, with the row's serializer."""
 
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """Send a transferred case back to the body that sent it."""
-        return self._move(request, services.dispute_return)
+    def endpoint(self, request, pk=None):
+        return self.move(request)
 
-    @action(detail=True, methods=["post"])
-    def mediate(self, request, pk=None):
-        """accepted → mediating."""
-        return self._move(request, services.dispute_mediate)
+    endpoint.__name__ = move.name
+    endpoint.__doc__ = f"{move.label}：a move the case does not allow now answers 409 and changes nothing."
+    endpoint = action(detail=True, methods=["post"], url_path=move.name, url_name=move.name)(endpoint)
+    request = serializers.MOVE_SERIALIZERS[move.input]
+    return extend_schema(request=request, responses=serializers.DisputeDetailSerializer)(endpoint)
 
-    @action(detail=True, methods=["post"])
-    def agreement(self, request, pk=None):
-        """mediating → agreement, with terms and amount."""
-        return self._move(request, services.dispute_record_agreement)
 
-    @action(detail=True, methods=["post"])
-    def fail(self, request, pk=None):
-        """mediating → failed (then one level up)."""
-        return self._move(request, services.dispute_fail)
-
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
-        """One level up, to the 综治中心 above."""
-        return self._move(request, services.dispute_escalate)
-
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """Close the case."""
-        return self._move(request, services.dispute_close)
-
-    @action(detail=True, methods=["post"])
-    def visit(self, request, pk=None):
-        """回访 with satisfaction."""
-        return self._move(request, services.dispute_visit)
+# One action per move: a new row of the table is a new endpoint, named as on the page.
+for _row in services.MOVES.values():
+    setattr(DisputeViewSet, _row.name, _move_endpoint(_row))
 
 
 class MediationBodyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -229,11 +169,9 @@ class PoliceRoomViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="coverage-gaps", url_name="coverage-gaps")
     def coverage_gaps(self, request):
         """Villages and communities no police room covers, in ``within`` (a code; default: your area)."""
-        scope = Division.objects.for_user(request.user)
-        code = request.query_params.get("within")
-        division = get_object_or_404(scope, code=code) if code else scope.order_by("depth", "path").first()
-        if division is None:
-            return Response([])
+        query = AreaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = query.area(request.user)
         rows = [
             {"code": d.code, "name": d.name, "level": d.level, "parent": d.parent.name if d.parent_id else ""}
             for d in coverage_gaps(division=division)
@@ -280,10 +218,7 @@ class PatrolLogViewSet(
         serializer = serializers.PatrolFindingSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            services.patrol_log_open_dispute(log=log, by=request.user, parties=_parties(data.pop("parties")), **data)
-        except services.DisputeConflict as error:
-            raise Conflict(as_serializer_error(error)) from None
+        services.patrol_log_open_dispute(log=log, by=request.user, parties=_parties(data.pop("parties")), **data)
         log.refresh_from_db()
         return Response(serializers.PatrolLogSerializer(log, context=self.get_serializer_context()).data, 201)
 
@@ -298,16 +233,9 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def yoy(self, request):
         """``?within=<code>&start=YYYY-MM-DD&end=YYYY-MM-DD`` (default: this year so far)."""
-        scope = Division.objects.for_user(request.user)
-        code = request.query_params.get("within")
-        division = get_object_or_404(scope, code=code) if code else scope.order_by("depth", "path").first()
-        today = timezone.localdate()
-        try:
-            start = datetime.date.fromisoformat(request.query_params.get("start") or f"{today.year}-01-01")
-            end = datetime.date.fromisoformat(request.query_params.get("end") or today.isoformat())
-        except ValueError:
-            raise exceptions.ValidationError({"start": [_("日期格式应为 YYYY-MM-DD。")]}) from None
-        if division is None:
-            return Response({})
+        query = AreaPeriodQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = query.area(request.user)
+        start, end = query.validated_data["start"], query.validated_data["end"]
         figures = security_stats_yoy(division=division, start=start, end=end)
         return Response({"division": division.code, "start": start, "end": end, "figures": figures})

@@ -250,3 +250,12 @@ def test_stats_yoy(divisions, district_admin):
     )
     figures = response.json()["figures"]["police_incidents"]
     assert (figures["current"], figures["previous"], figures["change_pct"]) == (96, 100, -4.0)
+
+
+def test_reports_of_an_area_outside_the_scope_are_404(divisions, officer):
+    client = client_for(officer)
+    outside = {"within": divisions["v21"].code}
+    assert_error_body(client.get(reverse("api:security-api:police-room-coverage-gaps"), outside), 404)
+    assert_error_body(client.get(reverse("api:security-api:stat-yoy"), outside), 404)
+    inside = {"within": divisions["v11"].code, "start": "2024-06-01", "end": "2024-01-01"}
+    assert_error_body(client.get(reverse("api:security-api:stat-yoy"), inside), 400, "end")

@@ -147,3 +147,9 @@ def test_intake_with_a_tampered_place_shows_the_chinese_error_and_writes_nothing
     assert "管辖" in response.content.decode()
     assert divisions["v21"].name not in response.content.decode()
     assert not Dispute.objects.exists()
+
+
+def test_coverage_page_of_an_area_outside_the_scope_is_404(client, divisions, officer):
+    client.force_login(officer)
+    assert client.get(reverse("security:coverage"), {"within": divisions["v21"].code}).status_code == 404
+    assert client.get(reverse("security:coverage"), {"within": divisions["v11"].code}).status_code == 200

@@ -1,0 +1,60 @@
+"""The models of the security app, one module per aggregate: ``bodies`` (调处主体, 分流规则, 节假日),
+``disputes`` (矛盾纠纷 with its parties, timeline, agreement and visits), ``police`` (警务室, 巡防) and
+``stats`` (治安统计). The choices live in ``security.choices`` and are re-exported here for callers."""
+
+from security.choices import (
+    AWAITING_ACCEPTANCE,
+    OPEN_STATUSES,
+    POLICE_CATEGORIES,
+    RESOLVED_STATUSES,
+    BodyKind,
+    BodyLevel,
+    Category,
+    Channel,
+    EventAction,
+    JudicialConfirmation,
+    PartyRole,
+    PatrolKind,
+    RiskLevel,
+    RoomStaffKind,
+    Satisfaction,
+    Status,
+)
+from security.models.bodies import Holiday, MediationBody, MediationBodyStaffLink, RoutingRule
+from security.models.disputes import Dispute, DisputeEvent, DisputeParty, FollowUpVisit, MediationAgreement
+from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
+from security.models.stats import SecurityStat
+
+__all__ = [
+    "AWAITING_ACCEPTANCE",
+    "OPEN_STATUSES",
+    "POLICE_CATEGORIES",
+    "RESOLVED_STATUSES",
+    "BodyKind",
+    "BodyLevel",
+    "Category",
+    "Channel",
+    "Dispute",
+    "DisputeEvent",
+    "DisputeParty",
+    "EventAction",
+    "FollowUpVisit",
+    "Holiday",
+    "JudicialConfirmation",
+    "MediationAgreement",
+    "MediationBody",
+    "MediationBodyStaffLink",
+    "PartyRole",
+    "PatrolKind",
+    "PatrolLog",
+    "PatrolTeam",
+    "PoliceRoom",
+    "PoliceRoomCoverLink",
+    "PoliceRoomStaff",
+    "RiskLevel",
+    "RoomStaffKind",
+    "RoutingRule",
+    "Satisfaction",
+    "SecurityStat",
+    "Status",
+]

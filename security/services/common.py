@@ -1,0 +1,105 @@
+"""What the security services share: their errors, the case's row lock, saving a case and recording a
+step of its timeline, and the district's working days."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+
+from governance.errors import Conflict
+from governance.models import User
+from security.choices import RiskLevel
+from security.models import Dispute, DisputeEvent, Holiday, MediationBody, RoutingRule
+
+ERR_TRANSITION = "transition_not_allowed"
+ERR_NOT_RECEIVING_BODY = "not_receiving_body"
+ERR_NO_UPPER_LEVEL = "no_upper_level"
+ERR_SAME_BODY = "same_body"
+ERR_INACTIVE_BODY = "inactive_body"
+ERR_POLICE_MATTER = "police_matter_to_station"
+ERR_REASON_REQUIRED = "required"
+ERR_NO_PARTIES = "dispute_no_parties"
+ERR_DUPLICATE_PARTY = "duplicate_party"
+ERR_PARTY_ROLE = "invalid_choice"
+ERR_VISIT_TOO_EARLY = "visit_before_resolution"
+ERR_LOG_HAS_DISPUTE = "patrol_log_has_dispute"
+
+DEFAULT_DEADLINE_DAYS = 10
+# Working days a body has to accept a case routed, transferred, returned or escalated to it.
+ACCEPT_WORKING_DAYS = 2
+
+
+class DisputeConflict(Conflict):
+    """A move that the case's current status, its receiving body or the case itself does not allow
+    (409 in the API, a message on the page); nothing is changed."""
+
+
+def conflict(field: str, message: str | Promise, code: str, **params: object) -> DisputeConflict:
+    """``DisputeConflict`` naming ``field``, with a stable ``code``."""
+    return DisputeConflict({field: ValidationError(message, code=code, params=params or None)})
+
+
+def invalid(field: str, message: str | Promise, code: str) -> ValidationError:
+    """A bad value of ``field`` (400 in the API, shown on the form's field)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def dispute_locked(dispute: Dispute) -> Dispute:
+    """The case re-read under a row lock (with its current body), so two officers cannot move it at
+    once. Call inside a transaction."""
+    return Dispute.objects.select_for_update(of=("self",)).select_related("current_body").get(pk=dispute.pk)
+
+
+def dispute_save(dispute: Dispute, fields: Sequence[str]) -> None:
+    """Validate the case's own fields and save ``fields`` (and ``updated_at``). Raises
+    ``ValidationError`` for a field that fails its validators."""
+    dispute.full_clean(validate_unique=False, validate_constraints=False)
+    dispute.save(update_fields=[*fields, "updated_at"])
+
+
+def event_record(
+    dispute: Dispute,
+    *,
+    action: str,
+    from_status: str,
+    from_body: MediationBody | None,
+    by: User | None,
+    reason: str = "",
+    rule: RoutingRule | None = None,
+) -> DisputeEvent:
+    """One step on the case's timeline, from ``from_status``/``from_body`` to where the case is now."""
+    return DisputeEvent.objects.create(
+        dispute=dispute,
+        action=action,
+        from_status=from_status,
+        to_status=dispute.status,
+        from_body=from_body,
+        to_body=dispute.current_body,
+        actor=by,
+        rule=rule,
+        reason=reason,
+    )
+
+
+def working_days_add(*, start: datetime.date, days: int) -> datetime.date:
+    """The date ``days`` working days after ``start``: weekends and the district's holidays are skipped,
+    weekend days marked as worked (调休上班) count. One query."""
+    horizon = start + datetime.timedelta(days=days * 3 + 45)
+    calendar = dict(Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_workday"))
+    day, left = start, days
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        is_workday = calendar.get(day, day.weekday() < 5)
+        if is_workday:
+            left -= 1
+    return day
+
+
+def handling_days(dispute: Dispute) -> int:
+    """Working days the accepting body has for the case: 民转刑 high risk halves them."""
+    if dispute.risk_level >= RiskLevel.HIGH:
+        return max(1, dispute.handling_days // 2)
+    return dispute.handling_days
