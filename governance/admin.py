@@ -37,7 +37,7 @@ from governance.models import (
     RoleAssignment,
     User,
 )
-from governance.querysets import ScopedQuerySet, model_open_to
+from governance.querysets import Reach, ScopedQuerySet, model_open_to
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
 from governance.services import (
     ERR_DUPLICATE_MEMBER,
@@ -88,10 +88,25 @@ class ScopedChoicesMixin:
         return model_open_to(request.user, self.model) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return model_open_to(request.user, self.model) and super().has_change_permission(request, obj)
+        return (
+            model_open_to(request.user, self.model)
+            and self._own_row(request, obj)
+            and super().has_change_permission(request, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return model_open_to(request.user, self.model) and super().has_delete_permission(request, obj)
+        return (
+            model_open_to(request.user, self.model)
+            and self._own_row(request, obj)
+            and super().has_delete_permission(request, obj)
+        )
+
+    def _own_row(self, request, obj) -> bool:
+        """A row issued above the user's subtree (``Reach.ANCESTORS``: a district's rule seen from a
+        village) is shown read-only."""
+        if obj is None or getattr(self.model, "scope_reach", Reach.SUBTREE) is not Reach.ANCESTORS:
+            return True
+        return self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()
 
     def _scoped_kwargs(self, db_field, request, kwargs):
         if "queryset" not in kwargs:

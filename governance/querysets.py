@@ -104,13 +104,13 @@ class ScopedQuerySet(models.QuerySet):
         """Rows in ``division`` and everything below it: one indexed prefix match."""
         return self.filter(**{f"{self._scope_field()}__startswith": division.path})
 
-    def for_user(self, user: Any, roles: Iterable[str] | None = None) -> Self:
+    def for_user(self, user: Any, roles: Iterable[str] | None = None, *, reach: Reach | None = None) -> Self:
         """Rows the user may see: inside the subtrees of their role assignments (only ``roles``, and
         only the model's ``scope_roles``), plus, for ``Reach.ANCESTORS`` models, rows of the divisions
         above them; for roles with a ``scope_rules`` entry, the rows that rule finds instead; for a
         ``scope_through`` model, the rows whose related row the user sees. Deny by default:
         anonymous, inactive or unassigned users see nothing; a superuser sees everything. One SQL
-        condition, however many assignments."""
+        condition, however many assignments. ``reach`` overrides the model's ``scope_reach``."""
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
@@ -138,13 +138,22 @@ class ScopedQuerySet(models.QuerySet):
         if paths:
             field = self._scope_field()
             conditions += [Q(**{f"{field}__startswith": path}) for path in paths]
-            if getattr(self.model, "scope_reach", Reach.SUBTREE) is Reach.ANCESTORS:
+            if (reach or getattr(self.model, "scope_reach", Reach.SUBTREE)) is Reach.ANCESTORS:
                 above = sorted({a for path in paths for a in path_ancestors(path)} - set(paths))
                 if above:
                     conditions.append(Q(**{f"{field}__in": above}))
+                lookup = getattr(self.model, "scope_lookup", "division")
+                if lookup and self.model._meta.get_field(lookup.split("__")[0]).null:
+                    # A row tied to no division (a rule for everywhere) stands above every division.
+                    conditions.append(Q(**{f"{lookup}__isnull": True}))
         if not conditions:
             return self.none()
         return self.filter(reduce(or_, conditions))
+
+    def editable_by(self, user: Any, roles: Iterable[str] | None = None) -> Self:
+        """The rows ``user`` may change: those of their own subtrees only. A ``Reach.ANCESTORS`` row
+        issued above them (a district's rule) is visible to them but not theirs to change."""
+        return self.for_user(user, roles, reach=Reach.SUBTREE)
 
 
 def model_open_to(user: Any, model: type[models.Model]) -> bool:

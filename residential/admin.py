@@ -162,7 +162,7 @@ class CreditPeriodAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{period}：{'；'.join(error.messages)}", messages.ERROR)
 
 
-class CreditScoreInline(admin.TabularInline):
+class CreditScoreInline(ScopedChoicesMixin, admin.TabularInline):
     model = CreditScore
     fields = ("item", "score")
     readonly_fields = ("item", "score")
@@ -201,7 +201,7 @@ class CreditEvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class RedBlackEntryInline(admin.TabularInline):
+class RedBlackEntryInline(ScopedChoicesMixin, admin.TabularInline):
     model = RedBlackEntry
     fields = ("side", "rank", "company", "total", "grade")
     readonly_fields = fields
@@ -256,12 +256,12 @@ class RedBlackListAdmin(ScopedAdminMixin, admin.ModelAdmin):
         self.message_user(request, _("已发布 %(count)d 个红黑榜。") % {"count": count}, messages.SUCCESS)
 
 
-class MeetingParticipantInline(admin.TabularInline):
+class MeetingParticipantInline(ScopedChoicesMixin, admin.TabularInline):
     model = MeetingParticipant
     extra = 1
 
 
-class MeetingResolutionInline(admin.TabularInline):
+class MeetingResolutionInline(ScopedChoicesMixin, admin.TabularInline):
     model = MeetingResolution
     extra = 1
 

@@ -37,8 +37,9 @@ class MediationBodyAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    """One rule set for the district, kept by its staff (model permissions decide who edits)."""
+class RoutingRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """One rule set for the district, kept by its staff (model permissions decide who edits; a rule
+    issued above the user's subtree is shown read-only)."""
 
     list_display = (
         "name",
@@ -56,11 +57,6 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("division", "target_body")
 
-    def save_model(self, request, obj, form, change):
-        from governance.services import record_save
-
-        record_save(instance=obj)
-
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
@@ -72,7 +68,7 @@ class HolidayAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class PoliceRoomStaffInline(admin.TabularInline):
+class PoliceRoomStaffInline(ScopedChoicesMixin, admin.TabularInline):
     model = PoliceRoomStaff
     extra = 1
 

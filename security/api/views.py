@@ -152,8 +152,8 @@ class MediationBodyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = MediationBodyFilterSet
 
 
-class RoutingRuleViewSet(viewsets.ReadOnlyModelViewSet):
-    """分流规则 (kept in the admin)."""
+class RoutingRuleViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """分流规则 (kept in the admin): those of the caller's area and those issued above it."""
 
     queryset = RoutingRule.objects.select_related("division").order_by("name")
     serializer_class = serializers.RoutingRuleSerializer

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
-from governance.querysets import ScopedQuerySet
+from governance.querysets import Reach, ScopedQuerySet
 from security.choices import BodyKind, BodyLevel, Category, Channel, RiskLevel
 from security.querysets import MediationBodyQuerySet
 
@@ -82,7 +82,10 @@ class MediationBodyStaffLink(MediationBody.staff.through):
 @audited()
 class RoutingRule(models.Model):
     """分流规则 — which body (or kind of body) receives a dispute, and in how many working days it is due.
-    Blank criteria match anything; the most specific matching rule wins."""
+    Blank criteria match anything; the most specific matching rule wins. A rule applies to its division's
+    subtree (no division: everywhere), so it is visible below it (``scope_reach``)."""
+
+    scope_reach = Reach.ANCESTORS
 
     name = models.CharField(_("名称"), max_length=100)
     category = models.CharField(_("纠纷类型"), max_length=32, choices=Category.choices, blank=True)

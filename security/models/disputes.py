@@ -27,7 +27,7 @@ from security.choices import (
     Status,
 )
 from security.models.bodies import MediationBody, RoutingRule
-from security.querysets import DisputeEventQuerySet, DisputeQuerySet
+from security.querysets import BODY_ROLES, DisputeQuerySet, cases_of_my_bodies
 
 
 @audited(
@@ -36,7 +36,12 @@ from security.querysets import DisputeEventQuerySet, DisputeQuerySet
 )
 class Dispute(models.Model):
     """矛盾纠纷 — one case, one number (一案一码), whatever channel it came through. Its status moves only
-    through the services, each move a ``DisputeEvent``. Never deleted."""
+    through the services, each move a ``DisputeEvent``. Never deleted.
+
+    Mediators and police see the cases of the bodies they work for and those they handled
+    (``scope_rules``); everyone else sees the cases of their division subtree."""
+
+    scope_rules = dict.fromkeys(BODY_ROLES, cases_of_my_bodies)
 
     number = models.CharField(_("案件编号"), max_length=32, unique=True, editable=False)
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
@@ -110,7 +115,9 @@ class Dispute(models.Model):
 class DisputeParty(models.Model):
     """纠纷当事人 — a person taking part in a dispute, with their role."""
 
+    # Seen exactly with its case (a mediator sees the parties of the cases of their body).
     scope_lookup = "dispute__division"
+    scope_through = "dispute"
 
     dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.PROTECT, related_name="parties")
     person = models.ForeignKey(
@@ -143,7 +150,9 @@ class DisputeEvent(models.Model):
     the audit trail and is not tracked again by pghistory."""
 
     audit_exempt = "the case's own append-only timeline (a trigger refuses updates and deletes): each move's record"
+    # Seen exactly with its case (a mediator sees the parties of the cases of their body).
     scope_lookup = "dispute__division"
+    scope_through = "dispute"
 
     dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("动作"), max_length=16, choices=EventAction.choices)
@@ -170,7 +179,7 @@ class DisputeEvent(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
-    objects = DisputeEventQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("纠纷流转记录")
@@ -192,7 +201,9 @@ class DisputeEvent(models.Model):
 class MediationAgreement(models.Model):
     """调解协议 — the terms reached, an amount (yuan), when signed, and 司法确认."""
 
+    # Seen exactly with its case (a mediator sees the parties of the cases of their body).
     scope_lookup = "dispute__division"
+    scope_through = "dispute"
 
     dispute = models.OneToOneField(Dispute, verbose_name=_("纠纷"), on_delete=models.PROTECT, related_name="agreement")
     terms = models.TextField(_("协议内容"))
@@ -231,7 +242,9 @@ class MediationAgreement(models.Model):
 class FollowUpVisit(models.Model):
     """回访 — a visit to the parties after the case, with their satisfaction."""
 
+    # Seen exactly with its case (a mediator sees the parties of the cases of their body).
     scope_lookup = "dispute__division"
+    scope_through = "dispute"
 
     dispute = models.ForeignKey(Dispute, verbose_name=_("纠纷"), on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField(_("回访日期"))
