@@ -31,6 +31,7 @@ from integrity.models import (
     Recovery,
     Sanction,
 )
+from integrity.querysets import MilestoneQuerySet
 
 ZERO = Decimal("0.00")
 
@@ -182,7 +183,7 @@ def funnel_totals(
     return _funnel_from(values)
 
 
-def overdue_milestones(*, queryset: QuerySet[Milestone], on: datetime.date | None = None) -> QuerySet:
+def overdue_milestones(*, queryset: MilestoneQuerySet, on: datetime.date | None = None) -> MilestoneQuerySet:
     """Overdue milestones of the given (scoped) milestones, with their project: one query."""
     return queryset.overdue(on).select_related("project", "project__owner_unit").order_by("planned_on", "id")
 

@@ -212,12 +212,13 @@ def access_log_record(*, user: User, obj: Clue | IntegrityCase, via: str, path: 
     Raises ``ValueError`` for a ``via`` outside ``AccessVia`` (a programming error, not user input)."""
     if via not in AccessVia.values:
         raise ValueError(via)
-    is_clue = isinstance(obj, Clue)
+    clue = obj if isinstance(obj, Clue) else None
+    case = obj if isinstance(obj, IntegrityCase) else None
     return AccessLog.objects.create(
         user=user,
         division_id=obj.division_id,
-        clue=obj if is_clue else None,
-        case=None if is_clue else obj,
+        clue=clue,
+        case=case,
         via=via,
         path=path[:500],
     )
@@ -235,7 +236,9 @@ def evaluation_record(*, evaluation: Evaluation) -> Evaluation:
             {"items": ValidationError(_("评估须至少有一个评分项。"), code=ERR_EVALUATION_NEEDS_ITEMS)}
         )
     unit = evaluation.unit
-    unit.status = unit.evaluations.order_by("-round").values_list("result", flat=True).first()
+    latest = unit.evaluations.order_by("-round").values_list("result", flat=True).first()
+    if latest is not None:
+        unit.status = latest
     unit.full_clean()
     unit.save(update_fields=["status"])
     return evaluation

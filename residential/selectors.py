@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -77,7 +78,8 @@ def petition_yoy_by_child(
     when there are any; two queries."""
     counts, window = _yoy_counts(start, end)
     base = queryset if queryset is not None else Petition.objects.all()
-    rows = (
+    # Plain dicts: the counts' names come from _yoy_counts, which the type checker cannot follow.
+    rows: Any = (
         base.in_subtree(division)
         .filter(window)
         .annotate(child_code=child_code_expression("compound__division__path", division))

@@ -13,6 +13,7 @@ from governance.models import Division, DivisionLevel
 from governance.selectors import change_pct
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, PoliceRoomCoverLink, SecurityStat
+from security.querysets import DisputeQuerySet
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
 
@@ -92,7 +93,7 @@ def security_stats_yoy(*, division: Division, start: datetime.date, end: datetim
     }
 
 
-def high_risk_open(*, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
+def high_risk_open(*, queryset: DisputeQuerySet) -> DisputeQuerySet:
     """Open 民转刑 high-risk cases for leaders, highest score first."""
     return (
         queryset.open().high_risk().select_related("division", "current_body").order_by("-risk_score", "deadline", "pk")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 
 from governance.errors import Conflict
 from governance.models import User
@@ -37,12 +37,16 @@ class DisputeConflict(Conflict):
     (409 in the API, a message on the page); nothing is changed."""
 
 
-def conflict(field: str, message: str | Promise, code: str, **params: object) -> DisputeConflict:
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def conflict(field: str, message: StrOrPromise, code: str, **params: object) -> DisputeConflict:
     """``DisputeConflict`` naming ``field``, with a stable ``code``."""
     return DisputeConflict({field: ValidationError(message, code=code, params=params or None)})
 
 
-def invalid(field: str, message: str | Promise, code: str) -> ValidationError:
+def invalid(field: str, message: StrOrPromise, code: str) -> ValidationError:
     """A bad value of ``field`` (400 in the API, shown on the form's field)."""
     return ValidationError({field: ValidationError(message, code=code)})
 

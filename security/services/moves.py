@@ -23,11 +23,10 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import User
@@ -67,6 +66,9 @@ from security.services.routing import centre_above, route_for
 # Moving a case on the page or through the API needs this permission: the views refuse others (403)
 # and ``moves_for`` shows them nothing; the rows below say who among its holders may make which move.
 MOVE_PERMISSION = "security.change_dispute"
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Actor(enum.Enum):
@@ -117,7 +119,7 @@ class Move:
     """One row of the move table."""
 
     name: str  # the page's and the API's action: POST …/disputes/<id>/<name>/
-    label: str | Promise  # the button
+    label: StrOrPromise  # the button
     sources: frozenset[str]  # statuses the move may start from
     actor: Actor
     target: str | None  # the status it leads to; None keeps the status (回访)
@@ -131,7 +133,7 @@ class Move:
     # What follows the move in the same transaction (a failed mediation goes one level up).
     after: Callable[[Dispute, User | None], Dispute] | None = None
     # The message and code when the status forbids the move (default: "cannot become <target>").
-    refusal: tuple[str | Promise, str] | None = None
+    refusal: tuple[StrOrPromise, str] | None = None
     # The typed service that makes the move (through ``_move``), called by ``dispute_move``.
     service: Callable[..., Any] = field(kw_only=True)
 

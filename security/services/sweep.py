@@ -4,6 +4,7 @@ set-based for the whole district)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -59,7 +60,7 @@ def disputes_escalate_overdue(*, today: datetime.date | None = None, batch_size:
         division=Division._meta.db_table,
         event=DisputeEvent._meta.db_table,
     )
-    params = {
+    params: dict[str, Any] = {
         "centre": BodyKind.CENTRE.value,
         "open": sorted(str(status) for status in escalate.sources - {Status.FAILED}),
         "failed": Status.FAILED.value,
