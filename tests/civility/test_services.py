@@ -27,6 +27,7 @@ from civility.services import (
     ERR_BANQUET_NEGATIVE,
     ERR_DECLARATION_NOT_FLAGGED,
     ERR_NOT_SHOP_OPERATOR,
+    ERR_RULE_INACTIVE,
     RULE_BANQUET_OVER_CAP,
     RULE_SIMPLE_FUNERAL,
     RULE_VOLUNTEER_HOUR,
@@ -239,6 +240,18 @@ def test_converting_an_activity_twice_creates_nothing_more(hour_rule, divisions)
     assert codes(exc, "activity") == [ERR_ACTIVITY_CONVERTED]
     assert PointEntry.objects.count() == 1
     assert type(activity).objects.get(pk=activity.pk).converted_at == converted_at
+
+
+def test_converting_without_an_hours_rule_is_refused_naming_rule(divisions):
+    activity = ServiceActivityFactory(hours=2, held_on=MAY)
+    activity.participants.add(member(HouseholdFactory(division=divisions["v11"])))
+
+    with pytest.raises(ValidationError) as exc:
+        activity_convert(activity=activity)
+
+    assert codes(exc, "rule") == [ERR_RULE_INACTIVE]
+    assert not PointEntry.objects.exists()
+    assert type(activity).objects.get(pk=activity.pk).converted_at is None
 
 
 # --- the shop's own operators --------------------------------------------------------------------
