@@ -24,8 +24,15 @@ from civility.models.customs import BanquetAbstention, BanquetDeclaration, Banqu
 from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry, entry_hash
 from civility.models.ranking import CivilizedFamily, MonthlyRanking, RankingMonth
 from civility.models.rules import PointRule
-from civility.models.shop import Redemption, RedemptionLine, RewardItem, Shop
-from civility.models.volunteers import PracticeStation, ServiceActivity, Volunteer, VolunteerTeam
+from civility.models.shop import Redemption, RedemptionLine, RewardItem, Shop, ShopOperatorLink
+from civility.models.volunteers import (
+    ActivityParticipantLink,
+    PracticeStation,
+    ServiceActivity,
+    Volunteer,
+    VolunteerTeam,
+    VolunteerTeamLink,
+)
 
 __all__ = [
     "DISSUADED_OUTCOMES",
@@ -34,6 +41,7 @@ __all__ = [
     "GENESIS_HASH",
     "RANKING_LEVEL_DIVISIONS",
     "ActivityKind",
+    "ActivityParticipantLink",
     "BanquetAbstention",
     "BanquetDeclaration",
     "BanquetKind",
@@ -58,10 +66,12 @@ __all__ = [
     "RewardItem",
     "ServiceActivity",
     "Shop",
+    "ShopOperatorLink",
     "StationLevel",
     "VillageRule",
     "Volunteer",
     "VolunteerBrand",
     "VolunteerTeam",
+    "VolunteerTeamLink",
     "entry_hash",
 ]

@@ -63,6 +63,10 @@ class MonthlyRanking(models.Model):
     statement per level and replaced as a whole; derived data, so not tracked row by row (the
     ``RankingMonth`` run is)."""
 
+    audit_exempt = (
+        "derived: recomputed as a whole by ranking_compute from the hash-chained, audited ledger (a re-run gives"
+        " identical rows); the run (RankingMonth) is audited, and once published it is frozen"
+    )
     scope_lookup = "household__division"
 
     ranking_month = models.ForeignKey(

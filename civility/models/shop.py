@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civility.models.ledger import PointAccount, PointEntry
-from governance.audit import audited
+from governance.audit import audited, audited_links
 from governance.querysets import ScopedQuerySet
 
 
@@ -35,6 +35,14 @@ class Shop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@audited_links()
+class ShopOperatorLink(Shop.operators.through):
+    """积分超市管理员 — which users run which shop (only they may hand goods over); every change is audited."""
+
+    class Meta:
+        proxy = True
 
 
 @audited()

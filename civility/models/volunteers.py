@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civility.choices import ActivityKind, StationLevel, VolunteerBrand
-from governance.audit import audited
+from governance.audit import audited, audited_links
 from governance.querysets import ScopedQuerySet
 
 
@@ -86,6 +86,14 @@ class Volunteer(models.Model):
         return str(self.person)
 
 
+@audited_links()
+class VolunteerTeamLink(Volunteer.teams.through):
+    """志愿者所属服务队 — which teams a volunteer serves in; every change is audited."""
+
+    class Meta:
+        proxy = True
+
+
 @audited()
 class ServiceActivity(models.Model):
     """志愿服务活动 — a team's activity with its participants and hours; hours convert to points once."""
@@ -115,3 +123,12 @@ class ServiceActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.held_on}"
+
+
+@audited_links()
+class ActivityParticipantLink(ServiceActivity.participants.through):
+    """志愿服务活动参与者 — who took part in an activity (their households earn its hours once); every
+    change is audited."""
+
+    class Meta:
+        proxy = True
