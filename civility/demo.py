@@ -39,7 +39,6 @@ from civility.models import (
     VillageRule,
     Volunteer,
     VolunteerTeam,
-    entry_hash,
 )
 from civility.services import (
     RULE_BANQUET_OVER_CAP,
@@ -287,17 +286,7 @@ def seed_ledger(*, stdout, options) -> None:
                 note="演示数据",
                 confirmed_at=timezone.now() if status == EntryStatus.CONFIRMED else None,
             )
-            entry.hash = entry_hash(
-                account_id=account.pk,
-                seq=seq,
-                points=rule.points,
-                rule_id=rule.pk,
-                occurred_on=day,
-                source=source,
-                idempotency_key=key,
-                reverses_id=None,
-                prev_hash=prev,
-            )
+            entry.hash = entry.compute_hash()
             entries.append(entry)
             prev = entry.hash
             balance += rule.points if status == EntryStatus.CONFIRMED else 0

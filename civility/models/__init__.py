@@ -21,7 +21,7 @@ from civility.choices import (
     VolunteerBrand,
 )
 from civility.models.customs import BanquetAbstention, BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
-from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry, entry_hash
+from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry
 from civility.models.ranking import CivilizedFamily, MonthlyRanking, RankingMonth
 from civility.models.rules import PointRule
 from civility.models.shop import Redemption, RedemptionLine, RewardItem, Shop, ShopOperatorLink
@@ -73,5 +73,4 @@ __all__ = [
     "VolunteerBrand",
     "VolunteerTeam",
     "VolunteerTeamLink",
-    "entry_hash",
 ]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 
 import pghistory
@@ -140,47 +139,22 @@ class PointEntry(models.Model):
         return f"{self.account_id}#{self.seq} {self.points:+d}"
 
     def compute_hash(self) -> str:
-        return entry_hash(
-            account_id=self.account_id,
-            seq=self.seq,
-            points=self.points,
-            rule_id=self.rule_id,
-            occurred_on=self.occurred_on,
-            source=self.source,
-            idempotency_key=self.idempotency_key,
-            reverses_id=self.reverses_id,
-            prev_hash=self.prev_hash,
+        """SHA-256 of the entry's immutable fields and the previous hash. ``ENTRY_HASH_SQL`` computes
+        the same in PostgreSQL, so ``ledger_verify`` checks millions of entries in one query."""
+        text = "|".join(
+            [
+                str(self.account_id),
+                str(self.seq),
+                str(self.points),
+                "" if self.rule_id is None else str(self.rule_id),
+                self.occurred_on.isoformat(),
+                self.source,
+                self.idempotency_key,
+                "" if self.reverses_id is None else str(self.reverses_id),
+                self.prev_hash,
+            ]
         )
-
-
-def entry_hash(
-    *,
-    account_id: int,
-    seq: int,
-    points: int,
-    rule_id: int | None,
-    occurred_on: datetime.date,
-    source: str,
-    idempotency_key: str,
-    reverses_id: int | None,
-    prev_hash: str,
-) -> str:
-    """SHA-256 of the entry's immutable fields and the previous hash. ``ENTRY_HASH_SQL`` computes
-    the same in PostgreSQL, so ``ledger_verify`` checks millions of entries in one query."""
-    text = "|".join(
-        [
-            str(account_id),
-            str(seq),
-            str(points),
-            "" if rule_id is None else str(rule_id),
-            occurred_on.isoformat(),
-            source,
-            idempotency_key,
-            "" if reverses_id is None else str(reverses_id),
-            prev_hash,
-        ]
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 ENTRY_HASH_SQL = """encode(sha256(convert_to(concat_ws('|', {t}.account_id::text, {t}.seq::text, {t}.points::text,

@@ -35,6 +35,7 @@ from civility.services import (
     activity_convert,
     banquet_declare,
     dissuasion_record,
+    ledger_verify,
     points_redeem,
 )
 from governance.models import HouseholdMember, Relation, Role, RoleAssignment, User
@@ -287,3 +288,13 @@ def test_seed_demo_makes_the_demo_shop_operator_an_operator_of_its_villages_shop
     village = RoleAssignment.objects.get(user=operator, role=Role.SHOP_OPERATOR).division
     assert list(operator.point_shops.all()) == list(Shop.objects.filter(division=village)) != []
     assert Shop.operators.through.objects.count() == 1
+
+
+def test_seed_demo_ledger_holds_its_hash_chain_and_balances():
+    steps = ["governance.divisions", "governance.households", "civility.rules", "civility.ledger"]
+    call_command(
+        "seed_demo", "--households", "20", *[arg for step in steps for arg in ("--only", step)], stdout=io.StringIO()
+    )
+
+    assert PointEntry.objects.exists()
+    assert ledger_verify() == []
