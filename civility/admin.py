@@ -20,7 +20,7 @@ from civility.services import (
     ranking_compute,
     ranking_publish,
 )
-from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -57,7 +57,7 @@ class PointEntryAdmin(ReadOnlyAdmin):
     search_fields = ["account__household__number", "idempotency_key"]
 
 
-class RewardItemInline(admin.TabularInline):
+class RewardItemInline(ScopedChoicesMixin, admin.TabularInline):
     model = models.RewardItem
     extra = 1
 
