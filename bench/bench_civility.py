@@ -92,7 +92,8 @@ def main() -> None:
     from django.db import connection, transaction
 
     from civility.models import PointAccount, PointEntry, RankingMonth, RewardItem, Shop
-    from civility.services import RedemptionRequest, month_bounds, points_redeem, ranking_compute
+    from civility.services import RedemptionRequest, points_redeem, ranking_compute
+    from governance.dates import month_bounds
     from governance.models import Division
 
     with bench_database():

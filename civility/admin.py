@@ -4,13 +4,23 @@ published by actions that call the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from civility import models
-from civility.services import banquet_declare, dissuasion_record, ranking_compute, ranking_publish
-from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from civility.services import (
+    banquet_declare,
+    civilized_families_propose,
+    civilized_family_confirm,
+    dissuasion_record,
+    ranking_compute,
+    ranking_publish,
+)
+from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -47,7 +57,7 @@ class PointEntryAdmin(ReadOnlyAdmin):
     search_fields = ["account__household__number", "idempotency_key"]
 
 
-class RewardItemInline(admin.TabularInline):
+class RewardItemInline(ScopedChoicesMixin, admin.TabularInline):
     model = models.RewardItem
     extra = 1
 
@@ -77,24 +87,42 @@ class RedemptionAdmin(ReadOnlyAdmin):
     list_select_related = ["account__household__head", "shop", "operator"]
 
 
-@admin.action(description=_("重新计算所选月份的评比"))
-def compute_rankings(modeladmin, request, queryset):
-    for run in queryset:
+def each_selected(modeladmin, request, queryset, write: Callable[[Any], Any], done: str | None = None) -> None:
+    """Run one service per selected row: a row it refuses shows its errors and the others go on;
+    ``done`` (``%(row)s`` for the row) is said for each one written."""
+    for row in queryset:
         try:
-            ranking_compute(month=run.month, division=run.division)
+            write(row)
         except ValidationError as exc:
-            modeladmin.message_user(request, "；".join(exc.messages), messages.ERROR)
+            modeladmin.message_user(request, f"{row}：{'；'.join(exc.messages)}", messages.ERROR)
         else:
-            modeladmin.message_user(request, _("%(m)s 已重新计算。") % {"m": run}, messages.SUCCESS)
+            if done:
+                modeladmin.message_user(request, done % {"row": row}, messages.SUCCESS)
 
 
-@admin.action(description=_("公布所选月份的评比（公布后冻结）"))
+@admin.action(description=_("重新计算所选月份的评比"), permissions=["change"])
+def compute_rankings(modeladmin, request, queryset):
+    each_selected(
+        modeladmin,
+        request,
+        queryset,
+        lambda run: ranking_compute(month=run.month, division=run.division),
+        _("%(row)s 已重新计算。"),
+    )
+
+
+@admin.action(description=_("公布所选月份的评比（公布后冻结）"), permissions=["change"])
 def publish_rankings(modeladmin, request, queryset):
-    for run in queryset:
-        try:
-            ranking_publish(run=run, by=request.user)
-        except ValidationError as exc:
-            modeladmin.message_user(request, "；".join(exc.messages), messages.ERROR)
+    each_selected(modeladmin, request, queryset, lambda run: ranking_publish(run=run, by=request.user))
+
+
+@admin.action(description=_("按所选月份的年度推荐文明家庭（依据已公布的评比）"), permissions=["change"])
+def propose_civilized_families(modeladmin, request, queryset):
+    for year, division in sorted({(run.month.year, run.division) for run in queryset}, key=lambda p: p[0]):
+        proposed = civilized_families_propose(year=year, division=division)
+        modeladmin.message_user(
+            request, _("%(year)s 年度推荐文明家庭 %(n)s 户。") % {"year": year, "n": proposed}, messages.SUCCESS
+        )
 
 
 @admin.register(models.RankingMonth)
@@ -102,13 +130,20 @@ class RankingMonthAdmin(CivilityAdmin):
     list_display = ["month", "division", "status", "households", "computed_at", "published_at"]
     list_select_related = ["division"]
     readonly_fields = ["status", "computed_at", "published_at", "published_by", "households"]
-    actions = [compute_rankings, publish_rankings]
+    actions = [compute_rankings, publish_rankings, propose_civilized_families]
 
     def save_model(self, request, obj, form, change):
-        ranking_compute(month=obj.month.replace(day=1), division=obj.division)
+        ranking_compute(month=obj.month, division=obj.division)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.action(description=_("评定所选文明家庭"), permissions=["change"])
+def confirm_civilized_families(modeladmin, request, queryset):
+    each_selected(
+        modeladmin, request, queryset, lambda family: civilized_family_confirm(family=family, by=request.user)
+    )
 
 
 @admin.register(models.CivilizedFamily)
@@ -116,6 +151,9 @@ class CivilizedFamilyAdmin(CivilityAdmin):
     list_display = ["household", "year", "points", "status"]
     list_filter = ["year", "status"]
     list_select_related = ["household__head"]
+    # Confirmed through the service (who and when recorded), by the action.
+    readonly_fields = ["status", "confirmed_by", "confirmed_at"]
+    actions = [confirm_civilized_families]
 
 
 @admin.register(models.VillageRule)

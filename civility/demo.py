@@ -11,33 +11,34 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from civility.models import (
+from civility.choices import (
     GENESIS_HASH,
     ActivityKind,
-    BanquetAbstention,
-    BanquetDeclaration,
     BanquetKind,
-    BanquetServiceTeam,
-    Dissuasion,
     DissuasionOutcome,
     EntrySource,
     EntryStatus,
-    PointAccount,
     PointCategory,
+    RankingStatus,
+    StationLevel,
+    VolunteerBrand,
+)
+from civility.models import (
+    BanquetAbstention,
+    BanquetDeclaration,
+    BanquetServiceTeam,
+    Dissuasion,
+    PointAccount,
     PointEntry,
     PointRule,
     PracticeStation,
     RankingMonth,
-    RankingStatus,
     RewardItem,
     ServiceActivity,
     Shop,
-    StationLevel,
     VillageRule,
     Volunteer,
-    VolunteerBrand,
     VolunteerTeam,
-    entry_hash,
 )
 from civility.services import (
     RULE_BANQUET_OVER_CAP,
@@ -48,8 +49,10 @@ from civility.services import (
     ranking_compute,
     ranking_publish,
 )
+from governance.dates import month_start, months_between
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Household, Person, Role, RoleAssignment
+from governance.querysets import path_ancestors
 from governance.registry import registry
 
 # code, behaviour, category, points, monthly cap, evidence required
@@ -81,13 +84,12 @@ ITEMS = [("洗衣粉", 20), ("食用油（5L）", 80), ("大米（10kg）", 100)
 
 
 def past_months(count: int) -> list[datetime.date]:
-    """The ``count`` full months before the current one, oldest first."""
-    months = []
-    cursor = timezone.localdate().replace(day=1)
+    """The first days of the ``count`` full months before the current one, oldest first."""
+    this_month = month_start(timezone.localdate())
+    start = this_month
     for _i in range(count):
-        cursor = (cursor - datetime.timedelta(days=1)).replace(day=1)
-        months.append(cursor)
-    return sorted(months)
+        start = month_start(start - datetime.timedelta(days=1))
+    return months_between(start, this_month - datetime.timedelta(days=1))
 
 
 @registry.demo("civility.rules", order=60)
@@ -157,11 +159,10 @@ def seed_customs(*, stdout, options) -> None:
     caps = {r.division.path: r for r in VillageRule.objects.select_related("division")}
 
     def cap_of(household: Household) -> VillageRule:
-        codes = [c for c in household.division.path.split("/") if c]
-        for depth in range(len(codes), 0, -1):
-            rule = caps.get("/".join(codes[:depth]) + "/")
-            if rule:
-                return rule
+        """The caps of the household's unit or its nearest ancestor (as ``village_rule_for``, from memory)."""
+        for path in reversed(path_ancestors(household.division.path)):
+            if path in caps:
+                return caps[path]
         raise LookupError(household.number)
 
     start = datetime.date(2024, 1, 1)
@@ -254,8 +255,8 @@ def seed_ledger(*, stdout, options) -> None:
     for account in accounts:
         rng = random.Random(account.household.number)
         plan: list[tuple[str, datetime.date, str, str]] = []  # rule, day, source, key suffix
-        for month in [*months, today.replace(day=1)]:
-            last_day = today.day if month == today.replace(day=1) else 28
+        for month in [*months, month_start(today)]:
+            last_day = today.day if month == month_start(today) else 28
             for code in rng.sample(EVERYDAY, rng.randint(1, 4)):
                 plan.append((code, month.replace(day=rng.randint(1, last_day)), EntrySource.VISIT, ""))
             if rng.random() < 0.08:
@@ -285,17 +286,7 @@ def seed_ledger(*, stdout, options) -> None:
                 note="演示数据",
                 confirmed_at=timezone.now() if status == EntryStatus.CONFIRMED else None,
             )
-            entry.hash = entry_hash(
-                account_id=account.pk,
-                seq=seq,
-                points=rule.points,
-                rule_id=rule.pk,
-                occurred_on=day,
-                source=source,
-                idempotency_key=key,
-                reverses_id=None,
-                prev_hash=prev,
-            )
+            entry.hash = entry.compute_hash()
             entries.append(entry)
             prev = entry.hash
             balance += rule.points if status == EntryStatus.CONFIRMED else 0

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civility.models import (
-    BanquetDeclaration,
-    BanquetKind,
-    EntrySource,
-    EntryStatus,
-    MonthlyRanking,
-    PointAccount,
-    PointEntry,
-    RankingLevel,
-    Redemption,
-)
+from civility.choices import BanquetKind, EntrySource, EntryStatus, RankingLevel
+from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption
+from civility.services import parse_month
 from governance.filtersets import DivisionTreeFilterSet
 
 
@@ -67,11 +60,9 @@ class MonthlyRankingFilterSet(DivisionTreeFilterSet):
         fields = ["month", "level", "group_id", "group", "rank_max", "within"]
 
     def filter_month(self, queryset, name, value):
-        import datetime
-
         try:
-            month = datetime.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
+            month = parse_month(value)
+        except ValidationError:
             return queryset.none()
         return queryset.filter(ranking_month__month=month)
 

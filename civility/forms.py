@@ -17,22 +17,24 @@ class UnitForm(ScopedFormMixin, forms.Form):
     unit = DivisionCascadeField(label=_("屋场／村（社区）"))
 
 
-class BatchEntryForm(forms.Form):
-    """屋场批量记分: one rule, one date, the ticked households of one unit."""
+class BatchEntryForm(ScopedFormMixin, forms.Form):
+    """屋场批量记分: one rule in force today (the user's own or issued above them), one date, the
+    ticked households of one unit."""
 
-    rule = forms.ModelChoiceField(label=_("积分规则"), queryset=PointRule.objects.none(), to_field_name="code")
+    rule = forms.ModelChoiceField(label=_("积分规则"), queryset=PointRule.objects.all(), to_field_name="code")
     occurred_on = forms.DateField(label=_("发生日期"), initial=timezone.localdate)
     evidence = forms.CharField(label=_("佐证材料"), required=False, max_length=300)
     households = forms.ModelMultipleChoiceField(
-        label=_("家庭户"), queryset=Household.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("家庭户"),
+        queryset=Household.objects.select_related("head").order_by("number"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, user, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rule"].queryset = PointRule.objects.for_user(user).active_on(timezone.localdate())
-        self.fields["households"].queryset = (
-            Household.objects.for_user(user).filter(division=unit).select_related("head").order_by("number")
-        )
+        super().__init__(*args, user=user, **kwargs)
+        # Scoped to the user by ScopedFormMixin; narrowed here to today's rules and the unit's households.
+        self.fields["rule"].queryset = self.fields["rule"].queryset.active_on(timezone.localdate())
+        self.fields["households"].queryset = self.fields["households"].queryset.filter(division=unit)
 
 
 class BanquetDeclarationForm(ScopedModelForm):

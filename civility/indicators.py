@@ -7,14 +7,16 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.models import StationLevel
+from civility.choices import StationLevel
+from civility.models import PracticeStation
 from civility.selectors import customs_counters, points_flow, volunteer_hours
+from governance.dates import month_start
 from governance.registry import Indicator, registry
 
 
 def _this_month(start, end) -> tuple[datetime.date, datetime.date | None]:
     if start is None and end is None:
-        return timezone.localdate().replace(day=1), None
+        return month_start(timezone.localdate()), None
     return start, _after(end)
 
 
@@ -48,8 +50,6 @@ def _hours(*, division, start=None, end=None):
 
 
 def _stations(*, division, start=None, end=None) -> int:
-    from civility.models import PracticeStation
-
     return PracticeStation.objects.in_subtree(division).filter(level=StationLevel.STATION).count()
 
 

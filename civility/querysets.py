@@ -1,4 +1,5 @@
-"""Chainable reads of the civility app, all standing on ``ScopedQuerySet``."""
+"""Chainable reads of the civility app, all standing on ``ScopedQuerySet`` (which models use them,
+and how far up the tree their rows are visible, is declared by the models)."""
 
 from __future__ import annotations
 
@@ -6,45 +7,14 @@ import datetime
 
 from django.db.models import Q
 
-from governance.querysets import ScopedQuerySet, user_scope_paths
+from civility.choices import EntryStatus
+from governance.dates import month_bounds
+from governance.querysets import ScopedQuerySet
 
 
-def ancestor_paths(paths: list[str]) -> set[str]:
-    """Every path from the root down to each of ``paths`` (inclusive): "a/b/" → {"a/", "a/b/"}."""
-    out: set[str] = set()
-    for path in paths:
-        codes = [c for c in path.split("/") if c]
-        for depth in range(1, len(codes) + 1):
-            out.add("/".join(codes[:depth]) + "/")
-    return out
-
-
-class UpwardScopedQuerySet(ScopedQuerySet):
-    """Rows a district or township issues for everyone below it (rules, caps): a user sees those of
-    their subtree and those issued by the divisions above them."""
-
-    def for_user(self, user, roles=None):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        paths = user_scope_paths(user, roles)
-        if not paths:
-            return self.none()
-        scope = getattr(self.model, "scope_lookup", "division")
-        condition = Q(**{f"{scope}__path__in": sorted(ancestor_paths(paths))})
-        for path in paths:
-            condition |= Q(**{f"{scope}__path__startswith": path})
-        return self.filter(condition)
-
-    def applicable_to(self, division) -> UpwardScopedQuerySet:
-        """Rows issued by ``division`` or one of its ancestors."""
-        scope = getattr(self.model, "scope_lookup", "division")
-        return self.filter(**{f"{scope}__path__in": sorted(ancestor_paths([division.path]))})
-
-
-class PointRuleQuerySet(UpwardScopedQuerySet):
+class PointRuleQuerySet(ScopedQuerySet):
     def active_on(self, day: datetime.date) -> PointRuleQuerySet:
+        """Rules in force on ``day`` (switched on, ``active_from`` ≤ day ≤ ``active_to``)."""
         return self.filter(
             Q(is_active=True), Q(active_from__lte=day), Q(active_to__isnull=True) | Q(active_to__gte=day)
         )
@@ -52,14 +22,14 @@ class PointRuleQuerySet(UpwardScopedQuerySet):
 
 class PointEntryQuerySet(ScopedQuerySet):
     def confirmed(self) -> PointEntryQuerySet:
-        return self.filter(status="confirmed")
+        return self.filter(status=EntryStatus.CONFIRMED)
 
     def pending(self) -> PointEntryQuerySet:
-        return self.filter(status="pending")
+        return self.filter(status=EntryStatus.PENDING)
 
-    def in_month(self, month: datetime.date) -> PointEntryQuerySet:
-        start = month.replace(day=1)
-        end = (start + datetime.timedelta(days=32)).replace(day=1)
+    def in_month(self, day: datetime.date) -> PointEntryQuerySet:
+        """Entries that occurred in ``day``'s calendar month."""
+        start, end = month_bounds(day)
         return self.filter(occurred_on__gte=start, occurred_on__lt=end)
 
 

@@ -6,23 +6,21 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
+from civility.choices import DISSUADED_OUTCOMES, BanquetKind, EntrySource, RankingLevel, RankingStatus
 from civility.models import (
-    DISSUADED_OUTCOMES,
     BanquetAbstention,
     BanquetDeclaration,
-    BanquetKind,
     Dissuasion,
-    EntrySource,
-    EntryStatus,
     MonthlyRanking,
     PointEntry,
-    RankingLevel,
-    RankingStatus,
+    RankingMonth,
     ServiceActivity,
 )
-from governance.models import Division
+from governance.dates import month_start
+from governance.models import Division, User
+from governance.querysets import path_ancestors
 
 
 def _period(queryset: QuerySet, field: str, start: datetime.date | None, end: datetime.date | None) -> QuerySet:
@@ -36,8 +34,9 @@ def _period(queryset: QuerySet, field: str, start: datetime.date | None, end: da
 def customs_counters(
     *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> dict[str, int]:
-    """移风易俗 counters for a subtree and period (three queries): banquets dissuaded or scaled down,
-    funerals held simply, Party members and officials who declined to hold a banquet."""
+    """移风易俗 counters for a subtree and period (``start`` inclusive, ``end`` exclusive; three
+    queries): ``{"dissuaded"}`` banquets dissuaded or scaled down, ``{"simple_funerals"}`` funerals held
+    simply, ``{"officials_abstained"}`` Party members and officials who declined to hold a banquet."""
     dissuaded = _period(Dissuasion.objects.in_subtree(division), "occurred_on", start, end).filter(
         outcome__in=DISSUADED_OUTCOMES
     )
@@ -55,7 +54,8 @@ def customs_counters(
 def points_flow(
     *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> dict[str, int]:
-    """Points issued (confirmed, positive, not redemptions) and redeemed in a subtree and period: one query.
+    """Points issued (confirmed, positive, not redemptions) and redeemed in a subtree and period
+    (``start`` inclusive, ``end`` exclusive): ``{"issued": int, "redeemed": int}``, both ≥ 0, one query.
     A reversal is a correction, not an issue: reversing an award takes it back off the issued figure
     (in the reversal's period), reversing a deduction issues nothing."""
     entries = _period(PointEntry.objects.in_subtree(division).confirmed(), "occurred_on", start, end)
@@ -71,7 +71,8 @@ def points_flow(
 def volunteer_hours(
     *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> Decimal:
-    """Person-hours of service activities in a subtree and period: hours × participants, one query."""
+    """Person-hours of service activities in a subtree and period (``start`` inclusive, ``end``
+    exclusive): hours × participants, one query."""
     activities = _period(ServiceActivity.objects.in_subtree(division), "held_on", start, end)
     through = ServiceActivity.participants.through
     total = through.objects.filter(serviceactivity__in=activities.values("pk")).aggregate(
@@ -80,30 +81,31 @@ def volunteer_hours(
     return total or Decimal(0)
 
 
-def latest_run_month(*, published_only: bool = True):
-    from civility.models import RankingMonth
+def ranking_published_for(*, division: Division, month: datetime.date | None = None) -> RankingMonth | None:
+    """The published (frozen) ranking run that covers ``division`` — a run for it or for a division
+    above it — for ``month`` (any day of it), or the latest one; ``None`` when there is none. One query."""
+    runs = RankingMonth.objects.filter(division__path__in=path_ancestors(division.path), status=RankingStatus.PUBLISHED)
+    if month is not None:
+        runs = runs.filter(month=month_start(month))
+    return runs.order_by("-month", "-division__depth").first()
 
-    runs = RankingMonth.objects.all()
-    if published_only:
-        runs = runs.filter(status=RankingStatus.PUBLISHED)
-    return runs.order_by("-month").first()
 
-
-def rankings(*, run, level: str, group: Division) -> QuerySet[MonthlyRanking]:
+def rankings(*, run: RankingMonth, level: str, group: Division) -> QuerySet[MonthlyRanking]:
+    """The households ranked in ``group`` at ``level`` by ``run``, best first (ties by household number)."""
     return (
         MonthlyRanking.objects.filter(ranking_month=run, level=level, group=group)
-        .select_related("household__head", "household__division")
+        .select_related("ranking_month", "household__head", "household__division", "group")
         .order_by("rank", "household__number")
     )
 
 
-def red_list(*, run, village: Division, top: int = 10) -> QuerySet[MonthlyRanking]:
-    """红榜: the village's top ``top`` households of the month (ties at the edge included)."""
+def red_list(*, run: RankingMonth, village: Division, top: int = 10) -> QuerySet[MonthlyRanking]:
+    """红榜: the village's top ``top`` households of the month (ties at the edge included), with points."""
     return rankings(run=run, level=RankingLevel.VILLAGE, group=village).filter(rank__lte=top, points__gt=0)
 
 
-def black_list(*, run, village: Division, threshold: int = 10) -> QuerySet[MonthlyRanking]:
-    """黑榜: the village's households whose deductions in the month reach ``threshold`` points."""
+def black_list(*, run: RankingMonth, village: Division, threshold: int = 10) -> QuerySet[MonthlyRanking]:
+    """黑榜: the village's households whose deductions in the month reach ``threshold`` points, most first."""
     return (
         rankings(run=run, level=RankingLevel.VILLAGE, group=village)
         .filter(deductions__lte=-threshold)
@@ -111,22 +113,10 @@ def black_list(*, run, village: Division, threshold: int = 10) -> QuerySet[Month
     )
 
 
-def top_villages(*, run, division: Division, limit: int = 10) -> list[dict]:
-    """Villages/communities of a subtree by their households' total points of the month (one query)."""
-    rows = (
-        MonthlyRanking.objects.filter(
-            ranking_month=run, level=RankingLevel.VILLAGE, group__path__startswith=division.path
-        )
-        .values("group_id", "group__name")
-        .annotate(points=Sum("points"), households=Count("household_id"))
-        .order_by("-points", "group__name")[:limit]
-    )
-    return list(rows)
-
-
-def yearly_village_points(*, year: int, division: Division, top: int) -> list[dict]:
-    """Per village/community: households by the sum of the year's published monthly points, ranked
-    with RANK(); rows with rank ≤ ``top`` and positive points (one query)."""
+def yearly_village_points(*, year: int, division: Division, top: int) -> list[dict[str, int]]:
+    """Per village/community of ``division``'s subtree: households by the sum of the year's published
+    monthly points, ranked with RANK(); rows with rank ≤ ``top`` and positive points, as
+    ``{"household_id", "group_id", "points"}`` ordered by group then points (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -152,10 +142,11 @@ def yearly_village_points(*, year: int, division: Division, top: int) -> list[di
         return [{"household_id": r[0], "group_id": r[1], "points": r[2]} for r in cursor.fetchall()]
 
 
-def pending_entries(user) -> QuerySet[PointEntry]:
+def pending_entries(user: User) -> QuerySet[PointEntry]:
+    """Self-reported entries in the user's scope awaiting confirmation, oldest first."""
     return (
         PointEntry.objects.for_user(user)
-        .filter(status=EntryStatus.PENDING)
+        .pending()
         .select_related("account__household__head", "rule")
         .order_by("created_at")
     )

@@ -32,14 +32,10 @@ from civility.services import (
     points_redeem,
     village_rule_for,
 )
+from governance.forms import form_errors_add
 from governance.models import Division, Household
 
 ENTRY_PAGE = 50
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class BatchEntryView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -81,7 +77,7 @@ class BatchEntryView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(request, _("已为 %(n)s 户记分。") % {"n": len(entries)})
                 return redirect(f"{reverse('civility:batch-entry')}?unit={unit.code}")
@@ -140,7 +136,7 @@ class DeclarationCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
             try:
                 declaration = banquet_declare(declared_by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 if declaration.is_flagged:
                     labels = "、".join(str(BANQUET_VIOLATION_LABELS[v]) for v in declaration.violations)
@@ -239,10 +235,10 @@ class ShopView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 operator=request.user,
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
         except IdempotencyConflict:
             messages.error(request, _("该兑换已提交过，请刷新页面后重试。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
         else:
             if created:
                 messages.success(request, _("兑换成功，扣减 %(p)s 分。") % {"p": redemption.points})

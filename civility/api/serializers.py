@@ -11,11 +11,9 @@ from civility.models import (
     PointRule,
     Redemption,
     RedemptionLine,
-    RewardItem,
-    Shop,
 )
-from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
-from governance.models import Household
+from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.queries import AreaQuerySerializer
 
 
 class PointAccountSerializer(ScopedModelSerializer):
@@ -32,8 +30,8 @@ class PointAccountSerializer(ScopedModelSerializer):
 class PointEntrySerializer(ScopedModelSerializer):
     """Create only: amounts come from the rule; an entry is never edited (a reversal corrects it)."""
 
-    account = ScopedPrimaryKeyRelatedField(queryset=PointAccount.objects.all())
-    rule = serializers.SlugRelatedField(slug_field="code", queryset=PointRule.objects.all(), required=False)
+    rule = ScopedSlugRelatedField(slug_field="code", queryset=PointRule.objects.all(), required=False)
+    # Declared: the model's one-to-one would add a uniqueness check ahead of the service's own error.
     reverses = ScopedPrimaryKeyRelatedField(queryset=PointEntry.objects.all(), required=False)
     idempotency_key = serializers.CharField(max_length=100, required=False)
     reason = serializers.CharField(max_length=200, required=False, write_only=True)
@@ -84,7 +82,6 @@ class PointEntrySerializer(ScopedModelSerializer):
 
 
 class RedemptionLineSerializer(ScopedModelSerializer):
-    item = ScopedPrimaryKeyRelatedField(queryset=RewardItem.objects.all())
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
     class Meta:
@@ -94,8 +91,6 @@ class RedemptionLineSerializer(ScopedModelSerializer):
 
 
 class RedemptionSerializer(ScopedModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(queryset=PointAccount.objects.all())
-    shop = ScopedPrimaryKeyRelatedField(queryset=Shop.objects.all())
     lines = RedemptionLineSerializer(many=True)
 
     class Meta:
@@ -133,9 +128,21 @@ class MonthlyRankingSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class BanquetDeclarationSerializer(ScopedModelSerializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+class RankingBoardQuerySerializer(AreaQuerySerializer):
+    """``?within=<village or community code>&month=YYYY-MM`` of the 红榜/黑榜 (``top`` for the red list,
+    ``threshold`` for the black one); a code outside the caller's scope is 404."""
 
+    within = serializers.CharField(help_text=_("村（社区）代码"))
+    month = serializers.DateField(
+        required=False, input_formats=["%Y-%m"], help_text=_("月份（YYYY-MM），默认为最近公布的月份")
+    )
+    top = serializers.IntegerField(required=False, default=10, min_value=1, max_value=100, help_text=_("红榜名次"))
+    threshold = serializers.IntegerField(
+        required=False, default=10, min_value=1, max_value=1000, help_text=_("黑榜：当月扣分达到的分值")
+    )
+
+
+class BanquetDeclarationSerializer(ScopedModelSerializer):
     class Meta:
         model = BanquetDeclaration
         fields = [

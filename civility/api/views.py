@@ -3,11 +3,16 @@ edited or deleted here; a redemption takes an ``Idempotency-Key`` header."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from civility.api import serializers
+from civility.choices import EntrySource
 from civility.filtersets import (
     BanquetDeclarationFilterSet,
     MonthlyRankingFilterSet,
@@ -15,11 +20,9 @@ from civility.filtersets import (
     PointEntryFilterSet,
     RedemptionFilterSet,
 )
-from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption
+from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, RankingMonth, Redemption
+from civility.selectors import black_list, ranking_published_for, red_list
 from civility.services import (
-    ERR_IDEMPOTENCY_CONFLICT,
-    EntrySource,
-    IdempotencyConflict,
     RedemptionRequest,
     banquet_declare,
     entry_reverse,
@@ -27,15 +30,10 @@ from civility.services import (
     points_redeem,
 )
 from governance.api.views import ScopedViewSetMixin
+from governance.models import Division
 
 ERR_IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("该幂等键已用于另一笔请求。")
-    default_code = ERR_IDEMPOTENCY_CONFLICT
 
 
 class PointAccountViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -67,36 +65,29 @@ class PointEntryViewSet(
         data = serializer.validated_data
         key = request.headers.get(IDEMPOTENCY_HEADER) or data.get("idempotency_key")
         created = True
-        try:
-            if data.get("reverses"):
-                entry = entry_reverse(
-                    account=data["account"],
-                    entry=data["reverses"],
-                    by=request.user,
-                    reason=data.get("reason", ""),
-                    idempotency_key=key,
+        if data.get("reverses"):
+            entry = entry_reverse(
+                account=data["account"],
+                entry=data["reverses"],
+                by=request.user,
+                reason=data.get("reason", ""),
+                idempotency_key=key,
+            )
+        else:
+            if not key:
+                raise exceptions.ValidationError(
+                    {"idempotency_key": [exceptions.ErrorDetail(_("请提供幂等键。"), code=ERR_IDEMPOTENCY_KEY_MISSING)]}
                 )
-            else:
-                if not key:
-                    raise exceptions.ValidationError(
-                        {
-                            "idempotency_key": [
-                                exceptions.ErrorDetail(_("请提供幂等键。"), code=ERR_IDEMPOTENCY_KEY_MISSING)
-                            ]
-                        }
-                    )
-                entry, created = points_record(
-                    account=data["account"],
-                    rule=data["rule"],
-                    occurred_on=data["occurred_on"],
-                    recorded_by=request.user,
-                    source=data.get("source") or EntrySource.VISIT,
-                    idempotency_key=key,
-                    note=data.get("note", ""),
-                    evidence=data.get("evidence", ""),
-                )
-        except IdempotencyConflict as exc:
-            raise Conflict() from exc
+            entry, created = points_record(
+                account=data["account"],
+                rule=data["rule"],
+                occurred_on=data["occurred_on"],
+                recorded_by=request.user,
+                source=data.get("source") or EntrySource.VISIT,
+                idempotency_key=key,
+                note=data.get("note", ""),
+                evidence=data.get("evidence", ""),
+            )
         body = self.get_serializer(entry).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -131,27 +122,54 @@ class RedemptionViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            redemption, created = points_redeem(
-                account=data["account"],
-                shop=data["shop"],
-                operator=request.user,
-                idempotency_key=key,
-                lines=[RedemptionRequest(line["item"], line["quantity"]) for line in data["lines"]],
-            )
-        except IdempotencyConflict as exc:
-            raise Conflict() from exc
+        redemption, created = points_redeem(
+            account=data["account"],
+            shop=data["shop"],
+            operator=request.user,
+            idempotency_key=key,
+            lines=[RedemptionRequest(line["item"], line["quantity"]) for line in data["lines"]],
+        )
         body = self.get_serializer(redemption).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class MonthlyRankingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """月度排名 (一月一评比), by month, level and group."""
+    """月度排名 (一月一评比), by month, level and group; a village's 红榜 and 黑榜 of a published month."""
 
     queryset = MonthlyRanking.objects.select_related("ranking_month", "household", "group")
     serializer_class = serializers.MonthlyRankingSerializer
     filterset_class = MonthlyRankingFilterSet
     ordering_fields = ["rank", "points", "id"]
+
+    def board_query(self, request) -> tuple[Division, RankingMonth | None, dict[str, Any]]:
+        """The village asked for (404 outside the caller's scope), its published run and the query."""
+        query = serializers.RankingBoardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        village = query.area(request.user)
+        return (
+            village,
+            ranking_published_for(division=village, month=query.validated_data.get("month")),
+            query.validated_data,
+        )
+
+    def board_page(self, rows) -> Response:
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[serializers.RankingBoardQuerySerializer])
+    @action(detail=False, methods=["get"], url_path="red-list")
+    def red_list(self, request):
+        """红榜: the village's best ``top`` households of the latest published month (or ``month``)."""
+        village, run, query = self.board_query(request)
+        return self.board_page(red_list(run=run, village=village, top=query["top"]) if run else self.queryset.none())
+
+    @extend_schema(parameters=[serializers.RankingBoardQuerySerializer])
+    @action(detail=False, methods=["get"], url_path="black-list")
+    def black_list(self, request):
+        """黑榜: the village's households whose deductions of the month reach ``threshold`` points."""
+        village, run, query = self.board_query(request)
+        rows = black_list(run=run, village=village, threshold=query["threshold"]) if run else self.queryset.none()
+        return self.board_page(rows)
 
 
 class BanquetDeclarationViewSet(

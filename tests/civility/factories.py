@@ -7,6 +7,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from civility.choices import EntrySource
 from civility.models import (
     BanquetDeclaration,
     BanquetKind,
@@ -23,7 +24,7 @@ from civility.models import (
     VolunteerBrand,
     VolunteerTeam,
 )
-from civility.services import EntrySource, points_record
+from civility.services import points_record
 from tests.factories import DivisionFactory, HouseholdFactory, PersonFactory
 
 

@@ -21,11 +21,18 @@ from civility.models import (
     Dissuasion,
     DissuasionOutcome,
     EntrySource,
+    FamilyStatus,
     PointAccount,
     PointEntry,
     RankingMonth,
 )
-from civility.services import RULE_BANQUET_OVER_CAP, RedemptionRequest, points_redeem
+from civility.services import (
+    RULE_BANQUET_OVER_CAP,
+    RedemptionRequest,
+    points_redeem,
+    ranking_compute,
+    ranking_publish,
+)
 from governance.models import Division, DivisionLevel
 from tests.civility.factories import (
     BanquetDeclarationFactory,
@@ -56,6 +63,15 @@ def hamlet(division: Division) -> Division:
     return Division.objects.create(
         code=f"{division.code}{n:03d}", name=f"屋场{n}", level=DivisionLevel.HAMLET, parent=division
     )
+
+
+def form_errors(response):
+    """What the admin said about the posted form, for a failure message: the form's errors on a
+    re-rendered page, else the status and body (a 403 or 404 has no form)."""
+    context = response.context
+    if context is not None and "adminform" in context:
+        return context["adminform"].form.errors
+    return response.status_code, response.content[:500]
 
 
 def household(division: Division):
@@ -149,7 +165,7 @@ def test_changelist_query_count_does_not_grow_with_rows(client, district_admin, 
         response = client.get(changelist)
 
     assert response.context["cl"].result_count >= 30
-    assert len(many) == len(few), [q["sql"] for q in many["captured_queries"]][len(few) :]
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries][len(few) :]
 
 
 @pytest.mark.parametrize("model", sorted(MAKERS))
@@ -216,7 +232,7 @@ def test_declaration_added_in_the_admin_is_checked_against_the_caps(client, offi
         {"household": home.pk, "kind": "wedding", "held_on": "2025-06-08", "tables": 25, "days": 1, "gift_money": 100},
     )
 
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302, form_errors(response)
     saved = home.banquet_declarations.get()
     assert saved.is_flagged and saved.violations == ["tables"] and saved.declared_by == officer
 
@@ -240,7 +256,7 @@ def test_dissuasion_held_anyway_added_in_the_admin_costs_the_deduction(client, o
         {"declaration": flagged.pk, "outcome": DissuasionOutcome.HELD_ANYWAY, "occurred_on": "2025-05-02", "note": ""},
     )
 
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302, form_errors(response)
     dissuasion = Dissuasion.objects.get(declaration=flagged)
     assert dissuasion.entry.rule == deduction and dissuasion.entry.points == -20
     assert dissuasion.entry.source == EntrySource.BANQUET
@@ -258,3 +274,46 @@ def test_dissuasion_form_offers_only_flagged_declarations_not_yet_dissuaded(clie
     form = client.get(url("dissuasion_add")).context["adminform"].form
 
     assert list(form.fields["declaration"].queryset) == [flagged]
+
+
+# --- rankings and 文明家庭 --------------------------------------------------------------------------
+
+
+def test_officer_sees_the_district_ranking_but_cannot_recompute_publish_or_propose(client, officer, divisions):
+    ranking_compute(month=datetime.date(2025, 6, 1))
+    client.force_login(officer)
+
+    page = client.get(url("rankingmonth_changelist"))
+
+    assert page.context["cl"].result_count == 1
+    actions = admin.site._registry[RankingMonth].get_actions(page.wsgi_request)
+    assert not {"compute_rankings", "publish_rankings", "propose_civilized_families"} & set(actions)
+
+
+def test_civilized_families_are_proposed_from_published_rankings_in_the_admin(client, district_admin, divisions):
+    account = account_in(divisions["v11"], balance=30)
+    run = ranking_publish(run=ranking_compute(month=datetime.date(2025, 6, 1)), by=None)
+    client.force_login(district_admin)
+
+    client.post(
+        url("rankingmonth_changelist"),
+        {"action": "propose_civilized_families", admin.helpers.ACTION_CHECKBOX_NAME: [run.pk]},
+    )
+
+    family = CivilizedFamily.objects.get(household=account.household)
+    assert family.year == 2025 and family.points == 30 and family.status == FamilyStatus.PROPOSED
+
+
+def test_civilized_family_is_confirmed_by_the_action_not_by_editing_its_status(client, officer, divisions):
+    family = CivilizedFamily.objects.create(household=household(divisions["v11"]), year=2025, points=30)
+    client.force_login(officer)
+
+    form = client.get(url("civilizedfamily_change", family.pk)).context["adminform"].form
+    client.post(
+        url("civilizedfamily_changelist"),
+        {"action": "confirm_civilized_families", admin.helpers.ACTION_CHECKBOX_NAME: [family.pk]},
+    )
+
+    assert "status" not in form.fields
+    family.refresh_from_db()
+    assert family.status == FamilyStatus.CONFIRMED and family.confirmed_by == officer

@@ -13,7 +13,15 @@ from rest_framework.test import APIClient
 
 from civility.api.views import ERR_IDEMPOTENCY_KEY_MISSING
 from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption, RewardItem
-from civility.services import ERR_INSUFFICIENT_BALANCE, ERR_NOT_SHOP_OPERATOR, ERR_RULE_CAP, ranking_compute
+from civility.services import (
+    ERR_IDEMPOTENCY_CONFLICT,
+    ERR_INSUFFICIENT_BALANCE,
+    ERR_NOT_SHOP_OPERATOR,
+    ERR_RULE_CAP,
+    points_record,
+    ranking_compute,
+    ranking_publish,
+)
 from governance.api.errors import ERR_INVALID
 from governance.models import Role
 from tests.api_mixin import ReadAPITests, assert_error_body
@@ -62,6 +70,25 @@ class TestEntryAPI(ReadAPITests):
         body = assert_error_body(api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="2"), 400, "rule")
         assert body["errors"]["rule"][0]["code"] == ERR_RULE_CAP
         assert account.entries.count() == 1
+
+    def test_same_key_for_another_rule_is_409_naming_the_key(self, api, divisions):
+        account = account_in(divisions["v11"])
+        for code in ("A", "B"):
+            PointRuleFactory(code=code, division=divisions["district"])
+        data = {"account": account.pk, "rule": "A", "occurred_on": "2025-06-03"}
+        assert api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
+        response = api.post(self.list_url(), {**data, "rule": "B"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        body = assert_error_body(response, 409, "idempotency_key")
+        assert body["code"] == ERR_IDEMPOTENCY_CONFLICT
+        assert body["errors"]["idempotency_key"][0]["code"] == ERR_IDEMPOTENCY_CONFLICT
+        assert account.entries.count() == 1
+
+    def test_rule_of_another_village_is_refused_naming_rule(self, api, divisions):
+        account = account_in(divisions["v11"])
+        PointRuleFactory(code="V21", division=divisions["v21"])
+        data = {"account": account.pk, "rule": "V21", "occurred_on": "2025-06-03"}
+        assert_error_body(api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="x"), 400, "rule")
+        assert not account.entries.exists()
 
     def test_account_outside_scope_is_refused_naming_account(self, api, divisions):
         outside = account_in(divisions["v21"])
@@ -180,6 +207,48 @@ class TestRankingAPI(ReadAPITests):
         response = api.get(self.list_url(), {"month": "2025-06", "level": "village"})
         assert response.status_code == 200 and response.json()["count"] == 1
         assert api.get(self.list_url(), {"month": "bad"}).json()["count"] == 0
+
+    @staticmethod
+    def board(api, kind: str, **params):
+        return api.get(reverse(f"api:civility-api:monthlyranking-{kind}"), params)
+
+    def test_red_and_black_lists_of_a_villages_latest_published_month(self, api, divisions):
+        penalty = PointRuleFactory(points=-1, division=divisions["district"])
+        best, middling, worst = (account_in(divisions["v11"], balance=n) for n in (30, 20, 10))
+        account_in(divisions["v21"], balance=99)  # another village: on neither of v11's lists
+        points_record(
+            account=worst,
+            rule=penalty,
+            occurred_on=datetime.date(2025, 6, 9),
+            recorded_by=None,
+            idempotency_key="litter",
+            points=-12,
+        )
+        ranking_publish(run=ranking_compute(month=datetime.date(2025, 6, 1)), by=None)
+        village = divisions["v11"].code
+
+        red = self.board(api, "red-list", within=village, top=2)
+        black = self.board(api, "black-list", within=village, month="2025-06", threshold=10)
+
+        assert red.status_code == 200, red.content
+        assert [(r["household"], r["rank"]) for r in red.json()["results"]] == [
+            (best.household_id, 1),
+            (middling.household_id, 2),
+        ]
+        assert [r["household"] for r in black.json()["results"]] == [worst.household_id]
+
+    def test_boards_show_published_months_only(self, api, divisions):
+        account_in(divisions["v11"], balance=30)
+        ranking_compute(month=datetime.date(2025, 6, 1))
+
+        response = self.board(api, "red-list", within=divisions["v11"].code)
+
+        assert response.status_code == 200 and response.json()["count"] == 0
+
+    def test_board_of_a_village_outside_scope_is_404_and_bad_queries_400(self, api, divisions):
+        assert_error_body(self.board(api, "red-list", within=divisions["v21"].code), 404)
+        assert_error_body(self.board(api, "black-list"), 400, "within")
+        assert_error_body(self.board(api, "red-list", within=divisions["v11"].code, month="June"), 400, "month")
 
 
 class TestDeclarationAPI(ReadAPITests):

@@ -27,6 +27,7 @@ from civility.services import (
     ERR_BANQUET_NEGATIVE,
     ERR_DECLARATION_NOT_FLAGGED,
     ERR_NOT_SHOP_OPERATOR,
+    ERR_RULE_INACTIVE,
     RULE_BANQUET_OVER_CAP,
     RULE_SIMPLE_FUNERAL,
     RULE_VOLUNTEER_HOUR,
@@ -34,6 +35,7 @@ from civility.services import (
     activity_convert,
     banquet_declare,
     dissuasion_record,
+    ledger_verify,
     points_redeem,
 )
 from governance.models import HouseholdMember, Relation, Role, RoleAssignment, User
@@ -241,6 +243,18 @@ def test_converting_an_activity_twice_creates_nothing_more(hour_rule, divisions)
     assert type(activity).objects.get(pk=activity.pk).converted_at == converted_at
 
 
+def test_converting_without_an_hours_rule_is_refused_naming_rule(divisions):
+    activity = ServiceActivityFactory(hours=2, held_on=MAY)
+    activity.participants.add(member(HouseholdFactory(division=divisions["v11"])))
+
+    with pytest.raises(ValidationError) as exc:
+        activity_convert(activity=activity)
+
+    assert codes(exc, "rule") == [ERR_RULE_INACTIVE]
+    assert not PointEntry.objects.exists()
+    assert type(activity).objects.get(pk=activity.pk).converted_at is None
+
+
 # --- the shop's own operators --------------------------------------------------------------------
 
 
@@ -274,3 +288,13 @@ def test_seed_demo_makes_the_demo_shop_operator_an_operator_of_its_villages_shop
     village = RoleAssignment.objects.get(user=operator, role=Role.SHOP_OPERATOR).division
     assert list(operator.point_shops.all()) == list(Shop.objects.filter(division=village)) != []
     assert Shop.operators.through.objects.count() == 1
+
+
+def test_seed_demo_ledger_holds_its_hash_chain_and_balances():
+    steps = ["governance.divisions", "governance.households", "civility.rules", "civility.ledger"]
+    call_command(
+        "seed_demo", "--households", "20", *[arg for step in steps for arg in ("--only", step)], stdout=io.StringIO()
+    )
+
+    assert PointEntry.objects.exists()
+    assert ledger_verify() == []

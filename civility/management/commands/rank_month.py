@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from civility.models import RankingLevel
+from civility.choices import RankingLevel
 from civility.services import parse_month, ranking_compute
 from governance.models import Division
 

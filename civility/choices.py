@@ -1,0 +1,98 @@
+"""Choices and constants of the civility app, shared by its models, querysets, services and
+selectors (imported by all of them, importing none of them)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The ``prev_hash`` of an account's first ledger entry.
+GENESIS_HASH = "0" * 64
+
+
+class PointCategory(models.TextChoices):
+    FILIAL = "filial", _("孝老爱亲")
+    SANITATION = "sanitation", _("环境卫生")
+    VOLUNTEER = "volunteer", _("志愿服务")
+    CUSTOMS = "customs", _("移风易俗")
+    DELIBERATION = "deliberation", _("参与议事")
+    NEIGHBOURLY = "neighbourly", _("邻里互助")
+    DEDUCTION = "deduction", _("扣分事项")
+
+
+class EntrySource(models.TextChoices):
+    VISIT = "visit", _("干部走访采集")
+    SELF_REPORT = "self_report", _("村民自报")
+    VOLUNTEER = "volunteer", _("志愿服务时长")
+    BANQUET = "banquet", _("红白事检查")
+    MANUAL = "manual", _("人工调整")
+    REDEMPTION = "redemption", _("积分兑换")
+    REVERSAL = "reversal", _("冲正")
+
+
+class EntryStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("不予确认")
+
+
+class RankingStatus(models.TextChoices):
+    COMPUTED = "computed", _("已计算")
+    PUBLISHED = "published", _("已公布")
+
+
+class RankingLevel(models.TextChoices):
+    UNIT = "unit", _("屋场/小区")
+    VILLAGE = "village", _("村/社区")
+    TOWNSHIP = "township", _("乡镇/街道")
+    DISTRICT = "district", _("区")
+
+
+# Which ancestor (or the node itself) a household is ranked within, at each level above its own unit.
+RANKING_LEVEL_DIVISIONS = {
+    RankingLevel.VILLAGE: ["village", "community"],
+    RankingLevel.TOWNSHIP: ["township", "subdistrict"],
+    RankingLevel.DISTRICT: ["district"],
+}
+
+
+class FamilyStatus(models.TextChoices):
+    PROPOSED = "proposed", _("推荐")
+    CONFIRMED = "confirmed", _("已评定")
+
+
+class BanquetKind(models.TextChoices):
+    WEDDING = "wedding", _("婚嫁")
+    FUNERAL = "funeral", _("丧事")
+    BIRTHDAY = "birthday", _("寿宴")
+    HOUSEWARMING = "housewarming", _("乔迁")
+    NO_OCCASION = "no_occasion", _("无事酒")
+
+
+class DissuasionOutcome(models.TextChoices):
+    DISSUADED = "dissuaded", _("劝阻成功（不办）")
+    SCALED_DOWN = "scaled_down", _("缩减规模")
+    HELD_ANYWAY = "held_anyway", _("仍然操办")
+
+
+DISSUADED_OUTCOMES = (DissuasionOutcome.DISSUADED, DissuasionOutcome.SCALED_DOWN)
+
+
+class StationLevel(models.TextChoices):
+    CENTRE = "centre", _("文明实践中心")
+    INSTITUTE = "institute", _("文明实践所")
+    STATION = "station", _("文明实践站")
+
+
+class VolunteerBrand(models.TextChoices):
+    XINGLIANXIN = "xinglianxin", _("星连心")
+    LEPINGLE = "lepingle", _("乐坪乐")
+    CHANGQINGTENG = "changqingteng", _("长青藤")
+    OTHER = "other", _("其他")
+
+
+class ActivityKind(models.TextChoices):
+    PATROL = "patrol", _("治安巡逻")
+    MEDIATION = "mediation", _("矛盾调解")
+    SANITATION = "sanitation", _("环境整治")
+    ELDERLY = "elderly", _("关爱老人")

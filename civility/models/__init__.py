@@ -1,0 +1,76 @@
+"""Civility (文明建设): the points ledger, the points shop, monthly rankings, customs reform
+(移风易俗) and volunteers, one module per aggregate. Households are ranked at their own division
+node (屋场, 小区 or, until those exist, 村/社区) and at every level above it, read from
+``Division.path`` — this app imports no other app but governance. The choices live in
+``civility.choices`` and are re-exported here, as the core's models do."""
+
+from civility.choices import (
+    DISSUADED_OUTCOMES,
+    GENESIS_HASH,
+    RANKING_LEVEL_DIVISIONS,
+    ActivityKind,
+    BanquetKind,
+    DissuasionOutcome,
+    EntrySource,
+    EntryStatus,
+    FamilyStatus,
+    PointCategory,
+    RankingLevel,
+    RankingStatus,
+    StationLevel,
+    VolunteerBrand,
+)
+from civility.models.customs import BanquetAbstention, BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
+from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry
+from civility.models.ranking import CivilizedFamily, MonthlyRanking, RankingMonth
+from civility.models.rules import PointRule
+from civility.models.shop import Redemption, RedemptionLine, RewardItem, Shop, ShopOperatorLink
+from civility.models.volunteers import (
+    ActivityParticipantLink,
+    PracticeStation,
+    ServiceActivity,
+    Volunteer,
+    VolunteerTeam,
+    VolunteerTeamLink,
+)
+
+__all__ = [
+    "DISSUADED_OUTCOMES",
+    "ENTRY_HASH_SQL",
+    "ENTRY_MUTABLE_FIELDS",
+    "GENESIS_HASH",
+    "RANKING_LEVEL_DIVISIONS",
+    "ActivityKind",
+    "ActivityParticipantLink",
+    "BanquetAbstention",
+    "BanquetDeclaration",
+    "BanquetKind",
+    "BanquetServiceTeam",
+    "CivilizedFamily",
+    "Dissuasion",
+    "DissuasionOutcome",
+    "EntrySource",
+    "EntryStatus",
+    "FamilyStatus",
+    "MonthlyRanking",
+    "PointAccount",
+    "PointCategory",
+    "PointEntry",
+    "PointRule",
+    "PracticeStation",
+    "RankingLevel",
+    "RankingMonth",
+    "RankingStatus",
+    "Redemption",
+    "RedemptionLine",
+    "RewardItem",
+    "ServiceActivity",
+    "Shop",
+    "ShopOperatorLink",
+    "StationLevel",
+    "VillageRule",
+    "Volunteer",
+    "VolunteerBrand",
+    "VolunteerTeam",
+    "VolunteerTeamLink",
+]

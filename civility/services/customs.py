@@ -1,0 +1,135 @@
+"""Customs reform (移风易俗): banquet declarations checked against the village's caps, and the
+dissuasion of those over them."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from civility.choices import BanquetKind, DissuasionOutcome, EntrySource
+from civility.errors import ERR_BANQUET_NEGATIVE, ERR_DECLARATION_NOT_FLAGGED, field_error
+from civility.models import BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
+from civility.services.ledger import account_for, point_rule_by_code, points_record
+from governance.models import Division, Household, User
+from governance.querysets import path_ancestors
+
+# Rule codes these services use (created by seed_demo, editable in the admin).
+RULE_BANQUET_OVER_CAP = "YF-01"
+RULE_SIMPLE_FUNERAL = "YF-02"
+
+BANQUET_VIOLATION_LABELS = {
+    "banned_kind": _("村规民约禁止操办此类酒席"),
+    "tables": _("桌数超过上限"),
+    "days": _("天数超过上限"),
+    "gift_money": _("人情礼金超过上限"),
+}
+
+
+def village_rule_for(division: Division) -> VillageRule | None:
+    """The caps that apply to a household's unit: its own or the nearest ancestor's (one query)."""
+    return (
+        VillageRule.objects.filter(division__path__in=path_ancestors(division.path))
+        .order_by("-division__depth")
+        .first()
+    )
+
+
+def banquet_check(*, rule: VillageRule | None, kind: str, tables: int, days: int, gift_money: Decimal) -> list[str]:
+    """Which caps a planned banquet breaks (codes of ``BANQUET_VIOLATION_LABELS``, in that order);
+    none without a rule. Pure: reads and writes nothing."""
+    if rule is None:
+        return []
+    violations = []
+    if kind in rule.banned_kinds:
+        violations.append("banned_kind")
+    if tables > rule.tables_cap:
+        violations.append("tables")
+    if days > rule.days_cap:
+        violations.append("days")
+    if gift_money > rule.gift_money_cap:
+        violations.append("gift_money")
+    return violations
+
+
+@transaction.atomic
+def banquet_declare(
+    *,
+    household: Household,
+    kind: str,
+    held_on: datetime.date,
+    tables: int,
+    days: int,
+    gift_money: Decimal,
+    is_simple: bool = False,
+    service_team: BanquetServiceTeam | None = None,
+    declared_by: User | None = None,
+) -> BanquetDeclaration:
+    """红白事报备: record and check against the village's caps (over a cap → flagged for dissuasion,
+    ``violations`` naming the caps broken). A funeral held simply within the caps earns the
+    simple-funeral reward (rule ``RULE_SIMPLE_FUNERAL``) once.
+
+    Raises ``ValidationError``: on ``tables`` or ``gift_money`` (``ERR_BANQUET_NEGATIVE``), from the
+    declaration's own checks (``full_clean``), and what ``points_record`` raises for the reward."""
+    for field, value, label in (("tables", tables, _("桌数")), ("gift_money", gift_money, _("人情礼金"))):
+        if value is not None and value < 0:
+            raise field_error(field, _("%(what)s不能为负数。"), ERR_BANQUET_NEGATIVE, what=label)
+    rule = village_rule_for(household.division)
+    declaration = BanquetDeclaration(
+        household=household,
+        kind=kind,
+        held_on=held_on,
+        tables=tables,
+        days=days,
+        gift_money=gift_money,
+        is_simple=is_simple,
+        service_team=service_team,
+        declared_by=declared_by,
+    )
+    declaration.full_clean()
+    declaration.violations = banquet_check(rule=rule, kind=kind, tables=tables, days=days, gift_money=gift_money)
+    declaration.is_flagged = bool(declaration.violations)
+    declaration.save()
+    reward = point_rule_by_code(RULE_SIMPLE_FUNERAL)
+    if kind == BanquetKind.FUNERAL and is_simple and not declaration.is_flagged and reward is not None:
+        points_record(
+            account=account_for(household),
+            rule=reward,
+            occurred_on=held_on,
+            recorded_by=declared_by,
+            source=EntrySource.BANQUET,
+            idempotency_key=f"banquet:{declaration.pk}",
+        )
+    return declaration
+
+
+@transaction.atomic
+def dissuasion_record(
+    *, declaration: BanquetDeclaration, outcome: str, occurred_on: datetime.date, officer: User | None, note: str = ""
+) -> Dissuasion:
+    """劝阻 of a flagged banquet. Holding it anyway costs the household the over-cap deduction (rule
+    ``RULE_BANQUET_OVER_CAP``); a banquet within the caps has nothing to dissuade (and nothing to deduct).
+
+    Raises ``ValidationError`` on ``declaration`` (``ERR_DECLARATION_NOT_FLAGGED``), from the
+    dissuasion's own checks (``full_clean``: one per declaration), and what ``points_record`` raises
+    for the deduction."""
+    if not declaration.is_flagged:
+        raise field_error("declaration", _("该报备未超出村规民约标准，无需劝阻。"), ERR_DECLARATION_NOT_FLAGGED)
+    dissuasion = Dissuasion(
+        declaration=declaration, outcome=outcome, occurred_on=occurred_on, officer=officer, note=note
+    )
+    dissuasion.full_clean()
+    deduction = point_rule_by_code(RULE_BANQUET_OVER_CAP)
+    if outcome == DissuasionOutcome.HELD_ANYWAY and deduction is not None:
+        dissuasion.entry, _created = points_record(
+            account=account_for(declaration.household),
+            rule=deduction,
+            occurred_on=occurred_on,
+            recorded_by=officer,
+            source=EntrySource.BANQUET,
+            idempotency_key=f"dissuasion:{declaration.pk}",
+        )
+    dissuasion.save()
+    return dissuasion

@@ -1,0 +1,69 @@
+"""Volunteers (新时代文明实践): a service activity's hours converted into points for the
+participants' households, once."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.choices import EntrySource
+from civility.errors import ERR_ACTIVITY_CONVERTED, ERR_RULE_INACTIVE, field_error
+from civility.models import PointRule, ServiceActivity
+from civility.services.ledger import account_for, account_lock, point_rule_by_code, points_record, rule_cap_used
+from governance.models import Household, HouseholdMember, User
+
+# The rule volunteer hours earn by (created by seed_demo, editable in the admin): points per hour.
+RULE_VOLUNTEER_HOUR = "ZY-01"
+
+
+@transaction.atomic
+def activity_convert(*, activity: ServiceActivity, rule: PointRule | None = None, by: User | None = None) -> int:
+    """Turn a service activity's hours into point entries for each participant's household (hours ×
+    its members who took part × the rule's points per hour, up to what the rule's monthly cap leaves),
+    once: each entry's key names the activity and household. Returns how many entries were written.
+
+    Raises ``ValidationError`` on ``activity`` (``ERR_ACTIVITY_CONVERTED``: a second call, which
+    writes nothing) or on ``rule`` (``ERR_RULE_INACTIVE``: no rule given and none with code
+    ``RULE_VOLUNTEER_HOUR``), and what ``points_record`` raises."""
+    activity = ServiceActivity.objects.select_for_update().get(pk=activity.pk)
+    if activity.converted_at is not None:
+        raise field_error("activity", _("该活动的服务时长已转化为积分。"), ERR_ACTIVITY_CONVERTED)
+    rule = rule or point_rule_by_code(RULE_VOLUNTEER_HOUR)
+    if rule is None:
+        raise field_error(
+            "rule", _("未设置志愿服务积分规则（%(code)s）。"), ERR_RULE_INACTIVE, code=RULE_VOLUNTEER_HOUR
+        )
+    # ``hours`` is per participant: a household earns for every one of its members who served.
+    members = dict(
+        HouseholdMember.objects.filter(person__volunteer__in=activity.participants.all())
+        .values("household_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("household_id", "n")
+    )
+    count = 0
+    for household in Household.objects.filter(pk__in=members).order_by("pk"):
+        hours = activity.hours * members[household.pk]
+        points = int((Decimal(rule.points) * hours).to_integral_value(rounding=ROUND_DOWN))
+        account = account_lock(account_for(household))
+        if rule.monthly_cap is not None:
+            # A household at the month's cap gets what is left under it, and does not hold up the others.
+            points = min(points, max(rule.monthly_cap - abs(rule_cap_used(account, rule, activity.held_on)), 0))
+        if not points:
+            continue
+        _entry, created = points_record(
+            account=account,
+            rule=rule,
+            occurred_on=activity.held_on,
+            recorded_by=by,
+            source=EntrySource.VOLUNTEER,
+            idempotency_key=f"activity:{activity.pk}:{household.pk}",
+            points=points,
+        )
+        count += created
+    activity.converted_at = timezone.now()
+    activity.save(update_fields=["converted_at"])
+    return count
