@@ -7,10 +7,11 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,9 @@ ERR_DUPLICATE_MEMBER = "household_duplicate_member"
 ERR_UNKNOWN_ROLE = "unknown_role"
 
 API_KEY_PREFIX = "lx"
+
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def role_group_name(role: str) -> str:
@@ -66,7 +70,10 @@ def schedules_sync() -> int:
 
 @transaction.atomic
 def role_grant(*, username: str, role: str, division: Division, password: str | None = None) -> User:
-    """Give ``username`` a role over ``division``'s subtree, creating the account when missing."""
+    """Give ``username`` a role over ``division``'s subtree, creating the account when missing (with
+    ``password``, or none usable); the user's role groups follow.
+
+    Raises ``ValidationError`` naming ``role`` (``ERR_UNKNOWN_ROLE``) for a role the portal does not have."""
     if role not in Role.values:
         raise ValidationError(
             {"role": ValidationError(_("未知角色：%(role)s"), code=ERR_UNKNOWN_ROLE, params={"role": role})}
@@ -105,7 +112,12 @@ def _hash_secret(secret: str) -> str:
 def api_key_create(
     *, name: str, role: str, division: Division, expires_at: datetime | None = None
 ) -> tuple[ApiKey, str]:
-    """Make a key for another system. Returns the key row and the plain key, which is never stored."""
+    """Make a key for another system, with a service account holding ``role`` over ``division``.
+    Returns the key row and the plain key ``lx_<prefix>_<secret>``, which is never stored (only its
+    SHA-256 hash); ``expires_at`` is an aware datetime or None (never expires).
+
+    Raises ``ValidationError`` naming ``name`` (``unique``) when a key of that name exists, or ``role``
+    (``ERR_UNKNOWN_ROLE``)."""
     if ApiKey.objects.filter(name=name).exists():
         raise ValidationError({"name": ValidationError(_("已有同名的接口密钥。"), code="unique")})
     prefix = secrets.token_hex(4)
@@ -144,6 +156,7 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
 
 
 def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoke a key from now on (idempotent: a revoked key keeps its first revocation time). Raises nothing."""
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
@@ -192,7 +205,11 @@ def _write_members(household: Household, head: Person | None, members: Sequence[
 def household_create(
     *, number: str, division: Division, address: str = "", head: Person | None, members: Sequence[tuple[Person, str]]
 ) -> Household:
-    """Register a household with its members; the head must be one of them."""
+    """Register a household with its members (``(person, relation)`` pairs); the head must be one of
+    them and is given the relation 户主.
+
+    Raises ``ValidationError`` naming ``members`` (``ERR_DUPLICATE_MEMBER``; ``member_in_other_household``
+    for a person registered elsewhere), ``head`` (``ERR_HEAD_NOT_MEMBER``), or the model's own fields."""
     _validate_members(head, members)
     household = Household(number=number, division=division, address=address, head=head)
     household.full_clean()
@@ -209,7 +226,8 @@ def household_update(
     members: Sequence[tuple[Person, str]],
     **fields,
 ) -> Household:
-    """Change a household and replace its member list; the head must be one of the members."""
+    """Change a household (``fields``: its model fields) and replace its member list; members left out
+    are removed from it. Raises as ``household_create``."""
     _validate_members(head, members)
     for name, value in fields.items():
         setattr(household, name, value)
@@ -221,9 +239,11 @@ def household_update(
 
 
 @transaction.atomic
-def record_save(*, instance):
+def record_save(*, instance: ModelT) -> ModelT:
     """Save one register row after the model's own checks (field validators, ``clean()`` and
-    constraints), so the API, forms and imports apply the same rules."""
+    constraints), so the API, forms and imports apply the same rules.
+
+    Raises ``ValidationError`` with the model's field and ``__all__`` errors; nothing is written."""
     instance.full_clean()
     instance.save()
     return instance

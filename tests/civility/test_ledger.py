@@ -31,13 +31,10 @@ from civility.services import (
     points_redeem,
 )
 from tests.civility.factories import PointRuleFactory, RewardItemFactory, ShopFactory, account_in
+from tests.errors import codes
 from tests.factories import tree
 
 JUNE = datetime.date(2025, 6, 15)
-
-
-def codes(exc: ValidationError, field: str) -> list[str]:
-    return [e.code for e in exc.value.error_dict[field]]
 
 
 def record(account, rule, key, **kwargs):

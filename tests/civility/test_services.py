@@ -48,15 +48,12 @@ from tests.civility.factories import (
     VolunteerFactory,
     account_in,
 )
+from tests.errors import codes
 from tests.factories import HouseholdFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 MAY = datetime.date(2025, 5, 10)
-
-
-def codes(exc, field: str) -> list[str]:
-    return [e.code for e in exc.value.error_dict[field]]
 
 
 def declare(household, **kwargs):

@@ -23,13 +23,10 @@ from integrity.choices import (
 )
 from integrity.models import CaseClueLink, CaseSubjectLink, Clue, ClueSubjectLink, IntegrityCase, Recovery, Sanction
 from tests.api_mixin import assert_error_body
+from tests.errors import codes
 from tests.integrity.factories import ClueFactory, IntegrityCaseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _codes(error: ValidationError, field: str) -> list[str]:
-    return [e.code for e in error.error_dict[field]]
 
 
 def test_party_sanction_for_a_non_member_is_refused_and_nothing_is_written(divisions):
@@ -39,7 +36,7 @@ def test_party_sanction_for_a_non_member_is_refused_and_nothing_is_written(divis
     )
     with pytest.raises(ValidationError) as error:
         services.sanction_decide(subject=subject, case=case, kind=SanctionKind.PARTY_WARNING, decided_on=case.filed_on)
-    assert _codes(error.value, "kind") == [ERR_PARTY_SANCTION_NON_MEMBER]
+    assert codes(error.value, "kind") == [ERR_PARTY_SANCTION_NON_MEMBER]
     assert not Sanction.objects.exists()
 
 
@@ -50,7 +47,7 @@ def test_government_sanction_for_a_non_official_is_refused(divisions):
     )
     with pytest.raises(ValidationError) as error:
         services.sanction_decide(subject=subject, case=case, kind=SanctionKind.GOV_DEMERIT, decided_on=case.filed_on)
-    assert _codes(error.value, "kind") == [ERR_GOVERNMENT_SANCTION_NON_OFFICIAL]
+    assert codes(error.value, "kind") == [ERR_GOVERNMENT_SANCTION_NON_OFFICIAL]
 
 
 def test_formal_sanction_without_a_case_is_refused(divisions):
@@ -59,7 +56,7 @@ def test_formal_sanction_without_a_case_is_refused(divisions):
         services.sanction_decide(
             subject=clue.subjects.get(), clue=clue, kind=SanctionKind.PARTY_WARNING, decided_on=clue.received_on
         )
-    assert _codes(error.value, "case") == [ERR_SANCTION_NEEDS_CASE]
+    assert codes(error.value, "case") == [ERR_SANCTION_NEEDS_CASE]
     assert not Sanction.objects.exists()
 
 
@@ -72,7 +69,7 @@ def test_sanction_before_the_case_was_filed_is_refused(divisions):
             kind=SanctionKind.PARTY_WARNING,
             decided_on=case.filed_on - datetime.timedelta(days=1),
         )
-    assert _codes(error.value, "decided_on") == [ERR_DATES_ORDER]
+    assert codes(error.value, "decided_on") == [ERR_DATES_ORDER]
 
 
 def test_recovery_without_a_case_or_with_a_negative_amount_is_refused(divisions):
@@ -84,7 +81,7 @@ def test_recovery_without_a_case_or_with_a_negative_amount_is_refused(divisions)
         services.recovery_record(
             case=case, amount=Decimal("-1.00"), kind=RecoveryKind.SEIZED, recovered_on=case.filed_on
         )
-    assert ERR_AMOUNT_NOT_POSITIVE in _codes(error.value, "amount")
+    assert ERR_AMOUNT_NOT_POSITIVE in codes(error.value, "amount")
     assert not Recovery.objects.exists()
 
 
@@ -92,7 +89,7 @@ def test_disposition_outside_the_four_is_refused(divisions):
     clue = ClueFactory(division=divisions["v11"])
     with pytest.raises(ValidationError) as error:
         services.clue_dispose(clue=clue, disposition="ignore", disposed_on=clue.received_on, decided_by="书记")
-    assert _codes(error.value, "disposition") == [ERR_INVALID_CHOICE]
+    assert codes(error.value, "disposition") == [ERR_INVALID_CHOICE]
     clue.refresh_from_db()
     assert clue.disposition == "" and clue.status == ClueStatus.RECEIVED
 
@@ -106,7 +103,7 @@ def test_disposition_before_the_clue_was_received_is_refused(divisions):
             disposed_on=clue.received_on - datetime.timedelta(days=1),
             decided_by="书记",
         )
-    assert ERR_DATES_ORDER in _codes(error.value, "disposed_on")
+    assert ERR_DATES_ORDER in codes(error.value, "disposed_on")
     assert Clue.objects.get(pk=clue.pk).disposition == ""
 
 
@@ -120,7 +117,7 @@ def test_case_filed_before_its_clue_is_refused_and_nothing_is_written(divisions)
             subjects=clue.subjects.all(),
             filed_on=clue.received_on - datetime.timedelta(days=1),
         )
-    assert _codes(error.value, "filed_on") == [ERR_DATES_ORDER]
+    assert codes(error.value, "filed_on") == [ERR_DATES_ORDER]
     assert not IntegrityCase.objects.exists()
 
 
@@ -138,7 +135,7 @@ def test_case_close_concludes_the_clues_it_was_filed_from(divisions):
     case = IntegrityCaseFactory(division=divisions["v11"])
     with pytest.raises(ValidationError) as error:
         services.case_close(case=case, closed_on=case.filed_on - datetime.timedelta(days=1))
-    assert ERR_DATES_ORDER in _codes(error.value, "closed_on")
+    assert ERR_DATES_ORDER in codes(error.value, "closed_on")
     services.case_close(case=case, closed_on=case.filed_on + datetime.timedelta(days=30))
     assert set(case.clues.values_list("status", flat=True)) == {ClueStatus.CONCLUDED}
 

@@ -40,14 +40,11 @@ from security.services import (
     route_for,
     working_days_add,
 )
+from tests.errors import codes
 from tests.factories import PersonFactory, user_with_role
 from tests.security.factories import intake
 
 pytestmark = pytest.mark.django_db
-
-
-def _codes(error: ValidationError, field: str) -> list[str]:
-    return [e.code for e in error.error_dict[field]]
 
 
 def _timeline(dispute) -> list[str]:
@@ -95,7 +92,7 @@ def test_disallowed_move_is_a_conflict_and_changes_nothing(divisions, bodies, ru
     events = dispute.events.count()
     with pytest.raises(DisputeConflict) as error:
         dispute_close(dispute=dispute, by=centre_mediator, reason="x")
-    assert _codes(error.value, "status") == [ERR_TRANSITION]
+    assert codes(error.value, "status") == [ERR_TRANSITION]
     dispute.refresh_from_db()
     assert dispute.status == Status.ROUTED and dispute.events.count() == events
 
@@ -105,7 +102,7 @@ def test_accepting_a_transfer_meant_for_another_body_is_refused(divisions, bodie
     dispute = dispute_transfer(dispute=dispute, to_body=bodies["v11"], by=centre_mediator, reason="转村调委会")
     with pytest.raises(DisputeConflict) as error:
         dispute_accept(dispute=dispute, by=centre_mediator)
-    assert _codes(error.value, "current_body") == [ERR_NOT_RECEIVING_BODY]
+    assert codes(error.value, "current_body") == [ERR_NOT_RECEIVING_BODY]
     dispute.refresh_from_db()
     assert dispute.status == Status.TRANSFERRED
 
@@ -126,7 +123,7 @@ def test_police_matter_routes_to_the_station_and_cannot_go_to_mediation(division
     bodies["t1_station"].staff.add(police)
     with pytest.raises(ValidationError) as error:
         dispute_transfer(dispute=dispute, to_body=bodies["v11"], by=police, reason="x")
-    assert _codes(error.value, "to_body") == [ERR_POLICE_MATTER]
+    assert codes(error.value, "to_body") == [ERR_POLICE_MATTER]
 
 
 def test_most_specific_rule_wins(divisions, bodies, rule):
@@ -181,7 +178,7 @@ def test_escalating_at_the_top_level_is_refused(divisions, bodies):
     assert dispute.current_body == bodies["district_centre"]
     with pytest.raises(DisputeConflict) as error:
         dispute_escalate(dispute=dispute, by=None, reason="x")
-    assert _codes(error.value, "current_body") == [ERR_NO_UPPER_LEVEL]
+    assert codes(error.value, "current_body") == [ERR_NO_UPPER_LEVEL]
 
 
 def test_repeat_parties_threats_and_category_make_a_high_risk_case_with_reasons(divisions, bodies, rule):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from governance.models import Household, Person
 from governance.services import record_save
 from governance.validators import ERR_USCC_CHECKSUM
+from tests.errors import codes
 from tests.factories import HouseholdFactory
 from tests.villages.factories import make_hamlet, make_household, make_operator, make_plot
 from villages import services
@@ -26,10 +27,6 @@ from villages.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def codes(error: ValidationError, field: str) -> list[str]:
-    return [e.code for e in error.error_dict[field]]
 
 
 def test_hamlet_gets_its_own_division_node_and_three_bodies(divisions):
