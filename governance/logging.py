@@ -26,3 +26,15 @@ class MaskPersonalDataFilter(logging.Filter):
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
         return True
+
+
+class OneLineClientErrorFilter(logging.Filter):
+    """A refused or not-found request (4xx) is one log line: Django attaches the exception's traceback
+    to "Forbidden (Permission denied)" and the like, which says nothing an operator needs and buries
+    real errors. 5xx keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True

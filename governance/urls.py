@@ -16,3 +16,9 @@ urlpatterns = [
     # Each app's officer pages, from the registry (the core imports no app).
     *(path(f"{prefix}/", include(urlconf)) for prefix, urlconf in sorted(registry.page_routes.items())),
 ]
+
+# Chinese error pages inside the portal's frame (DEBUG=False; see governance.error_views).
+handler400 = "governance.error_views.bad_request"
+handler403 = "governance.error_views.permission_denied"
+handler404 = "governance.error_views.page_not_found"
+handler500 = "governance.error_views.server_error"

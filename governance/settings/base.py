@@ -216,13 +216,22 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Logging: never write personal data (身份证号, phone) to logs ------------------------------
+CSRF_FAILURE_VIEW = "governance.error_views.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "governance.logging.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "governance.logging.MaskPersonalDataFilter"},
+        "one_line_client_errors": {"()": "governance.logging.OneLineClientErrorFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_client_errors", "mask_personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
