@@ -10,7 +10,8 @@ from governance.forms import DivisionCascadeField, ScopedFormMixin, form_errors_
 from governance.models import Division
 from governance.validators import validate_id_number, validate_phone
 from security.choices import Category, Channel, JudicialConfirmation, PartyRole, Satisfaction
-from security.models import MediationBody
+from security.models import Dispute, MediationBody
+from security.selectors import body_label, transfer_targets
 from security.services import Input
 
 PARTY_SLOTS = 2
@@ -86,10 +87,21 @@ class RequiredReasonForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_body = forms.ModelChoiceField(
-        label=_("移交至"), queryset=MediationBody.objects.active().select_related("division").order_by("level", "name")
-    )
+    """移交: the targets are those ``transfer_targets`` offers for the case, grouped (the pair, this
+    township, above) and labelled with their place; an id from elsewhere is "not a valid choice"."""
+
+    to_body = forms.ModelChoiceField(label=_("移交至"), queryset=MediationBody.objects.none())
     reason = forms.CharField(label=_("移交理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def for_dispute(self, dispute: Dispute) -> TransferForm:
+        groups = transfer_targets(dispute=dispute)
+        field = self.fields["to_body"]
+        field.queryset = MediationBody.objects.filter(pk__in=[b.pk for g in groups for b in g.bodies])
+        field.widget.choices = [
+            ("", "---------"),
+            *((group.label, [(body.pk, body_label(body)) for body in group.bodies]) for group in groups),
+        ]
+        return self
 
 
 class AgreementForm(forms.Form):

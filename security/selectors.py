@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from governance.dates import year_shift
 from governance.models import Division, DivisionLevel
+from governance.querysets import path_ancestors
 from governance.selectors import change_pct
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
-from security.models import Dispute, PoliceRoomCoverLink, SecurityStat
+from security.models import Dispute, MediationBody, PoliceRoomCoverLink, SecurityStat
 from security.querysets import DisputeQuerySet
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
@@ -98,3 +101,70 @@ def high_risk_open(*, queryset: DisputeQuerySet) -> DisputeQuerySet:
     return (
         queryset.open().high_risk().select_related("division", "current_body").order_by("-risk_score", "deadline", "pk")
     )
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """One group of the 移交至 list: a heading and its bodies, in order."""
+
+    label: str
+    bodies: list[MediationBody]
+
+
+def transfer_targets(*, dispute: Dispute) -> list[TargetGroup]:
+    """The bodies a case can sensibly be handed to, grouped and ordered for the 移交至 list (issue 14):
+    first the current body's pair (a police station and its 矛调中心, both ways, and their other
+    units), then the bodies of the case's own township (street): the township's own first, then its
+    villages'; then the bodies of the levels above (the district's 综治中心, 劳动仲裁, 信访接待…). The
+    current body and inactive bodies are left out; bodies of other townships are not offered.
+    Three queries."""
+    township_path = _township_path(dispute.division)
+    above = path_ancestors(dispute.division.path)
+    candidates = (
+        MediationBody.objects.active()
+        .select_related("division__parent")
+        .filter(Q(division__path__startswith=township_path) | Q(division__path__in=above))
+        .exclude(pk=dispute.current_body_id)
+    )
+    current = dispute.current_body
+    family = {current.pk, current.parent_id} - {None} if current is not None else set()
+    pair: list[MediationBody] = []
+    local: list[MediationBody] = []
+    upper: list[MediationBody] = []
+    for body in candidates:
+        if body.pk in family or body.parent_id in family:
+            pair.append(body)
+        elif body.division.path.startswith(township_path):
+            local.append(body)
+        else:
+            upper.append(body)
+    pair.sort(key=lambda b: (b.division.depth, b.kind, b.name))
+    local.sort(key=lambda b: (b.division.depth, b.division.path, b.kind, b.name))
+    upper.sort(key=lambda b: (-b.division.depth, b.kind, b.name))
+    groups = [
+        TargetGroup(str(_("配对单位（派出所—矛调中心）")), pair),
+        TargetGroup(str(_("本乡镇（街道）")), local),
+        TargetGroup(str(_("上级")), upper),
+    ]
+    return [group for group in groups if group.bodies]
+
+
+TOWNSHIP_LEVELS = (DivisionLevel.TOWNSHIP, DivisionLevel.SUBDISTRICT)
+
+
+def _township_path(division: Division) -> str:
+    """The path of the township (street) that ``division`` lies in; its own path at that level or above."""
+    if division.level in TOWNSHIP_LEVELS:
+        return division.path
+    township = division.ancestors().filter(level__in=TOWNSHIP_LEVELS).order_by("-depth").only("path").first()
+    return township.path if township is not None else division.path
+
+
+def body_label(body: MediationBody) -> str:
+    """A body's name with its place, so two "星园村人民调解委员会" of different townships tell apart:
+    ``星园村人民调解委员会（万宝镇星园村）``; a body at township level or above names its division only."""
+    division = body.division
+    place = division.name
+    if division.parent_id is not None and division.level not in (*TOWNSHIP_LEVELS, DivisionLevel.DISTRICT):
+        place = f"{division.parent.name}{place}"
+    return f"{body.name}（{place}）"

@@ -102,6 +102,8 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
     for move in services.moves_for(dispute, request.user):
         form_class = forms.MOVE_FORMS[move.input]
         form = bound[1] if bound and bound[0] == move.name else (form_class() if form_class else None)
+        if form is not None and hasattr(form, "for_dispute"):
+            form.for_dispute(dispute)
         moves.append({"name": move.name, "label": move.label, "form": form})
     agreement = getattr(dispute, "agreement", None) if dispute.status in RESOLVED_STATUSES else None
     return {
@@ -137,6 +139,8 @@ class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
             return redirect("security:dispute-detail", pk=pk)
         form_class = forms.MOVE_FORMS[services.MOVES[move].input]
         form = form_class(request.POST) if form_class else None
+        if form is not None and hasattr(form, "for_dispute"):
+            form.for_dispute(dispute)
         status = 400
         if form is None or form.is_valid():
             data = dict(form.cleaned_data) if form else {}
