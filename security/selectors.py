@@ -165,6 +165,7 @@ def body_label(body: MediationBody) -> str:
     ``星园村人民调解委员会（万宝镇星园村）``; a body at township level or above names its division only."""
     division = body.division
     place = division.name
-    if division.parent_id is not None and division.level not in (*TOWNSHIP_LEVELS, DivisionLevel.DISTRICT):
-        place = f"{division.parent.name}{place}"
+    parent = division.parent
+    if parent is not None and division.level not in (*TOWNSHIP_LEVELS, DivisionLevel.DISTRICT):
+        place = f"{parent.name}{place}"
     return f"{body.name}（{place}）"
