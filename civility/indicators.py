@@ -11,7 +11,7 @@ from civility.choices import StationLevel
 from civility.models import PracticeStation
 from civility.selectors import customs_counters, points_flow, volunteer_hours
 from governance.dates import month_start
-from governance.registry import Indicator, registry
+from governance.registry import GOOD_UP, Indicator, registry
 
 
 def _this_month(start, end) -> tuple[datetime.date, datetime.date | None]:
@@ -65,5 +65,8 @@ for key, title, compute, unit, order in [
     # Stations are counted as they stand, not over a period.
     charts = ("by_child", "by_month") if key in ("civility.points_issued", "civility.points_redeemed") else ()
     registry.indicator(
-        Indicator(key, title, "civility", compute, unit, order, dated=key != "civility.stations", charts=charts)
+        # More points issued and redeemed, dissuasions, simple funerals and service hours are all better.
+        Indicator(
+            key, title, "civility", compute, unit, order, dated=key != "civility.stations", charts=charts, good=GOOD_UP
+        )
     )

@@ -21,6 +21,10 @@ class DemoStep:
     order: int = 100
 
 
+GOOD_UP = "up"
+GOOD_DOWN = "down"
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -35,6 +39,9 @@ class Indicator:
     # The dashboard's charts this indicator appears in: "by_child" (one bar per child division) and/or
     # "by_month" (one point per month of the period).
     charts: tuple[str, ...] = ()
+    # Which way is better: "up" (化解率, 按期推进), "down" (超期, 信访同比) or "" (neither: 受理纠纷 may rise
+    # because people trust the centre). The dashboard colours a change by it, never by its sign alone.
+    good: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import Indicator, registry
+from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
 from integrity.choices import CleanUnitStatus
 from integrity.selectors import FUNNEL_LABELS, clean_units_by_status, funnel_totals, project_timeliness
 
@@ -50,10 +50,20 @@ for order, (key, title) in enumerate(FUNNEL_LABELS.items(), start=60):
         Indicator(f"integrity.funnel.{key}", title, "integrity", _funnel_figure(key), UNITS[key], order, charts=charts)
     )
 registry.indicator(
-    Indicator("integrity.projects.on_time", _("民生实事按期推进"), "integrity", _projects("on_time"), _("项"), 70)
+    Indicator(
+        "integrity.projects.on_time",
+        _("民生实事按期推进"),
+        "integrity",
+        _projects("on_time"),
+        _("项"),
+        70,
+        good=GOOD_UP,
+    )
 )
 registry.indicator(
-    Indicator("integrity.projects.late", _("民生实事进度滞后"), "integrity", _projects("late"), _("项"), 71)
+    Indicator(
+        "integrity.projects.late", _("民生实事进度滞后"), "integrity", _projects("late"), _("项"), 71, good=GOOD_DOWN
+    )
 )
 for order, (status, label) in enumerate(CleanUnitStatus.choices, start=72):
     registry.indicator(

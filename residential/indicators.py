@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import Indicator, registry
+from governance.registry import GOOD_DOWN, Indicator, registry
 from residential.choices import ListSide
 from residential.models import OwnersCommittee, RedBlackEntry
 from residential.selectors import compounds_under_star, latest_red_black_list, petition_yoy
@@ -42,10 +42,18 @@ registry.indicator(
 )
 registry.indicator(
     Indicator(
-        "residential.committees_failing", _("党员占比不足50%的业委会"), "organisation", _committees_failing, _("个"), 41
+        "residential.committees_failing",
+        _("党员占比不足50%的业委会"),
+        "organisation",
+        _committees_failing,
+        _("个"),
+        41,
+        good=GOOD_DOWN,
     )
 )
-registry.indicator(Indicator("residential.petitions_yoy", _("物业信访同比"), "safety", _petitions_yoy, "%", 42))
+registry.indicator(
+    Indicator("residential.petitions_yoy", _("物业信访同比"), "safety", _petitions_yoy, "%", 42, good=GOOD_DOWN)
+)
 registry.indicator(
     Indicator(
         "residential.red_list",

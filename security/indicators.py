@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import Indicator, registry
+from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
 from security.models import Dispute
 from security.selectors import coverage_gaps, dispute_figures, security_stats_yoy
 
@@ -35,6 +35,15 @@ def _yoy(field: str):
 # Which figures the dashboard draws: received by township and by month, overdue by township,
 # resolved by month.
 CHARTS = {"received": ("by_child", "by_month"), "overdue": ("by_child",), "resolved": ("by_month",)}
+# Which way is better; received cases are neither (more may mean more trust in the centre).
+GOOD = {
+    "resolved": GOOD_UP,
+    "resolution_rate": GOOD_UP,
+    "mean_days_to_resolve": GOOD_DOWN,
+    "overdue": GOOD_DOWN,
+    "high_risk_open": GOOD_DOWN,
+    "awaiting_acceptance": GOOD_DOWN,
+}
 
 for order, (key, title, unit) in enumerate(
     [
@@ -49,19 +58,47 @@ for order, (key, title, unit) in enumerate(
     start=10,
 ):
     registry.indicator(
-        Indicator(f"security.{key}", title, "safety", _figure(key), unit, order, charts=CHARTS.get(key, ()))
+        Indicator(
+            f"security.{key}",
+            title,
+            "safety",
+            _figure(key),
+            unit,
+            order,
+            charts=CHARTS.get(key, ()),
+            good=GOOD.get(key, ""),
+        )
     )
 registry.indicator(
     Indicator(
-        "security.coverage_gaps", _("未覆盖警务室的村（社区）"), "safety", _coverage_gaps, _("个"), 20, dated=False
+        "security.coverage_gaps",
+        _("未覆盖警务室的村（社区）"),
+        "safety",
+        _coverage_gaps,
+        _("个"),
+        20,
+        dated=False,
+        good=GOOD_DOWN,
     )
 )
 registry.indicator(
-    Indicator("security.police_incidents_yoy", _("接处警同比"), "safety", _yoy("police_incidents"), "%", 21)
+    Indicator(
+        "security.police_incidents_yoy", _("接处警同比"), "safety", _yoy("police_incidents"), "%", 21, good=GOOD_DOWN
+    )
 )
 registry.indicator(
-    Indicator("security.criminal_cases_yoy", _("刑事立案同比"), "safety", _yoy("criminal_cases"), "%", 22)
+    Indicator(
+        "security.criminal_cases_yoy", _("刑事立案同比"), "safety", _yoy("criminal_cases"), "%", 22, good=GOOD_DOWN
+    )
 )
 registry.indicator(
-    Indicator("security.administrative_cases_yoy", _("行政案件同比"), "safety", _yoy("administrative_cases"), "%", 23)
+    Indicator(
+        "security.administrative_cases_yoy",
+        _("行政案件同比"),
+        "safety",
+        _yoy("administrative_cases"),
+        "%",
+        23,
+        good=GOOD_DOWN,
+    )
 )

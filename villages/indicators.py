@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import Indicator, registry
+from governance.registry import GOOD_UP, Indicator, registry
 from villages.models import Hamlet
 from villages.selectors import hamlet_completeness, land_figures, meetings_count
 
@@ -58,4 +58,6 @@ registry.indicator(
         "villages.transferred_share", _("流转面积占承包地"), "organisation", _transferred_share, "%", 33, dated=False
     )
 )
-registry.indicator(Indicator("villages.meetings", _("屋场会（本月）"), "organisation", _meetings, _("次"), 34))
+registry.indicator(
+    Indicator("villages.meetings", _("屋场会（本月）"), "organisation", _meetings, _("次"), 34, good=GOOD_UP)
+)

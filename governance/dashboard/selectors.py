@@ -17,7 +17,7 @@ from governance.dashboard.periods import Period
 from governance.dates import month_end
 from governance.models import Division, Role
 from governance.querysets import path_ancestors, user_scope_paths
-from governance.registry import Indicator, registry
+from governance.registry import GOOD_UP, Indicator, registry
 from governance.selectors import change_pct, division_in_scope
 
 DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
@@ -69,6 +69,8 @@ class Figure:
     value: int | float | None
     previous: int | float | None = None
     compared: bool = True
+    good: str = ""  # GOOD_UP, GOOD_DOWN or "" (see Indicator.good)
+    is_change: bool = False  # the value itself is a year-over-year change (接处警同比…)
 
     @property
     def change(self) -> Decimal | None:
@@ -76,6 +78,17 @@ class Figure:
             return None
         change = change_pct(self.value, self.previous)
         return change.quantize(Decimal("0.1"), ROUND_HALF_UP) if change is not None else None
+
+    @property
+    def tone(self) -> str:
+        """"better", "worse" or "" — what the change means, by the indicator's ``good`` direction, so
+        化解率 −53.6 % is worse and 受理纠纷 +97.8 % is neither. For a figure that is itself a change
+        (…同比) its own sign is read the same way."""
+        moved = self.value if self.is_change else self.change
+        if not self.good or moved is None or moved == 0:
+            return ""
+        rose = moved > 0
+        return "better" if rose == (self.good == GOOD_UP) else "worse"
 
 
 @dataclass
@@ -161,6 +174,8 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
                 value=_compute(indicator, division, period.start, period.end),
                 previous=_compute(indicator, division, earlier.start, earlier.end) if compared else None,
                 compared=compared,
+                good=indicator.good,
+                is_change=indicator.dated and indicator.key.endswith("_yoy"),
             )
         )
     for indicator in indicators:
