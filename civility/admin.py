@@ -83,6 +83,7 @@ class RewardItemAdmin(CivilityAdmin):
 
 @admin.register(models.Redemption)
 class RedemptionAdmin(ReadOnlyAdmin):
+    search_fields = ("account__household__number", "account__household__head__name", "idempotency_key")
     list_display = ["account", "shop", "points", "operator", "created_at"]
     list_select_related = ["account__household__head", "shop", "operator"]
 
@@ -127,6 +128,7 @@ def propose_civilized_families(modeladmin, request, queryset):
 
 @admin.register(models.RankingMonth)
 class RankingMonthAdmin(CivilityAdmin):
+    search_fields = ("division__name", "division__code")
     list_display = ["month", "division", "status", "households", "computed_at", "published_at"]
     list_select_related = ["division"]
     readonly_fields = ["status", "computed_at", "published_at", "published_by", "households"]
@@ -148,6 +150,7 @@ def confirm_civilized_families(modeladmin, request, queryset):
 
 @admin.register(models.CivilizedFamily)
 class CivilizedFamilyAdmin(CivilityAdmin):
+    search_fields = ("household__number", "household__head__name")
     list_display = ["household", "year", "points", "status"]
     list_filter = ["year", "status"]
     list_select_related = ["household__head"]
@@ -158,18 +161,21 @@ class CivilizedFamilyAdmin(CivilityAdmin):
 
 @admin.register(models.VillageRule)
 class VillageRuleAdmin(CivilityAdmin):
+    search_fields = ("division__name", "division__code")
     list_display = ["division", "gift_money_cap", "tables_cap", "days_cap"]
     list_select_related = ["division"]
 
 
 @admin.register(models.BanquetServiceTeam)
 class BanquetServiceTeamAdmin(CivilityAdmin):
+    search_fields = ("name", "place", "division__name")
     list_display = ["name", "division", "place"]
     list_select_related = ["division"]
 
 
 @admin.register(models.BanquetDeclaration)
 class BanquetDeclarationAdmin(CivilityAdmin):
+    search_fields = ("household__number", "household__head__name")
     list_display = ["household", "kind", "held_on", "tables", "is_simple", "is_flagged"]
     list_filter = ["kind", "is_flagged", "is_simple"]
     list_select_related = ["household__head"]
@@ -200,6 +206,7 @@ class BanquetDeclarationAdmin(CivilityAdmin):
 
 @admin.register(models.Dissuasion)
 class DissuasionAdmin(CivilityAdmin):
+    search_fields = ("declaration__household__number", "declaration__household__head__name", "note")
     list_display = ["declaration", "outcome", "occurred_on"]
     list_filter = ["outcome"]
     list_select_related = ["declaration__household__head"]
@@ -233,6 +240,7 @@ class DissuasionAdmin(CivilityAdmin):
 
 @admin.register(models.BanquetAbstention)
 class BanquetAbstentionAdmin(CivilityAdmin):
+    search_fields = ("person__name",)
     list_display = ["person", "kind", "occurred_on"]
     list_select_related = ["person"]
 
@@ -247,6 +255,7 @@ class PracticeStationAdmin(CivilityAdmin):
 
 @admin.register(models.VolunteerTeam)
 class VolunteerTeamAdmin(CivilityAdmin):
+    search_fields = ("name", "station__name")
     list_display = ["name", "brand", "station"]
     list_filter = ["brand"]
     list_select_related = ["station"]
@@ -254,12 +263,14 @@ class VolunteerTeamAdmin(CivilityAdmin):
 
 @admin.register(models.Volunteer)
 class VolunteerAdmin(CivilityAdmin):
+    search_fields = ("person__name",)
     list_display = ["person", "joined_on"]
     list_select_related = ["person"]
 
 
 @admin.register(models.ServiceActivity)
 class ServiceActivityAdmin(CivilityAdmin):
+    search_fields = ("team__name", "kind")
     list_display = ["team", "held_on", "kind", "hours", "converted_at"]
     list_select_related = ["team"]
     readonly_fields = ["converted_at"]

@@ -158,6 +158,7 @@ class SanctionAdmin(IntegrityAdmin):
 
 @admin.register(Recovery)
 class RecoveryAdmin(IntegrityAdmin):
+    search_fields = ("case__number",)
     list_display = ("case", "kind", "amount", "recovered_on")
     list_filter = ("kind",)
     list_select_related = ("case",)
@@ -209,6 +210,7 @@ class EvaluationItemInline(IntegrityInline):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(IntegrityAdmin):
+    search_fields = ("unit__organization__name",)
     list_display = ("unit", "round", "evaluated_on", "result")
     list_select_related = ("unit__organization",)
     autocomplete_fields = ("unit",)
@@ -231,6 +233,8 @@ class UnitRuleAdmin(IntegrityAdmin):
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdminMixin, IntegrityAdmin):
     """Read by discipline staff; written only by views; changed or deleted by nobody (a trigger refuses it)."""
+
+    search_fields = ("user__username", "user__full_name", "path")
 
     list_display = ("at", "user", "via", "clue", "case", "path")
     list_filter = ("via",)

@@ -75,6 +75,7 @@ class PropertyCompanyAdmin(ScopedImportExportAdmin):
 
 @admin.register(PropertyContract)
 class PropertyContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    search_fields = ("compound__division__name", "company__name")
     list_display = ("compound", "company", "start_date", "end_date")
     list_select_related = ("compound__division", "company")
     autocomplete_fields = ("compound", "company")
@@ -139,6 +140,7 @@ class OwnersCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ScoringItem)
 class ScoringItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    search_fields = ("name", "description")
     list_display = ("name", "max_score", "sort_order", "is_active", "division")
     list_editable = ("max_score", "sort_order", "is_active")
     list_select_related = ("division",)
@@ -218,6 +220,8 @@ class RedBlackEntryInline(ScopedChoicesMixin, admin.TabularInline):
 @admin.register(RedBlackList)
 class RedBlackListAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """A draft may be retitled and resized (its entries are remade); a published list is read-only."""
+
+    search_fields = ("title", "period__name")
 
     list_display = ("title", "period", "red_size", "black_size", "published_at")
     list_select_related = ("period",)
@@ -299,6 +303,7 @@ class EnforcementVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(CommitteeRectification)
 class CommitteeRectificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    search_fields = ("committee__organization__name", "problem")
     list_display = ("committee", "kind", "found_on", "deadline", "status")
     list_filter = ("kind", "status")
     list_select_related = ("committee__organization",)

@@ -100,6 +100,7 @@ class PatrolTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PatrolLog)
 class PatrolLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    search_fields = ("team__name", "division__name", "findings")
     list_display = ("team", "date", "division", "duration_minutes", "dispute")
     list_select_related = ("team", "division", "dispute")
     date_hierarchy = "date"
@@ -112,6 +113,7 @@ class PatrolLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(SecurityStat)
 class SecurityStatAdmin(ScopedImportExportAdmin):
+    search_fields = ("division__name", "division__code")
     resource_classes = [SecurityStatResource]
     list_display = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases")
     list_select_related = ("division",)

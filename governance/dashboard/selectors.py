@@ -81,7 +81,7 @@ class Figure:
 
     @property
     def tone(self) -> str:
-        """"better", "worse" or "" — what the change means, by the indicator's ``good`` direction, so
+        """ "better", "worse" or "" — what the change means, by the indicator's ``good`` direction, so
         化解率 −53.6 % is worse and 受理纠纷 +97.8 % is neither. For a figure that is itself a change
         (…同比) its own sign is read the same way."""
         moved = self.value if self.is_change else self.change
