@@ -3,7 +3,12 @@ scope answers 404) and filtering from the models' FilterSets, the same ones the 
 
 from __future__ import annotations
 
+from typing import Any
+
+import django_filters
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -13,9 +18,10 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from governance.filtersets import HouseholdFilterSet, PersonFilterSet
+from governance.forms import DivisionCascadeWidget
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Household, HouseholdMember, Person, Post
-from governance.querysets import model_open_to
+from governance.querysets import ScopedQuerySet, model_open_to
 from governance.registry import registry
 
 PAGE_SIZE = 50
@@ -46,6 +52,47 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(assignments=assignments, links=links, **kwargs)
 
 
+# A related-row picker is a plain <select> up to this many choices; beyond it the filter stays usable
+# from links (a hidden field) but is not offered as a box to type an internal id into.
+PICKER_LIMIT = 200
+YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
+def page_filter_form(filterset: Any, user: Any) -> None:
+    """Adapt a FilterSet's form (shared with the API) for officers' pages, so no page asks for an
+    internal id (issue 14): ``within`` becomes the division cascade of the user's scope; ``division``
+    and ``division_id`` ride along hidden; other ``…_id`` filters become a picker of the related rows
+    the user may see (hidden when there are too many); yes/no filters default to 全部. Query strings
+    keep working unchanged, so links and the API's parameters mean the same on the page."""
+    form = filterset.form
+    model = filterset.queryset.model
+    for name, field in list(form.fields.items()):
+        filter_ = filterset.filters.get(name)
+        if name == "within":
+            widget = DivisionCascadeWidget()
+            widget.queryset = Division.objects.for_user(user).filter(is_active=True)
+            field.widget = widget
+        elif name in ("division", "division_id"):
+            field.widget = forms.HiddenInput()
+        elif name.endswith("_id") and isinstance(filter_, django_filters.NumberFilter):
+            field.widget = _related_picker(model, filter_.field_name or name, user) or forms.HiddenInput()
+        elif isinstance(filter_, django_filters.BooleanFilter):
+            field.widget = forms.Select(choices=YES_NO_ALL)
+
+
+def _related_picker(model: Any, field_name: str, user: Any) -> forms.Select | None:
+    try:
+        related = model._meta.get_field(field_name.removesuffix("_id")).related_model
+    except FieldDoesNotExist:
+        return None
+    if related is None or not isinstance(related._default_manager.all(), ScopedQuerySet):
+        return None
+    rows = list(related._default_manager.all().for_user(user)[: PICKER_LIMIT + 1])
+    if len(rows) > PICKER_LIMIT:
+        return None
+    return forms.Select(choices=[("", _("全部")), *((row.pk, str(row)) for row in rows)])
+
+
 class ModelOpenRequiredMixin(LoginRequiredMixin):
     """Pages of a model closed to some roles (``scope_roles``): a signed-in user it is closed to gets
     404, as if the pages did not exist; anonymous users are sent to sign in."""
@@ -73,6 +120,7 @@ class FilteredListView(ModelOpenRequiredMixin, PermissionRequiredMixin, ListView
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.base_queryset(), request=self.request
         )
+        page_filter_form(self.filterset, self.request.user)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
         queryset = self.filterset.qs
