@@ -39,6 +39,7 @@ from governance.models import (
 )
 from governance.querysets import Reach, ScopedQuerySet, model_open_to
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
+from governance.selectors import users_in_scope
 from governance.services import (
     ERR_DUPLICATE_MEMBER,
     ERR_HEAD_NOT_MEMBER,
@@ -60,7 +61,10 @@ HISTORY_SKIP_FIELDS = {"id", "created_at", "updated_at"}
 
 
 def scoped_choices(related_model, request, roles=None):
-    """The rows of ``related_model`` a user may pick, when the model is scoped (``None`` otherwise)."""
+    """The rows of ``related_model`` a user may pick, when the model is scoped — staff accounts count
+    as scoped by their role assignments (``users_in_scope``) — and ``None`` otherwise."""
+    if related_model is User:
+        return users_in_scope(request.user)
     queryset = related_model._default_manager.all()
     if isinstance(queryset, ScopedQuerySet):
         return queryset.for_user(request.user, roles=roles)

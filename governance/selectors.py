@@ -7,14 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Func, Q, Value
+from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Division, Household, HouseholdMember, Person
+from governance.models import Division, Household, HouseholdMember, Person, RoleAssignment, User
 from governance.models.people import PARTY_STATUSES
-from governance.querysets import ScopedQuerySet
+from governance.querysets import ScopedQuerySet, is_active_user
 
 
 def division_in_scope(user: Any, code: str | None = None, roles: Iterable[str] | None = None) -> Division:
@@ -30,6 +30,17 @@ def division_in_scope(user: Any, code: str | None = None, roles: Iterable[str] |
     if division is None:
         raise Http404(_("您没有管辖区划。"))
     return division
+
+
+def users_in_scope(user: Any, roles: Iterable[str] | None = None) -> QuerySet[User]:
+    """The staff accounts ``user`` may pick (as 报备人, 劝导人, a body's staff…): those holding a role
+    somewhere in ``user``'s subtree (through ``roles``, if given). A village officer is never offered
+    the district's administrators, discipline staff or other systems' service accounts. Everyone for a
+    superuser; nobody for a user without a role."""
+    if is_active_user(user) and user.is_superuser:
+        return User.objects.all()
+    assignments = RoleAssignment.objects.for_user(user, roles).filter(user_id=OuterRef("pk"))
+    return User.objects.filter(Exists(assignments), is_active=True)
 
 
 def division_tree_breaks() -> list[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from governance.querysets import ScopedQuerySet
+from governance.selectors import users_in_scope
 from governance.services import record_save
 
 
@@ -26,10 +28,13 @@ class ScopedRelatedMixin:
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        request = self.context.get("request")
+        user = request.user if request else None
+        if queryset.model is get_user_model():
+            return queryset & users_in_scope(user)
         if not isinstance(queryset, ScopedQuerySet):
             return queryset
-        request = self.context.get("request")
-        return queryset.for_user(request.user if request else None, roles=serializer_scope_roles(self))
+        return queryset.for_user(user, roles=serializer_scope_roles(self))
 
 
 class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):

@@ -18,7 +18,9 @@ from import_export.admin import ExportMixin
 from rest_framework.viewsets import ViewSetMixin
 
 from governance.admin import ScopedChoicesMixin
+from governance.models import User
 from governance.querysets import Reach, ScopedQuerySet
+from governance.selectors import users_in_scope
 from tests.factories import user_with_role
 
 OUR_APPS = {"governance", "security", "villages", "residential", "integrity", "civility"}
@@ -105,7 +107,9 @@ def test_admin_changelists_and_exports_go_through_for_user(client, divisions, su
 
 @pytest.mark.django_db
 def test_admin_forms_offer_only_scoped_related_rows(divisions):
-    """A staff user with a role but no rows in scope is offered no row of any scoped related model."""
+    """A staff user with a role but no rows in scope is offered no row of any scoped related model, and
+    no staff account from elsewhere (报备人, 劝导人…)."""
+    user_with_role("discipline_inspector", divisions["district"], username="elsewhere_inspector")
     user = user_with_role("district_admin", divisions["v22"], username="choices_probe")
     user.is_staff = True
     user.is_superuser = False
@@ -117,7 +121,11 @@ def test_admin_forms_offer_only_scoped_related_rows(divisions):
             if not (db_field.is_relation and db_field.concrete and (db_field.many_to_one or db_field.many_to_many)):
                 continue
             related = db_field.related_model
-            if not isinstance(related._default_manager.all(), ScopedQuerySet):
+            if related is User:
+                allowed = users_in_scope(user)
+            elif isinstance(related._default_manager.all(), ScopedQuerySet):
+                allowed = related._default_manager.for_user(user, roles=getattr(model, "scope_roles", None))
+            else:
                 continue
             if db_field.many_to_many:
                 formfield = model_admin.formfield_for_manytomany(db_field, request)
@@ -126,9 +134,7 @@ def test_admin_forms_offer_only_scoped_related_rows(divisions):
             if formfield is None or not isinstance(formfield, ModelChoiceField):
                 continue
             offered = formfield.queryset
-            outside = offered.exclude(
-                pk__in=related._default_manager.for_user(user, roles=getattr(model, "scope_roles", None))
-            )
+            outside = offered.exclude(pk__in=allowed.values("pk"))
             assert not outside.exists(), f"{model._meta.label}.{db_field.name} offers rows outside the scope"
 
 
