@@ -6,6 +6,26 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The dates a report may ask about: the comparisons go a year back, which year 1 cannot, and nothing
+# the portal keeps lies before the People's Republic's first statistics.
+MIN_REPORT_DATE = datetime.date(1950, 1, 1)
+MAX_REPORT_DATE = datetime.date(2099, 12, 31)
+ERR_DATE_OUT_OF_RANGE = "date_out_of_range"
+
+
+def report_date_validate(value: datetime.date) -> None:
+    """Validator of a report's dates. Raises ``ValidationError`` (``ERR_DATE_OUT_OF_RANGE``) outside
+    ``MIN_REPORT_DATE``–``MAX_REPORT_DATE``."""
+    if not MIN_REPORT_DATE <= value <= MAX_REPORT_DATE:
+        raise ValidationError(
+            _("日期应在 %(min)s 至 %(max)s 之间。"),
+            code=ERR_DATE_OUT_OF_RANGE,
+            params={"min": MIN_REPORT_DATE.isoformat(), "max": MAX_REPORT_DATE.isoformat()},
+        )
+
 
 def year_shift(day: datetime.date, years: int = -1) -> datetime.date:
     """The same day ``years`` years away; 29 February falls back to the 28th in a common year

@@ -4,6 +4,7 @@ by design, so clerks meet that page often; it says so without telling whether th
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,10 @@ def _render(request: HttpRequest | None, status: int, heading, explanation) -> H
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(None, 400, *PAGES[400])
+    heading, explanation = PAGES[400]
+    if isinstance(exception, BadRequest) and str(exception):
+        explanation = str(exception)  # a view's own Chinese reason ("年份无效…")
+    return _render(None, 400, heading, explanation)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -7,14 +7,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from governance.dates import report_date_validate
 from governance.forms import form_errors_add
 from governance.selectors import division_in_scope
 from governance.services import record_save
@@ -101,8 +101,9 @@ class PetitionYearOverYearView(LoginRequiredMixin, PermissionRequiredMixin, Temp
         try:
             year = int(self.request.GET.get("year") or timezone.localdate().year)
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        except ValueError:
-            raise Http404(_("年份无效。")) from None
+            report_date_validate(start)
+        except (ValueError, ValidationError):
+            raise BadRequest(_("年份无效：请填写 1950 至 2099 之间的年份。")) from None
         scoped = Petition.objects.for_user(self.request.user)
         return super().get_context_data(
             division=division,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.dates import report_date_validate
 from governance.models import Division
 from governance.selectors import division_in_scope
 
@@ -25,8 +26,10 @@ class AreaPeriodQuerySerializer(serializers.Serializer):
     the user's own highest division; a code outside the scope answers 404 (``division_in_scope``)."""
 
     within = serializers.CharField(required=False, help_text=_("区划代码（含下级）；默认为您的辖区"))
-    start = serializers.DateField(required=False, help_text=_("开始日期（含），默认本年 1 月 1 日"))
-    end = serializers.DateField(required=False, help_text=_("结束日期（含）"))
+    start = serializers.DateField(
+        required=False, validators=[report_date_validate], help_text=_("开始日期（含），默认本年 1 月 1 日")
+    )
+    end = serializers.DateField(required=False, validators=[report_date_validate], help_text=_("结束日期（含）"))
 
     default_end = "today"
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.dates import month_end, months_between, year_shift
+from governance.dates import month_end, months_between, report_date_validate, year_shift
 
 PERIOD_ENDS_BEFORE_START = _("结束日期不能早于开始日期。")
 PERIOD_TOO_LONG = _("自定义时段不能超过 36 个月。")
@@ -44,8 +44,18 @@ class PeriodForm(forms.Form):
     quarter = forms.TypedChoiceField(
         label=_("季度"), choices=[(q, _("第%(q)d季度") % {"q": q}) for q in range(1, 5)], coerce=int, required=False
     )
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("开始日期"),
+        required=False,
+        validators=[report_date_validate],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=_("结束日期"),
+        required=False,
+        validators=[report_date_validate],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean(self):
         data = super().clean()
