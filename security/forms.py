@@ -78,12 +78,18 @@ class IntakeForm(ScopedFormMixin, forms.Form):
         return f"party{parts[1]}_{parts[2]}" if len(parts) == 3 and parts[0] == "parties" else key
 
 
+# As long as the API allows (the event keeps it whole).
+REASON_MAX = 500
+
+
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由/说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("理由/说明"), required=False, max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RequiredReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由/说明"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("理由/说明"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TransferForm(forms.Form):
@@ -91,7 +97,7 @@ class TransferForm(forms.Form):
     township, above) and labelled with their place; an id from elsewhere is "not a valid choice"."""
 
     to_body = forms.ModelChoiceField(label=_("移交至"), queryset=MediationBody.objects.none())
-    reason = forms.CharField(label=_("移交理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("移交理由"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
     def for_dispute(self, dispute: Dispute) -> TransferForm:
         groups = transfer_targets(dispute=dispute)

@@ -101,7 +101,9 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
     moves = []
     for move in services.moves_for(dispute, request.user):
         form_class = forms.MOVE_FORMS[move.input]
-        form = bound[1] if bound and bound[0] == move.name else (form_class() if form_class else None)
+        # Each move's form gets ids of its own, so every label points at its own field.
+        auto_id = f"id_{move.name}_%s"
+        form = bound[1] if bound and bound[0] == move.name else (form_class(auto_id=auto_id) if form_class else None)
         if form is not None and hasattr(form, "for_dispute"):
             form.for_dispute(dispute)
         moves.append({"name": move.name, "label": move.label, "form": form})
@@ -138,7 +140,7 @@ class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if move not in services.MOVES:
             return redirect("security:dispute-detail", pk=pk)
         form_class = forms.MOVE_FORMS[services.MOVES[move].input]
-        form = form_class(request.POST) if form_class else None
+        form = form_class(request.POST, auto_id=f"id_{move}_%s") if form_class else None
         if form is not None and hasattr(form, "for_dispute"):
             form.for_dispute(dispute)
         status = 400

@@ -1,6 +1,8 @@
 """The 移交至 list offers the bodies that make sense for the case, in order, labelled with their place
 (issue 14, item 3)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -77,3 +79,16 @@ def test_the_case_page_shows_the_grouped_labelled_list(client, divisions, bodies
     assert '<optgroup label="本乡镇（街道）">' in page
     assert body_label(bodies["v11"]) in page
     assert body_label(bodies["v21"]) not in page
+
+
+def test_each_move_form_has_ids_of_its_own_and_the_page_keeps_the_apis_reason_length(
+    client, divisions, bodies, rule, centre_mediator
+):
+    dispute = _police_case_in_v11(divisions, bodies, rule, centre_mediator)
+    client.force_login(centre_mediator)
+    page = client.get(reverse("security:dispute-detail", args=[dispute.pk])).content.decode()
+    assert page.count('id="id_reason"') == 0
+    ids = re.findall(r'id="(id_[a-z_]+_reason)"', page)
+    assert len(ids) == len(set(ids)) >= 2
+    response = client.post(reverse("security:dispute-move", args=[dispute.pk, "escalate"]), {"reason": "长" * 501})
+    assert response.status_code == 400
