@@ -49,8 +49,8 @@ def points_redeem(
     stock. Returns ``(redemption, created)``: the same key twice returns the first redemption with
     ``created=False``. Only one of the shop's operators may hand goods over.
 
-    Raises ``IdempotencyConflict`` (on ``idempotency_key``) when the key was used for another account
-    or shop; ``ValidationError`` on ``shop`` (``ERR_NOT_SHOP_OPERATOR``, ``ERR_SHOP_INACTIVE``) or on
+    Raises ``IdempotencyConflict`` (on ``idempotency_key``) when the key was used for another account,
+    shop or basket of goods; ``ValidationError`` on ``shop`` (``ERR_NOT_SHOP_OPERATOR``, ``ERR_SHOP_INACTIVE``) or on
     ``lines`` (``ERR_EMPTY_REDEMPTION``, ``ERR_ITEM_NOT_IN_SHOP``, ``ERR_INSUFFICIENT_STOCK``,
     ``ERR_INSUFFICIENT_BALANCE``); then nothing is written."""
     if not lines:
@@ -61,20 +61,23 @@ def points_redeem(
         raise field_error(
             "shop", _("您不是“%(shop)s”的管理员，不能在该超市办理兑换。"), ERR_NOT_SHOP_OPERATOR, shop=shop.name
         )
+    quantities: dict[int, int] = {}
+    for line in lines:
+        quantities[line.item.pk] = quantities.get(line.item.pk, 0) + line.quantity
     account = account_lock(account)
     # Checked after the lock: a concurrent request with the same key has committed or rolled back by now.
     existing = Redemption.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.account_id != account.pk or existing.shop_id != shop.pk:
+        # The same key answers the same request only: another account, shop or basket is a conflict.
+        same_goods = dict(existing.lines.values_list("item_id", "quantity")) == quantities
+        if existing.account_id != account.pk or existing.shop_id != shop.pk or not same_goods:
             raise idempotency_conflict()
         return existing, False
     if not shop.is_active:
         raise field_error("shop", _("该积分超市已停业。"), ERR_SHOP_INACTIVE)
-    quantities: dict[int, int] = {}
     for line in lines:
         if line.item.shop_id != shop.pk or not line.item.is_active:
             raise field_error("lines", _("商品“%(item)s”不在本超市上架。"), ERR_ITEM_NOT_IN_SHOP, item=line.item.name)
-        quantities[line.item.pk] = quantities.get(line.item.pk, 0) + line.quantity
     items = {i.pk: i for i in RewardItem.objects.select_for_update().filter(pk__in=quantities).order_by("pk")}
     total = 0
     for item_id, quantity in quantities.items():

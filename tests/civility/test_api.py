@@ -161,6 +161,18 @@ class TestRedemptionAPI(ReadAPITests):
             assert response.status_code == (201 if n == 0 else 409)
         assert Redemption.objects.count() == 1
 
+    def test_same_key_for_other_goods_is_409_and_nothing_more_is_spent(self, api, user, divisions):
+        account = account_in(divisions["v11"], balance=50)
+        shop = ShopFactory(division=divisions["v11"], operators=[user])
+        soap, towel = (RewardItemFactory(shop=shop, points_price=5) for _ in range(2))
+        data = {"account": account.pk, "shop": shop.pk, "lines": [{"item": soap.pk, "quantity": 1}]}
+        assert api.post(self.list_url(), data, format="json", HTTP_IDEMPOTENCY_KEY="k-5").status_code == 201
+        for lines in ([{"item": soap.pk, "quantity": 2}], [{"item": towel.pk, "quantity": 1}]):
+            response = api.post(self.list_url(), {**data, "lines": lines}, format="json", HTTP_IDEMPOTENCY_KEY="k-5")
+            assert_error_body(response, 409, "idempotency_key")
+        account.refresh_from_db()
+        assert account.balance == 45 and Redemption.objects.count() == 1
+
     def test_without_key_or_beyond_balance_is_400_and_nothing_written(self, api, user, divisions):
         account = account_in(divisions["v11"], balance=5)
         item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[user]), points_price=10)
