@@ -179,7 +179,8 @@ class BanquetDeclarationAdmin(CivilityAdmin):
     list_display = ["household", "kind", "held_on", "tables", "is_simple", "is_flagged"]
     list_filter = ["kind", "is_flagged", "is_simple"]
     list_select_related = ["household__head"]
-    readonly_fields = ["is_flagged", "violations"]
+    # 报备人 is whoever records it here (the service is told so); nobody picks another account.
+    readonly_fields = ["is_flagged", "violations", "declared_by"]
     # What the cap check read: changing it later would leave the flag (and any reward) stale.
     checked_fields = ["household", "kind", "held_on", "tables", "days", "gift_money", "is_simple"]
 
@@ -210,7 +211,8 @@ class DissuasionAdmin(CivilityAdmin):
     list_display = ["declaration", "outcome", "occurred_on"]
     list_filter = ["outcome"]
     list_select_related = ["declaration__household__head"]
-    readonly_fields = ["entry"]
+    # 劝导人 is whoever records the dissuasion here; nobody picks another account.
+    readonly_fields = ["entry", "officer"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "declaration":
@@ -232,7 +234,7 @@ class DissuasionAdmin(CivilityAdmin):
             declaration=data["declaration"],
             outcome=data["outcome"],
             occurred_on=data["occurred_on"],
-            officer=data.get("officer") or request.user,
+            officer=request.user,
             note=data.get("note", ""),
         )
         obj.pk, obj.entry = saved.pk, saved.entry
