@@ -8,6 +8,7 @@ import datetime
 from io import BytesIO
 
 from django import forms
+from django.core.exceptions import BadRequest
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 from openpyxl import Workbook
 
-from governance.forms import ScopedFormMixin
+from governance.dates import report_date_validate
+from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.models import Division
 from governance.selectors import division_in_scope
 from governance.views import FilteredListView, ModelOpenRequiredMixin
@@ -160,18 +162,24 @@ class CaseDetailView(AccessLoggedDetailView):
 class FunnelForm(ScopedFormMixin, forms.Form):
     scope_roles = DISCIPLINE_ROLES  # the divisions where the user is discipline staff
 
-    # Districts and townships are enough to pick a subtree; villages are reached by code.
-    within = forms.ModelChoiceField(
-        queryset=Division.objects.filter(depth__lte=1), required=False, to_field_name="code", label=_("区划（含下级）")
+    # Any division of the user's discipline scope, picked level by level (or given by code in a link).
+    within = DivisionCascadeField(required=False, label=_("区划（含下级）"))
+    on = forms.DateField(
+        required=False,
+        validators=[report_date_validate],
+        label=_("截至日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    on = forms.DateField(required=False, label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _funnel_query(request, campaign: Campaign) -> tuple[FunnelForm, Division, datetime.date]:
     """The form, the subtree (``campaign_area``: a code outside the user's scope is 404, never
     someone else's figures) and the date (today unless a valid one is given) of a funnel page."""
     form = FunnelForm(request.GET or None, user=request.user)
-    on = form.cleaned_data["on"] if form.is_bound and form.is_valid() else None
+    if form.is_bound and not form.is_valid() and "on" in form.errors:
+        # A date that is not one is the request's fault (400), never silently today's figures.
+        raise BadRequest(_("截至日期无效：%(error)s") % {"error": "；".join(form.errors["on"])})
+    on = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
     division = campaign_area(user=request.user, campaign=campaign, code=request.GET.get("within"))
     return form, division, on or timezone.localdate()
 

@@ -112,3 +112,18 @@ def test_project_page_lists_overdue_milestones(page, divisions):
     response = page.get(reverse("integrity:project-list"))
     assert list(response.context["overdue"]) == [late]
     assert response.context["object_list"][0].visit_count == 1
+
+
+def test_campaign_page_reaches_a_village_and_refuses_a_bad_date_with_a_400(page, divisions):
+    campaign = CampaignFactory(division=divisions["district"])
+    IntegrityCaseFactory(division=divisions["v11"], campaign=campaign)
+    url = reverse("integrity:campaign-detail", args=[campaign.pk])
+    village = page.get(url, {"within": divisions["v11"].code})
+    assert village.status_code == 200
+    assert village.context["division"] == divisions["v11"] and not village.context["form"].errors
+    for bad in ("abc", "0001-01-01"):
+        response = page.get(url, {"on": bad})
+        assert response.status_code == 400
+        assert "截至日期无效" in response.content.decode()
+    export = page.get(reverse("integrity:campaign-funnel-export", args=[campaign.pk]), {"on": "abc"})
+    assert export.status_code == 400
