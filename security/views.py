@@ -157,7 +157,7 @@ class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 else:
                     form_errors_add(form, error)
             else:
-                messages.success(request, _("已%(move)s。") % {"move": services.MOVES[move].label})
+                messages.success(request, _("已办理：%(move)s。") % {"move": services.MOVES[move].label})
                 return redirect("security:dispute-detail", pk=pk)
         dispute = get_object_or_404(_dispute_queryset(request.user), pk=pk)
         context = _detail_context(request, dispute, bound=(move, form) if form else None)
