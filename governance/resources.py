@@ -15,6 +15,7 @@ from import_export.results import Result
 
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
+from governance.phones import phone_normalize
 from governance.services import household_update
 from governance.validators import normalize_id_number
 
@@ -90,6 +91,17 @@ class ChoiceLabelWidget(widgets.Widget):
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         return _text(value)
+
+
+class PhoneWidget(widgets.CharWidget):
+    """A phone number in any common form (a number cell too), cleaned to the stored one."""
+
+    def __init__(self, service: bool = False, **kwargs):
+        self.service = service
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        return phone_normalize(_text(value), service=self.service)
 
 
 class IdNumberWidget(widgets.CharWidget):
@@ -207,7 +219,7 @@ class DivisionResource(ScopedResource):
 class PersonResource(ScopedResource):
     name = fields.Field(attribute="name", column_name=str(_("姓名")), widget=TextWidget())
     id_number = fields.Field(attribute="id_number", column_name=str(_("身份证号")), widget=IdNumberWidget())
-    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=TextWidget())
+    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=PhoneWidget(service=True))
     political_status = fields.Field(
         attribute="political_status",
         column_name=str(_("政治面貌")),
