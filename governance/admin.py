@@ -21,7 +21,6 @@ from django.urls import URLPattern
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from pghistory.models import Events
 
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
@@ -48,6 +47,7 @@ from governance.services import (
     record_save,
     user_role_groups_sync,
 )
+from governance.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -300,8 +300,8 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission."""
 
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
+    import_formats = IMPORT_FORMATS  # governance.spreadsheets: the one escaping path, both ways
+    export_formats = EXPORT_FORMATS
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}

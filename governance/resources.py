@@ -144,6 +144,14 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model.objects.for_user(self.user)
 
+    def export(self, queryset=None, **kwargs):
+        """The rows as a dataset titled with the register's Chinese name (the sheet's name), values
+        in their own types (numbers stay numbers); ``governance.spreadsheets`` writes the file."""
+        kwargs["force_native_type"] = True
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = str(self._meta.name or self._meta.model._meta.verbose_name_plural)
+        return dataset
+
     @classmethod
     def get_result_class(cls):
         return SpreadsheetRowResult

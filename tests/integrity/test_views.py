@@ -112,3 +112,15 @@ def test_project_page_lists_overdue_milestones(page, divisions):
     response = page.get(reverse("integrity:project-list"))
     assert list(response.context["overdue"]) == [late]
     assert response.context["object_list"][0].visit_count == 1
+
+
+def test_funnel_excel_export_writes_formula_text_as_text(page, divisions):
+    campaign = CampaignFactory(division=divisions["district"], name='=HYPERLINK("http://x","点此核对")')
+    response = page.get(
+        reverse("integrity:campaign-funnel-export", args=[campaign.pk]), {"within": divisions["t1"].code}
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    cell = sheet["B1"]
+    assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", campaign.name, True)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert [c.value for c in sheet[3]][:2] == ["区划", "问题线索（件）"]
