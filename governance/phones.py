@@ -71,13 +71,9 @@ def phone_search_form(term: str) -> str | None:
 
 
 def validate_phone(value: str) -> None:
-    """A mobile, a landline with its area code, or another valid number, in any common form."""
+    """A mobile, a landline with its area code, or another valid number, in any common form. (The
+    fields normalise by themselves; the first migrations name this validator.)"""
     phone_normalize(value)
-
-
-def validate_service_phone(value: str) -> None:
-    """As ``validate_phone``, service numbers (12345) accepted."""
-    phone_normalize(value, service=True)
 
 
 class PhoneFormField(forms.CharField):
