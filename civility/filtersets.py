@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from civility.choices import BanquetKind, EntrySource, EntryStatus, RankingLevel
 from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption
 from civility.services import parse_month
-from governance.filtersets import DivisionTreeFilterSet
+from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 
 
 class PointAccountFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（户号、户主）"))
+    q = SearchFilter(method="search", label=_("搜索（户号、户主）"))
     household_id = filters.NumberFilter(field_name="household_id", label=_("家庭户ID"))
 
     class Meta:

@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -21,7 +21,6 @@ from django.urls import URLPattern
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from pghistory.models import Events
 
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
@@ -37,6 +36,8 @@ from governance.models import (
     RoleAssignment,
     User,
 )
+from governance.names import name_normalize
+from governance.phones import phone_search_form
 from governance.querysets import Reach, ScopedQuerySet, model_open_to
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
 from governance.selectors import users_in_scope
@@ -47,6 +48,7 @@ from governance.services import (
     record_save,
     user_role_groups_sync,
 )
+from governance.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -133,6 +135,21 @@ class ScopedAdminMixin(ScopedChoicesMixin):
 
     #: fields shown masked in the history to users without ``view_personal_data``
     personal_data_fields: dict = {}
+    #: phone fields a search term matches when it reads as a whole phone number (any common form)
+    phone_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names match whatever middle dot the clerk typed (``governance.names``); a whole phone number
+        in any form finds its row by ``phone_search_fields`` (masking in the list is unchanged)."""
+        search_term = name_normalize(search_term)
+        rows, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone = phone_search_form(search_term) if self.phone_search_fields else None
+        if phone:
+            by_phone = Q()
+            for field in self.phone_search_fields:
+                by_phone |= Q(**{field: phone})
+            rows = rows | queryset.filter(by_phone)
+        return rows, may_have_duplicates
 
     def has_module_permission(self, request):
         return model_open_to(request.user, self.model) and super().has_module_permission(request)
@@ -287,8 +304,8 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission."""
 
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
+    import_formats = IMPORT_FORMATS  # governance.spreadsheets: the one escaping path, both ways
+    export_formats = EXPORT_FORMATS
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}
@@ -336,7 +353,8 @@ class PersonAdmin(ScopedImportExportAdmin):
     list_select_related = ("division",)
     # An ID number is matched whole, never by fragment: no fishing for people by partial numbers.
     search_fields = ("name", "=id_number")
-    search_help_text = _("按姓名或完整身份证号搜索")
+    search_help_text = _("按姓名、完整身份证号或完整电话号码搜索")
+    phone_search_fields = ("phone",)
     autocomplete_fields = ("division",)
     readonly_fields = ("created_at", "updated_at")
     personal_data_fields = {"id_number": mask_id_number, "phone": mask_phone}
@@ -485,6 +503,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
     list_filter = ("is_active", "is_staff")
     search_fields = ("username", "full_name")
+    phone_search_fields = ("phone",)
     inlines = [RoleAssignmentInline]
     personal_data_fields = {"phone": mask_phone}
 

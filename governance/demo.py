@@ -54,6 +54,10 @@ _SURNAMES = "李王张刘陈杨黄赵周吴徐孙朱胡郭何罗谢曾彭邓肖�
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红梅兰德福春生海燕"
 
 
+# Prefixes of numbers mobile operators really hand out: every demo number passes ``phone_normalize``.
+DEMO_MOBILE_PREFIXES = ("135", "136", "138", "139", "150", "151", "158", "159", "186", "187", "188")
+
+
 def _names(rng: random.Random, count: int, suffix: str) -> list[str]:
     names: list[str] = []
     while len(names) < count:
@@ -149,7 +153,7 @@ def _create_households(batch: list[tuple[int, str]], units: list[Division], used
                 Person(
                     name=name,
                     id_number=_person_id(rng, used, year),
-                    phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+                    phone=f"{rng.choice(DEMO_MOBILE_PREFIXES)}{rng.randint(0, 99999999):08d}",
                     political_status=status,
                     division=unit,
                 )

@@ -5,11 +5,26 @@ the whole subtree) and ``q`` for search."""
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, DivisionLevel, Household, Organization, OrganizationKind, Person, Post
 from governance.models.people import PARTY_STATUSES, PoliticalStatus
+from governance.names import name_normalize
+from governance.phones import phone_search_form
+
+
+class SearchField(forms.CharField):
+    def to_python(self, value):
+        return name_normalize(super().to_python(value))
+
+
+class SearchFilter(filters.CharFilter):
+    """``q``: the term as clerks type it; a name matches whatever middle dot was typed
+    (``governance.names``). Every FilterSet's ``q`` is one of these."""
+
+    field_class = SearchField
 
 
 class DivisionTreeFilterSet(filters.FilterSet):
@@ -37,7 +52,7 @@ class DivisionTreeFilterSet(filters.FilterSet):
 
 
 class DivisionFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter(method="search", label=_("搜索"))
     level = filters.MultipleChoiceFilter(choices=DivisionLevel.choices, label=_("层级"))
     parent_id = filters.NumberFilter(field_name="parent_id", label=_("上级区划ID"))
     parent = filters.CharFilter(field_name="parent__code", label=_("上级区划代码"))
@@ -56,7 +71,7 @@ class DivisionFilterSet(filters.FilterSet):
 
 
 class PersonFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（姓名、身份证号）"))
+    q = SearchFilter(method="search", label=_("搜索（姓名、身份证号、电话）"))
     political_status = filters.MultipleChoiceFilter(choices=PoliticalStatus.choices, label=_("政治面貌"))
     party_member = filters.BooleanFilter(method="filter_party_member", label=_("党员"))
 
@@ -65,8 +80,12 @@ class PersonFilterSet(DivisionTreeFilterSet):
         fields = ["q", "division_id", "division", "within", "political_status", "party_member"]
 
     def search(self, queryset, name, value):
-        # An ID number is matched whole, never by fragment: no fishing for people by partial numbers.
-        return queryset.filter(Q(name__icontains=value) | Q(id_number=value.strip().upper()))
+        # An ID number or a phone number is matched whole, never by fragment: no fishing for people.
+        condition = Q(name__icontains=value) | Q(id_number=value.strip().upper())
+        phone = phone_search_form(value)
+        if phone:
+            condition |= Q(phone=phone)
+        return queryset.filter(condition)
 
     def filter_party_member(self, queryset, name, value):
         condition = Q(political_status__in=PARTY_STATUSES)
@@ -74,7 +93,7 @@ class PersonFilterSet(DivisionTreeFilterSet):
 
 
 class HouseholdFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（户号、住址、户主）"))
+    q = SearchFilter(method="search", label=_("搜索（户号、住址、户主）"))
 
     class Meta:
         model = Household
@@ -87,7 +106,7 @@ class HouseholdFilterSet(DivisionTreeFilterSet):
 
 
 class OrganizationFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter(method="search", label=_("搜索"))
     kind = filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("类型"))
 
     class Meta:
@@ -99,7 +118,7 @@ class OrganizationFilterSet(DivisionTreeFilterSet):
 
 
 class PostFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter(method="search", label=_("搜索"))
     organization_id = filters.NumberFilter(field_name="organization_id", label=_("组织ID"))
     person_id = filters.NumberFilter(field_name="person_id", label=_("人员ID"))
     organization_kind = filters.MultipleChoiceFilter(

@@ -15,6 +15,7 @@ from import_export.results import Result
 
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
+from governance.phones import phone_normalize
 from governance.services import household_update
 from governance.validators import normalize_id_number
 
@@ -92,6 +93,17 @@ class TextWidget(widgets.CharWidget):
         return _text(value)
 
 
+class PhoneWidget(widgets.CharWidget):
+    """A phone number in any common form (a number cell too), cleaned to the stored one."""
+
+    def __init__(self, service: bool = False, **kwargs):
+        self.service = service
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        return phone_normalize(_text(value), service=self.service)
+
+
 class IdNumberWidget(widgets.CharWidget):
     """Blank is NULL (the column is unique), letters upper-case."""
 
@@ -131,6 +143,14 @@ class ScopedResource(resources.ModelResource):
 
     def get_queryset(self):
         return self._meta.model.objects.for_user(self.user)
+
+    def export(self, queryset=None, **kwargs):
+        """The rows as a dataset titled with the register's Chinese name (the sheet's name), values
+        in their own types (numbers stay numbers); ``governance.spreadsheets`` writes the file."""
+        kwargs["force_native_type"] = True
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = str(self._meta.name or self._meta.model._meta.verbose_name_plural)
+        return dataset
 
     @classmethod
     def get_result_class(cls):
@@ -207,7 +227,7 @@ class DivisionResource(ScopedResource):
 class PersonResource(ScopedResource):
     name = fields.Field(attribute="name", column_name=str(_("姓名")), widget=TextWidget())
     id_number = fields.Field(attribute="id_number", column_name=str(_("身份证号")), widget=IdNumberWidget())
-    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=TextWidget())
+    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=PhoneWidget(service=True))
     political_status = fields.Field(
         attribute="political_status",
         column_name=str(_("政治面貌")),

@@ -8,12 +8,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from governance.phones import ERR_PHONE, validate_phone  # noqa: F401  (re-exported; migrations name it here)
+
 ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_NUMBER_CHECK_CHARS = "10X98765432"
 ID_NUMBER_RE = re.compile(r"^[1-9]\d{5}(\d{8})\d{3}[0-9X]$")
-
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -23,7 +22,6 @@ USCC_RE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
 ERR_ID_FORMAT = "id_number_format"
 ERR_ID_BIRTH_DATE = "id_number_birth_date"
 ERR_ID_CHECKSUM = "id_number_checksum"
-ERR_PHONE = "phone_invalid"
 ERR_USCC_FORMAT = "uscc_format"
 ERR_USCC_CHECKSUM = "uscc_checksum"
 
@@ -70,16 +68,6 @@ def id_number_sex(value: str) -> str | None:
     if not ID_NUMBER_RE.match(value):
         return None
     return "M" if int(value[16]) % 2 else "F"
-
-
-def validate_phone(value: str) -> None:
-    """A mainland mobile number (11 digits starting 13–19) or a landline with area code."""
-    value = (value or "").strip()
-    if not (MOBILE_RE.match(value) or LANDLINE_RE.match(value)):
-        raise ValidationError(
-            _("电话号码格式不正确：手机号为11位（1开头），座机号为区号加号码，如 0738-8888888。"),
-            code=ERR_PHONE,
-        )
 
 
 def uscc_check_char(first17: str) -> str:

@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import DivisionTreeFilterSet
+from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 from integrity.choices import (
     AccessVia,
     CleanUnitKind,
@@ -39,7 +39,7 @@ from integrity.models import (
 
 
 class CampaignFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
 
     class Meta:
         model = Campaign
@@ -47,7 +47,7 @@ class CampaignFilterSet(DivisionTreeFilterSet):
 
 
 class SubjectFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（姓名、单位）"))
+    q = SearchFilter(method="search", label=_("搜索（姓名、单位）"))
 
     class Meta:
         model = Subject
@@ -58,7 +58,7 @@ class SubjectFilterSet(DivisionTreeFilterSet):
 
 
 class ClueFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（编号、问题、被反映人）"))
+    q = SearchFilter(method="search", label=_("搜索（编号、问题、被反映人）"))
     campaign_id = filters.NumberFilter(field_name="campaign_id", label=_("集中整治ID"))
     source = filters.MultipleChoiceFilter(choices=ClueSource.choices, label=_("线索来源"))
     category = filters.MultipleChoiceFilter(choices=ClueCategory.choices, label=_("问题类别"))
@@ -78,7 +78,7 @@ class ClueFilterSet(DivisionTreeFilterSet):
 
 
 class IntegrityCaseFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（编号、被审查调查人）"))
+    q = SearchFilter(method="search", label=_("搜索（编号、被审查调查人）"))
     campaign_id = filters.NumberFilter(field_name="campaign_id", label=_("集中整治ID"))
     open = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label=_("未结案"))
     filed_after = filters.DateFilter(field_name="filed_on", lookup_expr="gte", label=_("立案日期起"))
@@ -130,7 +130,7 @@ class CampaignMatterFilterSet(DivisionTreeFilterSet):
 
 
 class LivelihoodProjectFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="title", lookup_expr="icontains", label=_("搜索"))
     year = filters.NumberFilter(field_name="year", label=_("年度"))
     level = filters.MultipleChoiceFilter(choices=ProjectLevel.choices, label=_("层级"))
     owner_unit_id = filters.NumberFilter(field_name="owner_unit_id", label=_("责任单位ID"))
@@ -150,7 +150,7 @@ class SupervisionVisitFilterSet(DivisionTreeFilterSet):
 
 
 class CleanUnitFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="organization__name", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="organization__name", lookup_expr="icontains", label=_("搜索"))
     kind = filters.MultipleChoiceFilter(choices=CleanUnitKind.choices, label=_("类型"))
     status = filters.MultipleChoiceFilter(choices=CleanUnitStatus.choices, label=_("创建状态"))
 
@@ -160,7 +160,7 @@ class CleanUnitFilterSet(DivisionTreeFilterSet):
 
 
 class UnitRuleFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="title", lookup_expr="icontains", label=_("搜索"))
     unit_id = filters.NumberFilter(field_name="unit_id", label=_("清廉单元ID"))
 
     class Meta:

@@ -5,12 +5,10 @@ URLs answers 404; opening a clue or a case writes an access-log row."""
 from __future__ import annotations
 
 import datetime
-from io import BytesIO
 
 from django import forms
 from django.core.exceptions import BadRequest
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from governance.dates import report_date_validate
 from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.models import Division
 from governance.selectors import division_in_scope
+from governance.spreadsheets import header_append, spreadsheet_response
 from governance.views import FilteredListView, ModelOpenRequiredMixin
 from integrity import services
 from integrity.choices import DISCIPLINE_ROLES, AccessVia
@@ -229,10 +228,10 @@ class CampaignFunnelExportView(ModelOpenRequiredMixin, View):
         children = list(Division.objects.filter(parent=division).order_by("sort_order", "code"))
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = "集中整治成效"
+        sheet.title = str(_("集中整治成效"))
         sheet.append([str(_("集中整治")), campaign.name])
         sheet.append([str(_("截至日期")), on.isoformat()])
-        sheet.append([str(_("区划")), *[str(FUNNEL_LABELS[key]) for key in FUNNEL_KEYS]])
+        header_append(sheet, [_("区划"), *[FUNNEL_LABELS[key] for key in FUNNEL_KEYS]])
         by_child = funnel_by_child(campaign=campaign, division=division, on=on)
         total = campaign_funnel(campaign=campaign, division=division, on=on)
         for child in children:
@@ -243,13 +242,7 @@ class CampaignFunnelExportView(ModelOpenRequiredMixin, View):
         sheet.append([f"{division.name}（{_('合计')}）", *[getattr(total, key) for key in FUNNEL_KEYS]])
         for cell in sheet["G"][3:]:
             cell.number_format = "#,##0.00"
-        buffer = BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-funnel-{on:%Y%m%d}.xlsx"'
-        return response
+        return spreadsheet_response(workbook, f"campaign-{campaign.pk}-funnel-{on:%Y%m%d}.xlsx")
 
 
 # --- livelihood projects -------------------------------------------------------------------------

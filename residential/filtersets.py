@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import DivisionTreeFilterSet
+from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 from residential.choices import (
     Grade,
     PetitionCategory,
@@ -31,7 +31,7 @@ from residential.models import (
 
 
 class CompoundFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（名称、地址、代码）"))
+    q = SearchFilter(method="search", label=_("搜索（名称、地址、代码）"))
     star = filters.BooleanFilter(field_name="joined_on", lookup_expr="isnull", exclude=True, label=_("已纳入星物管"))
     community = filters.CharFilter(field_name="division__parent__code", label=_("社区代码"))
 
@@ -46,7 +46,7 @@ class CompoundFilterSet(DivisionTreeFilterSet):
 
 
 class PropertyCompanyFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（名称、信用代码）"))
+    q = SearchFilter(method="search", label=_("搜索（名称、信用代码）"))
 
     class Meta:
         model = PropertyCompany
@@ -115,7 +115,7 @@ class BuildingCouncilMeetingFilterSet(DivisionTreeFilterSet):
 
 
 class PetitionFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（编号、内容）"))
+    q = SearchFilter(method="search", label=_("搜索（编号、内容）"))
     compound_id = filters.NumberFilter(field_name="compound_id", label=_("小区ID"))
     company_id = filters.NumberFilter(field_name="company_id", label=_("企业ID"))
     channel = filters.MultipleChoiceFilter(choices=PetitionChannel.choices, label=_("渠道"))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from governance.models import Division
-from governance.resources import ScopedForeignKeyWidget, ScopedResource, TextWidget
+from governance.resources import PhoneWidget, ScopedForeignKeyWidget, ScopedResource, TextWidget
 from residential.models import Compound, PropertyCompany
 from residential.services import compound_save
 
@@ -16,7 +16,7 @@ class PropertyCompanyResource(ScopedResource):
     name = fields.Field(attribute="name", column_name=str(_("企业名称")), widget=TextWidget())
     uscc = fields.Field(attribute="uscc", column_name=str(_("统一社会信用代码")), widget=TextWidget())
     contact_person = fields.Field(attribute="contact_person", column_name=str(_("联系人")), widget=TextWidget())
-    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=TextWidget())
+    phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=PhoneWidget())
     address = fields.Field(attribute="address", column_name=str(_("地址")), widget=TextWidget())
     division = fields.Field(
         attribute="division",

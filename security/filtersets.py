@@ -7,13 +7,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtersets import DivisionTreeFilterSet
+from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 from security.choices import OPEN_STATUSES, BodyKind, BodyLevel, Category, Channel, PatrolKind, RiskLevel, Status
 from security.models import Dispute, DisputeParty, MediationBody, PatrolLog, PatrolTeam, PoliceRoom, SecurityStat
 
 
 class DisputeFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（编号、简况、当事人）"))
+    q = SearchFilter(method="search", label=_("搜索（编号、简况、当事人）"))
     status = filters.MultipleChoiceFilter(distinct=False, choices=Status.choices, label=_("状态"))
     channel = filters.MultipleChoiceFilter(distinct=False, choices=Channel.choices, label=_("来源渠道"))
     category = filters.MultipleChoiceFilter(distinct=False, choices=Category.choices, label=_("纠纷类型"))
@@ -55,7 +55,7 @@ class DisputeFilterSet(DivisionTreeFilterSet):
 
 
 class MediationBodyFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
     kind = filters.MultipleChoiceFilter(distinct=False, choices=BodyKind.choices, label=_("类型"))
     level = filters.MultipleChoiceFilter(distinct=False, choices=BodyLevel.choices, label=_("层级"))
     speciality = filters.ChoiceFilter(
@@ -86,7 +86,7 @@ class MediationBodyFilterSet(DivisionTreeFilterSet):
 
 
 class PoliceRoomFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
     station_id = filters.NumberFilter(field_name="station_id", label=_("派出所ID"))
 
     class Meta:
@@ -95,7 +95,7 @@ class PoliceRoomFilterSet(DivisionTreeFilterSet):
 
 
 class PatrolTeamFilterSet(DivisionTreeFilterSet):
-    q = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
     kind = filters.MultipleChoiceFilter(distinct=False, choices=PatrolKind.choices, label=_("类型"))
 
     class Meta:

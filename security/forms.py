@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import DivisionCascadeField, ScopedFormMixin, form_errors_add
 from governance.models import Division
-from governance.validators import validate_id_number, validate_phone
+from governance.phones import PhoneFormField
+from governance.validators import validate_id_number
 from security.choices import Category, Channel, JudicialConfirmation, PartyRole, Satisfaction
 from security.models import Dispute, MediationBody
 from security.selectors import body_label, transfer_targets
@@ -43,11 +44,8 @@ class IntakeForm(ScopedFormMixin, forms.Form):
                 required=False,
                 validators=[validate_id_number],
             )
-            self.fields[f"party{index}_phone"] = forms.CharField(
-                label=_("当事人%(n)d 电话") % {"n": index + 1},
-                max_length=20,
-                required=False,
-                validators=[validate_phone],
+            self.fields[f"party{index}_phone"] = PhoneFormField(
+                label=_("当事人%(n)d 电话") % {"n": index + 1}, required=False, service=True
             )
             self.fields[f"party{index}_role"] = forms.ChoiceField(
                 label=_("当事人%(n)d 身份") % {"n": index + 1}, choices=PartyRole.choices, initial=default_role

@@ -97,7 +97,8 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
     parties = list(dispute.parties.all())
     for party in parties:
         party.id_number_shown = (party.person.id_number or "") if full else mask_id_number(party.person.id_number)
-        party.phone_shown = party.person.phone if full else mask_phone(party.person.phone)
+        phone = party.phone or party.person.phone
+        party.phone_shown = phone if full else mask_phone(phone)
     moves = []
     for move in services.moves_for(dispute, request.user):
         form_class = forms.MOVE_FORMS[move.input]

@@ -7,6 +7,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.filtersets import SearchFilter
 from governance.models import Division
 from villages.choices import FollowUpStatus, OperatorKind, TransferStatus
 from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer, Operator, ShareHolding
@@ -39,7 +40,7 @@ class VillageFilterSet(filters.FilterSet):
 
 
 class HamletFilterSet(VillageFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（屋场名称、代码）"))
+    q = SearchFilter(method="search", label=_("搜索（屋场名称、代码）"))
     complete = filters.BooleanFilter(method="filter_complete", label=_("三屋齐全"))
     lacks_body = filters.BooleanFilter(method="filter_flag", label=_("缺组织"))
     lacks_head = filters.BooleanFilter(method="filter_flag", label=_("缺负责人"))
@@ -62,7 +63,7 @@ class HamletFilterSet(VillageFilterSet):
 
 class ContractPlotFilterSet(VillageFilterSet):
     hamlet_lookup = "household__division"
-    q = filters.CharFilter(method="search", label=_("搜索（合同编号、坐落、户号）"))
+    q = SearchFilter(method="search", label=_("搜索（合同编号、坐落、户号）"))
     household_id = filters.NumberFilter(field_name="household_id", label=_("农户ID"))
     hamlet_id = filters.NumberFilter(field_name="household__division__hamlet", label=_("屋场ID"))
 
@@ -78,7 +79,7 @@ class ContractPlotFilterSet(VillageFilterSet):
 
 class ShareHoldingFilterSet(VillageFilterSet):
     hamlet_lookup = "household__division"
-    q = filters.CharFilter(method="search", label=_("搜索（户号、户主）"))
+    q = SearchFilter(method="search", label=_("搜索（户号、户主）"))
     household_id = filters.NumberFilter(field_name="household_id", label=_("农户ID"))
     cooperative_id = filters.NumberFilter(field_name="cooperative_id", label=_("合作社ID"))
     current = filters.BooleanFilter(field_name="valid_to", lookup_expr="isnull", label=_("现行版本"))
@@ -92,7 +93,7 @@ class ShareHoldingFilterSet(VillageFilterSet):
 
 
 class OperatorFilterSet(VillageFilterSet):
-    q = filters.CharFilter(method="search", label=_("搜索（名称、信用代码）"))
+    q = SearchFilter(method="search", label=_("搜索（名称、信用代码）"))
     kind = filters.MultipleChoiceFilter(choices=OperatorKind.choices, label=_("类型"))
 
     class Meta:
@@ -115,7 +116,7 @@ class OperatorFilterSet(VillageFilterSet):
 
 class LandTransferFilterSet(VillageFilterSet):
     hamlet_lookup = "hamlet__division"
-    q = filters.CharFilter(method="search", label=_("搜索（屋场、经营主体）"))
+    q = SearchFilter(method="search", label=_("搜索（屋场、经营主体）"))
     hamlet_id = filters.NumberFilter(field_name="hamlet_id", label=_("屋场ID"))
     operator_id = filters.NumberFilter(field_name="operator_id", label=_("经营主体ID"))
     status = filters.MultipleChoiceFilter(choices=TransferStatus.choices, label=_("状态"))
@@ -130,7 +131,7 @@ class LandTransferFilterSet(VillageFilterSet):
 
 class HamletMeetingFilterSet(VillageFilterSet):
     hamlet_lookup = "hamlet__division"
-    q = filters.CharFilter(method="search", label=_("搜索（议题）"))
+    q = SearchFilter(method="search", label=_("搜索（议题）"))
     hamlet_id = filters.NumberFilter(field_name="hamlet_id", label=_("屋场ID"))
     held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("召开日期起"))
     held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("召开日期止"))

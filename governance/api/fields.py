@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.phones import PhoneNumberField, phone_normalize
 from governance.querysets import ScopedQuerySet
 from governance.selectors import users_in_scope
 from governance.services import record_save
@@ -51,11 +52,36 @@ class ScopedSlugRelatedField(ScopedRelatedMixin, serializers.SlugRelatedField):
     }
 
 
+class PhoneSerializerField(serializers.CharField):
+    """A phone number in any common form (``+86 138…``, ``(0738)8123456``), given back in the stored
+    form; ``service=True`` accepts service numbers (12345) too. See ``governance.phones``."""
+
+    def __init__(self, *, service: bool = False, **kwargs):
+        self.service = service
+        kwargs.pop("validators", None)  # the model field's checks are phone_normalize itself
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return phone_normalize(value, service=self.service) if value else value
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
     """The base of every model serializer: the related fields DRF builds by itself are scoped too,
-    so a foreign key to a scoped model can never point outside the caller's subtree."""
+    so a foreign key to a scoped model can never point outside the caller's subtree; a phone number
+    is read in any common form and stored in one."""
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        PhoneNumberField: PhoneSerializerField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, PhoneNumberField):
+            field_kwargs["service"] = model_field.service
+        return field_class, field_kwargs
 
 
 class RecordSerializer(ScopedModelSerializer):

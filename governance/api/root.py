@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, include, path, re_path, resolve
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -30,8 +33,32 @@ class ApiRootView(APIView):
         return Response(body)
 
 
+class ApiNotFoundView(APIView):
+    """Any path under ``/api/v1/`` that names no resource: the API's JSON error body with 404, never
+    the site's HTML page. A path that only lacks its trailing slash is redirected, as Django does."""
+
+    permission_classes: list = []
+    authentication_classes: list = []
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
+            try:
+                match = resolve(request.path + "/")
+            except Resolver404:
+                match = None
+            if match is not None and getattr(match.func, "view_class", None) is not ApiNotFoundView:
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+        raise NotFound(_("接口路径不存在：%(path)s") % {"path": request.path})
+
+    post = put = patch = delete = head = options = get
+
+
 def api_v1_patterns() -> list:
     patterns = [path("", ApiRootView.as_view(), name="root")]
     for prefix, urlconf in sorted(registry.api_routes.items()):
         patterns.append(path(f"{prefix}/", include((urlconf, f"{prefix}-api"), namespace=f"{prefix}-api")))
+    # Last: whatever the routers above did not match.
+    patterns.append(re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"))
     return patterns

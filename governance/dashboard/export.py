@@ -1,37 +1,35 @@
-"""The dashboard's figures as an Excel workbook (openpyxl): one sheet of figures, one of the breakdowns."""
+"""The dashboard's figures as an Excel workbook: one sheet of figures, one of the breakdowns by child
+division, one of the months. Written through ``governance.spreadsheets`` (formula cells escaped,
+codes as text); a heading carries its unit once."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from governance.dashboard.selectors import Dashboard
 from governance.models import Division
+from governance.spreadsheets import header_append, heading
 
 
-def dashboard_workbook(*, division: Division, dashboard: Dashboard) -> bytes:
+def dashboard_workbook(*, division: Division, dashboard: Dashboard) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("指标")
     period = dashboard.period
     sheet.append([f"{division.name} · {period.label}", f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}"])
-    sheet.append([_("板块"), _("指标"), _("本期"), _("上年同期"), _("同比变化（%）"), _("单位")])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    header_append(sheet, [_("板块"), _("指标"), _("本期"), _("上年同期"), _("同比变化（%）"), _("单位")])
     for section in dashboard.sections:
         for figure in section.figures:
             change = figure.change
             sheet.append(
                 [
-                    section.title,
-                    figure.title,
+                    str(section.title),
+                    str(figure.title),
                     figure.value,
                     figure.previous,
                     float(change) if change is not None else None,
-                    figure.unit,
+                    str(figure.unit),
                 ]
             )
     sheet.column_dimensions["A"].width = 16
@@ -39,17 +37,13 @@ def dashboard_workbook(*, division: Division, dashboard: Dashboard) -> bytes:
     if dashboard.children:
         breakdown = workbook.create_sheet(_("下级区划"))
         series = [s for section in dashboard.sections for s in section.by_child]
-        breakdown.append([_("区划代码"), _("区划"), *(f"{s.title}（{s.unit}）" for s in series)])
-        for cell in breakdown[1]:
-            cell.font = Font(bold=True)
+        header_append(breakdown, [_("区划代码"), _("区划"), *(heading(s.title, s.unit) for s in series)])
         for index, child in enumerate(dashboard.children):
             breakdown.append([child["code"], child["name"], *(s.values[index] for s in series)])
     if dashboard.months:
         trend = workbook.create_sheet(_("月度趋势"))
         series = [s for section in dashboard.sections for s in section.by_month]
-        trend.append([_("月份"), *(f"{s.title}（{s.unit}）" for s in series)])
+        header_append(trend, [_("月份"), *(heading(s.title, s.unit) for s in series)])
         for index, month in enumerate(dashboard.months):
             trend.append([month, *(s.values[index] for s in series)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -14,6 +13,7 @@ from django.views import View
 from governance.dashboard.export import dashboard_workbook
 from governance.dashboard.periods import period_from
 from governance.dashboard.selectors import breadcrumbs, dashboard_division, dashboard_get
+from governance.spreadsheets import spreadsheet_response
 
 PERIOD_PARAMS = ("period", "year", "month", "quarter", "start", "end")
 
@@ -79,10 +79,5 @@ class DashboardExportView(LoginRequiredMixin, View):
                 request, "dashboard/dashboard.html", {"division": division, "form": form, "crumbs": []}, status=400
             )
         dashboard = dashboard_get(division=division, period=period)
-        response = HttpResponse(
-            dashboard_workbook(division=division, dashboard=dashboard),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         filename = f"dashboard-{division.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return spreadsheet_response(dashboard_workbook(division=division, dashboard=dashboard), filename)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
 
 
@@ -28,7 +29,7 @@ class User(AbstractUser):
     """用户 — a staff account. What it may see is set by its role assignments (角色 + 区划)."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("手机号"))
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

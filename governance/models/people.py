@@ -6,8 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
+from governance.names import PersonNameField
+from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
-from governance.validators import id_number_birth_date, id_number_sex, validate_id_number, validate_phone
+from governance.validators import id_number_birth_date, id_number_sex, validate_id_number
 
 
 class PoliticalStatus(models.TextChoices):
@@ -30,7 +32,7 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     """人员 — a resident or any person the portal records (party to a dispute, post holder…)."""
 
-    name = models.CharField(_("姓名"), max_length=50)
+    name = PersonNameField(_("姓名"), max_length=50)
     id_number = models.CharField(
         _("身份证号"),
         max_length=18,
@@ -40,7 +42,7 @@ class Person(models.Model):
         validators=[validate_id_number],
         help_text=_("18位公民身份号码，按 GB 11643 校验。"),
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    phone = PhoneNumberField(_("联系电话"))
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
     )

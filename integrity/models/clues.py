@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
 from integrity.choices import (
     DISCIPLINE_ROLES,
@@ -132,7 +133,7 @@ class ClueReporter(models.Model):
     clue = models.OneToOneField(Clue, verbose_name=_("问题线索"), on_delete=models.PROTECT, related_name="reporter")
     is_anonymous = models.BooleanField(_("匿名举报"), default=False)
     name = models.CharField(_("举报人姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("联系电话"), service=True)  # the number a report came from
     address = models.CharField(_("联系地址"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()

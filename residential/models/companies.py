@@ -11,8 +11,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
+from governance.phones import PhoneNumberField
 from governance.querysets import Reach, ScopedQuerySet
-from governance.validators import validate_phone, validate_uscc
+from governance.validators import validate_uscc
 from residential.choices import ERR_CONTRACT_OVERLAP, ERR_SCORE_RANGE, Grade, ListSide
 from residential.models.compounds import Compound
 
@@ -29,7 +30,7 @@ class PropertyCompany(models.Model):
     name = models.CharField(_("企业名称"), max_length=120)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_uscc])
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    phone = PhoneNumberField(_("联系电话"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     division = models.ForeignKey(
         "governance.Division", verbose_name=_("监管区划"), on_delete=models.PROTECT, related_name="property_companies"

@@ -5,11 +5,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from governance.api.fields import (
+    PhoneSerializerField,
+    ScopedModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+)
 from governance.api.serializers import DivisionRefMixin
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Person
-from governance.validators import validate_id_number, validate_phone
+from governance.validators import validate_id_number
 from security.choices import (
     OPEN_STATUSES,
     Category,
@@ -68,7 +73,7 @@ class PartySerializer(serializers.Serializer):
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
     name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, validators=[validate_id_number])
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_phone])
+    phone = PhoneSerializerField(service=True, required=False, allow_blank=True)  # a caller may ring from 12345
     role = serializers.ChoiceField(choices=PartyRole.choices)
 
     def validate_id_number(self, value: str) -> str:
@@ -260,7 +265,7 @@ class DisputeDetailSerializer(DisputeFieldsMixin, ScopedModelSerializer):
         full = can_view_personal_data(request.user if request else None)
         rows = super().get_parties(dispute)
         for row, party in zip(rows, dispute.parties.all(), strict=True):
-            number, phone = party.person.id_number or "", party.person.phone
+            number, phone = party.person.id_number or "", party.phone or party.person.phone
             row["id_number"] = number if full else mask_id_number(number)
             row["phone"] = phone if full else mask_phone(phone)
         return rows

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.phones import PhoneNumberField
 from governance.querysets import Reach, ScopedQuerySet
 from security.choices import BodyKind, BodyLevel, Category, Channel, RiskLevel
 from security.querysets import MediationBodyQuerySet
@@ -44,7 +45,7 @@ class MediationBody(models.Model):
     )
     at_centre = models.BooleanField(_("入驻综治中心（一地办公）"), default=False)
     on_duty_24h = models.BooleanField(_("24小时值守"), default=False)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("联系电话"), service=True)  # hotlines such as 12348
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), blank=True, related_name="mediation_bodies"
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
+from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
 from security.choices import (
     OPEN_STATUSES,
@@ -124,6 +125,9 @@ class DisputeParty(models.Model):
         "governance.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="dispute_parties"
     )
     role = models.CharField(_("身份"), max_length=16, choices=PartyRole.choices)
+    # The number given with this case: a caller may ring from a service line (12345) that is no
+    # personal number, so it is kept here, not on the person.
+    phone = PhoneNumberField(_("来电号码"), service=True)
 
     objects = ScopedQuerySet.as_manager()
 

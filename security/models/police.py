@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
 from security.choices import BodyKind, PatrolKind, RoomStaffKind
 from security.models.bodies import MediationBody
@@ -72,7 +73,7 @@ class PoliceRoomStaff(models.Model):
     room = models.ForeignKey(PoliceRoom, verbose_name=_("警务室"), on_delete=models.CASCADE, related_name="staff")
     name = models.CharField(_("姓名"), max_length=50)
     kind = models.CharField(_("身份"), max_length=20, choices=RoomStaffKind.choices)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("联系电话"))
 
     objects = ScopedQuerySet.as_manager()
 

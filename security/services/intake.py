@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, Person, User
+from governance.phones import phone_normalize
 from governance.validators import normalize_id_number
 from security.choices import Channel, EventAction, PartyRole
 from security.models import Dispute, DisputeParty, PatrolLog
@@ -48,7 +49,11 @@ def _party_person(party: PartyInput, index: int, division: Division) -> Person:
         existing = Person.objects.filter(id_number=number).first()
         if existing is not None:
             return existing
-    person = Person(name=party.name, id_number=number, phone=party.phone, division=division)
+    try:  # a service number (12345) stays with the case (DisputeParty.phone), not on the person
+        phone = phone_normalize(party.phone)
+    except ValidationError:
+        phone = ""
+    person = Person(name=party.name, id_number=number, phone=phone, division=division)
     try:
         person.full_clean()
     except ValidationError as error:
@@ -57,6 +62,13 @@ def _party_person(party: PartyInput, index: int, division: Division) -> Person:
         ) from None
     person.save()
     return person
+
+
+def _party_phone(party: PartyInput, index: int) -> str:
+    try:
+        return phone_normalize(party.phone, service=True)
+    except ValidationError as error:
+        raise ValidationError({f"parties.{index}.phone": error.error_list}) from None
 
 
 def _next_number(received_at: datetime.datetime) -> tuple[int, str]:
@@ -110,6 +122,7 @@ def dispute_intake(
     )
     dispute.full_clean(validate_constraints=False)
     people = [(_party_person(party, index, division), party.role) for index, party in enumerate(parties)]
+    phones = [_party_phone(party, index) for index, party in enumerate(parties)]
     if len({person.pk for person, _role in people}) != len(people):
         raise invalid("parties", _("同一人员不能重复登记为当事人。"), ERR_DUPLICATE_PARTY)
     if any(role not in PartyRole.values for _person, role in people):
@@ -123,7 +136,12 @@ def dispute_intake(
         if existing is None:
             raise
         return existing, False
-    DisputeParty.objects.bulk_create([DisputeParty(dispute=dispute, person=p, role=role) for p, role in people])
+    DisputeParty.objects.bulk_create(
+        [
+            DisputeParty(dispute=dispute, person=p, role=role, phone=phone)
+            for (p, role), phone in zip(people, phones, strict=True)
+        ]
+    )
     event_record(dispute, action=EventAction.RECEIVED, from_status="", from_body=None, by=received_by)
     dispute_risk_update(dispute=dispute, by=received_by)
     if route:

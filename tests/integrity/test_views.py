@@ -127,3 +127,15 @@ def test_campaign_page_reaches_a_village_and_refuses_a_bad_date_with_a_400(page,
         assert "截至日期无效" in response.content.decode()
     export = page.get(reverse("integrity:campaign-funnel-export", args=[campaign.pk]), {"on": "abc"})
     assert export.status_code == 400
+
+
+def test_funnel_excel_export_writes_formula_text_as_text(page, divisions):
+    campaign = CampaignFactory(division=divisions["district"], name='=HYPERLINK("http://x","点此核对")')
+    response = page.get(
+        reverse("integrity:campaign-funnel-export", args=[campaign.pk]), {"within": divisions["t1"].code}
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    cell = sheet["B1"]
+    assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", campaign.name, True)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert [c.value for c in sheet[3]][:2] == ["区划", "问题线索（件）"]

@@ -259,3 +259,33 @@ def test_reports_of_an_area_outside_the_scope_are_404(divisions, officer):
     assert_error_body(client.get(reverse("api:security-api:stat-yoy"), outside), 404)
     inside = {"within": divisions["v11"].code, "start": "2024-06-01", "end": "2024-01-01"}
     assert_error_body(client.get(reverse("api:security-api:stat-yoy"), inside), 400, "end")
+
+
+@pytest.mark.parametrize(
+    ("typed", "on_case", "on_person"),
+    [
+        ("+8613812345678", "13812345678", "13812345678"),
+        ("(0738)8123456", "0738-8123456", "0738-8123456"),
+        ("12345", "12345", ""),
+    ],
+)
+def test_intake_reads_a_callers_number_in_any_form(divisions, bodies, rule, typed, on_case, on_person):
+    client = client_for(user_with_role(Role.API_CLIENT, divisions["district"]))
+    parties = [{"name": "来电人", "phone": typed, "role": "applicant"}]
+
+    response = client.post(reverse(LIST), intake_data(divisions, parties=parties), format="json")
+
+    assert response.status_code == 201, response.json()
+    party = Dispute.objects.get().parties.get()
+    # A service number is the case's contact number, never a person's own.
+    assert (party.phone, party.person.phone) == (on_case, on_person)
+
+
+def test_intake_with_a_bad_number_is_400_naming_the_party_phone(divisions, bodies, rule):
+    client = client_for(user_with_role(Role.API_CLIENT, divisions["district"]))
+    parties = [{"name": "来电人", "phone": "138-12", "role": "applicant"}]
+
+    response = client.post(reverse(LIST), intake_data(divisions, parties=parties), format="json")
+
+    assert_error_body(response, 400, "parties.0.phone")
+    assert not Dispute.objects.exists()

@@ -153,3 +153,21 @@ def test_coverage_page_of_an_area_outside_the_scope_is_404(client, divisions, of
     client.force_login(officer)
     assert client.get(reverse("security:coverage"), {"within": divisions["v21"].code}).status_code == 404
     assert client.get(reverse("security:coverage"), {"within": divisions["v11"].code}).status_code == 200
+
+
+def test_intake_form_reads_a_phone_number_in_any_form(client, divisions, bodies, rule, officer):
+    client.force_login(officer)
+    data = {**INTAKE, "division": divisions["v11"].code, "party0_phone": "(0738)8123456"}
+    response = client.post(reverse("security:dispute-intake"), {**data, "party1_name": "王二", "party1_phone": "12345"})
+    assert response.status_code == 302, response.content.decode()
+    parties = {p.person.name: (p.phone, p.person.phone) for p in Dispute.objects.get().parties.all()}
+    assert parties == {"李一": ("0738-8123456", "0738-8123456"), "王二": ("12345", "")}
+
+
+def test_intake_form_refuses_a_bad_phone_number_in_chinese(client, divisions, bodies, rule, officer):
+    client.force_login(officer)
+    data = {**INTAKE, "division": divisions["v11"].code, "party0_phone": "138-1234"}
+    response = client.post(reverse("security:dispute-intake"), data)
+    assert response.status_code == 200
+    assert "电话号码" in response.context["form"].errors["party0_phone"][0]
+    assert not Dispute.objects.exists()
