@@ -139,7 +139,17 @@ class DisputeEventInline(ReadOnlyInline):
 class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are read here; they move through the officers' pages and the API, never deleted."""
 
-    list_display = ("number", "channel", "category", "division", "status", "current_body", "deadline", "risk_level")
+    list_display = (
+        "number",
+        "channel",
+        "category",
+        "division",
+        "status",
+        "current_body",
+        "deadline",
+        "deadline_provisional",
+        "risk_level",
+    )
     list_filter = ("status", "channel", "category", "risk_level")
     list_select_related = ("division", "current_body")
     search_fields = ("=number", "description")

@@ -195,7 +195,8 @@ def test_admin_keeps_overrides_with_the_official_schedule_beside_them(client, di
     )
     assert response.status_code == 302
     page = client.get(reverse("admin:governance_calendarday_changelist")).content.decode()
-    assert "区防汛停工" in page and "上班" in page  # the official schedule has Monday 11 May worked
+    # Beside the override, the official schedule: Monday 11 May is worked.
+    assert "区防汛停工" in page and '<td class="field-official">上班</td>' in page
     assert working_days_add(D(2026, 5, 8), 2) == D(2026, 5, 12)
 
 
