@@ -38,6 +38,7 @@ COLUMNS = (
     "current_body_id",
     "current_body__name",
     "deadline",
+    "deadline_provisional",
     "risk_level",
     "risk_score",
     "risk_reasons",

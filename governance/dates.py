@@ -1,5 +1,5 @@
 """Calendar arithmetic every app shares. Dates are Asia/Shanghai calendar dates (``timezone.localdate()``).
-Working days live with the district's holiday calendar, not here."""
+Working days and deadlines are counted by ``governance.calendar``."""
 
 from __future__ import annotations
 

@@ -12,6 +12,8 @@ def _perms(app_label: str, models: list[str], actions: list[str]) -> list[str]:
 
 
 CORE_REGISTERS = ["division", "person", "household", "householdmember", "organization", "post"]
+# The working-day calendar: kept by district admins, read by everyone whose deadlines it counts.
+CALENDAR = ["calendarday", "calendaryear"]
 PEOPLE_REGISTERS = ["person", "household", "householdmember", "organization", "post"]
 VIEW = ["view"]
 EDIT = ["view", "add", "change"]
@@ -20,7 +22,7 @@ ALL = ["view", "add", "change", "delete"]
 registry.grant(
     Role.DISTRICT_ADMIN,
     [
-        *_perms("governance", [*CORE_REGISTERS, "user", "roleassignment", "apikey"], ALL),
+        *_perms("governance", [*CORE_REGISTERS, *CALENDAR, "user", "roleassignment", "apikey"], ALL),
         "governance.view_personal_data",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
@@ -31,6 +33,8 @@ registry.grant(
     ],
 )
 registry.grant(Role.LEADER, _perms("governance", CORE_REGISTERS, VIEW))
+for role in (Role.LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER, Role.MEDIATOR, Role.POLICE, Role.API_CLIENT):
+    registry.grant(role, _perms("governance", CALENDAR, VIEW))
 registry.grant(
     Role.TOWNSHIP_OFFICER, _perms("governance", ["division"], VIEW) + _perms("governance", PEOPLE_REGISTERS, EDIT)
 )
@@ -75,5 +79,13 @@ registry.schedule(
         task="governance.division_tree_verify",
         crontab={"minute": "10", "hour": "2"},
         description="每晚核对行政区划路径与上级一致。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="节假日安排检查",
+        task="governance.calendar_check",
+        crontab={"minute": "20", "hour": "2"},
+        description="每晚检查本年（每年11月1日起还有下一年）是否已有国务院节假日安排；缺少时记警告日志，管理后台同时提示。",
     )
 )

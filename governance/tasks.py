@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.selectors import division_tree_breaks
 
@@ -19,6 +20,17 @@ def division_tree_verify() -> dict:
     if broken:
         logger.error("division tree: %d broken paths, first %s", len(broken), broken[:10])
     return {"checked": Division.objects.count(), "broken": broken}
+
+
+@shared_task(name="governance.calendar_check")
+def calendar_check() -> dict:
+    """Nightly: this year's official holiday schedule, and from 1 November next year's, must be there
+    (in the package or loaded by the district); a missing one is logged as a warning, and the admin
+    shows the same years (``calendar_years_missing``) until the district loads them."""
+    missing = calendar_years_missing()
+    if missing:
+        logger.warning("holiday calendar: no published schedule for %s; deadlines into it are provisional", missing)
+    return {"missing": missing}
 
 
 @shared_task(name="governance.ping")

@@ -6,6 +6,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.phones import ERR_PHONE, validate_phone  # noqa: F401  (re-exported; migrations name it here)
@@ -37,7 +38,9 @@ def normalize_id_number(value: str) -> str:
 
 
 def validate_id_number(value: str) -> None:
-    """Validate an 18-character 公民身份号码: format, birth date and the check character."""
+    """Validate an 18-character 公民身份号码: format, birth date (not after today in Asia/Shanghai) and the
+    check character. Raises ``ValidationError`` with code ``ERR_ID_FORMAT``, ``ERR_ID_BIRTH_DATE`` or
+    ``ERR_ID_CHECKSUM``."""
     value = normalize_id_number(value)
     match = ID_NUMBER_RE.match(value)
     if not match:
@@ -46,7 +49,9 @@ def validate_id_number(value: str) -> None:
         birth = datetime.datetime.strptime(match.group(1), "%Y%m%d").date()
     except ValueError:
         raise ValidationError(_("身份证号中的出生日期无效。"), code=ERR_ID_BIRTH_DATE) from None
-    if birth.year < 1880 or birth > datetime.date.today():
+    # Today in Asia/Shanghai, not the server's local date: a child born just after midnight in
+    # Louxing is not "born tomorrow" on a server that keeps UTC.
+    if birth.year < 1880 or birth > timezone.localdate():
         raise ValidationError(_("身份证号中的出生日期无效。"), code=ERR_ID_BIRTH_DATE)
     if id_number_check_char(value[:17]) != value[17]:
         raise ValidationError(_("身份证号校验位错误，请核对号码。"), code=ERR_ID_CHECKSUM)

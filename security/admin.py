@@ -1,4 +1,4 @@
-"""Admin of the security registers: bodies, routing rules, the holiday calendar, police rooms, patrol
+"""Admin of the security registers: bodies, routing rules, police rooms, patrol
 teams and logs, monthly figures (Excel). Disputes and their events are read here and moved only
 through the services (the officers' pages and the API); nobody deletes them."""
 
@@ -12,7 +12,6 @@ from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
-    Holiday,
     MediationAgreement,
     MediationBody,
     PatrolLog,
@@ -56,16 +55,6 @@ class RoutingRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("division", "target_body")
     search_fields = ("name",)
     autocomplete_fields = ("division", "target_body")
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    """The district's holiday calendar (deadlines count working days)."""
-
-    list_display = ("date", "name", "is_workday")
-    list_filter = ("is_workday",)
-    date_hierarchy = "date"
-    search_fields = ("name",)
 
 
 class PoliceRoomStaffInline(ScopedChoicesMixin, admin.TabularInline):
@@ -152,7 +141,17 @@ class DisputeEventInline(ReadOnlyInline):
 class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are read here; they move through the officers' pages and the API, never deleted."""
 
-    list_display = ("number", "channel", "category", "division", "status", "current_body", "deadline", "risk_level")
+    list_display = (
+        "number",
+        "channel",
+        "category",
+        "division",
+        "status",
+        "current_body",
+        "deadline",
+        "deadline_provisional",
+        "risk_level",
+    )
     list_filter = ("status", "channel", "category", "risk_level")
     list_select_related = ("division", "current_body")
     search_fields = ("=number", "description")

@@ -1,6 +1,6 @@
 """Demo data of the security app: the district's 综治中心 with its 25 departments and 10 people's
 mediation committees, every township's centre, police station and 矛调中心, a mediation committee
-and a police room in every village and community, patrol teams and logs, routing rules, holidays,
+and a police room in every village and community, patrol teams and logs, routing rules,
 a few thousand disputes in every state (some overdue, some high-risk) and the monthly figures of
 2023–2024 (2024 vs 2023: police incidents −3.97 %, criminal cases −30.95 %, administrative cases
 −26.02 %, as in the seed article). Every step is idempotent and set-based."""
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from governance.calendar import years_published
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Person, User
 from governance.registry import registry
@@ -35,7 +36,6 @@ from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
-    Holiday,
     MediationAgreement,
     MediationBody,
     PatrolLog,
@@ -68,23 +68,6 @@ DISPUTES = 3000
 # 2023 district totals; 2024 = 2023 × (1 + change), rounded: −3.97 %, −30.95 %, −26.02 %.
 STATS_2023 = {"police_incidents": 30000, "criminal_cases": 1260, "administrative_cases": 3690}
 STATS_2024 = {"police_incidents": 28809, "criminal_cases": 870, "administrative_cases": 2730}
-HOLIDAYS = [
-    ("2025-01-01", "元旦", False), ("2025-01-26", "春节调休", True), ("2025-01-28", "春节", False),
-    ("2025-01-29", "春节", False), ("2025-01-30", "春节", False), ("2025-01-31", "春节", False),
-    ("2025-02-03", "春节", False), ("2025-02-04", "春节", False), ("2025-02-08", "春节调休", True),
-    ("2025-04-04", "清明节", False), ("2025-05-01", "劳动节", False), ("2025-05-02", "劳动节", False),
-    ("2025-05-05", "劳动节", False), ("2025-04-27", "劳动节调休", True), ("2025-06-02", "端午节", False),
-    ("2025-10-01", "国庆节", False), ("2025-10-02", "国庆节", False), ("2025-10-03", "国庆节", False),
-    ("2025-10-06", "国庆节", False), ("2025-10-07", "国庆节", False), ("2025-10-08", "国庆节", False),
-    ("2025-09-28", "国庆节调休", True), ("2025-10-11", "国庆节调休", True),
-    ("2026-01-01", "元旦", False), ("2026-01-02", "元旦", False), ("2026-02-16", "春节", False),
-    ("2026-02-17", "春节", False), ("2026-02-18", "春节", False), ("2026-02-19", "春节", False),
-    ("2026-02-20", "春节", False), ("2026-02-23", "春节", False), ("2026-02-14", "春节调休", True),
-    ("2026-04-06", "清明节", False), ("2026-05-01", "劳动节", False), ("2026-05-04", "劳动节", False),
-    ("2026-05-05", "劳动节", False), ("2026-06-19", "端午节", False), ("2026-09-25", "中秋节", False),
-    ("2026-10-01", "国庆节", False), ("2026-10-02", "国庆节", False), ("2026-10-05", "国庆节", False),
-    ("2026-10-06", "国庆节", False), ("2026-10-07", "国庆节", False),
-]  # fmt: skip
 
 
 def _units(root: Division) -> list[Division]:
@@ -177,7 +160,7 @@ def seed_bodies(*, stdout, options) -> None:
 
 @registry.demo("security.rules", order=41)
 def seed_rules(*, stdout, options) -> None:
-    """Routing rules and the holiday calendar."""
+    """Routing rules (the holiday calendar is ``governance.calendar``'s: the official schedule needs no demo)."""
     root = district()
     by_name = {b.name: b for b in MediationBody.objects.filter(division=root)}
     rules = [
@@ -205,15 +188,7 @@ def seed_rules(*, stdout, options) -> None:
     ]  # fmt: skip
     existing = set(RoutingRule.objects.values_list("name", flat=True))
     RoutingRule.objects.bulk_create([rule for rule in rules if rule.name not in existing])
-    known = set(Holiday.objects.values_list("date", flat=True))
-    Holiday.objects.bulk_create(
-        [
-            Holiday(date=datetime.date.fromisoformat(day), name=name, is_workday=workday)
-            for day, name, workday in HOLIDAYS
-            if datetime.date.fromisoformat(day) not in known
-        ]
-    )
-    stdout.write(f"  分流规则 {RoutingRule.objects.count()} 条，节假日 {Holiday.objects.count()} 天")
+    stdout.write(f"  分流规则 {RoutingRule.objects.count()} 条")
 
 
 @registry.demo("security.police_rooms", order=42)
@@ -369,6 +344,8 @@ def seed_disputes(*, stdout, options) -> None:
         )
         ids = [row[0] for row in cursor.fetchall()]
     disputes, parties, events, agreements = [], [], [], []
+    # A demo deadline is a plain date, but one in a year with no holiday schedule is marked as such.
+    published = years_published({today.year, today.year + 1})
     for pk, (index, external_id) in zip(ids, todo, strict=True):
         rng = random.Random(external_id)
         unit = units[index % len(units)]
@@ -426,7 +403,8 @@ def seed_disputes(*, stdout, options) -> None:
                 agreements.append(
                     MediationAgreement(
                         dispute_id=pk, terms="双方自愿达成调解协议，互不追究。",
-                        amount=Decimal(rng.choice([0, 0, 500, 2000, 8000, 30000])), signed_on=step_time.date(),
+                        amount=Decimal(rng.choice([0, 0, 500, 2000, 8000, 30000])),
+                        signed_on=timezone.localdate(step_time),
                         judicial_confirmation=rng.choice(list(JudicialConfirmation)),
                     )
                 )  # fmt: skip
@@ -446,6 +424,7 @@ def seed_disputes(*, stdout, options) -> None:
                 received_at=received, received_by_id=actor, risk_level=risk, risk_score=min(score, 100),
                 risk_reasons=reasons, current_body_id=body, status=status, handling_days=10,
                 deadline=None if status == Status.CLOSED else deadline, resolved_at=resolved_at, closed_at=closed_at,
+                deadline_provisional=status != Status.CLOSED and deadline.year not in published,
             )
         )  # fmt: skip
     with transaction.atomic():

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Role
 from governance.registry import HomeLink, NavLink, Schedule, registry
 
-REGISTERS = ["mediationbody", "routingrule", "holiday", "policeroom", "policeroomstaff", "patrolteam", "securitystat"]
+REGISTERS = ["mediationbody", "routingrule", "policeroom", "policeroomstaff", "patrolteam", "securitystat"]
 CASES = ["dispute", "disputeparty", "disputeevent", "mediationagreement", "followupvisit"]
 VIEW = ["view"]
 EDIT = ["view", "add", "change"]

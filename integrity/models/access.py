@@ -6,6 +6,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.querysets import ScopedQuerySet
@@ -60,4 +61,4 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.clue or self.case} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} · {self.clue or self.case} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

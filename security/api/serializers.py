@@ -96,6 +96,13 @@ class DisputeFieldsMixin(serializers.Serializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
     current_body_name = serializers.CharField(source="current_body.name", read_only=True, default="")
     is_overdue = serializers.BooleanField(read_only=True)
+    deadline_provisional = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "期限暂定：办理期限跨入尚无国务院节假日安排的年度（该年既不在 chinese-calendar 中，区里也未录入），"
+            "按周一至周五推算，可能与正式安排不符。"
+        ),
+    )
     parties = serializers.SerializerMethodField()
 
     FIELDS = [
@@ -115,6 +122,7 @@ class DisputeFieldsMixin(serializers.Serializer):
         "current_body",
         "current_body_name",
         "deadline",
+        "deadline_provisional",
         "is_overdue",
         "risk_level",
         "risk_level_display",
@@ -172,6 +180,7 @@ class DisputeRowsSerializer(serializers.ListSerializer):
                 "current_body": row["current_body_id"],
                 "current_body_name": row["current_body__name"] or "",
                 "deadline": row["deadline"] and row["deadline"].isoformat(),
+                "deadline_provisional": row["deadline_provisional"],
                 "is_overdue": overdue(row),
                 "risk_level": row["risk_level"],
                 "risk_level_display": risks.get(row["risk_level"], row["risk_level"]),
@@ -201,6 +210,7 @@ class DisputeListSerializer(DisputeFieldsMixin, ScopedModelSerializer):
         "current_body_id",
         "current_body__name",
         "deadline",
+        "deadline_provisional",
         "risk_level",
         "risk_score",
         "risk_reasons",

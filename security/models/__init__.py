@@ -1,4 +1,4 @@
-"""The models of the security app, one module per aggregate: ``bodies`` (调处主体, 分流规则, 节假日),
+"""The models of the security app, one module per aggregate: ``bodies`` (调处主体, 分流规则),
 ``disputes`` (矛盾纠纷 with its parties, timeline, agreement and visits), ``police`` (警务室, 巡防) and
 ``stats`` (治安统计). The choices live in ``security.choices`` and are re-exported here for callers."""
 
@@ -20,7 +20,7 @@ from security.choices import (
     Satisfaction,
     Status,
 )
-from security.models.bodies import Holiday, MediationBody, MediationBodyStaffLink, RoutingRule
+from security.models.bodies import MediationBody, MediationBodyStaffLink, RoutingRule
 from security.models.disputes import Dispute, DisputeEvent, DisputeParty, FollowUpVisit, MediationAgreement
 from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
 from security.models.stats import SecurityStat
@@ -39,7 +39,6 @@ __all__ = [
     "DisputeParty",
     "EventAction",
     "FollowUpVisit",
-    "Holiday",
     "JudicialConfirmation",
     "MediationAgreement",
     "MediationBody",

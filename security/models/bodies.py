@@ -1,5 +1,5 @@
-"""调处主体, 分流规则 and 节假日: the bodies that take disputes, the rules that route cases to them and the
-district's calendar of working days."""
+"""调处主体 and 分流规则: the bodies that take disputes and the rules that route cases to them. Working days
+are ``governance.calendar``'s."""
 
 from __future__ import annotations
 
@@ -140,20 +140,3 @@ class RoutingRule(models.Model):
     def specificity(self) -> tuple[int, int]:
         criteria = sum(bool(v) for v in (self.category, self.channel, self.division_id, self.risk_level))
         return criteria, (self.division.depth if self.division_id else -1)
-
-
-@audited()
-class Holiday(models.Model):
-    """节假日 — the district's calendar: a holiday, or a weekend day worked instead (调休上班)."""
-
-    date = models.DateField(_("日期"), unique=True)
-    name = models.CharField(_("名称"), max_length=50)
-    is_workday = models.BooleanField(_("调休上班"), default=False, help_text=_("勾选表示该日（通常是周末）照常上班。"))
-
-    class Meta:
-        verbose_name = _("节假日")
-        verbose_name_plural = _("节假日")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"

@@ -76,6 +76,12 @@ class Dispute(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
     handling_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), default=10)
     deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(
+        _("期限暂定"),
+        default=False,
+        db_default=False,
+        help_text=_("期限跨入尚无国务院节假日安排的年度，按周一至周五推算，可能与正式安排不符。"),
+    )
     resolved_at = models.DateTimeField(_("化解时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -1,7 +1,7 @@
 """Every write of the security app, one module per concern: ``intake`` (registering a case, also from
 a patrol), ``moves`` (the table of a case's moves and the one function that makes them), ``risk``
 (民转刑), ``routing`` (where a case goes), ``sweep`` (overdue cases go up) and ``common`` (errors, the
-row lock, the timeline, working days). A case's status changes only through ``moves``: each move
+row lock, the timeline, deadlines in working days). A case's status changes only through ``moves``: each move
 locks the case, checks it is allowed, makes it and records a ``DisputeEvent``; a move that is not
 allowed raises ``DisputeConflict`` and changes nothing. Callers import from ``security.services``."""
 
@@ -21,7 +21,6 @@ from security.services.common import (
     ERR_TRANSITION,
     ERR_VISIT_TOO_EARLY,
     DisputeConflict,
-    working_days_add,
 )
 from security.services.intake import PartyInput, dispute_intake, patrol_log_open_dispute
 from security.services.moves import (
@@ -96,5 +95,4 @@ __all__ = [
     "patrol_log_open_dispute",
     "route_for",
     "routing_rule_match",
-    "working_days_add",
 ]

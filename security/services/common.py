@@ -1,5 +1,5 @@
 """What the security services share: their errors, the case's row lock, saving a case and recording a
-step of its timeline, and the district's working days."""
+step of its timeline, and setting a case's deadline in working days (``governance.calendar``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
+from governance.calendar import working_days_due
 from governance.errors import Conflict
 from governance.models import User
 from security.choices import RiskLevel
-from security.models import Dispute, DisputeEvent, Holiday, MediationBody, RoutingRule
+from security.models import Dispute, DisputeEvent, MediationBody, RoutingRule
 
 ERR_TRANSITION = "transition_not_allowed"
 ERR_NOT_RECEIVING_BODY = "not_receiving_body"
@@ -88,18 +89,12 @@ def event_record(
     )
 
 
-def working_days_add(*, start: datetime.date, days: int) -> datetime.date:
-    """The date ``days`` working days after ``start``: weekends and the district's holidays are skipped,
-    weekend days marked as worked (调休上班) count. One query."""
-    horizon = start + datetime.timedelta(days=days * 3 + 45)
-    calendar = dict(Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_workday"))
-    day, left = start, days
-    while left > 0:
-        day += datetime.timedelta(days=1)
-        is_workday = calendar.get(day, day.weekday() < 5)
-        if is_workday:
-            left -= 1
-    return day
+def deadline_set(dispute: Dispute, *, start: datetime.date, days: int) -> list[str]:
+    """Give the case the ``days``-th working day after ``start`` as its deadline, marked provisional
+    when the count ran through a year with no published holiday schedule. Returns the fields changed
+    (to save). Raises ``ValueError`` for a negative ``days``."""
+    dispute.deadline, dispute.deadline_provisional = working_days_due(start, days)
+    return ["deadline", "deadline_provisional"]
 
 
 def handling_days(dispute: Dispute) -> int:

@@ -53,12 +53,12 @@ from security.services.common import (
     ERR_VISIT_TOO_EARLY,
     DisputeConflict,
     conflict,
+    deadline_set,
     dispute_locked,
     dispute_save,
     event_record,
     handling_days,
     invalid,
-    working_days_add,
 )
 from security.services.risk import dispute_risk_update
 from security.services.routing import centre_above, route_for
@@ -397,8 +397,7 @@ def _move(dispute: Dispute, move: Move, by: User | None, data: dict[str, Any]) -
         fields.append("status")
     if move.deadline is not Deadline.KEEP:
         days = ACCEPT_WORKING_DAYS if move.deadline is Deadline.ACCEPT else handling_days(dispute)
-        dispute.deadline = working_days_add(start=timezone.localdate(), days=days)
-        fields.append("deadline")
+        fields += deadline_set(dispute, start=timezone.localdate(), days=days)
     if fields:
         dispute_save(dispute, fields)
     reason = effect.reason if effect.reason is not None else data.get("reason", "")

@@ -10,10 +10,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.calendar import working_days_due
 from governance.models import Division
 from security.choices import BodyKind, Status
 from security.models import Dispute, DisputeEvent, MediationBody
-from security.services.common import ACCEPT_WORKING_DAYS, working_days_add
+from security.services.common import ACCEPT_WORKING_DAYS
 from security.services.moves import MOVES
 
 _SWEEP_SQL = """
@@ -33,7 +34,8 @@ WITH due AS (
     FOR UPDATE OF d SKIP LOCKED
 ), moved AS (
     UPDATE {dispute} d
-    SET status = %(escalated)s, current_body_id = due.to_body, deadline = %(deadline)s, updated_at = %(now)s
+    SET status = %(escalated)s, current_body_id = due.to_body, deadline = %(deadline)s,
+        deadline_provisional = %(provisional)s, updated_at = %(now)s
     FROM due WHERE d.id = due.id
     RETURNING d.id, due.from_status, due.from_body, due.to_body
 )
@@ -53,7 +55,7 @@ def disputes_escalate_overdue(*, today: datetime.date | None = None, batch_size:
     a case at the top level stays where it is. Raises nothing of its own."""
     escalate = MOVES["escalate"]
     today = today or timezone.localdate()
-    deadline = working_days_add(start=today, days=ACCEPT_WORKING_DAYS)
+    deadline, provisional = working_days_due(today, ACCEPT_WORKING_DAYS)
     sql = _SWEEP_SQL.format(
         dispute=Dispute._meta.db_table,
         body=MediationBody._meta.db_table,
@@ -68,6 +70,7 @@ def disputes_escalate_overdue(*, today: datetime.date | None = None, batch_size:
         "event": str(escalate.event),
         "today": today,
         "deadline": deadline,
+        "provisional": provisional,
         "batch": batch_size,
         "reason": str(_("超期未办结，自动上报上级")),
     }

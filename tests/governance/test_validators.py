@@ -1,6 +1,9 @@
 import datetime
+import os
+import time
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from governance.masking import mask_id_number, mask_phone
@@ -11,6 +14,7 @@ from governance.validators import (
     ERR_PHONE,
     ERR_USCC_CHECKSUM,
     id_number_birth_date,
+    id_number_check_char,
     id_number_sex,
     validate_id_number,
     validate_phone,
@@ -46,6 +50,37 @@ def test_invalid_id_numbers_are_rejected_with_their_code(value, code):
     with pytest.raises(ValidationError) as excinfo:
         validate_id_number(value)
     assert excinfo.value.code == code
+
+
+@pytest.fixture
+def server_on_utc():
+    """A server whose own clock keeps UTC (the process's local time zone), as many do."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ")
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def _born(day: datetime.date) -> str:
+    first17 = f"430102{day:%Y%m%d}123"
+    return first17 + id_number_check_char(first17)
+
+
+def test_birth_date_check_uses_todays_date_in_shanghai_not_the_servers(server_on_utc):
+    newborn = _born(datetime.date(2026, 3, 2))
+    # 16:30 UTC on 1 March is 00:30 on 2 March in Louxing: a child born tonight is registered.
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC), tick=False):
+        validate_id_number(newborn)
+    # 15:30 UTC is still 23:30 on 1 March there: a birth date of 2 March is in the future.
+    before_midnight = datetime.datetime(2026, 3, 1, 15, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(before_midnight, tick=False), pytest.raises(ValidationError) as excinfo:
+        validate_id_number(newborn)
+    assert excinfo.value.code == ERR_ID_BIRTH_DATE
 
 
 def test_sex_and_birth_date_are_derived_from_id_number():

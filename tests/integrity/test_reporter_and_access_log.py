@@ -1,6 +1,7 @@
 """The reporter's identity never leaves its table without the special permission; every view of a
 clue or case is in the append-only access log."""
 
+import datetime
 import logging
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from pghistory.models import Events
 from rest_framework.test import APIClient
 
+from governance.models import User
 from integrity.choices import AccessVia
 from integrity.models import AccessLog
 from tests.integrity.factories import ClueFactory, ClueReporterFactory, IntegrityCaseFactory
@@ -128,3 +130,9 @@ def test_access_log_is_read_only_in_the_admin(client, divisions, inspector):
     assert response.status_code == 403
     assert client.post(reverse("admin:integrity_accesslog_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
     assert AccessLog.objects.get().path == row.path
+
+
+def test_access_log_reads_its_time_in_shanghai():
+    # Stored in UTC; 16:30 UTC on 1 March is 00:30 on 2 March in Louxing.
+    log = AccessLog(user=User(username="li"), at=datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC))
+    assert str(log).endswith("2026-03-02 00:30")

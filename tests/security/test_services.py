@@ -1,10 +1,10 @@
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from governance.calendar import working_days_add
 from governance.models import Person
 from security.models import (
     BodyKind,
@@ -13,7 +13,6 @@ from security.models import (
     Dispute,
     DisputeEvent,
     EventAction,
-    Holiday,
     MediationAgreement,
     PartyRole,
     RiskLevel,
@@ -38,7 +37,6 @@ from security.services import (
     dispute_risk_assess,
     dispute_transfer,
     route_for,
-    working_days_add,
 )
 from tests.errors import codes
 from tests.factories import PersonFactory, user_with_role
@@ -148,16 +146,6 @@ def test_without_rules_a_case_goes_to_the_nearest_centre(divisions, bodies):
     dispute = Dispute(channel=Channel.WALK_IN, category=Category.LABOUR, division=divisions["v12"])
     route = route_for(dispute=dispute)
     assert route.rule is None and route.body == bodies["t1_centre"]
-
-
-def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
-    friday = datetime.date(2026, 4, 30)  # Thursday 30 April 2026
-    Holiday.objects.create(date=datetime.date(2026, 5, 1), name="劳动节")
-    Holiday.objects.create(date=datetime.date(2026, 5, 9), name="调休上班", is_workday=True)
-    # 1 May holiday, 2–3 weekend → 4 May is the first working day
-    assert working_days_add(start=friday, days=1) == datetime.date(2026, 5, 4)
-    # 4–8 May are five working days, Saturday 9 May is worked
-    assert working_days_add(start=friday, days=6) == datetime.date(2026, 5, 9)
 
 
 def test_failed_mediation_escalates_one_level_and_raises_risk(
