@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_celery_beat",
+    "axes",
     "governance",
     "residential",
     "villages",
@@ -76,10 +77,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.sessions.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Attaches the user and URL of each request to every audit row written during it.
     "pghistory.middleware.HistoryMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -88,6 +92,23 @@ AUTH_USER_MODEL = "governance.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in throttling and sessions -----------------------------------------------------------
+# django-axes counts failed sign-ins (pages, admin, API keys) in the database, so a lockout holds
+# across processes and with Redis down. An account is locked after AXES_FAILURE_LIMIT failures from
+# any address, and an address after as many for any account; an administrator unlocks in the admin
+# (访问尝试 → delete) or with ``manage.py axes_reset_username <name>``.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Hours; none (locked until an administrator unlocks) unless the environment sets one.
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=None)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "governance.auth.lockout_response"
+# Sessions end after a working day without a request (governance.sessions renews the expiry on
+# activity, at most once per SESSION_RENEW_SECONDS).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 3600)
+SESSION_RENEW_SECONDS = 300
 
 TEMPLATES = [
     {
@@ -132,16 +153,30 @@ STORAGES = {
 
 # --- Cache, Redis, Celery ----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+
+
+def redis_caches(url: str) -> dict:
+    """The cache (dashboard figures) and the rate limiter's cache on Redis at ``url``; with none, in
+    process memory. Redis is optional to a request: an unreachable Redis is a cache miss for "default"
+    and a per-process limit for "throttle" (``governance.cache``), logged once a minute, and no call
+    waits more than one second for it."""
+    if not url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
         }
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_on_timeout": False}
+    return {
+        "default": {"BACKEND": "governance.cache.ResilientRedisCache", "LOCATION": url, "OPTIONS": options},
+        "throttle": {
+            "BACKEND": "governance.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {**options, "LOCAL_FALLBACK": True},
+        },
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = redis_caches(REDIS_URL)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -190,8 +225,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "governance.api.throttling.AnonRateThrottle",
+        "governance.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/min"),
