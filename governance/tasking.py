@@ -10,11 +10,12 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def send_now(task, *args: Any, **kwargs: Any) -> bool:
-    """Publish ``task`` now. If the broker is unreachable, log and return False instead of raising:
-    the scheduled (beat) run of the same work catches up later."""
+def send_now(task, *args: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> bool:
+    """Publish ``task`` now (``options`` for ``apply_async``, e.g. ``expires``). If the broker is
+    unreachable, log and return False instead of raising: the scheduled (beat) run of the same work, or
+    its watchdog, catches up later."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, **(options or {}))
     except Exception as exc:  # kombu raises several connection error types depending on the transport
         logger.warning("could not enqueue %s: %s", task.name, exc.__class__.__name__)
         return False
