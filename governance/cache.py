@@ -3,7 +3,7 @@
 ``ResilientRedisCache`` is Django's Redis cache whose every operation, when Redis cannot be reached,
 answers as a cache miss (``get`` → default, writes → ``False``) instead of raising. After a failure it
 leaves Redis alone for ``RETRY_SECONDS`` (a circuit breaker), so a request pays at most one connect
-timeout, and the outage is logged at most once per ``LOG_SECONDS`` per process, not once per request.
+timeout, and the outage is logged at most once a minute per process (``OutageLog``), not per request.
 
 With ``"LOCAL_FALLBACK": True`` in its OPTIONS (the rate limiter's cache) it keeps working while Redis
 is down from a per-process memory cache instead of answering misses: throttling degrades to a limit

@@ -7,7 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
+from governance.cache import OutageLog
+
 logger = logging.getLogger(__name__)
+_broker_outage = OutageLog("celery broker")
 
 
 def send_now(task, *args: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> bool:
@@ -17,7 +20,8 @@ def send_now(task, *args: Any, options: dict[str, Any] | None = None, **kwargs: 
     try:
         task.apply_async(args=args, kwargs=kwargs, **(options or {}))
     except Exception as exc:  # kombu raises several connection error types depending on the transport
-        logger.warning("could not enqueue %s: %s", task.name, exc.__class__.__name__)
+        logger.info("could not enqueue %s: %s", task.name, exc.__class__.__name__)
+        _broker_outage.failed(exc)  # a warning once a minute, not one per message
         return False
     return True
 
