@@ -2,7 +2,7 @@
 
 A failed API key is recorded by axes as a failed sign-in of ``api-key:<prefix>`` from the client's
 address, so repeated bad keys lock the address out (of the API and the sign-in page alike), and an
-administrator unlocks both the same way (访问尝试 in the admin, or ``manage.py axes_reset_ip``).
+administrator unlocks both the same way (Axes → Access attempts in the admin, or ``manage.py axes_reset_ip``).
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes counts failed sign-ins (pages, admin, API keys) in the database, so a lockout holds
 # across processes and with Redis down. An account is locked after AXES_FAILURE_LIMIT failures from
 # any address, and an address after as many for any account; an administrator unlocks in the admin
-# (访问尝试 → delete) or with ``manage.py axes_reset_username <name>``.
+# (Axes → Access attempts → delete) or with ``manage.py axes_reset_username <name>``.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
