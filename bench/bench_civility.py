@@ -18,7 +18,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, ledger_entries_generate
+from bench.common import bench_database, households_with_accounts_generate, ledger_entries_generate
 
 HOUSEHOLDS = int(os.environ.get("BENCH_CIVILITY_HOUSEHOLDS", "20000"))
 ENTRIES = int(os.environ.get("BENCH_CIVILITY_ENTRIES", "200000"))
@@ -52,24 +52,7 @@ HAND_JOINS = {
 
 
 def _seed(cursor) -> None:
-    # Bulk seeding of a throwaway database: skip the audit triggers (and FK checks) for speed.
-    cursor.execute("SET session_replication_role = replica")
-    cursor.execute(
-        """
-        WITH units AS (
-            SELECT array_agg(id ORDER BY path) AS ids FROM governance_division WHERE level IN ('village', 'community')
-        )
-        INSERT INTO governance_household (number, address, division_id, created_at, updated_at)
-        SELECT 'B' || lpad(n::text, 8, '0'), '', units.ids[1 + n %% array_length(units.ids, 1)], now(), now()
-        FROM generate_series(1, %s) n, units
-        """,
-        [HOUSEHOLDS],
-    )
-    cursor.execute(
-        "INSERT INTO civility_pointaccount (household_id, balance, entry_count, last_hash, created_at) "
-        "SELECT id, 0, 0, repeat('0', 64), now() FROM governance_household"
-    )
-    cursor.execute("SET session_replication_role = DEFAULT")
+    households_with_accounts_generate(cursor, households=HOUSEHOLDS)
     ledger_entries_generate(cursor, per_account=max(1, ENTRIES // HOUSEHOLDS), start=MONTH, days=28)
     # Enough points on every account for the redemptions.
     cursor.execute("SET session_replication_role = replica")

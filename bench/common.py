@@ -90,6 +90,32 @@ def disputes_generate(cursor, *, disputes: int, events_per: int, overdue_every: 
         cursor.execute("SET session_replication_role = DEFAULT")
 
 
+def households_with_accounts_generate(cursor, *, households: int, prefix: str = "B") -> None:
+    """Insert ``households`` households (numbers ``prefix`` + 8 digits) spread over the villages and
+    communities, each with an empty point account, with the audit triggers off."""
+    cursor.execute("SET session_replication_role = replica")
+    try:
+        cursor.execute(
+            """
+            WITH units AS (
+                SELECT array_agg(id ORDER BY path) AS ids FROM governance_division
+                WHERE level IN ('village', 'community')
+            )
+            INSERT INTO governance_household (number, address, division_id, created_at, updated_at)
+            SELECT %(prefix)s || lpad(n::text, 8, '0'), '', units.ids[1 + n %% array_length(units.ids, 1)], now(), now()
+            FROM generate_series(1, %(households)s) n, units
+            """,
+            {"prefix": prefix, "households": households},
+        )
+        cursor.execute(
+            "INSERT INTO civility_pointaccount (household_id, balance, entry_count, last_hash, created_at) "
+            "SELECT h.id, 0, 0, repeat('0', 64), now() FROM governance_household h "
+            "WHERE NOT EXISTS (SELECT 1 FROM civility_pointaccount a WHERE a.household_id = h.id)"
+        )
+    finally:
+        cursor.execute("SET session_replication_role = DEFAULT")
+
+
 def ledger_entries_generate(cursor, *, per_account: int, start, days: int) -> None:
     """Append ``per_account`` confirmed entries to every point account (after its existing ones), on days
     ``start … start + days - 1``, and bring the accounts' balance and entry count up to date. The

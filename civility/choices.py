@@ -6,6 +6,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# How often beat runs the ranking's watchdog (``civility.ranking_watchdog``), in minutes.
+RANKING_WATCHDOG_MINUTES = 15
+
 # The ``prev_hash`` of an account's first ledger entry.
 GENESIS_HASH = "0" * 64
 

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from civility.choices import RANKING_WATCHDOG_MINUTES
 from governance.models import Role
 from governance.registry import HomeLink, NavLink, Schedule, registry
 
@@ -76,6 +77,14 @@ registry.schedule(
         task="civility.ranking_compute",
         crontab={"minute": "30", "hour": "1", "day_of_month": "1"},
         description="每月 1 日计算上月评比（已公布的月份不重算）。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="文明积分月度评比补算",
+        task="civility.ranking_watchdog",
+        crontab={"minute": f"*/{RANKING_WATCHDOG_MINUTES}"},
+        description=f"每{RANKING_WATCHDOG_MINUTES}分钟检查上月评比是否已算完，未算完（如计算中进程被终止）则重新派发。",
     )
 )
 registry.schedule(

@@ -9,10 +9,11 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from civility.choices import RankingStatus
+from civility.choices import RANKING_WATCHDOG_MINUTES, RankingStatus
 from civility.models import RankingMonth
-from civility.services import ledger_verify, parse_month, ranking_compute
+from civility.services import ledger_verify, parse_month, ranking_compute, ranking_root
 from governance.dates import month_start
+from governance.tasking import send_now
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +22,31 @@ logger = logging.getLogger(__name__)
 def ranking_compute_task(month: str | None = None) -> dict[str, Any]:
     """一月一评比 of ``month`` (``"YYYY-MM"``). Without it (the beat schedule): last month, unless it
     is already published. Returns ``{"month", "households"}`` or ``{"month", "skipped"}``."""
-    last_month = month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
-    start = parse_month(month) if month else last_month
+    start = parse_month(month) if month else _last_month()
     if not month and RankingMonth.objects.filter(month=start, status=RankingStatus.PUBLISHED).exists():
         return {"month": f"{start:%Y-%m}", "skipped": "published"}
     run = ranking_compute(month=start)
     return {"month": f"{start:%Y-%m}", "households": run.households}
+
+
+@shared_task(name="civility.ranking_watchdog")
+def ranking_watchdog_task() -> dict[str, Any]:
+    """Re-sends last month's ranking while no finished run of it exists: the run is one transaction,
+    so a worker killed mid-run leaves none, and a message lost with the broker (Redis keeps nothing on
+    disk) would otherwise leave the month unranked until someone noticed. The re-sent message expires
+    before the next watchdog run, so a stopped worker pool does not pile them up. Returns ``{"month",
+    "resent"}``."""
+    start = _last_month()
+    finished = RankingMonth.objects.filter(division=ranking_root(), month=start, computed_at__isnull=False)
+    resent = False
+    if not finished.exists():
+        resent = send_now(ranking_compute_task, options={"expires": RANKING_WATCHDOG_MINUTES * 60})
+        logger.warning("ranking of %s unfinished: re-sent (%s)", f"{start:%Y-%m}", "ok" if resent else "broker down")
+    return {"month": f"{start:%Y-%m}", "resent": resent}
+
+
+def _last_month() -> datetime.date:
+    return month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
 
 
 @shared_task(name="civility.ledger_verify", acks_late=True)

@@ -22,6 +22,11 @@ class GovernanceConfig(AppConfig):
         from governance.dashboard.selectors import cache_invalidation_connect
 
         cache_invalidation_connect()
+        from django.contrib.auth.signals import user_logged_in
+
+        from governance.sessions import session_renewed_on_login
+
+        user_logged_in.connect(session_renewed_on_login, dispatch_uid="governance_session_renewed")
         _name_schema_enums()
 
 

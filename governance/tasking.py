@@ -7,16 +7,21 @@ from typing import Any
 
 from django.db import transaction
 
+from governance.cache import OutageLog
+
 logger = logging.getLogger(__name__)
+_broker_outage = OutageLog("celery broker")
 
 
-def send_now(task, *args: Any, **kwargs: Any) -> bool:
-    """Publish ``task`` now. If the broker is unreachable, log and return False instead of raising:
-    the scheduled (beat) run of the same work catches up later."""
+def send_now(task, *args: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> bool:
+    """Publish ``task`` now (``options`` for ``apply_async``, e.g. ``expires``). If the broker is
+    unreachable, log and return False instead of raising: the scheduled (beat) run of the same work, or
+    its watchdog, catches up later."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, **(options or {}))
     except Exception as exc:  # kombu raises several connection error types depending on the transport
-        logger.warning("could not enqueue %s: %s", task.name, exc.__class__.__name__)
+        logger.info("could not enqueue %s: %s", task.name, exc.__class__.__name__)
+        _broker_outage.failed(exc)  # a warning once a minute, not one per message
         return False
     return True
 

@@ -2,12 +2,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from governance.auth import LOCKED_OUT_MESSAGE, api_key_failed, api_key_locked
 from governance.services import api_key_authenticate
+
+
+class LockedOut(exceptions.Throttled):
+    default_detail = LOCKED_OUT_MESSAGE
+    default_code = "locked_out"
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """``Authorization: Api-Key lx_<prefix>_<secret>``. The key's service account carries its role and
-    division, so the key is scoped exactly like a person with that role."""
+    division, so the key is scoped exactly like a person with that role. An address that presented too
+    many bad keys (``AXES_FAILURE_LIMIT``) is refused with 429 ``locked_out`` until unlocked."""
 
     keyword = "Api-Key"
 
@@ -20,8 +27,13 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("接口密钥格式错误：应为 “Api-Key <密钥>”。"))
+        # Guessing keys is throttled like guessing passwords: refused keys count as failed sign-ins.
+        django_request = getattr(request, "_request", request)
+        if api_key_locked(django_request, parts[1]):
+            raise LockedOut(detail=LOCKED_OUT_MESSAGE)
         key = api_key_authenticate(parts[1])
         if key is None or not key.user.is_active:
+            api_key_failed(django_request, parts[1])
             raise exceptions.AuthenticationFailed(_("接口密钥无效、已过期或已吊销。"))
         return key.user, key
 

@@ -1,7 +1,7 @@
 """Settings for the test suite (pytest-django)."""
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import REST_FRAMEWORK, redis_caches
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -10,7 +10,7 @@ STORAGES = {
 }
 # Tasks run in-process unless a test starts a real worker (tests marked ``celery_worker``).
 CELERY_TASK_ALWAYS_EAGER = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = redis_caches("")  # in memory; the fault tests point them at a Redis of their own
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "10000/min"},

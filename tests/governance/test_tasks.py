@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -55,6 +56,22 @@ def test_dead_broker_does_not_raise():
         return None
 
     assert send_now(noop) is False
+
+
+def test_a_dead_broker_is_reported_once_a_minute_not_per_message(caplog, monkeypatch):
+    from governance import tasking
+    from governance.cache import OutageLog
+
+    class Unreachable:
+        name = "dead.noop"
+
+        def apply_async(self, **kwargs):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(tasking, "_broker_outage", OutageLog("celery broker"))
+    with caplog.at_level(logging.WARNING):
+        assert [send_now(Unreachable()) for _ in range(20)] == [False] * 20
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
 
 
 @pytest.fixture

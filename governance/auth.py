@@ -1,0 +1,45 @@
+"""Sign-in throttling (django-axes): the lockout answer, and API-key guessing counted like wrong passwords.
+
+A failed API key is recorded by axes as a failed sign-in of ``api-key:<prefix>`` from the client's
+address, so repeated bad keys lock the address out (of the API and the sign-in page alike), and an
+administrator unlocks both the same way (Axes → Access attempts in the admin, or ``manage.py axes_reset_ip``).
+"""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+ERR_LOCKED_OUT = "locked_out"
+LOCKED_OUT_MESSAGE = _("登录失败次数过多，该账号或该地址已被锁定。请联系管理员解锁。")
+LOCKED_OUT_STATUS = 429
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
+    """What a locked-out client gets (``AXES_LOCKOUT_CALLABLE``): the API's error body with code
+    ``locked_out`` under ``/api/``, else the sign-in page with the message; HTTP 429 either way."""
+    if request.path.startswith("/api/"):
+        body = {"code": ERR_LOCKED_OUT, "message": str(LOCKED_OUT_MESSAGE), "errors": {}}
+        return JsonResponse(body, status=LOCKED_OUT_STATUS, json_dumps_params={"ensure_ascii": False})
+    context = {"form": AuthenticationForm(request), "locked_out": LOCKED_OUT_MESSAGE}
+    return render(request, "registration/login.html", context, status=LOCKED_OUT_STATUS)
+
+
+def api_key_credentials(raw: str) -> dict:
+    """The axes credentials of a presented key: its public prefix, never the secret."""
+    parts = raw.split("_", 2)
+    return {"username": f"api-key:{parts[1] if len(parts) == 3 else '?'}"[:150]}
+
+
+def api_key_locked(request: HttpRequest, raw: str) -> bool:
+    """True when the client's address (or this key prefix) is locked out after repeated failures."""
+    return AxesProxyHandler.is_locked(request, api_key_credentials(raw))
+
+
+def api_key_failed(request: HttpRequest, raw: str) -> None:
+    """Record a refused key as a failed sign-in of the client's address."""
+    user_login_failed.send(sender=__name__, credentials=api_key_credentials(raw), request=request)
