@@ -21,12 +21,22 @@ from security.choices import (
     Status,
 )
 from security.models.bodies import MediationBody, MediationBodyStaffLink, RoutingRule
-from security.models.disputes import Dispute, DisputeEvent, DisputeParty, FollowUpVisit, MediationAgreement
+from security.models.disputes import (
+    ERR_DATE_BEFORE_CASE,
+    ERR_DATE_IN_FUTURE,
+    Dispute,
+    DisputeEvent,
+    DisputeParty,
+    FollowUpVisit,
+    MediationAgreement,
+)
 from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
 from security.models.stats import SecurityStat
 
 __all__ = [
     "AWAITING_ACCEPTANCE",
+    "ERR_DATE_BEFORE_CASE",
+    "ERR_DATE_IN_FUTURE",
     "OPEN_STATUSES",
     "POLICE_CATEGORIES",
     "RESOLVED_STATUSES",

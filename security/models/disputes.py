@@ -7,6 +7,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -207,6 +208,29 @@ class DisputeEvent(models.Model):
         return f"{self.dispute_id} · {self.get_action_display()}"
 
 
+ERR_DATE_BEFORE_CASE = "date_before_case"
+ERR_DATE_IN_FUTURE = "date_in_future"
+
+
+def case_date_validate(dispute: Dispute, day, field: str) -> None:
+    """A date of something done on the case (an agreement signed, a visit made): not before the case
+    was received, not after today (Asia/Shanghai). Raises ``ValidationError`` on ``field``
+    (``ERR_DATE_BEFORE_CASE``, ``ERR_DATE_IN_FUTURE``)."""
+    if day is None or dispute is None or dispute.received_at is None:
+        return
+    received = timezone.localdate(dispute.received_at)
+    if day < received:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("日期不能早于纠纷受理日期（%(day)s）。"), code=ERR_DATE_BEFORE_CASE, params={"day": received}
+                )
+            }
+        )
+    if day > timezone.localdate():
+        raise ValidationError({field: ValidationError(_("日期不能晚于今天。"), code=ERR_DATE_IN_FUTURE)})
+
+
 @audited()
 class MediationAgreement(models.Model):
     """调解协议 — the terms reached, an amount (yuan), when signed, and 司法确认."""
@@ -247,6 +271,9 @@ class MediationAgreement(models.Model):
     def __str__(self) -> str:
         return f"{self.dispute} · {self.signed_on}"
 
+    def clean(self) -> None:
+        case_date_validate(self.dispute if self.dispute_id else None, self.signed_on, "signed_on")
+
 
 @audited()
 class FollowUpVisit(models.Model):
@@ -273,3 +300,6 @@ class FollowUpVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} · {self.visited_on}"
+
+    def clean(self) -> None:
+        case_date_validate(self.dispute if self.dispute_id else None, self.visited_on, "visited_on")

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance.api.errors import ERR_CONFLICT, ERR_INVALID
@@ -12,6 +13,9 @@ from security.services import ERR_NOT_RECEIVING_BODY, ERR_TRANSITION
 from tests.api_mixin import assert_error_body
 from tests.factories import make_id_number, user_with_role
 from tests.security.factories import intake
+
+# Done on the day the case is handled: not before it was received, not in the future.
+TODAY = timezone.localdate().isoformat()
 
 pytestmark = pytest.mark.django_db
 LIST = "api:security-api:dispute-list"
@@ -52,7 +56,7 @@ def test_full_flow_through_the_api(divisions, bodies, rule, centre_mediator, vil
     assert move(centre, pk, "transfer", {"to_body": bodies["v11"].pk, "reason": "转村调委会"}).status_code == 200
     assert move(village, pk, "accept").status_code == 200
     assert move(village, pk, "mediate").status_code == 200
-    response = move(village, pk, "agreement", {"terms": "赔偿", "amount": "800.00", "signed_on": "2026-03-02"})
+    response = move(village, pk, "agreement", {"terms": "赔偿", "amount": "800.00", "signed_on": TODAY})
     assert response.status_code == 200, response.content
     response = move(village, pk, "close")
     assert response.status_code == 200, response.content
@@ -120,7 +124,7 @@ def test_negative_agreement_amount_is_400_and_nothing_is_written(divisions, bodi
     client = client_for(centre_mediator)
     move(client, dispute.pk, "accept")
     move(client, dispute.pk, "mediate")
-    response = move(client, dispute.pk, "agreement", {"terms": "x", "amount": "-5", "signed_on": "2026-03-02"})
+    response = move(client, dispute.pk, "agreement", {"terms": "x", "amount": "-5", "signed_on": TODAY})
     assert_error_body(response, 400, "amount")
     dispute.refresh_from_db()
     assert dispute.status == Status.MEDIATING

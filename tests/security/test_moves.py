@@ -4,6 +4,7 @@ exactly what the API then accepts, for every user and every state of a case."""
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance.models import Role
@@ -23,7 +24,8 @@ from tests.factories import user_with_role
 from tests.security.factories import intake
 
 pytestmark = pytest.mark.django_db
-SIGNED = "2026-03-02"
+# Done on the day the case is handled: not before it was received, not in the future.
+SIGNED = TODAY = timezone.localdate().isoformat()
 
 
 def _at_village(ctx, *steps: str):
@@ -80,7 +82,7 @@ def _input(name: str, dispute, bodies) -> dict:
     if kind is Input.AGREEMENT:
         return {"terms": "赔偿", "amount": "100.00", "signed_on": SIGNED}
     if kind is Input.VISIT:
-        return {"visited_on": "2026-03-10", "satisfaction": 3, "note": "满意"}
+        return {"visited_on": TODAY, "satisfaction": 3, "note": "满意"}
     return {} if kind is Input.NONE else {"reason": "说明"}
 
 
