@@ -48,6 +48,7 @@ class CalendarYearAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Years whose schedule the district has entered itself; the package's own years need none."""
 
     list_display = ("year", "notice", "created_at")
+    search_fields = ("year", "notice")
 
     def changelist_view(self, request, extra_context=None):
         years = package_years()
