@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Touches an API key's "last used" after an answered request, outside the audit context.
+    "governance.api.middleware.ApiKeyUsageMiddleware",
     # Attaches the user and URL of each request to every audit row written during it.
     "pghistory.middleware.HistoryMiddleware",
 ]
@@ -181,6 +183,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.api.permissions.ScopedModelPermissions"],
+    # NUL characters and absurdly deep bodies are refused with a 400 before any field sees them.
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.api.parsers.JSONParser",
+        "governance.api.parsers.FormParser",
+        "governance.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
