@@ -16,3 +16,7 @@ urlpatterns = [
     # Each app's officer pages, from the registry (the core imports no app).
     *(path(f"{prefix}/", include(urlconf)) for prefix, urlconf in sorted(registry.page_routes.items())),
 ]
+
+# A path under /api/ that no route matches (an id that is not a number, say) answers the API's one
+# error body, not an HTML page: the schema promises JSON for every answer of the API.
+handler404 = "governance.api.errors.not_found"

@@ -66,16 +66,26 @@ def _model_field_path(model, source: str) -> list:
 
 class ScopedModelSerializer(serializers.ModelSerializer):
     """The base of every model serializer: the related fields DRF builds by itself are scoped too,
-    so a foreign key to a scoped model can never point outside the caller's subtree.
+    so a foreign key to a scoped model can never point outside the caller's subtree."""
 
-    The fields also say what they really carry, so that the OpenAPI schema is the contract:
-    - a read-only field whose source passes through a nullable column (``parent_id``, ``dispute.number``
-      of a log without a dispute, a non-editable ``birth_date``) is ``allow_null`` — DRF answers null
-      there and, left alone, the schema said it never would;
-    - an optional writable field takes its model column's default, so a service called with
-      ``**validated_data`` gets every argument (a declaration without ``days`` was a ``TypeError``)."""
+    # (Subclasses without a docstring show this one in the OpenAPI schema: keep it short.)
+    # The fields also say what they really carry, so that the OpenAPI schema is the contract:
+    # - a read-only field whose source passes through a nullable column (``parent_id``, ``dispute.number``
+    #   of a log without a dispute) is ``allow_null``: DRF answers null there, and the schema said never;
+    # - an optional writable field takes its model column's default, so a service called with
+    #   ``**validated_data`` gets every argument (a declaration without ``days`` was a ``TypeError``).
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
+
+    def to_representation(self, instance):
+        # DRF skips a field's default when the serializer is partial, so the answer to a PATCH lost
+        # every read-only field with a default (a household without a head had no ``head_name``). An
+        # answer is the whole object whatever the request was.
+        partial, self.partial = self.partial, False
+        try:
+            return super().to_representation(instance)
+        finally:
+            self.partial = partial
 
     def get_fields(self):
         fields = super().get_fields()

@@ -140,3 +140,26 @@ def test_schema_says_null_where_the_api_answers_null(client, db):
     # Labels are strings, never the choice's enum.
     assert schemas["DisputeDetail"]["properties"]["risk_level_display"]["type"] == "string"
     assert Division  # the model the schema describes
+
+
+def test_an_unrouted_api_path_answers_the_error_body_not_html(api):
+    response = api.get("/api/v1/governance/people/1.5e-3/")
+    assert response["Content-Type"].startswith("application/json")
+    assert_error_body(response, 404)
+
+
+def test_a_patch_answers_the_whole_object_with_read_only_defaults(api, divisions):
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory(division=divisions["v11"], head=None)
+    url = reverse("api:governance-api:household-detail", args=[household.pk])
+    response = api.patch(url, {"address": "新地址"}, format="json")
+    assert response.status_code == 200, response.content
+    assert "head_name" in response.json()
+
+
+def test_every_operation_documents_the_error_body(client, db):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404", "429"} <= set(operation["responses"]), (method, path)
