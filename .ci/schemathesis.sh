@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
-BIN=$(dirname "$PY")
+BIN=$(cd "$(dirname "$PY")" && pwd)
 EXAMPLES=${SCHEMATHESIS_EXAMPLES:-7}        # per operation and run: ~205 operations × 2 runs ≈ 3,000 cases
 FIXED_SEED=19
 RANDOM_SEED=${SCHEMATHESIS_SEED:-$(( (RANDOM << 15) | RANDOM ))}
@@ -48,12 +48,12 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-run() {  # run <seed>
-  "$BIN/schemathesis" run "http://127.0.0.1:$PORT/api/schema/?format=json" \
+run() {  # run <seed>; from the scratch directory, where schemathesis keeps its cache
+  (cd "$work" && "$BIN/schemathesis" run "http://127.0.0.1:$PORT/api/schema/?format=json" \
     -H "Authorization: Api-Key $key" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
     --phases fuzzing --max-examples "$EXAMPLES" --seed "$1" --workers 1 --request-timeout 10 \
-    --generation-database none --no-color --report junit --report-dir "$work/report-$1"
+    --generation-database none --no-color --report junit --report-dir "$work/report-$1")
 }
 status=0
 echo "== schemathesis, fixed seed $FIXED_SEED"
