@@ -141,18 +141,29 @@ def api_key_create(
 
 
 def api_key_authenticate(raw: str) -> ApiKey | None:
-    """The usable key matching ``raw`` (constant-time comparison), or None."""
+    """The usable key matching ``raw`` (constant-time comparison), or None. Writes nothing: a request
+    may still be refused after it (permissions, throttling), and only answered ones count as a use
+    (``api_key_touch``)."""
     parts = (raw or "").split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
     key = ApiKey.objects.usable().select_related("user").filter(prefix=parts[1]).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash_secret(parts[2])):
         return None
-    now = timezone.now()
-    # Touch last_used_at at most once a minute: an API client may call many times a second.
-    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+def api_key_touch(*, key: ApiKey) -> bool:
+    """Record that ``key`` was just used for a request the API answered (``last_used_at``, an aware
+    datetime), at most once a minute: a client may call many times a second. ``last_used_at`` is
+    not audited (``ApiKey`` excludes it from tracking), so the touch writes no audit row attributed
+    to the request. Returns whether it wrote; raises nothing."""
+    now = timezone.now()
+    if key.last_used_at is not None and (now - key.last_used_at).total_seconds() <= 60:
+        return False
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now
+    return True
 
 
 def api_key_revoke(*, key: ApiKey) -> ApiKey:

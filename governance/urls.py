@@ -20,5 +20,6 @@ urlpatterns = [
 # Chinese error pages inside the portal's frame (DEBUG=False; see governance.error_views).
 handler400 = "governance.error_views.bad_request"
 handler403 = "governance.error_views.permission_denied"
-handler404 = "governance.error_views.page_not_found"
+# Under /api/ the API's one error body (the schema promises JSON), elsewhere the Chinese page.
+handler404 = "governance.api.errors.not_found"
 handler500 = "governance.error_views.server_error"

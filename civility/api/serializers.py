@@ -32,7 +32,7 @@ class PointEntrySerializer(ScopedModelSerializer):
 
     rule = ScopedSlugRelatedField(slug_field="code", queryset=PointRule.objects.all(), required=False)
     # Declared: the model's one-to-one would add a uniqueness check ahead of the service's own error.
-    reverses = ScopedPrimaryKeyRelatedField(queryset=PointEntry.objects.all(), required=False)
+    reverses = ScopedPrimaryKeyRelatedField(queryset=PointEntry.objects.all(), required=False, allow_null=True)
     idempotency_key = serializers.CharField(max_length=100, required=False)
     reason = serializers.CharField(max_length=200, required=False, write_only=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,11 +12,28 @@ from civility.choices import FamilyStatus, RankingLevel, RankingStatus
 from governance.audit import audited
 from governance.querysets import Reach, ScopedQuerySet
 
+# A published month's rows are the public record (红黑榜, 文明家庭 come from them): the database refuses
+# to add, change or delete any, whoever asks, like the ledger's entries.
+_RANKING_FROZEN_SQL = """
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM civility_rankingmonth run
+        WHERE run.id IN (NEW.ranking_month_id, OLD.ranking_month_id) AND run.status = 'published'
+    ) THEN
+        RAISE EXCEPTION 'ranking month % is published and cannot be changed',
+            COALESCE(NEW.ranking_month_id, OLD.ranking_month_id)
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN COALESCE(NEW, OLD);
+END;
+"""
+
 
 @audited()
 class RankingMonth(models.Model):
-    """月度评比 — one month's ranking run for a tree (its root division); published months are frozen.
-    The district's run is visible to the officers of every division in it."""
+    """月度评比 — one month's ranking run for a tree (its root division); published months are frozen
+    (database triggers refuse any change to the run or its rows). The district's run is visible to the
+    officers of every division in it."""
 
     scope_reach = Reach.ANCESTORS
 
@@ -50,6 +68,13 @@ class RankingMonth(models.Model):
                 condition=Q(month__day=1),
                 name="ranking_month_first_day",
                 violation_error_message=_("月份须为该月第一天。"),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="ranking_month_published_frozen",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status="published"),
             ),
         ]
 
@@ -95,6 +120,14 @@ class MonthlyRanking(models.Model):
                 fields=["ranking_month", "level", "household"],
                 name="monthly_ranking_unique",
                 violation_error_message=_("该户该层级本月已有排名。"),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="monthly_ranking_published_frozen",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=_RANKING_FROZEN_SQL,
             ),
         ]
 

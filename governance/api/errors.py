@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -99,3 +100,11 @@ def exception_handler(exc, context):
         body = {"code": code, "message": str(message), "errors": {}}
     response.data = body
     return response
+
+
+def not_found(request, exception=None):
+    """Django's 404 view (``handler404``): the API's error body under ``/api/``, the page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    body = {"code": "not_found", "message": str(_("未找到，或不在您的管辖范围内。")), "errors": {}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from governance.phones import PhoneNumberField, phone_normalize
 from governance.querysets import ScopedQuerySet
@@ -66,10 +68,33 @@ class PhoneSerializerField(serializers.CharField):
         return phone_normalize(value, service=self.service) if value else value
 
 
+def _model_field_path(model, source: str) -> list:
+    """The model fields along a dotted ``source`` (``"dispute.number"``), or [] when it is not one
+    (a method, a property, ``"*"``)."""
+    chain = []
+    for name in source.split("."):
+        if model is None:
+            return []
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return []
+        chain.append(field)
+        model = field.related_model
+    return chain
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
     """The base of every model serializer: the related fields DRF builds by itself are scoped too,
     so a foreign key to a scoped model can never point outside the caller's subtree; a phone number
     is read in any common form and stored in one."""
+
+    # (Subclasses without a docstring show this one in the OpenAPI schema: keep it short.)
+    # The fields also say what they really carry, so that the OpenAPI schema is the contract:
+    # - a read-only field whose source passes through a nullable column (``parent_id``, ``dispute.number``
+    #   of a log without a dispute) is ``allow_null``: DRF answers null there, and the schema said never;
+    # - an optional writable field takes its model column's default, so a service called with
+    #   ``**validated_data`` gets every argument (a declaration without ``days`` was a ``TypeError``).
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
     serializer_field_mapping = {
@@ -82,6 +107,30 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if isinstance(model_field, PhoneNumberField):
             field_kwargs["service"] = model_field.service
         return field_class, field_kwargs
+
+    def to_representation(self, instance):
+        # DRF skips a field's default when the serializer is partial, so the answer to a PATCH lost
+        # every read-only field with a default (a household without a head had no ``head_name``). An
+        # answer is the whole object whatever the request was.
+        partial, self.partial = self.partial, False
+        try:
+            return super().to_representation(instance)
+        finally:
+            self.partial = partial
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = self.Meta.model
+        for name, field in fields.items():
+            chain = [step for step in _model_field_path(model, field.source or name) if step.concrete]
+            if not chain:
+                continue
+            if field.read_only:
+                if any(step.null and not step.many_to_many for step in chain):
+                    field.allow_null = True
+            elif not field.required and field.default is empty and len(chain) == 1 and chain[0].has_default():
+                field.default = chain[0].default
+        return fields
 
 
 class RecordSerializer(ScopedModelSerializer):

@@ -57,3 +57,12 @@ class AreaQuerySerializer(serializers.Serializer):
 
     def area(self, user: Any, roles=None) -> Division:
         return division_in_scope(user, self.validated_data.get("within"), roles=roles)
+
+
+class ChangeSerializer(serializers.Serializer):
+    """A figure this period against the same period a year before (the answer of every ``yoy``
+    report): ``change_pct`` is null when there is nothing to compare with."""
+
+    current = serializers.IntegerField()
+    previous = serializers.IntegerField()
+    change_pct = serializers.FloatField(allow_null=True)

@@ -12,11 +12,14 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from governance.querysets import model_open_to
 from governance.registry import registry
 
 
 class ApiRootView(APIView):
-    """Each app's resources, by app."""
+    """Each app's resources, by app: only those whose model is open to the caller (``model_open_to``),
+    so the integrity endpoints are listed to discipline staff alone, as they answer 404 to everyone
+    else. An app with nothing open to the caller is left out."""
 
     permission_classes: list = []
 
@@ -26,10 +29,13 @@ class ApiRootView(APIView):
         for prefix, urlconf in sorted(registry.api_routes.items()):
             router = import_string(f"{urlconf}.router")
             namespace = f"api:{prefix}-api"
-            body[prefix] = {
+            links = {
                 name: reverse(f"{namespace}:{basename}-list", request=request, format=format)
-                for name, _viewset, basename in router.registry
+                for name, viewset, basename in router.registry
+                if model_open_to(request.user, viewset.queryset.model)
             }
+            if links:
+                body[prefix] = links
         return Response(body)
 
 

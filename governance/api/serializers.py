@@ -27,8 +27,9 @@ class DivisionRefMixin(serializers.Serializer):
 
 
 class PersonSerializer(DivisionRefMixin, ScopedModelSerializer):
-    sex = serializers.CharField(read_only=True)
-    birth_date = serializers.DateField(read_only=True)
+    # Both come from the 身份证号: null for a person without one, and the birth date is masked.
+    sex = serializers.CharField(read_only=True, allow_null=True)
+    birth_date = serializers.DateField(read_only=True, allow_null=True)
     is_party_member = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -30,6 +30,19 @@ class RegisterViewSet(
     organisations are referenced by cases and ledgers, and corrections are edits that the audit
     trail keeps."""
 
+    def _reread(self, serializer) -> None:
+        # The answer to a write is the row as a read shows it: figures the queryset annotates
+        # (a committee's compliance counts) were missing from it, against the schema.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self._reread(serializer)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        self._reread(serializer)
+
 
 class DivisionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """行政区划 (kept by district staff in the admin; read-only here)."""

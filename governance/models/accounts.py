@@ -87,7 +87,9 @@ class ApiKeyQuerySet(ScopedQuerySet):
         )
 
 
-@audited()
+# ``last_used_at`` is bookkeeping, touched by the API's requests: auditing it would attribute a row
+# to whichever request happened to touch it.
+@audited(exclude=["last_used_at"])
 class ApiKey(models.Model):
     """接口密钥 — a key another system (12345, 公安, 信访…) uses to call the API, scoped like a user.
 

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "governance.sessions.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Touches an API key's "last used" after an answered request, outside the audit context.
+    "governance.api.middleware.ApiKeyUsageMiddleware",
     # Attaches the user and URL of each request to every audit row written during it.
     "pghistory.middleware.HistoryMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (django-axes).
@@ -228,6 +230,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.api.permissions.ScopedModelPermissions"],
+    # NUL characters and absurdly deep bodies are refused with a 400 before any field sees them.
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.api.parsers.JSONParser",
+        "governance.api.parsers.FormParser",
+        "governance.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -257,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.schema.error_responses_hook",
+    ],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

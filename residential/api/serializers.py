@@ -12,6 +12,7 @@ from governance.api.fields import (
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
 )
+from governance.api.queries import ChangeSerializer
 from governance.models import Division, Organization, Person
 from governance.services import record_save
 from residential.models import (
@@ -365,3 +366,16 @@ class EnforcementVisitSerializer(RecordSerializer):
             "rectify_by",
             "rectified_on",
         ]
+
+
+class PetitionYoyChildSerializer(ChangeSerializer):
+    division = serializers.CharField()
+
+
+class PetitionYoySerializer(ChangeSerializer):
+    """``petitions/yoy/``: petitions of the period against a year before, in total and per child division."""
+
+    division = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    children = PetitionYoyChildSerializer(many=True)

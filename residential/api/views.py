@@ -145,8 +145,8 @@ class PetitionViewSet(RegisterViewSet):
     serializer_class = s.PetitionSerializer
     filterset_class = filtersets.PetitionFilterSet
 
-    @extend_schema(parameters=[YearOverYearQuery], responses=dict)
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[YearOverYearQuery], responses=s.PetitionYoySerializer)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def yoy(self, request):
         query = YearOverYearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

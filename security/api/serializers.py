@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.api.fields import (
@@ -11,6 +13,7 @@ from governance.api.fields import (
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
 )
+from governance.api.queries import ChangeSerializer
 from governance.api.serializers import DivisionRefMixin
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Person
@@ -51,6 +54,7 @@ def _labels(choices: type) -> dict:
     return labels
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class LabelField(serializers.ReadOnlyField):
     """A choice's label, looked up in a per-language map: ``get_<field>_display()`` rebuilds and
     translates the whole choice list on every call, which dominated a 50-row list."""
@@ -486,3 +490,30 @@ class SecurityStatSerializer(DivisionRefMixin, ScopedModelSerializer):
             "criminal_cases",
             "administrative_cases",
         ]
+
+
+class CoverageGapSerializer(serializers.Serializer):
+    """A village or community no police room covers (``police-rooms/coverage-gaps/``)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    parent = serializers.CharField(help_text=_("上级区划名称"))
+
+
+class SecurityStatsYoySerializer(serializers.Serializer):
+    """``stats/yoy/``: each monthly figure summed over the period, against a year before."""
+
+    division = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    figures = serializers.DictField(child=ChangeSerializer(), help_text=_("按统计项"))
+
+
+class DisputeElsewhereSerializer(serializers.Serializer):
+    """The answer to an intake whose ``external_id`` was registered where the caller may not see it:
+    only that it exists."""
+
+    id = serializers.IntegerField(allow_null=True)
+    number = serializers.CharField(allow_null=True)
+    external_id = serializers.CharField()

@@ -4,7 +4,7 @@ rooms and their coverage, patrols and monthly figures. Every queryset is scoped 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -105,7 +105,17 @@ class DisputeViewSet(
         )
         return Response(serializers.DisputeDetailSerializer(fresh, context=self.get_serializer_context()).data, code)
 
-    @extend_schema(request=serializers.DisputeIntakeSerializer, responses=serializers.DisputeDetailSerializer)
+    @extend_schema(
+        request=serializers.DisputeIntakeSerializer,
+        responses={
+            201: serializers.DisputeDetailSerializer,
+            200: PolymorphicProxySerializer(
+                component_name="DisputeIntakeRepeat",
+                serializers=[serializers.DisputeDetailSerializer, serializers.DisputeElsewhereSerializer],
+                resource_type_field_name=None,
+            ),
+        },
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -114,7 +124,10 @@ class DisputeViewSet(
         dispute, created = services.dispute_intake(**data, parties=parties, received_by=request.user)
         if not created and not self.get_queryset().filter(pk=dispute.pk).exists():
             # Registered before, but not where this caller may see it: say only that it exists.
-            return Response({"id": None, "number": None, "external_id": dispute.external_id}, status.HTTP_200_OK)
+            body = serializers.DisputeElsewhereSerializer(
+                {"id": None, "number": None, "external_id": dispute.external_id}
+            )
+            return Response(body.data, status.HTTP_200_OK)
         return self._detail(dispute, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def move(self, request, *args, **kwargs) -> Response:
@@ -166,7 +179,15 @@ class PoliceRoomViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.PoliceRoomSerializer
     filterset_class = PoliceRoomFilterSet
 
-    @action(detail=False, methods=["get"], url_path="coverage-gaps", url_name="coverage-gaps")
+    @extend_schema(parameters=[AreaQuerySerializer], responses=serializers.CoverageGapSerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="coverage-gaps",
+        url_name="coverage-gaps",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def coverage_gaps(self, request):
         """Villages and communities no police room covers, in ``within`` (a code; default: your area)."""
         query = AreaQuerySerializer(data=request.query_params)
@@ -230,7 +251,8 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SecurityStatSerializer
     filterset_class = SecurityStatFilterSet
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[AreaPeriodQuerySerializer], responses=serializers.SecurityStatsYoySerializer)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def yoy(self, request):
         """``?within=<code>&start=YYYY-MM-DD&end=YYYY-MM-DD`` (default: this year so far)."""
         query = AreaPeriodQuerySerializer(data=request.query_params)

@@ -285,6 +285,13 @@ class TestDeclarationAPI(ReadAPITests):
         assert response.status_code == 201, response.content
         assert response.json()["is_flagged"] and response.json()["violations"] == ["tables"]
 
+    def test_days_left_out_is_the_models_default_not_a_500(self, api, divisions):
+        household = HouseholdFactory(division=divisions["v11"])
+        data = {"household": household.pk, "kind": "wedding", "held_on": "2025-06-08", "tables": 3, "gift_money": "0"}
+        response = api.post(self.list_url(), data, format="json")
+        assert response.status_code == 201, response.content
+        assert response.json()["days"] == BanquetDeclaration._meta.get_field("days").default
+
     def test_negative_tables_is_400_naming_tables(self, api, divisions):
         household = HouseholdFactory(division=divisions["v11"])
         data = {"household": household.pk, "kind": "wedding", "held_on": "2025-06-08", "tables": -3}

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from civility.models import MonthlyRanking, RankingLevel, RankingMonth
@@ -124,6 +124,29 @@ class TestRankingCompute:
             ranking_compute(month=JUNE)
         assert [e.code for e in exc.value.error_dict["month"]] == [ERR_RANKING_PUBLISHED]
         assert snapshot(run) == before
+
+    def test_database_refuses_to_change_or_delete_a_published_months_rows(self, scene):
+        run = ranking_compute(month=JUNE)
+        ranking_publish(run=run, by=None)
+        before = snapshot(run)
+        row = run.rankings.first()
+        for write in (
+            lambda: MonthlyRanking.objects.filter(pk=row.pk).update(rank=99),
+            lambda: MonthlyRanking.objects.filter(pk=row.pk).delete(),
+            lambda: MonthlyRanking.objects.create(
+                ranking_month=run, household=row.household, level=row.level, group=row.group, points=1, rank=1
+            ),
+            lambda: RankingMonth.objects.filter(pk=run.pk).delete(),
+            lambda: RankingMonth.objects.filter(pk=run.pk).update(households=0),
+        ):
+            with pytest.raises(DatabaseError), transaction.atomic():
+                write()
+        assert snapshot(run) == before
+
+    def test_an_unpublished_months_rows_can_still_be_replaced(self, scene):
+        run = ranking_compute(month=JUNE)
+        MonthlyRanking.objects.filter(ranking_month=run).delete()
+        assert snapshot(ranking_compute(month=JUNE))
 
     def test_red_and_black_lists_derive_from_the_village_ranking(self, scene, divisions):
         run = ranking_compute(month=JUNE)

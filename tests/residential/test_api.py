@@ -218,6 +218,16 @@ def test_committee_list_carries_compliance_figures(divisions):
     assert (row["member_count"], row["party_count"], row["party_share"], row["party_rule_met"]) == (4, 2, 50.0, True)
 
 
+def test_answer_to_a_committee_write_carries_its_compliance_figures(divisions):
+    api = APIClient()
+    api.force_login(user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
+    committee = committee_with_members(CompoundFactory(community=divisions["c11"]), party=2, masses=2)
+    url = reverse("api:residential-api:owners-committee-detail", args=[committee.pk])
+    response = api.patch(url, {}, format="json")
+    assert response.status_code == 200, response.content
+    assert {"member_count", "party_share", "cross_in_branch", "branch_in_committee"} <= set(response.json())
+
+
 # --- 红黑榜 -------------------------------------------------------------------------------------
 
 

@@ -232,3 +232,15 @@ class HamletMeetingSerializer(ScopedModelSerializer):
         if attendees is not None:
             instance.attendees.set(attendees)
         return instance
+
+
+class HamletCompletenessSerializer(serializers.Serializer):
+    """``hamlets/completeness/``: how many 屋场 of the area are "三屋同治" complete, and what the others lack."""
+
+    division = serializers.CharField()
+    total = serializers.IntegerField()
+    complete = serializers.IntegerField()
+    percent = serializers.FloatField(help_text=_("完整率（%），一位小数"))
+    lacks_body = serializers.IntegerField()
+    lacks_head = serializers.IntegerField()
+    lacks_party_member = serializers.IntegerField()

@@ -31,8 +31,8 @@ class HamletViewSet(RegisterViewSet):
     def get_queryset(self):
         return selectors.hamlet_list(queryset=super().get_queryset()).order_by("division__path")
 
-    @extend_schema(parameters=[AreaQuerySerializer], responses=dict)
-    @action(detail=False, methods=["get"], url_path="completeness")
+    @extend_schema(parameters=[AreaQuerySerializer], responses=serializers.HamletCompletenessSerializer)
+    @action(detail=False, methods=["get"], url_path="completeness", filter_backends=[], pagination_class=None)
     def completeness(self, request):
         """Counts for the caller's scope (or ``within``): total, complete, lacking a body, a head or a Party member."""
         query = AreaQuerySerializer(data=request.query_params)
