@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from governance.error_views import page_not_found
 from governance.errors import Conflict
 
 ERR_INVALID = "invalid"

@@ -17,6 +17,12 @@ from tests.factories import user_with_role
 WAY_BACK = "回到首页"
 
 
+def test_an_unknown_page_outside_the_api_is_the_chinese_404_page(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode() and "Not Found" not in response.content.decode()
+
+
 def _page(response) -> str:
     return response.content.decode()
 
@@ -73,7 +79,8 @@ def test_server_error_page_renders_without_touching_the_database():
 def test_the_url_configuration_uses_the_portal_error_pages():
     from governance import urls
 
-    assert urls.handler404 == "governance.error_views.page_not_found"
+    # Under /api/ the API's JSON body, elsewhere the portal's page (governance.error_views).
+    assert urls.handler404 == "governance.api.errors.not_found"
     assert urls.handler500 == "governance.error_views.server_error"
     assert urls.handler403 == "governance.error_views.permission_denied"
     assert urls.handler400 == "governance.error_views.bad_request"
