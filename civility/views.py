@@ -147,6 +147,11 @@ class DeclarationCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return render(request, "civility/declaration_form.html", {"form": form})
 
 
+def _household_pk(value: str | None) -> int:
+    """A household id from a query string; anything that is not a whole number finds nothing (404)."""
+    return int(value) if value and value.isdigit() else 0
+
+
 class DeclarationCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """The cap check behind the form (JSON): which caps the planned banquet breaks."""
 
@@ -154,12 +159,15 @@ class DeclarationCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request):
         household = get_object_or_404(
-            Household.objects.for_user(request.user).select_related("division"), pk=request.GET.get("household") or 0
+            Household.objects.for_user(request.user).select_related("division"),
+            pk=_household_pk(request.GET.get("household")),
         )
         try:
             tables = int(request.GET.get("tables") or 0)
             days = int(request.GET.get("days") or 1)
             gift = Decimal(request.GET.get("gift_money") or 0)
+            if not gift.is_finite():  # NaN and Infinity are Decimals too
+                raise InvalidOperation
         except (ValueError, InvalidOperation):
             return JsonResponse({"errors": [_("请输入数字。")]}, status=400)
         rule = village_rule_for(household.division)
@@ -195,7 +203,8 @@ class ShopView(LoginRequiredMixin, PermissionRequiredMixin, View):
         selected = None
         if request.GET.get("household"):
             selected = get_object_or_404(
-                Household.objects.for_user(request.user).select_related("head"), pk=request.GET["household"]
+                Household.objects.for_user(request.user).select_related("head"),
+                pk=_household_pk(request.GET["household"]),
             )
         shops = (
             Shop.objects.for_user(request.user)

@@ -137,6 +137,27 @@ def test_cap_check_reports_violations_and_hides_other_villages(officer_client, d
     assert bad.status_code == 400
 
 
+@pytest.mark.parametrize("household", ["abc", "1.5", "-1"])
+def test_cap_check_with_a_household_that_is_no_id_is_404(officer_client, divisions, household):
+    response = officer_client.get(reverse("civility:declaration-check"), {"household": household})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("gift", ["NaN", "sNaN", "Infinity"])
+def test_cap_check_with_a_gift_that_is_no_number_is_400(officer_client, divisions, gift):
+    household = HouseholdFactory(division=divisions["v11"])
+    response = officer_client.get(
+        reverse("civility:declaration-check"), {"household": household.pk, "tables": 3, "gift_money": gift}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("household", ["abc", "1.5"])
+def test_shop_with_a_household_that_is_no_id_is_404(client, divisions, household):
+    client.force_login(user_with_role(Role.SHOP_OPERATOR, divisions["v11"]))
+    assert client.get(reverse("civility:shop"), {"household": household}).status_code == 404
+
+
 def test_shop_operator_redeems_once_per_key(client, divisions):
     operator = user_with_role(Role.SHOP_OPERATOR, divisions["v11"])
     client.force_login(operator)
