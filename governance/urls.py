@@ -1,6 +1,8 @@
 """URL configuration: pages, admin, and the API under /api/v1/ (one router per app, from the registry)."""
 
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -8,6 +10,8 @@ from governance.api.root import api_v1_patterns
 from governance.registry import registry
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says; answer with the portal's icon, not a 404.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1_patterns(), "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -110,3 +110,8 @@ def test_the_console_handler_applies_the_one_line_filter():
     from django.conf import settings
 
     assert "one_line_client_errors" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_favicon_is_the_portals_icon_not_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
