@@ -40,7 +40,7 @@ from governance.names import name_normalize
 from governance.phones import phone_search_form
 from governance.querysets import Reach, ScopedQuerySet, model_open_to
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
-from governance.selectors import users_in_scope
+from governance.selectors import choices_in_scope
 from governance.services import (
     ERR_DUPLICATE_MEMBER,
     ERR_HEAD_NOT_MEMBER,
@@ -60,17 +60,6 @@ HISTORY_LABELS = {"insert": _("新增"), "update": _("修改"), "delete": _("删
 HISTORY_LIMIT = 500
 # Bookkeeping columns that change on every save and say nothing to the reader.
 HISTORY_SKIP_FIELDS = {"id", "created_at", "updated_at"}
-
-
-def scoped_choices(related_model, request, roles=None):
-    """The rows of ``related_model`` a user may pick, when the model is scoped — staff accounts count
-    as scoped by their role assignments (``users_in_scope``) — and ``None`` otherwise."""
-    if related_model is User:
-        return users_in_scope(request.user)
-    queryset = related_model._default_manager.all()
-    if isinstance(queryset, ScopedQuerySet):
-        return queryset.for_user(request.user, roles=roles)
-    return None
 
 
 class ScopedChoicesMixin:
@@ -117,7 +106,7 @@ class ScopedChoicesMixin:
     def _scoped_kwargs(self, db_field, request, kwargs):
         if "queryset" not in kwargs:
             roles = getattr(self.model, "scope_roles", None)
-            queryset = scoped_choices(db_field.related_model, request, roles)
+            queryset = choices_in_scope(db_field.related_model._default_manager.all(), request.user, roles)
             if queryset is not None:
                 kwargs["queryset"] = queryset
         return kwargs

@@ -10,9 +10,11 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from governance.api.responses import error_response, is_api_request
 
 ERR_LOCKED_OUT = "locked_out"
 LOCKED_OUT_MESSAGE = _("登录失败次数过多，该账号或该地址已被锁定。请联系管理员解锁。")
@@ -22,9 +24,8 @@ LOCKED_OUT_STATUS = 429
 def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
     """What a locked-out client gets (``AXES_LOCKOUT_CALLABLE``): the API's error body with code
     ``locked_out`` under ``/api/``, else the sign-in page with the message; HTTP 429 either way."""
-    if request.path.startswith("/api/"):
-        body = {"code": ERR_LOCKED_OUT, "message": str(LOCKED_OUT_MESSAGE), "errors": {}}
-        return JsonResponse(body, status=LOCKED_OUT_STATUS, json_dumps_params={"ensure_ascii": False})
+    if is_api_request(request):
+        return error_response(LOCKED_OUT_STATUS, ERR_LOCKED_OUT, LOCKED_OUT_MESSAGE)
     context = {"form": AuthenticationForm(request), "locked_out": LOCKED_OUT_MESSAGE}
     return render(request, "registration/login.html", context, status=LOCKED_OUT_STATUS)
 

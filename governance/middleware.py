@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from governance import error_views
+from governance.api.responses import ERR_INVALID, INVALID_MESSAGE, error_response, is_api_request
 
 ERR_NUL_CHARACTER = "null_characters_not_allowed"
 NUL_MESSAGE = _("不能包含空字符（\\x00）。")
@@ -26,10 +27,9 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         bad = self._bad_parameter(request)
         if bad is not None:
-            if request.path.startswith("/api/"):
+            if is_api_request(request):
                 error = {"code": ERR_NUL_CHARACTER, "message": str(NUL_MESSAGE)}
-                body = {"code": "invalid", "message": str(_("提交的数据有误，未保存。")), "errors": {bad: [error]}}
-                return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+                return error_response(400, ERR_INVALID, INVALID_MESSAGE, {bad: [error]})
             return error_views.bad_request(request)
         return self.get_response(request)
 

@@ -43,6 +43,18 @@ def users_in_scope(user: Any, roles: Iterable[str] | None = None) -> QuerySet[Us
     return User.objects.filter(Exists(assignments), is_active=True)
 
 
+def choices_in_scope(queryset: QuerySet, user: Any, roles: Iterable[str] | None = None) -> QuerySet | None:
+    """``queryset`` narrowed to the rows ``user`` may pick, for every related-choice field (admin
+    dropdowns, API related fields, page pickers): a scoped model through ``for_user`` (with
+    ``roles``), staff accounts through ``users_in_scope``; ``None`` for a model that is not scoped
+    (its rows are a shared register, e.g. the goods of a catalogue)."""
+    if queryset.model is User:
+        return queryset.filter(pk__in=users_in_scope(user).values("pk"))
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.for_user(user, roles=roles)
+    return None
+
+
 def division_tree_breaks() -> list[str]:
     """Codes of divisions whose stored path does not follow from their parent's (should be none:
     triggers keep it; this is the nightly proof)."""

@@ -21,8 +21,9 @@ from governance.filtersets import HouseholdFilterSet, PersonFilterSet
 from governance.forms import DivisionCascadeWidget
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Household, HouseholdMember, Person, Post
-from governance.querysets import ScopedQuerySet, model_open_to
+from governance.querysets import model_open_to
 from governance.registry import registry
+from governance.selectors import choices_in_scope
 
 PAGE_SIZE = 50
 
@@ -85,9 +86,10 @@ def _related_picker(model: Any, field_name: str, user: Any) -> forms.Select | No
         related = model._meta.get_field(field_name.removesuffix("_id")).related_model
     except FieldDoesNotExist:
         return None
-    if related is None or not isinstance(related._default_manager.all(), ScopedQuerySet):
+    scoped = choices_in_scope(related._default_manager.all(), user) if related is not None else None
+    if scoped is None:
         return None
-    rows = list(related._default_manager.all().for_user(user)[: PICKER_LIMIT + 1])
+    rows = list(scoped[: PICKER_LIMIT + 1])
     if len(rows) > PICKER_LIMIT:
         return None
     return forms.Select(choices=[("", _("全部")), *((row.pk, str(row)) for row in rows)])

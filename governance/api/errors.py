@@ -12,17 +12,17 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from governance.api.responses import ERR_INVALID, INVALID_MESSAGE, error_response, is_api_request
 from governance.error_views import page_not_found
 from governance.errors import Conflict
 
-ERR_INVALID = "invalid"
 ERR_CONFLICT = "conflict"
 
 
@@ -89,7 +89,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.get_full_details())
-        body = {"code": ERR_INVALID, "message": str(_("提交的数据有误，未保存。")), "errors": errors}
+        body = {"code": ERR_INVALID, "message": str(INVALID_MESSAGE), "errors": errors}
         if response.status_code == status.HTTP_409_CONFLICT:
             # A service's Conflict keeps its field errors; the body says which conflict it is.
             body["code"] = getattr(exc, "api_code", ERR_CONFLICT)
@@ -104,7 +104,6 @@ def exception_handler(exc, context):
 
 def not_found(request, exception=None):
     """Django's 404 view (``handler404``): the API's error body under ``/api/``, the page elsewhere."""
-    if not request.path.startswith("/api/"):
+    if not is_api_request(request):
         return page_not_found(request, exception)
-    body = {"code": "not_found", "message": str(_("未找到，或不在您的管辖范围内。")), "errors": {}}
-    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})
+    return error_response(status.HTTP_404_NOT_FOUND, "not_found", _("未找到，或不在您的管辖范围内。"))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from governance.phones import PhoneNumberField, phone_normalize
-from governance.querysets import ScopedQuerySet
-from governance.selectors import users_in_scope
+from governance.selectors import choices_in_scope
 from governance.services import record_save
 
 
@@ -32,12 +30,8 @@ class ScopedRelatedMixin:
     def get_queryset(self):
         queryset = super().get_queryset()
         request = self.context.get("request")
-        user = request.user if request else None
-        if queryset.model is get_user_model():
-            return queryset & users_in_scope(user)
-        if not isinstance(queryset, ScopedQuerySet):
-            return queryset
-        return queryset.for_user(user, roles=serializer_scope_roles(self))
+        scoped = choices_in_scope(queryset, request.user if request else None, serializer_scope_roles(self))
+        return queryset if scoped is None else scoped
 
 
 class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):

@@ -46,10 +46,15 @@ def section_of(indicator: Indicator) -> str:
     return SECTION_ALIASES.get(indicator.section, indicator.section)
 
 
+def is_change_figure(indicator: Indicator) -> bool:
+    """A figure that already is a year-over-year change (接处警同比…, keys ending in ``_yoy``)."""
+    return indicator.dated and indicator.key.endswith("_yoy")
+
+
 def compares_with_last_year(indicator: Indicator) -> bool:
     """Figures of how things stand (``dated=False``) and figures that already are a year-over-year
     change are shown as they are."""
-    return indicator.dated and not indicator.key.endswith("_yoy")
+    return indicator.dated and not is_change_figure(indicator)
 
 
 def as_number(value) -> int | float | None:
@@ -175,7 +180,7 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
                 previous=_compute(indicator, division, earlier.start, earlier.end) if compared else None,
                 compared=compared,
                 good=indicator.good,
-                is_change=indicator.dated and indicator.key.endswith("_yoy"),
+                is_change=is_change_figure(indicator),
             )
         )
     for indicator in indicators:
