@@ -18,7 +18,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, households_with_accounts_generate, ledger_entries_generate
+from bench.common import bench_database, households_with_accounts_generate, ledger_entries_generate, result
 
 HOUSEHOLDS = int(os.environ.get("BENCH_CIVILITY_HOUSEHOLDS", "20000"))
 ENTRIES = int(os.environ.get("BENCH_CIVILITY_ENTRIES", "200000"))
@@ -127,6 +127,15 @@ def main() -> None:
         )
         print(f"ratio: {ours / reference:.2f} (goal ≤ 1.2)")
         print(f"(hand-written into a bare temporary table, no indexes: {bare * 1000:.0f} ms)")
+        result(
+            "civility_ranking",
+            households=households,
+            entries=entries,
+            ranking_ms=ours * 1000,
+            reference_ms=reference * 1000,
+            ratio=ours / reference,
+            bare_ms=bare * 1000,
+        )
 
         shop = Shop.objects.create(name="基准积分超市", division=root)
         item = RewardItem.objects.create(shop=shop, name="毛巾", points_price=10, stock=10**8)
@@ -163,4 +172,12 @@ def main() -> None:
         print(
             f"redemptions: {total} by {CLIENTS} concurrent clients in {elapsed:.2f} s → {total / elapsed:.0f}/s"
             + (f"; errors: {errors[:3]}" if errors else "")
+        )
+        result(
+            "civility_redemptions",
+            clients=CLIENTS,
+            redemptions=total,
+            seconds=elapsed,
+            per_second=total / elapsed,
+            errors=len(errors),
         )

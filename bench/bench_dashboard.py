@@ -17,7 +17,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, disputes_generate, ledger_entries_generate, median_ms
+from bench.common import bench_database, disputes_generate, ledger_entries_generate, median_ms, result
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "2000"))
 DISTRICT_DISPUTES = int(os.environ.get("BENCH_DASHBOARD_DISPUTES", "0"))
@@ -119,6 +119,18 @@ def main() -> None:
             f"  dashboard page, cold cache: {len(page_queries)} queries, {render_ms:.0f} ms "
             f"({render_ms / raw_ms:.2f} × raw SQL); warm cache: {cached_ms:.1f} ms",
             flush=True,
+        )
+        result(
+            "dashboard",
+            size=label,
+            disputes=disputes,
+            events=events,
+            entries=entries,
+            page_queries=len(page_queries),
+            render_ms=render_ms,
+            raw_ms=raw_ms,
+            ratio=render_ms / raw_ms,
+            cached_ms=cached_ms,
         )
         rows.append(row)
         return row

@@ -9,7 +9,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, median_ms
+from bench.common import bench_database, median_ms, result
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "20000"))
 
@@ -34,9 +34,12 @@ def main() -> None:
         print(f"township officer of {township.name} sees {in_scope} people")
         subtree_ms = median_ms(lambda: Person.objects.in_subtree(township).count())
         print(f"subtree count (Person.in_subtree): {subtree_ms:.1f} ms")
-        print(f"API /people/ page 1 (50 rows): {median_ms(lambda: client.get('/api/v1/governance/people/')):.1f} ms")
+        page_ms = median_ms(lambda: client.get("/api/v1/governance/people/"))
+        print(f"API /people/ page 1 (50 rows): {page_ms:.1f} ms")
         district = Division.objects.get(code="431302")
+        within_ms = median_ms(lambda: client.get("/api/v1/governance/people/", {"within": district.code}))
         print(
             f"API /people/?within=431302 (a district filter, still limited to the officer's township): "
-            f"{median_ms(lambda: client.get('/api/v1/governance/people/', {'within': district.code})):.1f} ms"
+            f"{within_ms:.1f} ms"
         )
+        result("scope_people", in_scope=in_scope, subtree_ms=subtree_ms, page_ms=page_ms, within_ms=within_ms)

@@ -17,7 +17,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import bench_database, disputes_generate
+from bench.common import bench_database, disputes_generate, result
 
 DISPUTES = int(os.environ.get("BENCH_DISPUTES", "200000"))
 EVENTS_PER = int(os.environ.get("BENCH_EVENTS_PER", "10"))
@@ -159,4 +159,13 @@ def main() -> None:
         print(f"overdue sweep: escalated {escalated} cases in {sweep_s:.2f} s, {sweep_queries} queries")
         again = disputes_escalate_overdue()
         print(f"second sweep run: escalated {again}")
+        result(
+            "security_dispute_list",
+            disputes=DISPUTES,
+            queries=api_queries,
+            api_ms=api_ms,
+            bare_ms=bare_ms,
+            throughput_pct=100 * bare_ms / api_ms,
+        )
+        result("security_overdue_sweep", escalated=escalated, seconds=sweep_s, queries=sweep_queries, rerun=again)
         call_command("check", stdout=StringIO())

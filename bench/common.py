@@ -146,3 +146,10 @@ def ledger_entries_generate(cursor, *, per_account: int, start, days: int) -> No
         )
     finally:
         cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def result(name: str, **values) -> None:
+    """One machine-readable line per measurement: ``RESULT <name> key=value …`` (floats to 3 places),
+    beside the human-readable lines, so a script can collect every benchmark's figures."""
+    parts = [f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}" for key, value in values.items()]
+    print(f"RESULT {name} {' '.join(parts)}", flush=True)
