@@ -38,7 +38,7 @@ from governance.models import (
 )
 from governance.names import name_normalize
 from governance.phones import phone_search_form
-from governance.querysets import Reach, ScopedQuerySet, model_open_to
+from governance.querysets import ScopedQuerySet, model_open_to, row_editable_by
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
 from governance.selectors import choices_in_scope
 from governance.services import (
@@ -99,9 +99,7 @@ class ScopedChoicesMixin:
     def _own_row(self, request, obj) -> bool:
         """A row issued above the user's subtree (``Reach.ANCESTORS``: a district's rule seen from a
         village) is shown read-only."""
-        if obj is None or getattr(self.model, "scope_reach", Reach.SUBTREE) is not Reach.ANCESTORS:
-            return True
-        return self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()
+        return obj is None or row_editable_by(obj, request.user)
 
     def _scoped_kwargs(self, db_field, request, kwargs):
         if "queryset" not in kwargs:

@@ -164,3 +164,13 @@ def model_open_to(user: Any, model: type[models.Model]) -> bool:
         return False
     declared = getattr(model, "scope_roles", None)
     return declared is None or user.is_superuser or bool(set(user.roles) & set(declared))
+
+
+def row_editable_by(obj: models.Model, user: Any) -> bool:
+    """Whether ``user`` may change ``obj``: always for a ``Reach.SUBTREE`` row they can see; for a
+    ``Reach.ANCESTORS`` row only when it lies in their own subtree (a district's rule seen from a
+    village is read-only there). One query for ANCESTORS rows, none otherwise."""
+    model = type(obj)
+    if getattr(model, "scope_reach", Reach.SUBTREE) is not Reach.ANCESTORS:
+        return True
+    return model._default_manager.all().editable_by(user).filter(pk=obj.pk).exists()

@@ -1,4 +1,6 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, viewsets
+from rest_framework.permissions import SAFE_METHODS
 
 from governance.api import serializers
 from governance.filtersets import (
@@ -9,13 +11,21 @@ from governance.filtersets import (
     PostFilterSet,
 )
 from governance.models import Division, Household, Organization, Person, Post
+from governance.querysets import row_editable_by
 
 
 class ScopedViewSetMixin:
-    """Rows come from ``for_user``: a row outside the caller's subtree is simply not found (404)."""
+    """Rows come from ``for_user``: a row outside the caller's subtree is simply not found (404); a
+    row issued above it (``Reach.ANCESTORS``: a district's property company seen from a community)
+    is read-only there (403 on a write)."""
 
     def get_queryset(self):
         return super().get_queryset().for_user(self.request.user)
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if request.method not in SAFE_METHODS and not row_editable_by(obj, request.user):
+            self.permission_denied(request, message=_("该记录由上级区划登记，您只能查看。"))
 
 
 class RegisterViewSet(

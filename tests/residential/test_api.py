@@ -325,3 +325,19 @@ def test_petition_yoy_endpoint_refuses_bad_dates_and_other_areas(divisions):
     url = reverse("api:residential-api:petition-yoy")
     assert_error_body(api.get(url, {"start": "2024-12-31", "end": "2024-01-01"}), 400, "end")
     assert_error_body(api.get(url, {"within": "431302002"}), 404)
+
+
+def test_a_company_registered_above_is_visible_below_but_not_changed_from_there(divisions):
+    """scope_reach: the district's company is offered to staff of a township, read-only (403 on a
+    write, nothing changed) even with the permission to change companies; one registered in the
+    township is theirs to change."""
+    district_company = PropertyCompanyFactory(division=divisions["district"], name="区级物业")
+    own = PropertyCompanyFactory(division=divisions["t1"], name="本镇物业")
+    api = APIClient()
+    api.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["t1"]))  # may change companies
+    url = "api:residential-api:property-company-detail"
+    assert api.get(reverse(url, args=[district_company.pk])).status_code == 200
+    response = api.patch(reverse(url, args=[district_company.pk]), {"name": "改名"}, format="json")
+    assert_error_body(response, 403)
+    assert PropertyCompany.objects.get(pk=district_company.pk).name == "区级物业"
+    assert api.patch(reverse(url, args=[own.pk]), {"name": "本镇物业（更名）"}, format="json").status_code == 200
