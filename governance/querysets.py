@@ -173,4 +173,5 @@ def row_editable_by(obj: models.Model, user: Any) -> bool:
     model = type(obj)
     if getattr(model, "scope_reach", Reach.SUBTREE) is not Reach.ANCESTORS:
         return True
-    return model._default_manager.all().editable_by(user).filter(pk=obj.pk).exists()
+    rows: Any = model._default_manager.all()  # a ScopedQuerySet: the model declares scope_reach
+    return rows.editable_by(user).filter(pk=obj.pk).exists()
