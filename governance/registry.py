@@ -85,6 +85,7 @@ class Registry:
     home_links: list[HomeLink] = field(default_factory=list)
     nav_links: dict[str, NavLink] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    post_rules: dict[str, Callable[[Any], None]] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
         """Decorator: ``@registry.demo("villages.hamlets", order=20)`` adds a step to ``seed_demo``."""
@@ -119,6 +120,13 @@ class Registry:
 
     def schedule(self, schedule: Schedule) -> None:
         self.schedules[schedule.name] = schedule
+
+    def post_rule(self, kind: str, rule: Callable[[Any], None]) -> None:
+        """Who may hold a post in an organisation of ``kind`` (an ``OrganizationKind`` value): ``rule(post)``
+        raises ``ValidationError`` (keyed by field) for a post that kind does not allow. ``Post.clean()``
+        runs it, so every way of writing a post (the app's own service, the generic 职务 admin and API,
+        imports) keeps the app's rule — e.g. only residents of the compound sit on its 业主委员会."""
+        self.post_rules[kind] = rule
 
     def ordered_demo_steps(self) -> list[DemoStep]:
         return sorted(self.demo_steps.values(), key=lambda step: (step.order, step.name))

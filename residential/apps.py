@@ -12,3 +12,8 @@ class ResidentialConfig(AppConfig):
 
         registry.api("residential", "residential.api.urls")
         registry.pages("residential", "residential.urls")
+
+        from governance.models import OrganizationKind
+        from residential.services import committee_post_check
+
+        registry.post_rule(OrganizationKind.OWNERS_COMMITTEE, committee_post_check)

@@ -82,6 +82,41 @@ def _is_resident(person: Person, compound: Compound) -> bool:
     return HouseholdMember.objects.filter(person=person, household__division_id=compound.division_id).exists()
 
 
+def committee_post_check(post: Post) -> None:
+    """The 业主委员会 rule for every post in an owners' committee's organisation, however it is written
+    (``committee_member_add``, the generic 职务 admin and API): only residents of the compound (a member
+    of a household living in the compound's division) may sit on it, and once at a time. Registered with
+    ``registry.post_rule`` in ``ResidentialConfig.ready``; a post whose person is unchanged is not
+    checked again (a member who moved away can still have the post ended).
+
+    Raises ``ValidationError`` on ``person``: not a resident (``ERR_NOT_RESIDENT``) or already a current
+    member (``ERR_ALREADY_MEMBER``). Source: 《业主大会和业主委员会指导规则》 art. 31 (members are owners)."""
+    committee = OwnersCommittee.objects.filter(organization_id=post.organization_id).select_related("compound").first()
+    if committee is None:
+        return
+    if post.pk is not None and Post.objects.filter(pk=post.pk, person_id=post.person_id).exists():
+        return
+    person = post.person
+    if not _is_resident(person, committee.compound):
+        raise ValidationError(
+            {
+                "person": ValidationError(
+                    _("%(name)s 不是“%(compound)s”的住户，不能担任业委会委员。"),
+                    code=ERR_NOT_RESIDENT,
+                    params={"name": person.name, "compound": committee.compound.name},
+                )
+            }
+        )
+    if Post.objects.current().filter(organization_id=post.organization_id, person=person).exclude(pk=post.pk).exists():
+        raise ValidationError(
+            {
+                "person": ValidationError(
+                    _("%(name)s 已是该业委会委员。"), code=ERR_ALREADY_MEMBER, params={"name": person.name}
+                )
+            }
+        )
+
+
 @transaction.atomic
 def committee_create(
     *, compound: Compound, term_start: datetime.date, term_end: datetime.date, name: str = ""
@@ -118,26 +153,8 @@ def committee_member_add(
     living in the compound's division) may sit on it. The post runs from the term's start until it is
     ended (a member stays until the next election).
 
-    Raises ``ValidationError`` on ``person``: not a resident (``ERR_NOT_RESIDENT``) or already a
-    current member (``ERR_ALREADY_MEMBER``); or from the post's own checks."""
-    if not _is_resident(person, committee.compound):
-        raise ValidationError(
-            {
-                "person": ValidationError(
-                    _("%(name)s 不是“%(compound)s”的住户，不能担任业委会委员。"),
-                    code=ERR_NOT_RESIDENT,
-                    params={"name": person.name, "compound": committee.compound.name},
-                )
-            }
-        )
-    if Post.objects.current().filter(organization_id=committee.organization_id, person=person).exists():
-        raise ValidationError(
-            {
-                "person": ValidationError(
-                    _("%(name)s 已是该业委会委员。"), code=ERR_ALREADY_MEMBER, params={"name": person.name}
-                )
-            }
-        )
+    Raises ``ValidationError`` on ``person`` from ``committee_post_check`` (not a resident,
+    ``ERR_NOT_RESIDENT``; already a current member, ``ERR_ALREADY_MEMBER``) or from the post's own checks."""
     post = Post(
         organization_id=committee.organization_id,
         person=person,

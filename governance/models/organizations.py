@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
 from governance.querysets import ScopedQuerySet
+from governance.registry import registry
 from governance.validators import validate_uscc
 
 
@@ -120,3 +121,13 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.title} · {self.person}"
+
+    def clean(self) -> None:
+        """The organisation kind's own rule for its post holders (``registry.post_rule``), when the
+        organisation and the person are both set."""
+        super().clean()
+        if self.organization_id is None or self.person_id is None:
+            return
+        rule = registry.post_rules.get(self.organization.kind)
+        if rule is not None:
+            rule(self)

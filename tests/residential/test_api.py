@@ -20,7 +20,13 @@ from residential.models import (
     RedBlackList,
     ScoringItem,
 )
-from residential.services import ERR_NOT_RESIDENT, evaluation_save, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    ERR_ALREADY_MEMBER,
+    ERR_NOT_RESIDENT,
+    evaluation_save,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 from tests.api_mixin import WritableAPITests, assert_error_body
 from tests.factories import PersonFactory, user_with_role
 from tests.residential.factories import (
@@ -341,3 +347,42 @@ def test_a_company_registered_above_is_visible_below_but_not_changed_from_there(
     assert_error_body(response, 403)
     assert PropertyCompany.objects.get(pk=district_company.pk).name == "区级物业"
     assert api.patch(reverse(url, args=[own.pk]), {"name": "本镇物业（更名）"}, format="json").status_code == 200
+
+
+def test_committee_rule_holds_through_the_generic_post_api_and_admin(divisions, client):
+    """The 业主委员会 residency rule is the organisation kind's, not only committee_member_add's: the
+    generic 职务 endpoint and admin refuse an outsider too, and write nothing."""
+    user = user_with_role(Role.DISTRICT_ADMIN, divisions["district"])
+    compound = CompoundFactory(community=divisions["c11"])
+    committee = committee_with_members(compound, party=1, masses=0)
+    outsider = PersonFactory(division=divisions["c11"])
+    before = committee.organization.posts.count()
+    api = APIClient()
+    api.force_login(user)
+    body = assert_error_body(
+        api.post(
+            reverse("api:governance-api:post-list"),
+            {"organization": committee.organization_id, "person": outsider.pk, "title": "委员"},
+            format="json",
+        ),
+        400,
+        "person",
+    )
+    assert body["errors"]["person"][0]["code"] == ERR_NOT_RESIDENT
+
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:governance_post_add"),
+        {"organization": committee.organization_id, "person": outsider.pk, "title": "委员", "is_head": ""},
+    )
+    assert response.status_code == 200
+    assert "不是“" in response.content.decode()
+    assert committee.organization.posts.count() == before
+
+    # A resident goes through the generic endpoint; the same person twice does not.
+    neighbour = resident(compound)
+    payload = {"organization": committee.organization_id, "person": neighbour.pk, "title": "委员"}
+    assert api.post(reverse("api:governance-api:post-list"), payload, format="json").status_code == 201
+    body = assert_error_body(api.post(reverse("api:governance-api:post-list"), payload, format="json"), 400, "person")
+    assert body["errors"]["person"][0]["code"] == ERR_ALREADY_MEMBER
+    assert committee.organization.posts.count() == before + 1
