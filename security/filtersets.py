@@ -22,6 +22,10 @@ class DisputeFilterSet(DivisionTreeFilterSet):
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
     open = filters.BooleanFilter(method="filter_open", label=_("未办结"))
     received = filters.DateFromToRangeFilter(field_name="received_at__date", label=_("受理日期"))
+    external_id = filters.CharFilter(
+        method="filter_external_id", label=_("外部系统编号"), help_text=_("12345、110、信访等系统的工单号")
+    )
+    mine = filters.BooleanFilter(method="filter_mine", label=_("我登记的"))
 
     class Meta:
         model = Dispute
@@ -35,6 +39,8 @@ class DisputeFilterSet(DivisionTreeFilterSet):
             "overdue",
             "open",
             "received",
+            "external_id",
+            "mine",
             "division_id",
             "division",
             "within",
@@ -44,6 +50,17 @@ class DisputeFilterSet(DivisionTreeFilterSet):
         value = value.strip()
         parties = DisputeParty.objects.filter(dispute_id=OuterRef("pk"), person__name=value)
         return queryset.filter(Q(number=value) | Q(description__icontains=value) | Q(Exists(parties)))
+
+    def filter_external_id(self, queryset, name, value):
+        """The caller's own ticket number (exact, trimmed), whatever channel it came in on."""
+        value = value.strip()
+        return queryset.filter(external_id=value) if value else queryset
+
+    def filter_mine(self, queryset, name, value):
+        """Cases the caller registered (``received_by``): a hotline's key, an officer's own intake."""
+        user = getattr(self.request, "user", None)
+        condition = Q(received_by_id=getattr(user, "pk", None))
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())

@@ -48,6 +48,13 @@ class MediationBodyQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
+def cases_filed_by_me(queryset: ScopedQuerySet, user: User) -> Q:
+    """The scope rule of other systems' keys (``Role.API_CLIENT``, ``Dispute.scope_rules``): a hotline,
+    police dispatch or 信访 system reads back the cases it filed itself (``received_by`` its key's service
+    account) and no other case of its area — least privilege for a system outside the portal."""
+    return Q(received_by_id=user.pk)
+
+
 class DisputeQuerySet(ScopedQuerySet):
     def open(self) -> DisputeQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
+from governance.models import Role
 from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
 from security.choices import (
@@ -29,7 +30,7 @@ from security.choices import (
     Status,
 )
 from security.models.bodies import MediationBody, RoutingRule
-from security.querysets import BODY_ROLES, DisputeQuerySet, cases_of_my_bodies
+from security.querysets import BODY_ROLES, DisputeQuerySet, cases_filed_by_me, cases_of_my_bodies
 
 
 @audited(
@@ -41,9 +42,10 @@ class Dispute(models.Model):
     through the services, each move a ``DisputeEvent``. Never deleted.
 
     Mediators and police see the cases of the bodies they work for and those they handled
-    (``scope_rules``); everyone else sees the cases of their division subtree."""
+    (``scope_rules``); other systems' keys see the cases they filed; everyone else sees the cases of
+    their division subtree."""
 
-    scope_rules = dict.fromkeys(BODY_ROLES, cases_of_my_bodies)
+    scope_rules = {**dict.fromkeys(BODY_ROLES, cases_of_my_bodies), Role.API_CLIENT: cases_filed_by_me}
 
     number = models.CharField(_("案件编号"), max_length=32, unique=True, editable=False)
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)

@@ -293,3 +293,29 @@ def test_intake_with_a_bad_number_is_400_naming_the_party_phone(divisions, bodie
 
     assert_error_body(response, 400, "parties.0.phone")
     assert not Dispute.objects.exists()
+
+
+def test_a_hotline_reads_back_only_the_cases_it_filed_by_its_own_ticket_number(divisions, bodies, rule, officer):
+    """Issue 15 item 4: ``?external_id=`` finds the hotline's own ticket; a key sees the cases it filed
+    and no other case of its area (another system's, an officer's)."""
+    hotline = client_for(user_with_role(Role.API_CLIENT, divisions["district"]))
+    police = client_for(user_with_role(Role.API_CLIENT, divisions["district"]))
+    mine = hotline.post(reverse(LIST), intake_data(divisions, external_id="12345-0001"), format="json").json()
+    hotline.post(reverse(LIST), intake_data(divisions, external_id="12345-0002"), format="json")
+    theirs = police.post(reverse(LIST), intake_data(divisions, external_id="110-0009"), format="json").json()
+    by_officer = client_for(officer).post(reverse(LIST), intake_data(divisions), format="json").json()
+
+    found = hotline.get(reverse(LIST), {"external_id": " 12345-0001 "}).json()["results"]
+    assert [row["id"] for row in found] == [mine["id"]]
+    assert found[0]["status"]
+    listed = {row["id"] for row in hotline.get(reverse(LIST)).json()["results"]}
+    assert mine["id"] in listed and len(listed) == 2
+    assert theirs["id"] not in listed and by_officer["id"] not in listed
+    assert hotline.get(reverse(LIST), {"external_id": "110-0009"}).json()["results"] == []
+    assert hotline.get(reverse("api:security-api:dispute-detail", args=[theirs["id"]])).status_code == 404
+    assert hotline.get(reverse("api:security-api:dispute-detail", args=[mine["id"]])).status_code == 200
+    # An officer of the area sees every case, and finds one by its ticket number too.
+    found = client_for(officer).get(reverse(LIST), {"external_id": "110-0009"}).json()["results"]
+    assert [row["id"] for row in found] == [theirs["id"]]
+    mine_only = client_for(officer).get(reverse(LIST), {"mine": "true"}).json()["results"]
+    assert [row["id"] for row in mine_only] == [by_officer["id"]]
