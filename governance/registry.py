@@ -81,6 +81,7 @@ class Registry:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     api_routes: dict[str, str] = field(default_factory=dict)
     page_routes: dict[str, str] = field(default_factory=dict)
+    protocol_routes: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     home_links: list[HomeLink] = field(default_factory=list)
     nav_links: dict[str, NavLink] = field(default_factory=dict)
@@ -106,6 +107,11 @@ class Registry:
     def pages(self, prefix: str, urlconf: str) -> None:
         """Mount an app's page URLs (a module with ``app_name``) at ``/<prefix>/``."""
         self.page_routes[prefix] = urlconf
+
+    def protocol(self, prefix: str, urlconf: str) -> None:
+        """Mount a standard protocol other systems speak (e.g. ``"open311/v2"``: GeoReport v2) at
+        ``/<prefix>/``: machine endpoints with their own error form, neither pages nor ``/api/v1/``."""
+        self.protocol_routes[prefix] = urlconf
 
     def grant(self, role: str, permissions: Iterable[str]) -> None:
         """Give a role model permissions (``"app_label.codename"``)."""

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("governance.pages")),
     # Each app's officer pages, from the registry (the core imports no app).
     *(path(f"{prefix}/", include(urlconf)) for prefix, urlconf in sorted(registry.page_routes.items())),
+    # Standard protocols other systems speak (Open311 GeoReport v2), each with its own error form.
+    *(path(f"{prefix}/", include(urlconf)) for prefix, urlconf in sorted(registry.protocol_routes.items())),
 ]
 
 # Chinese error pages inside the portal's frame (DEBUG=False; see governance.error_views).

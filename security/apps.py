@@ -12,3 +12,4 @@ class SecurityConfig(AppConfig):
 
         registry.api("security", "security.api.urls")
         registry.pages("security", "security.urls")
+        registry.protocol("open311/v2", "security.open311.urls")

@@ -27,13 +27,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("接口密钥格式错误：应为 “Api-Key <密钥>”。"))
+        return self.authenticate_key(request, parts[1])
+
+    def authenticate_key(self, request, raw: str):
+        """The user and key for a presented key ``raw``; refused keys count towards the lockout."""
         # Guessing keys is throttled like guessing passwords: refused keys count as failed sign-ins.
         django_request = getattr(request, "_request", request)
-        if api_key_locked(django_request, parts[1]):
+        if api_key_locked(django_request, raw):
             raise LockedOut(detail=LOCKED_OUT_MESSAGE)
-        key = api_key_authenticate(parts[1])
+        key = api_key_authenticate(raw)
         if key is None or not key.user.is_active:
-            api_key_failed(django_request, parts[1])
+            api_key_failed(django_request, raw)
             raise exceptions.AuthenticationFailed(_("接口密钥无效、已过期或已吊销。"))
         return key.user, key
 

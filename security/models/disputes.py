@@ -55,6 +55,15 @@ class Dispute(models.Model):
         "governance.Division", verbose_name=_("发生地"), on_delete=models.PROTECT, related_name="disputes"
     )
     description = models.TextField(_("纠纷简况"))
+    address = models.CharField(
+        _("发生地点"), max_length=200, blank=True, default="", help_text=_("详细地址，如“乐坪街道XX社区3栋”")
+    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    people_involved = models.PositiveIntegerField(
+        _("涉及人数"), null=True, blank=True, help_text=_("来电或来访反映的涉及人数；未知可不填")
+    )
+    media_url = models.URLField(_("图片或附件链接"), max_length=500, blank=True, default="")
     threats_noted = models.BooleanField(_("有威胁或暴力倾向"), default=False)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
     received_by = models.ForeignKey(

@@ -22,7 +22,7 @@ from security.services.common import (
     ERR_VISIT_TOO_EARLY,
     DisputeConflict,
 )
-from security.services.intake import PartyInput, dispute_intake, patrol_log_open_dispute
+from security.services.intake import PartyInput, Place, dispute_intake, patrol_log_open_dispute
 from security.services.moves import (
     MOVE_PERMISSION,
     MOVES,
@@ -71,6 +71,7 @@ __all__ = [
     "Input",
     "Move",
     "PartyInput",
+    "Place",
     "RiskAssessment",
     "Route",
     "agreement_update_confirmation",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +40,18 @@ class PartyInput:
     name: str = ""
     id_number: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a case happened and what a caller attached, beyond its division: a street address, WGS-84
+    coordinates in degrees (Open311 ``lat``/``long``), the number of people involved, a media URL."""
+
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    people_involved: int | None = None
+    media_url: str = ""
 
 
 def _party_person(party: PartyInput, index: int, division: Division) -> Person:
@@ -92,9 +105,13 @@ def dispute_intake(
     threats_noted: bool = False,
     received_at: datetime.datetime | None = None,
     route: bool = True,
+    place: Place | None = None,
+    anonymous: bool = False,
 ) -> tuple[Dispute, bool]:
     """Register a case from any channel, assess its 民转刑 risk and (with ``route``) route it. With an
     ``external_id`` the same case posted twice is registered once: returns ``(dispute, created)``.
+    ``place`` adds the address, coordinates (WGS-84 degrees), people involved and a media link a caller
+    gave. ``anonymous`` registers a caller who gave no name (a hotline's anonymous call) with no party.
 
     Raises ``ValidationError`` for a bad case or party (``parties``/``ERR_NO_PARTIES``,
     ``ERR_DUPLICATE_PARTY``, ``ERR_PARTY_ROLE``; a new person's fields as ``parties.<i>.<field>``) and
@@ -104,8 +121,9 @@ def dispute_intake(
         existing = Dispute.objects.filter(channel=channel, external_id=external_id).first()
         if existing is not None:
             return existing, False
-    if not parties:
+    if not parties and not anonymous:
         raise invalid("parties", _("请至少登记一名当事人。"), ERR_NO_PARTIES)
+    place = place or Place()
     received_at = received_at or timezone.now()
     pk, number = _next_number(received_at)
     dispute = Dispute(
@@ -119,6 +137,11 @@ def dispute_intake(
         threats_noted=threats_noted,
         received_at=received_at,
         received_by=received_by,
+        address=place.address,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        people_involved=place.people_involved,
+        media_url=place.media_url,
     )
     dispute.full_clean(validate_constraints=False)
     people = [(_party_person(party, index, division), party.role) for index, party in enumerate(parties)]
