@@ -29,6 +29,8 @@ class IntakeForm(ScopedFormMixin, forms.Form):
     division = DivisionCascadeField(label=_("发生地"), queryset=Division.objects.filter(level__in=PLACE_LEVELS))
     description = forms.CharField(label=_("纠纷简况"), widget=forms.Textarea(attrs={"rows": 4}))
     threats_noted = forms.BooleanField(label=_("有威胁或暴力倾向"), required=False)
+    address = forms.CharField(label=_("发生地点"), max_length=200, required=False, help_text=_("详细地址，可不填"))
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, max_value=100000, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -73,6 +73,7 @@ class DisputeIntakeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 description=data["description"],
                 threats_noted=data["threats_noted"],
                 parties=[services.PartyInput(**party) for party in form.parties()],
+                place=services.Place(address=data["address"], people_involved=data["people_involved"]),
                 received_by=self.request.user,
             )
         except ValidationError as error:

@@ -121,7 +121,8 @@ class DisputeViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         parties = _parties(data.pop("parties"))
-        dispute, created = services.dispute_intake(**data, parties=parties, received_by=request.user)
+        place = services.Place(address=data.pop("address", ""), people_involved=data.pop("people_involved", None))
+        dispute, created = services.dispute_intake(**data, parties=parties, place=place, received_by=request.user)
         if not created and not self.get_queryset().filter(pk=dispute.pk).exists():
             # Registered before, but not where this caller may see it: say only that it exists.
             body = serializers.DisputeElsewhereSerializer(

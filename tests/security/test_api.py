@@ -319,3 +319,14 @@ def test_a_hotline_reads_back_only_the_cases_it_filed_by_its_own_ticket_number(d
     assert [row["id"] for row in found] == [theirs["id"]]
     mine_only = client_for(officer).get(reverse(LIST), {"mine": "true"}).json()["results"]
     assert [row["id"] for row in mine_only] == [by_officer["id"]]
+
+
+def test_intake_keeps_the_address_and_people_involved(divisions, bodies, rule, officer):
+    data = intake_data(divisions, address="村11三组王家塘", people_involved=12)
+    response = client_for(officer).post(reverse(LIST), data, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["address"], body["people_involved"]) == ("村11三组王家塘", 12)
+    bad = client_for(officer).post(reverse(LIST), intake_data(divisions, people_involved=-1), format="json")
+    assert_error_body(bad, 400, "people_involved")
+    assert Dispute.objects.count() == 1
