@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -122,6 +123,8 @@ class ScopedAdminMixin(ScopedChoicesMixin):
 
     #: fields shown masked in the history to users without ``view_personal_data``
     personal_data_fields: dict = {}
+    #: a link typed without a scheme is read as https:// (Django 6's default, asked for now)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     #: phone fields a search term matches when it reads as a whole phone number (any common form)
     phone_search_fields: tuple[str, ...] = ()
 

@@ -11,7 +11,12 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from governance import calendar_admin, checks  # noqa: F401  (system checks; the calendar's admin)
+        from governance import (  # noqa: F401  (checks; calendar, webhook admins)
+            calendar_admin,
+            checks,
+            tasks,
+            webhook_admin,
+        )
         from governance.registry import registry
 
         # Each app contributes demo data, dashboard indicators and API routes through the

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
+from governance.notices import notices_unread_count
 from governance.registry import registry
 
 
@@ -28,4 +29,8 @@ def portal(request) -> dict:
         "PORTAL_TITLE": settings.PORTAL_TITLE,
         "DISTRICT_NAME": settings.DISTRICT_NAME,
         "nav_links": SimpleLazyObject(lambda: nav_links(user)) if user is not None else [],
+        # The bell's number: one COUNT on the inbox index, only when a page shows the bell.
+        "notices_unread": SimpleLazyObject(lambda: notices_unread_count(user))
+        if user is not None and user.is_authenticated
+        else 0,
     }

@@ -75,6 +75,17 @@ class Schedule:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class NoticeKind:
+    """A kind of 站内通知 an app sends (``"security.awaiting_acceptance"``); each person chooses per kind
+    whether it also comes by e-mail."""
+
+    key: str
+    title: str
+    description: str = ""
+    order: int = 100
+
+
 @dataclass
 class Registry:
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
@@ -87,6 +98,8 @@ class Registry:
     nav_links: dict[str, NavLink] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
     post_rules: dict[str, Callable[[Any], None]] = field(default_factory=dict)
+    notice_kinds: dict[str, NoticeKind] = field(default_factory=dict)
+    webhook_events: dict[str, str] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
         """Decorator: ``@registry.demo("villages.hamlets", order=20)`` adds a step to ``seed_demo``."""
@@ -133,6 +146,13 @@ class Registry:
         runs it, so every way of writing a post (the app's own service, the generic 职务 admin and API,
         imports) keeps the app's rule — e.g. only residents of the compound sit on its 业主委员会."""
         self.post_rules[kind] = rule
+
+    def notice_kind(self, kind: NoticeKind) -> None:
+        self.notice_kinds[kind.key] = kind
+
+    def webhook_event(self, key: str, title: str) -> None:
+        """An event type other systems may subscribe to (``"dispute.event"``: 纠纷办理进展)."""
+        self.webhook_events[key] = title
 
     def ordered_demo_steps(self) -> list[DemoStep]:
         return sorted(self.demo_steps.values(), key=lambda step: (step.order, step.name))

@@ -56,6 +56,13 @@ registry.grant(
 registry.grant(Role.DISCIPLINE_INSPECTOR, _perms("governance", CORE_REGISTERS, VIEW))
 registry.grant(Role.SHOP_OPERATOR, _perms("governance", ["division", "household", "householdmember"], VIEW))
 registry.grant(Role.API_CLIENT, _perms("governance", CORE_REGISTERS, VIEW))
+# Webhooks: district admins keep every key's subscriptions and read the delivery log; a key manages its own.
+registry.grant(
+    Role.DISTRICT_ADMIN,
+    _perms("governance", ["webhooksubscription"], EDIT)
+    + _perms("governance", ["webhookdelivery", "webhookattempt"], VIEW),
+)
+registry.grant(Role.API_CLIENT, _perms("governance", ["webhooksubscription"], ALL))
 
 ALL_STAFF = frozenset(r for r in Role.values if r != Role.API_CLIENT)
 PEOPLE_READERS = ALL_STAFF - {Role.SHOP_OPERATOR}
@@ -87,5 +94,21 @@ registry.schedule(
         task="governance.calendar_check",
         crontab={"minute": "20", "hour": "2"},
         description="每晚检查本年（每年11月1日起还有下一年）是否已有国务院节假日安排；缺少时记警告日志，管理后台同时提示。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="通知邮件补发",
+        task="governance.notices_email",
+        crontab={"minute": "*/10"},
+        description="每10分钟补发发送失败或排队中的通知邮件（站内通知不受影响）。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="推送重试",
+        task="governance.webhooks_retry_due",
+        crontab={"minute": "*"},
+        description="每分钟重新推送到期重试的推送记录（正常情况下延时任务已完成）。",
     )
 )

@@ -8,7 +8,9 @@ from celery import shared_task
 
 from governance.calendar import calendar_years_missing
 from governance.models import Division
+from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
 from governance.selectors import division_tree_breaks
+from governance.webhooks import RETRY_AFTER_S, WEBHOOK_DELIVER_TASK, webhook_attempt, webhooks_due
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,41 @@ def calendar_check() -> dict:
     if missing:
         logger.warning("holiday calendar: no published schedule for %s; deadlines into it are provisional", missing)
     return {"missing": missing}
+
+
+@shared_task(bind=True, name=NOTICES_EMAIL_TASK, acks_late=True, max_retries=6)
+def notices_email(self) -> dict:
+    """Send the notices' e-mail copies still owed (queued after a notice is written, and every 10
+    minutes by beat). Idempotent: each copy is stamped when sent, so a second delivery sends nothing.
+    While sends fail it retries with back-off (1, 2, 4 … 32 minutes); beat picks up after that."""
+    sent, failed = notices_email_pending()
+    if failed:
+        logger.warning("notices: %d e-mails failed, %d sent; retrying", failed, sent)
+        raise self.retry(countdown=60 * 2**self.request.retries)
+    return {"sent": sent, "failed": failed}
+
+
+@shared_task(bind=True, name=WEBHOOK_DELIVER_TASK, acks_late=True)
+def webhook_deliver(self, delivery_id: int) -> str:
+    """One try of a webhook delivery; when it is due again, this task is sent again with the delay
+    (beat's ``webhooks_retry_due`` re-sends any message lost on the way). Idempotent: a delivery
+    not due, delivered or held by another worker is left alone."""
+    delivery = webhook_attempt(delivery_id)
+    if delivery is None:
+        return "skipped"
+    if delivery.next_attempt_at is not None:
+        self.apply_async(args=(delivery_id,), countdown=RETRY_AFTER_S[delivery.attempts - 1])
+    return delivery.status
+
+
+@shared_task(name="governance.webhooks_retry_due")
+def webhooks_retry_due() -> int:
+    """Every minute: send the deliveries whose next try is due (safety net; usually the delayed task
+    has done it)."""
+    due = webhooks_due()
+    for delivery_id in due:
+        webhook_deliver.delay(delivery_id)
+    return len(due)
 
 
 @shared_task(name="governance.ping")

@@ -126,3 +126,10 @@ class PatrolKind(models.TextChoices):
     COURIER = "courier", _("快递员")
     VOLUNTEER = "volunteer", _("志愿者")
     POLICE = "police", _("警力")
+
+
+# 站内通知 kinds the security app sends (registered in ``security.roles``).
+NOTICE_AWAITING = "security.awaiting_acceptance"
+NOTICE_DUE_SOON = "security.due_soon"
+NOTICE_OVERDUE = "security.overdue_escalated"
+NOTICE_HIGH_RISK = "security.high_risk"

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from security.services import disputes_escalate_overdue
+from security.services.notices import dispute_notices_due
 
 logger = logging.getLogger(__name__)
 
@@ -17,4 +18,7 @@ def escalate_overdue_disputes() -> int:
     escalated = disputes_escalate_overdue()
     if escalated:
         logger.info("escalated %d overdue disputes", escalated)
+    reminded = dispute_notices_due()
+    if reminded:
+        logger.info("reminded %d people of deadlines", reminded)
     return escalated

@@ -1,17 +1,22 @@
 from governance.models.accounts import ApiKey, Role, RoleAssignment, User
 from governance.models.calendar import CalendarDay, CalendarYear
 from governance.models.divisions import Division, DivisionLevel
+from governance.models.notices import Notice, NoticePreference
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
+from governance.models.webhooks import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiKey",
     "CalendarDay",
     "CalendarYear",
+    "DeliveryStatus",
     "Division",
     "DivisionLevel",
     "Household",
     "HouseholdMember",
+    "Notice",
+    "NoticePreference",
     "Organization",
     "OrganizationKind",
     "Person",
@@ -21,4 +26,7 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -30,6 +30,21 @@ CSRF_TRUSTED_ORIGINS = env("DJANGO_CSRF_TRUSTED_ORIGINS")
 DISTRICT_NAME = env("PORTAL_DISTRICT_NAME")
 DISTRICT_CODE = env("PORTAL_DISTRICT_CODE")
 PORTAL_TITLE = f"{DISTRICT_NAME}基层治理平台"
+# The portal's own address, for links in e-mails (notices).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- E-mail (notices): EMAIL_URL such as smtp+tls://user:password@smtp.example.gov.cn:587; the console
+# in development (messages printed by the worker) ------------------------------------------------------
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{PORTAL_TITLE} <noreply@localhost>")
 
 # --- Database: PostgreSQL only -----------------------------------------------------------------
 if env("DATABASE_URL", default=""):

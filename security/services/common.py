@@ -14,6 +14,8 @@ from governance.errors import Conflict
 from governance.models import User
 from security.choices import RiskLevel
 from security.models import Dispute, DisputeEvent, MediationBody, RoutingRule
+from security.services.notices import dispute_notices_for_events
+from security.services.webhooks import dispute_webhooks_for_events
 
 ERR_TRANSITION = "transition_not_allowed"
 ERR_NOT_RECEIVING_BODY = "not_receiving_body"
@@ -75,8 +77,9 @@ def event_record(
     reason: str = "",
     rule: RoutingRule | None = None,
 ) -> DisputeEvent:
-    """One step on the case's timeline, from ``from_status``/``from_body`` to where the case is now."""
-    return DisputeEvent.objects.create(
+    """One step on the case's timeline, from ``from_status``/``from_body`` to where the case is now;
+    the notices and webhook deliveries it calls for are written with it."""
+    event = DisputeEvent.objects.create(
         dispute=dispute,
         action=action,
         from_status=from_status,
@@ -87,6 +90,9 @@ def event_record(
         rule=rule,
         reason=reason,
     )
+    dispute_notices_for_events([event.pk])
+    dispute_webhooks_for_events([event.pk])
+    return event
 
 
 def deadline_set(dispute: Dispute, *, start: datetime.date, days: int) -> list[str]:

@@ -16,6 +16,8 @@ from security.choices import BodyKind, Status
 from security.models import Dispute, DisputeEvent, MediationBody
 from security.services.common import ACCEPT_WORKING_DAYS
 from security.services.moves import MOVES
+from security.services.notices import dispute_notices_for_events
+from security.services.webhooks import dispute_webhooks_for_events
 
 _SWEEP_SQL = """
 WITH due AS (
@@ -43,7 +45,7 @@ INSERT INTO {event} (dispute_id, action, from_status, to_status, from_body_id, t
                      reason, created_at)
 SELECT id, %(event)s, from_status, %(escalated)s, from_body, to_body, NULL, NULL, %(reason)s, %(now)s
 FROM moved
-RETURNING dispute_id
+RETURNING id
 """
 
 
@@ -79,7 +81,10 @@ def disputes_escalate_overdue(*, today: datetime.date | None = None, batch_size:
         with transaction.atomic(), connection.cursor() as cursor:
             params["now"] = timezone.now()
             cursor.execute(sql, params)
-            moved = cursor.rowcount
+            events = [row[0] for row in cursor.fetchall()]
+            moved = len(events)
+            dispute_notices_for_events(events)
+            dispute_webhooks_for_events(events)
         total += moved
         if moved < batch_size:
             return total

@@ -1,0 +1,150 @@
+"""Who must hear of what happens to a case (站内通知, issue "nobody misses a hand-off"), set-based:
+one pass over a batch of events, one query for the bodies' staff.
+
+- A case sent to a body (分派, 移交, 上报, 退回): everyone who acts for that body — its staff and the
+  staff of the body above it (a police station's staff act for its 矛调中心), the same people who may
+  accept it (``acting_bodies_condition``).
+- A case the sweep escalated because it was overdue (``actor`` none): also the staff of the body it
+  left, so they know it went up.
+- A case whose 民转刑 risk becomes high: the acting staff of its body and the township officers
+  (乡镇（街道）干部) over its place.
+- A deadline near (``dispute_notices_due``, from the sweep): the acting staff, once per case, deadline
+  and threshold.
+Recipients never include the person who made the move."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.calendar import working_days_add
+from governance.models import Role, RoleAssignment
+from governance.notices import NoticeDraft, notices_send
+from governance.querysets import path_ancestors
+from security.choices import (
+    NOTICE_AWAITING,
+    NOTICE_DUE_SOON,
+    NOTICE_HIGH_RISK,
+    NOTICE_OVERDUE,
+    OPEN_STATUSES,
+    Category,
+    EventAction,
+    RiskLevel,
+)
+from security.models import Dispute, DisputeEvent, MediationBody
+
+DUE_SOON_WORKING_DAYS = 2  # the reminder comes this many working days before the deadline
+
+SENT_TO_BODY = frozenset({EventAction.ROUTED, EventAction.TRANSFERRED, EventAction.ESCALATED, EventAction.RETURNED})
+
+
+def body_actors(body_ids: Iterable[int]) -> dict[int, set[int]]:
+    """``{body id: ids of the users who act for it}``: its staff and its parent body's staff."""
+    body_ids = set(body_ids)
+    if not body_ids:
+        return {}
+    parents = dict(MediationBody.objects.filter(pk__in=body_ids).values_list("pk", "parent_id"))
+    links = MediationBody.staff.through.objects.filter(
+        mediationbody_id__in=body_ids | {p for p in parents.values() if p}
+    ).values_list("mediationbody_id", "user_id")
+    staff: dict[int, set[int]] = defaultdict(set)
+    for body_id, user_id in links:
+        staff[body_id].add(user_id)
+    return {body_id: staff[body_id] | staff.get(parents.get(body_id) or 0, set()) for body_id in body_ids}
+
+
+def _url(dispute_id: int) -> str:
+    return reverse("security:dispute-detail", args=[dispute_id])
+
+
+def _draft(user_id: int, kind: str, key: str, title: str, body: str, dispute: Dispute) -> NoticeDraft:
+    return NoticeDraft(user_id, kind, key, title, body, _url(dispute.pk), dispute.division_id)
+
+
+def dispute_notices_for_events(event_ids: Iterable[int]) -> int:
+    """Write the notices a batch of case events calls for (see the module's rules). Returns how many
+    notices were new; an event reported twice writes nothing more (keys name the event)."""
+    events = list(
+        DisputeEvent.objects.filter(pk__in=list(event_ids))
+        .filter(Q(action__in=SENT_TO_BODY, to_body__isnull=False) | Q(action=EventAction.RISK))
+        .select_related("dispute", "dispute__division", "to_body", "from_body")
+    )
+    if not events:
+        return 0
+    left = [e for e in events if e.action == EventAction.ESCALATED and e.actor_id is None and e.from_body_id]
+    bodies = {e.to_body_id for e in events if e.to_body_id} | {e.from_body_id for e in left if e.from_body_id}
+    if any(e.action == EventAction.RISK and e.dispute.current_body_id for e in events):
+        bodies |= {e.dispute.current_body_id for e in events if e.dispute.current_body_id}
+    actors = body_actors(bodies)
+    drafts: list[NoticeDraft] = []
+    for event in events:
+        dispute = event.dispute
+        label = f"{dispute.number} {Category(dispute.category).label}"
+        to_body = event.to_body
+        if event.action in SENT_TO_BODY and to_body is not None:
+            body = _("%(from)s%(action)s至%(to)s，请在 %(due)s 前接收。") % {
+                "from": event.from_body.name if event.from_body else _("系统"),
+                "action": EventAction(event.action).label,
+                "to": to_body.name,
+                "due": f"{dispute.deadline:%Y-%m-%d}" if dispute.deadline else "—",
+            }
+            title = _("待接收：%(case)s") % {"case": label}
+            key = f"dispute:{dispute.pk}:event:{event.pk}"
+            for user_id in actors.get(to_body.pk, set()) - {event.actor_id}:
+                drafts.append(_draft(user_id, NOTICE_AWAITING, key, title, body, dispute))
+            if event in left and event.from_body_id is not None:
+                title = _("超期上报：%(case)s") % {"case": label}
+                body = _("该纠纷超期未办结，已自动上报%(to)s。") % {"to": to_body.name}
+                for user_id in actors.get(event.from_body_id, set()):
+                    drafts.append(_draft(user_id, NOTICE_OVERDUE, f"{key}:left", title, body, dispute))
+        elif event.action == EventAction.RISK and dispute.risk_level == RiskLevel.HIGH:
+            drafts.extend(_high_risk(dispute, label, actors))
+    return notices_send(drafts)
+
+
+def _high_risk(dispute: Dispute, label: str, actors: dict[int, set[int]]) -> list[NoticeDraft]:
+    officers = set(
+        RoleAssignment.objects.filter(
+            role=Role.TOWNSHIP_OFFICER, division__path__in=path_ancestors(dispute.division.path)
+        ).values_list("user_id", flat=True)
+    )
+    staff = actors.get(dispute.current_body_id, set()) if dispute.current_body_id else set()
+    title = _("民转刑高风险：%(case)s") % {"case": label}
+    body = _("研判依据：%(reasons)s") % {"reasons": "；".join(dispute.risk_reasons) or "—"}
+    key = f"dispute:{dispute.pk}:high_risk"
+    return [_draft(user_id, NOTICE_HIGH_RISK, key, title, body, dispute) for user_id in officers | staff]
+
+
+def dispute_notices_due(*, today: datetime.date | None = None) -> int:
+    """Remind the acting staff of every open case whose deadline falls within
+    ``DUE_SOON_WORKING_DAYS`` working days (Asia/Shanghai dates; ``governance.calendar``), once per
+    case and deadline. Returns how many notices were new."""
+    today = today or timezone.localdate()
+    horizon = working_days_add(today, DUE_SOON_WORKING_DAYS)
+    due = list(
+        Dispute.objects.filter(
+            status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=horizon, current_body__isnull=False
+        ).values("pk", "number", "category", "deadline", "current_body_id", "division_id")
+    )
+    actors = body_actors({row["current_body_id"] for row in due})
+    drafts = [
+        NoticeDraft(
+            user_id,
+            NOTICE_DUE_SOON,
+            f"dispute:{row['pk']}:due:{row['deadline']:%Y%m%d}",
+            _("即将到期：%(number)s %(category)s")
+            % {"number": row["number"], "category": Category(row["category"]).label},
+            _("办理期限 %(due)s，请及时办理。") % {"due": f"{row['deadline']:%Y-%m-%d}"},
+            _url(row["pk"]),
+            row["division_id"],
+        )
+        for row in due
+        for user_id in actors.get(row["current_body_id"], set())
+    ]
+    return notices_send(drafts)
