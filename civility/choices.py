@@ -99,3 +99,8 @@ class ActivityKind(models.TextChoices):
     MEDIATION = "mediation", _("矛盾调解")
     SANITATION = "sanitation", _("环境整治")
     ELDERLY = "elderly", _("关爱老人")
+
+
+# 站内通知 kinds the civility app sends (registered in ``civility.roles``).
+NOTICE_ENTRY_PENDING = "civility.entry_pending"
+NOTICE_RANKING_PUBLISHED = "civility.ranking_published"

@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import RANKING_WATCHDOG_MINUTES
+from civility.choices import NOTICE_ENTRY_PENDING, NOTICE_RANKING_PUBLISHED, RANKING_WATCHDOG_MINUTES
 from governance.models import Role
-from governance.registry import HomeLink, NavLink, Schedule, registry
+from governance.registry import HomeLink, NavLink, NoticeKind, Schedule, registry
 
 REGISTERS = [
     "pointrule",
@@ -95,3 +95,6 @@ registry.schedule(
         description="每晚核验积分流水哈希链与账户余额。",
     )
 )
+
+registry.notice_kind(NoticeKind(NOTICE_ENTRY_PENDING, _("积分待确认"), _("辖区农户自报的积分等待您确认或驳回"), 50))
+registry.notice_kind(NoticeKind(NOTICE_RANKING_PUBLISHED, _("积分评比公布"), _("您辖区的月度积分评比已公布"), 60))

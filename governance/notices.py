@@ -17,10 +17,11 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from governance.models import Notice, NoticePreference, User
+from governance.models import Division, Notice, NoticePreference, RoleAssignment, User
+from governance.querysets import path_ancestors
 from governance.tasking import enqueue_on_commit
 
 NOTICES_EMAIL_TASK = "governance.notices_email"
@@ -84,6 +85,18 @@ def notices_send(drafts: Iterable[NoticeDraft]) -> int:
         # By name: the task module imports this one.
         enqueue_on_commit(current_app.signature(NOTICES_EMAIL_TASK))
     return len(written)
+
+
+def recipients_in_area(division: Division, roles: Iterable[str]) -> set[int]:
+    """Ids of active users holding one of ``roles`` over ``division``'s area: assignments at the
+    division, above it, or inside its subtree (a district-wide ranking concerns every village officer
+    in it, and the township officers over them)."""
+    above = path_ancestors(division.path)
+    return set(
+        RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True)
+        .filter(Q(division__path__in=above) | Q(division__path__startswith=division.path))
+        .values_list("user_id", flat=True)
+    )
 
 
 def notices_unread_count(user: User) -> int:

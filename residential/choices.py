@@ -79,3 +79,7 @@ class PetitionStatus(models.TextChoices):
     RECEIVED = "received", _("已受理")
     HANDLING = "handling", _("办理中")
     RESOLVED = "resolved", _("已办结")
+
+
+# 站内通知 kind the residential app sends (registered in ``residential.roles``).
+NOTICE_LIST_PUBLISHED = "residential.red_black_published"

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
-from governance.registry import HomeLink, registry
+from governance.registry import HomeLink, NoticeKind, registry
+from residential.choices import NOTICE_LIST_PUBLISHED
 
 REGISTERS = [
     "compound",
@@ -59,3 +60,5 @@ registry.link(
     HomeLink(_("业委会合规"), "residential:compliance", READERS, _("党员占比不足50%的业委会、交叉任职、任期届满"), 42)
 )
 registry.link(HomeLink(_("物业信访同比"), "residential:petition-yoy", READERS, _("物业领域信访年度同比变化"), 43))
+
+registry.notice_kind(NoticeKind(NOTICE_LIST_PUBLISHED, _("红黑榜发布"), _("您辖区的物业企业信用红黑榜已发布"), 70))

@@ -20,10 +20,12 @@ from governance.models import (
     OrganizationKind,
     Person,
     Post,
+    Role,
     User,
 )
+from governance.notices import NoticeDraft, notices_send, recipients_in_area
 from governance.querysets import path_ancestors
-from residential.choices import ERR_LIST_PUBLISHED, ERR_SCORE_RANGE, Grade, ListSide
+from residential.choices import ERR_LIST_PUBLISHED, ERR_SCORE_RANGE, NOTICE_LIST_PUBLISHED, Grade, ListSide
 from residential.models import (
     BuildingCouncilMeeting,
     Compound,
@@ -306,7 +308,20 @@ def red_black_list_publish(*, red_black_list: RedBlackList, by: User | None) -> 
     red_black_list.published_at = timezone.now()
     red_black_list.published_by = by
     red_black_list.save(update_fields=["published_at", "published_by"])
+    _published_notify(red_black_list)
     return red_black_list
+
+
+def _published_notify(red_black_list: RedBlackList) -> int:
+    """站内通知 to the township and community officers of the list's area: a 红黑榜 was published."""
+    division = red_black_list.period.division
+    title = _("红黑榜已发布：%(title)s") % {"title": red_black_list.title}
+    return notices_send(
+        NoticeDraft(
+            user_id, NOTICE_LIST_PUBLISHED, f"redblack:{red_black_list.pk}:published", str(title), "", "", division.pk
+        )
+        for user_id in recipients_in_area(division, (Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER))
+    )
 
 
 # --- 楼宇会 -------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
 from governance.registry import HomeLink, NavLink, NoticeKind, Schedule, registry
-from security.choices import NOTICE_AWAITING, NOTICE_DUE_SOON, NOTICE_HIGH_RISK, NOTICE_OVERDUE
+from security.choices import NOTICE_AWAITING, NOTICE_DUE_SOON, NOTICE_FOLLOW_UP, NOTICE_HIGH_RISK, NOTICE_OVERDUE
 
 REGISTERS = ["mediationbody", "routingrule", "policeroom", "policeroomstaff", "patrolteam", "securitystat"]
 CASES = ["dispute", "disputeparty", "disputeevent", "mediationagreement", "followupvisit"]
@@ -55,5 +55,6 @@ registry.notice_kind(
 )
 registry.notice_kind(NoticeKind(NOTICE_DUE_SOON, _("纠纷即将到期"), _("您承办的纠纷两个工作日内到期"), 20))
 registry.notice_kind(NoticeKind(NOTICE_OVERDUE, _("纠纷超期上报"), _("您承办的纠纷超期未办结，已自动上报上级"), 30))
+registry.notice_kind(NoticeKind(NOTICE_FOLLOW_UP, _("纠纷待回访"), _("您承办的纠纷化解满30天尚未回访"), 45))
 registry.notice_kind(NoticeKind(NOTICE_HIGH_RISK, _("民转刑高风险"), _("您辖区或您承办的纠纷被研判为高风险"), 40))
 registry.webhook_event("dispute.event", _("纠纷办理进展（受理、分派、移交、接收、调解、办结等每一步）"))

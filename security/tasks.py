@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from security.services import disputes_escalate_overdue
-from security.services.notices import dispute_notices_due
+from security.services.notices import dispute_notices_due, dispute_notices_follow_up
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ def escalate_overdue_disputes() -> int:
     escalated = disputes_escalate_overdue()
     if escalated:
         logger.info("escalated %d overdue disputes", escalated)
-    reminded = dispute_notices_due()
+    reminded = dispute_notices_due() + dispute_notices_follow_up()
     if reminded:
         logger.info("reminded %d people of deadlines", reminded)
     return escalated

@@ -28,6 +28,7 @@ from civility.errors import (
     idempotency_conflict,
 )
 from civility.models import ENTRY_HASH_SQL, PointAccount, PointEntry, PointRule
+from civility.services.notices import entry_pending_notify
 from governance.models import Household, User
 
 
@@ -180,6 +181,8 @@ def points_record(
         note=note,
         evidence=evidence,
     )
+    if status == EntryStatus.PENDING:
+        entry_pending_notify(entry)
     return entry, True
 
 

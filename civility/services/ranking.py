@@ -15,6 +15,7 @@ from civility.choices import RANKING_LEVEL_DIVISIONS, FamilyStatus, RankingStatu
 from civility.errors import ERR_INVALID_MONTH, ERR_NOT_PENDING, ERR_RANKING_PUBLISHED, field_error
 from civility.models import CivilizedFamily, RankingMonth
 from civility.selectors import yearly_village_points
+from civility.services.notices import ranking_published_notify
 from governance.dates import month_bounds
 from governance.models import Division, User
 
@@ -109,6 +110,7 @@ def ranking_publish(*, run: RankingMonth, by: User | None) -> RankingMonth:
     run.published_at = timezone.now()
     run.published_by = by
     run.save(update_fields=["status", "published_at", "published_by"])
+    ranking_published_notify(run)
     return run
 
 

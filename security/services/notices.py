@@ -18,7 +18,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,9 +30,11 @@ from governance.querysets import path_ancestors
 from security.choices import (
     NOTICE_AWAITING,
     NOTICE_DUE_SOON,
+    NOTICE_FOLLOW_UP,
     NOTICE_HIGH_RISK,
     NOTICE_OVERDUE,
     OPEN_STATUSES,
+    RESOLVED_STATUSES,
     Category,
     EventAction,
     RiskLevel,
@@ -40,6 +42,7 @@ from security.choices import (
 from security.models import Dispute, DisputeEvent, MediationBody
 
 DUE_SOON_WORKING_DAYS = 2  # the reminder comes this many working days before the deadline
+FOLLOW_UP_DAYS = 30  # a resolved case is visited (回访) within a month; the reminder comes when it is not
 
 SENT_TO_BODY = frozenset({EventAction.ROUTED, EventAction.TRANSFERRED, EventAction.ESCALATED, EventAction.RETURNED})
 
@@ -105,6 +108,37 @@ def dispute_notices_for_events(event_ids: Iterable[int]) -> int:
                     drafts.append(_draft(user_id, NOTICE_OVERDUE, f"{key}:left", title, body, dispute))
         elif event.action == EventAction.RISK and dispute.risk_level == RiskLevel.HIGH:
             drafts.extend(_high_risk(dispute, label, actors))
+    return notices_send(drafts)
+
+
+def dispute_notices_follow_up(*, today: datetime.date | None = None) -> int:
+    """Remind the staff of the body that resolved a case (达成协议 or 办结) ``FOLLOW_UP_DAYS`` days ago
+    or more and has not visited it (回访) yet; once per case. Returns how many notices were new."""
+    today = today or timezone.localdate()
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=FOLLOW_UP_DAYS), datetime.time.max)
+    )
+    visited = DisputeEvent.objects.filter(dispute_id=OuterRef("pk"), action=EventAction.VISIT)
+    due = list(
+        Dispute.objects.filter(status__in=RESOLVED_STATUSES, resolved_at__lte=cutoff, current_body__isnull=False)
+        .exclude(Exists(visited))
+        .values("pk", "number", "category", "current_body_id", "division_id")
+    )
+    actors = body_actors({row["current_body_id"] for row in due})
+    drafts = [
+        NoticeDraft(
+            user_id,
+            NOTICE_FOLLOW_UP,
+            f"dispute:{row['pk']}:follow_up",
+            _("待回访：%(number)s %(category)s")
+            % {"number": row["number"], "category": Category(row["category"]).label},
+            _("该纠纷化解已满 %(days)d 天，尚未回访。") % {"days": FOLLOW_UP_DAYS},
+            _url(row["pk"]),
+            row["division_id"],
+        )
+        for row in due
+        for user_id in actors.get(row["current_body_id"], set())
+    ]
     return notices_send(drafts)
 
 
