@@ -48,7 +48,8 @@ from governance.services import (
     record_save,
     user_role_groups_sync,
 )
-from governance.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
+from governance.imports import IMPORT_FORMATS, SpreadsheetError
+from governance.spreadsheets import EXPORT_FORMATS
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -291,14 +292,20 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission."""
 
-    import_formats = IMPORT_FORMATS  # governance.spreadsheets: the one escaping path, both ways
-    export_formats = EXPORT_FORMATS
+    import_formats = IMPORT_FORMATS  # governance.imports: the one reading path (any .xlsx/.xls/.ods/CSV)
+    export_formats = EXPORT_FORMATS  # governance.spreadsheets: the one escaping path
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read: the reader's Chinese message, never the exception's name."""
+        if not isinstance(e, SpreadsheetError):
+            e = SpreadsheetError(_("无法读取此文件，请确认它是 Excel、WPS 或 CSV 表格。"), "import_file_unreadable")
+        form.add_error("import_file", e.message)
 
     def has_export_permission(self, request):
         return self.has_view_or_change_permission(request)
