@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
+from governance.imports import IMPORT_FORMATS, SpreadsheetError
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
     ApiKey,
@@ -48,7 +49,6 @@ from governance.services import (
     record_save,
     user_role_groups_sync,
 )
-from governance.imports import IMPORT_FORMATS, SpreadsheetError
 from governance.spreadsheets import EXPORT_FORMATS
 
 ERR_HEAD_RELATION = "household_head_relation"

@@ -332,6 +332,8 @@ def table_read(sheet: Sheet, columns: Sequence[Column]) -> Table:
             },
             ERR_IMPORT_MISSING_COLUMNS,
         )
+    if best_index == len(sheet.rows) - 1:
+        raise SpreadsheetError(_("表头（第%(row)d行）下面没有数据。") % {"row": header_row}, ERR_IMPORT_FILE_EMPTY)
     headers = [c.header for c in columns if c.header in positions]
     order = [positions[h] for h in headers]
     rows = []

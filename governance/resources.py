@@ -407,6 +407,14 @@ class ScopedResource(resources.ModelResource):
         row_result.validation_error = ValidationError(merged)
         row_result.import_type = RowResult.IMPORT_TYPE_INVALID
 
+    def get_instance(self, instance_loader, row):
+        # A key cell that cannot be read (a month written 六月, a division out of scope) finds no row;
+        # import_instance then reports it under its column, beside the row's other errors.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError:
+            return None
+
     def import_instance(self, instance, row, **kwargs):
         # Collect every field's error (ours raise ValidationError with a code, not ValueError).
         errors = {}
