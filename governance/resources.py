@@ -30,6 +30,7 @@ from governance.imports import (
     SpreadsheetError,
     cell_text,
     dataset_sheet,
+    gc_paused,
     header_key,
     table_read,
 )
@@ -384,10 +385,11 @@ class ScopedResource(resources.ModelResource):
         """The rows of an uploaded sheet under their canonical headers, each with its sheet row number
         (``SHEET_ROW``); what the file shows wrong without the database (numeric identifiers, keys
         twice) is kept in ``sheet_errors`` for ``import_row``. Raises ``SpreadsheetError``."""
-        table = table_read(dataset_sheet(dataset), self.import_columns())
-        self.sheet_errors = table.cell_errors
-        rows = [[*row, number] for row, number in zip(table.rows, table.numbers, strict=True)]
-        return tablib.Dataset(*rows, headers=[*table.headers, SHEET_ROW])
+        with gc_paused():
+            table = table_read(dataset_sheet(dataset), self.import_columns())
+            self.sheet_errors = table.cell_errors
+            rows = [[*row, number] for row, number in zip(table.rows, table.numbers, strict=True)]
+            return tablib.Dataset(*rows, headers=[*table.headers, SHEET_ROW])
 
     def add_sheet_errors(self, row_result: RowResult, row) -> None:
         """The row made invalid by the errors ``table_read`` found in it, besides its own; a numeric

@@ -377,3 +377,51 @@ def test_a_bad_decimal_is_no_conversion_syntax(value):
 def test_blank_cells_are_none():
     for widget in (SheetDateWidget(), SheetMonthWidget(), SheetIntegerWidget(), SheetDecimalWidget()):
         assert widget.clean("") is None and widget.clean(None) is None and widget.clean("　") is None
+
+
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+END_CELL = "</table:table-cell>"
+
+
+def ods(rows: list[list[str]]) -> bytes:
+    """A minimal OpenDocument spreadsheet (what WPS and LibreOffice save as .ods), all cells text."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(c)}</text:p></table:table-cell>' for c in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="花名册">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        f'manifest:media-type="{ODS_TYPE}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", ODS_TYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def test_ods_is_read():
+    sheet = sheet_read(ods([["花名册"], [], ["姓名", "身份证号"], ["张三", ID_TYPED]]))
+
+    assert sheet.numbers == [1, 3, 4]
+    assert sheet.rows[2][:2] == ["张三", ID_TYPED]
