@@ -316,3 +316,63 @@ def test_the_same_household_number_twice_names_both_rows(clerk, divisions):
     assert row_codes(response) == {2: {"户号": [ERR_IMPORT_DUPLICATE]}, 4: {"户号": [ERR_IMPORT_DUPLICATE]}}
     assert "第2行与第4行户号重复" in response.content.decode()
     assert not Household.objects.exists() and not HouseholdMember.objects.exists()
+
+
+# --- every import: one reader, documented aliases ----------------------------------------------------
+
+
+def import_resources():
+    from django.contrib import admin
+    from import_export.admin import ImportMixin
+
+    return [
+        resource_class()
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, ImportMixin)
+        for resource_class in model_admin.get_import_resource_classes(None)
+    ]
+
+
+def test_every_import_has_a_key_column_and_no_heading_names_two_columns():
+    from governance.imports import header_key
+
+    resources = import_resources()
+    assert len(resources) >= 8  # people, households, divisions, 屋场, plots, compounds, companies, figures
+    for resource in resources:
+        columns = resource.import_columns()
+        assert any(c.in_key for c in columns), resource
+        headings = [header_key(name) for c in columns for name in (c.header, *c.aliases)]
+        assert len(headings) == len(set(headings)), resource
+
+
+def test_readme_lists_every_heading_alias():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Importing spreadsheets", 1)[1].split("\n## ", 1)[0]
+    missing = [
+        f"{resource._meta.name}: {alias}"
+        for resource in import_resources()
+        for column in resource.import_columns()
+        for alias in column.aliases
+        if alias not in section
+    ]
+    assert missing == []
+
+
+def test_the_same_division_code_twice_names_both_rows(district_admin, divisions):
+    from governance.imports import SpreadsheetImport
+    from governance.models import Division
+    from governance.resources import DivisionResource
+
+    rows = [
+        ["区划代码", "名称", "层级", "上级区划代码"],
+        ["431302001001801", "甲屋场", "屋场", VILLAGE],
+        ["431302001001801", "乙屋场", "屋场", VILLAGE],
+    ]
+
+    result = DivisionResource(user=district_admin).import_data(
+        SpreadsheetImport().create_dataset(roster_xlsx(rows, title=None)), dry_run=False
+    )
+
+    assert {r.number: list(r.error.error_dict) for r in result.invalid_rows} == {2: ["区划代码"], 3: ["区划代码"]}
+    assert result.invalid_rows[0].error.message_dict["区划代码"][0].startswith("第2行与第3行区划代码重复")
+    assert not Division.objects.filter(code="431302001001801").exists()
