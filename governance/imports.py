@@ -407,6 +407,7 @@ def _check_identifiers(table: Table, columns: Sequence[Column]) -> None:
             ):
                 continue
             shown = excel_number_text(value) if isinstance(value, int | float) else str(value)
+            row[index] = shown  # the preview shows the cell as Excel shows it, not as 431302196002299008
             _add_error(
                 table,
                 number,

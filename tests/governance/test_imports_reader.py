@@ -425,3 +425,8 @@ def test_ods_is_read():
 
     assert sheet.numbers == [1, 3, 4]
     assert sheet.rows[2][:2] == ["张三", ID_TYPED]
+
+
+def test_a_refused_numeric_identifier_is_shown_as_excel_shows_it():
+    table = table_read(Sheet([["姓名", "身份证号"], ["张三", ID_AS_EXCEL_KEEPS]], [1, 2]), COLUMNS)
+    assert table.rows == [["张三", "4.31302196002299E+17"]]
