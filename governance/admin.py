@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
-from governance.imports import IMPORT_FORMATS, SpreadsheetError
+from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
     ApiKey,
@@ -304,7 +304,7 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that cannot be read: the reader's Chinese message, never the exception's name."""
         if not isinstance(e, SpreadsheetError):
-            e = SpreadsheetError(_("无法读取此文件，请确认它是 Excel、WPS 或 CSV 表格。"), "import_file_unreadable")
+            e = SpreadsheetError(_("无法读取此文件，请确认它是 Excel、WPS 或 CSV 表格。"), ERR_IMPORT_FILE_UNREADABLE)
         form.add_error("import_file", e.message)
 
     def has_export_permission(self, request):

@@ -13,9 +13,6 @@ and the result names each bad row by the row number Excel shows beside it."""
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 import tablib
@@ -24,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
+from governance.cells import plain_text, sheet_date, sheet_month, sheet_number
 from governance.imports import (
     ERR_IMPORT_NUMERIC_ID,
     Column,
@@ -58,9 +56,7 @@ DIVISION_CODE_ALIASES = ("行政区划代码", "统计用区划代码", "所属�
 _text = cell_text  # a cell as stripped text; whole floats without ".0"
 
 
-def _plain(value: Any) -> str:
-    """A cell as text with full-width digits, letters and signs made half-width (NFKC)."""
-    return unicodedata.normalize("NFKC", cell_text(value))
+_plain = plain_text  # a cell as text, full-width made half-width
 
 
 class SheetWidget(widgets.Widget):
@@ -186,48 +182,6 @@ class YesNoWidget(widgets.BooleanWidget):
         return "是" if value else "否"
 
 
-EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 is 1900-01-01; Excel counts a 1900-02-29 that never was
-EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 61, 2958465  # 1900-03-01 … 9999-12-31
-_DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)?$"
-)
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$|^(\d{4})(\d{2})$")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-
-
-def excel_serial_date(serial: float) -> datetime.date | None:
-    """An Excel serial day number (45809 → 2025-06-01; a time of day is dropped), or ``None`` outside
-    1900-03-01 … 9999-12-31."""
-    if not EXCEL_SERIAL_MIN <= serial <= EXCEL_SERIAL_MAX:
-        return None
-    return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
-
-
-def sheet_date(value: Any) -> datetime.date | None:
-    """A date cell in any form clerks' files have: a date cell, an Excel serial number (a number cell,
-    or five digits in a CSV), ``2025/6/1``, ``2025-06-01``, ``2025.6.1``, ``2025年6月1日``,
-    ``20250601`` (full-width digits too, a time after it ignored). ``None`` when it is none of these."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | Decimal):
-        return excel_serial_date(float(value))
-    text = _plain(value)
-    match = _DATE.match(text) or _DATE_COMPACT.match(text)
-    if match:
-        try:
-            return datetime.date(*(int(part) for part in match.groups()[:3]))
-        except ValueError:
-            return None
-    return excel_serial_date(float(text)) if _SERIAL.match(text) else None
-
-
 class SheetDateWidget(SheetWidget, widgets.DateWidget):
     """A date in any form ``sheet_date`` reads; anything else a Chinese error naming the column."""
 
@@ -256,31 +210,7 @@ class SheetMonthWidget(SheetDateWidget):
     message = _("%(column)s“%(value)s”不是有效的月份：可写作 2025-06、2025年6月 或该月的任一日期。")
 
     def parse(self, value: Any) -> datetime.date | None:
-        match = None if isinstance(value, int | float | datetime.date) else _MONTH.match(_plain(value))
-        if match:
-            year, month = (int(part) for part in [g for g in match.groups() if g is not None])
-            return datetime.date(year, month, 1) if 1 <= month <= 12 else None
-        day = sheet_date(value)
-        return day.replace(day=1) if day else None
-
-
-def sheet_number(value: Any) -> Decimal | None:
-    """A number cell, or a text in any form clerks type: ``1,234``, ``１２３４``, ``1 234``, ``-3.5``
-    (thousands separators must group by three). ``None`` when it is no number. A float from Excel is
-    taken at its 15 significant digits, as Excel shows it."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(f"{value:.15g}")
-    text = "".join(_plain(value).split())
-    if not _NUMBER.match(text):
-        return None
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
+        return sheet_month(value)
 
 
 class SheetIntegerWidget(SheetWidget, widgets.IntegerWidget):

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
+from governance.cells import sheet_date
 from governance.imports import (
     ERR_IMPORT_DOUBLED_COLUMN,
     ERR_IMPORT_DUPLICATE,
@@ -41,7 +42,6 @@ from governance.resources import (
     SheetDecimalWidget,
     SheetIntegerWidget,
     SheetMonthWidget,
-    sheet_date,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
