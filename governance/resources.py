@@ -47,7 +47,7 @@ ERR_IMPORT_NUMBER = "import_invalid_number"
 #: The hidden column that carries each row's sheet row number through django-import-export.
 SHEET_ROW = "__sheet_row__"
 
-# Other headings clerks' files use for the same column (README: 导入的表格). Each resource names
+# Other headings clerks' files use for the same column (README: Importing spreadsheets). Each resource names
 # its own in ``header_aliases``, next to its fields; these are shared by several.
 ID_NUMBER_ALIASES = ("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码")
 PHONE_ALIASES = ("手机号", "手机号码", "手机", "电话", "电话号码", "联系方式")
@@ -68,7 +68,13 @@ class SheetWidget(widgets.Widget):
     identifier: bool = False
 
     def sheet_key(self, value: Any) -> str:
-        return header_key(value)
+        """The cell as the database will compare it (the cleaned value), so that two cells are "the same
+        key" exactly when they would find the same row."""
+        try:
+            cleaned = self.clean(value)
+        except (ValidationError, ValueError):
+            return cell_text(value)
+        return "" if cleaned is None else str(cleaned)
 
     def refuse(self, message, code: str, value: Any) -> ValidationError:
         return ValidationError(message, code=code, params={"column": self.column_label, "value": cell_text(value)})
@@ -87,7 +93,8 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         super().__init__(model, field=field, **kwargs)
 
     def sheet_key(self, value: Any) -> str:
-        return normalize_id_number(_plain(value)) if self.identifier else _plain(value)
+        # as ``clean`` looks the row up, without the lookup
+        return normalize_id_number(_plain(value)) if self.identifier else _text(value)
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.for_user(self.user)
@@ -170,9 +177,6 @@ class IdNumberWidget(SheetWidget, widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         return normalize_id_number(_plain(value)) or None
 
-    def sheet_key(self, value: Any) -> str:
-        return normalize_id_number(_plain(value))
-
 
 class YesNoWidget(widgets.BooleanWidget):
     TRUE_VALUES = ["是", *widgets.BooleanWidget.TRUE_VALUES]
@@ -197,10 +201,6 @@ class SheetDateWidget(SheetWidget, widgets.DateWidget):
 
     def parse(self, value: Any) -> datetime.date | None:
         return sheet_date(value)
-
-    def sheet_key(self, value: Any) -> str:
-        parsed = self.parse(value) if cell_text(value) else None
-        return parsed.isoformat() if parsed else header_key(value)
 
 
 class SheetMonthWidget(SheetDateWidget):
