@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
-from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError
+from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
     ApiKey,
@@ -300,6 +300,20 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def import_action(self, request, **kwargs):
+        """The import page lists each column with the other headings it accepts (``header_aliases``),
+        so the clerk sees that 身份证号码 or 手机号 will do."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context and context.get("fields_list") and not context.get("result"):
+            kwargs = self.get_import_resource_kwargs(request)
+            resources = [cls(**kwargs) for cls in self.get_import_resource_classes(request)]
+            columns = {
+                r.get_display_name(): [expected_columns_text([c]) for c in r.import_columns()] for r in resources
+            }
+            context["fields_list"] = [(name, columns.get(name, fields)) for name, fields in context["fields_list"]]
+        return response
 
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that cannot be read: the reader's Chinese message, never the exception's name."""

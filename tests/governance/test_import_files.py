@@ -376,3 +376,14 @@ def test_the_same_division_code_twice_names_both_rows(district_admin, divisions)
     assert {r.number: list(r.error.error_dict) for r in result.invalid_rows} == {2: ["区划代码"], 3: ["区划代码"]}
     assert result.invalid_rows[0].error.message_dict["区划代码"][0].startswith("第2行与第3行区划代码重复")
     assert not Division.objects.filter(code="431302001001801").exists()
+
+
+def test_the_import_page_lists_the_headings_each_column_accepts(clerk, divisions):
+    from django.utils.html import escape
+
+    response = clerk.get(reverse(PEOPLE_IMPORT))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape("身份证号（或：身份证号码、公民身份号码") in html
+    assert escape("联系电话（或：手机号") in html
