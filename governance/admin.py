@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
+from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
     ApiKey,
@@ -49,7 +50,7 @@ from governance.services import (
     record_save,
     user_role_groups_sync,
 )
-from governance.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
+from governance.spreadsheets import EXPORT_FORMATS
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -294,14 +295,34 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission."""
 
-    import_formats = IMPORT_FORMATS  # governance.spreadsheets: the one escaping path, both ways
-    export_formats = EXPORT_FORMATS
+    import_formats = IMPORT_FORMATS  # governance.imports: the one reading path (any .xlsx/.xls/.ods/CSV)
+    export_formats = EXPORT_FORMATS  # governance.spreadsheets: the one escaping path
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def import_action(self, request, **kwargs):
+        """The import page lists each column with the other headings it accepts (``header_aliases``),
+        so the clerk sees that 身份证号码 or 手机号 will do."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context and context.get("fields_list") and not context.get("result"):
+            kwargs = self.get_import_resource_kwargs(request)
+            resources = [cls(**kwargs) for cls in self.get_import_resource_classes(request)]
+            columns = {
+                r.get_display_name(): [expected_columns_text([c]) for c in r.import_columns()] for r in resources
+            }
+            context["fields_list"] = [(name, columns.get(name, fields)) for name, fields in context["fields_list"]]
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read: the reader's Chinese message, never the exception's name."""
+        if not isinstance(e, SpreadsheetError):
+            e = SpreadsheetError(_("无法读取此文件，请确认它是 Excel、WPS 或 CSV 表格。"), ERR_IMPORT_FILE_UNREADABLE)
+        form.add_error("import_file", e.message)
 
     def has_export_permission(self, request):
         return self.has_view_or_change_permission(request)

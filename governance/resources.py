@@ -3,16 +3,35 @@
 Every resource is built for one user (``Resource(user=request.user)``): the rows it finds, updates
 and exports, and the divisions and people a row may refer to, are those of ``for_user(user)``.
 Columns carry Chinese headers; foreign keys are referred to by code (区划代码) or 身份证号.
-An import with any bad row writes nothing, and the result names each bad row by its spreadsheet
-row number (the header being row 1)."""
+
+Files are read by ``governance.imports`` (any .xlsx/.xls/.ods/CSV, header row found, headings
+normalised and matched with each resource's ``header_aliases``); the cells are read by the widgets
+below (dates in every common form, numbers with thousands separators or full-width digits,
+identifiers refused when Excel made numbers of them). An import with any bad row writes nothing,
+and the result names each bad row by the row number Excel shows beside it."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, ClassVar
+
+import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.results import Result
+from import_export.results import Error, Result, RowResult
 
+from governance.cells import plain_text, sheet_date, sheet_month, sheet_number
+from governance.imports import (
+    ERR_IMPORT_NUMERIC_ID,
+    Column,
+    SpreadsheetError,
+    cell_text,
+    dataset_sheet,
+    gc_paused,
+    header_key,
+    table_read,
+)
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
 from governance.phones import phone_normalize
@@ -22,25 +41,60 @@ from governance.validators import normalize_id_number
 ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
 ERR_IMPORT_ROOT_DIVISION = "import_root_division"
 ERR_IMPORT_CHOICE = "import_invalid_choice"
+ERR_IMPORT_DATE = "import_invalid_date"
+ERR_IMPORT_NUMBER = "import_invalid_number"
+
+#: The hidden column that carries each row's sheet row number through django-import-export.
+SHEET_ROW = "__sheet_row__"
+
+# Other headings clerks' files use for the same column (README: Importing spreadsheets). Each resource names
+# its own in ``header_aliases``, next to its fields; these are shared by several.
+ID_NUMBER_ALIASES = ("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码")
+PHONE_ALIASES = ("手机号", "手机号码", "手机", "电话", "电话号码", "联系方式")
+DIVISION_CODE_ALIASES = ("行政区划代码", "统计用区划代码", "所属区划代码")
+
+_text = cell_text  # a cell as stripped text; whole floats without ".0"
 
 
-def _text(value) -> str:
-    """A cell as text: Excel hands over whole numbers as int or float (13812345678.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_plain = plain_text  # a cell as text, full-width made half-width
+
+
+class SheetWidget(widgets.Widget):
+    """A widget that knows its column (set by ``ScopedResource``) so that its messages name it, and how
+    a cell becomes a key for the duplicate check (``sheet_key``)."""
+
+    column_label: str = ""
+    #: a long number kept as text (身份证号): a numeric cell is refused (``governance.imports``)
+    identifier: bool = False
+
+    def sheet_key(self, value: Any) -> str:
+        """The cell as the database will compare it (the cleaned value), so that two cells are "the same
+        key" exactly when they would find the same row."""
+        try:
+            cleaned = self.clean(value)
+        except (ValidationError, ValueError):
+            return cell_text(value)
+        return "" if cleaned is None else str(cleaned)
+
+    def refuse(self, message, code: str, value: Any) -> ValidationError:
+        return ValidationError(message, code=code, params={"column": self.column_label, "value": cell_text(value)})
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks the related row up by a code among the rows the importing user may see; a code that is
     unknown or out of scope gets the same answer, so an import cannot probe other areas."""
 
+    column_label = ""
+
     def __init__(self, model, field: str, label, **kwargs):
         self.user = None
         self.label = label
+        self.identifier = field == "id_number"
         super().__init__(model, field=field, **kwargs)
+
+    def sheet_key(self, value: Any) -> str:
+        # as ``clean`` looks the row up, without the lookup
+        return normalize_id_number(_plain(value)) if self.identifier else _text(value)
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.for_user(self.user)
@@ -48,7 +102,7 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         value = _text(value)
         if self.field == "id_number":
-            value = normalize_id_number(value)
+            value = normalize_id_number(_plain(value))
         if not value:
             return None
         try:
@@ -75,8 +129,9 @@ class ChoiceLabelWidget(widgets.Widget):
         value = _text(value)
         if not value:
             return ""
+        key = header_key(value)
         for stored, label in self.choices:
-            if value in (stored, str(label)):
+            if key in (header_key(stored), header_key(label)):
                 return stored
         raise ValidationError(
             _("“%(value)s”不是有效的选项，可选：%(labels)s。"),
@@ -88,9 +143,18 @@ class ChoiceLabelWidget(widgets.Widget):
         return str(dict(self.choices).get(value, value or ""))
 
 
-class TextWidget(widgets.CharWidget):
+class TextWidget(SheetWidget, widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         return _text(value)
+
+
+class IdentifierWidget(TextWidget):
+    """A code of 18 characters (统一社会信用代码): text, half-width, upper case; a numeric cell is refused."""
+
+    identifier = True
+
+    def clean(self, value, row=None, **kwargs):
+        return _plain(value).upper()
 
 
 class PhoneWidget(widgets.CharWidget):
@@ -104,11 +168,14 @@ class PhoneWidget(widgets.CharWidget):
         return phone_normalize(_text(value), service=self.service)
 
 
-class IdNumberWidget(widgets.CharWidget):
-    """Blank is NULL (the column is unique), letters upper-case."""
+class IdNumberWidget(SheetWidget, widgets.CharWidget):
+    """Blank is NULL (the column is unique), full-width digits half-width, letters upper-case; a numeric
+    cell is refused before it gets here (``identifier``)."""
+
+    identifier = True
 
     def clean(self, value, row=None, **kwargs):
-        return normalize_id_number(_text(value)) or None
+        return normalize_id_number(_plain(value)) or None
 
 
 class YesNoWidget(widgets.BooleanWidget):
@@ -119,27 +186,87 @@ class YesNoWidget(widgets.BooleanWidget):
         return "是" if value else "否"
 
 
+class SheetDateWidget(SheetWidget, widgets.DateWidget):
+    """A date in any form ``sheet_date`` reads; anything else a Chinese error naming the column."""
+
+    message = _("%(column)s“%(value)s”不是有效的日期：可写作 2025-06-01、2025/6/1、2025.6.1 或 2025年6月1日。")
+
+    def clean(self, value, row=None, **kwargs):
+        if cell_text(value) == "":
+            return None
+        parsed = self.parse(value)
+        if parsed is None:
+            raise self.refuse(self.message, ERR_IMPORT_DATE, value)
+        return parsed
+
+    def parse(self, value: Any) -> datetime.date | None:
+        return sheet_date(value)
+
+
+class SheetMonthWidget(SheetDateWidget):
+    """A month, stored as its first day: ``2025年6月``, ``2025-06``, ``2025/6``, ``202506`` or any date
+    of the month (``sheet_date``)."""
+
+    message = _("%(column)s“%(value)s”不是有效的月份：可写作 2025-06、2025年6月 或该月的任一日期。")
+
+    def parse(self, value: Any) -> datetime.date | None:
+        return sheet_month(value)
+
+
+class SheetIntegerWidget(SheetWidget, widgets.IntegerWidget):
+    message = _("%(column)s“%(value)s”不是有效的整数：可写作 1234、1,234 或 １２３４。")
+
+    def clean(self, value, row=None, **kwargs):
+        if cell_text(value) == "":
+            return None
+        number = sheet_number(value)
+        if number is None or number != number.to_integral_value():
+            raise self.refuse(self.message, ERR_IMPORT_NUMBER, value)
+        return int(number)
+
+
+class SheetDecimalWidget(SheetWidget, widgets.DecimalWidget):
+    message = _("%(column)s“%(value)s”不是有效的数字：可写作 1234.5、1,234.5 或 １２３４.５。")
+
+    def clean(self, value, row=None, **kwargs):
+        if cell_text(value) == "":
+            return None
+        number = sheet_number(value)
+        if number is None:
+            raise self.refuse(self.message, ERR_IMPORT_NUMBER, value)
+        return number
+
+
 class SpreadsheetRowResult(Result):
-    """Bad rows numbered as the spreadsheet numbers them (the header is row 1), so "row 3" in the
-    error list is row 3 in Excel."""
+    """Bad rows numbered as the spreadsheet numbers them (``SHEET_ROW``, read from the file; for a
+    dataset without it, the header is row 1), so "row 4" in the error list is row 4 in Excel."""
 
     def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + 1, row, validation_error)
+        super().append_invalid_row(row.get(SHEET_ROW) or number + 1, row, validation_error)
 
     def append_error_row(self, number, row, errors):
-        super().append_error_row(number + 1, row, errors)
+        super().append_error_row(row.get(SHEET_ROW) or number + 1, row, errors)
+
+    def row_errors(self):
+        return [(error_row.number, error_row.errors) for error_row in self.error_rows]
 
 
 class ScopedResource(resources.ModelResource):
     """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
     column header, and any bad row rolls the whole import back."""
 
+    #: other headings of a column, by field name: a clerk's 身份证号码 is our 身份证号 (README lists them)
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
+
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.sheet_errors: dict[int, dict[str, ValidationError]] = {}
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.user = user
+            if isinstance(field.widget, SheetWidget | ScopedForeignKeyWidget):
+                field.widget.column_label = str(field.column_name)
 
     def get_queryset(self):
         return self._meta.model.objects.for_user(self.user)
@@ -160,7 +287,65 @@ class ScopedResource(resources.ModelResource):
         # A file is all or nothing: a validation error in any row rolls back every row.
         kwargs["rollback_on_validation_errors"] = True
         kwargs.setdefault("user", self.user)
+        try:
+            dataset = self.sheet_dataset(dataset)
+        except SpreadsheetError as e:
+            result = self.get_result_class()()
+            result.diff_headers = self.get_diff_headers()
+            result.append_base_error(Error(e))
+            return result
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
+
+    def import_columns(self) -> list[Column]:
+        """The columns this resource reads, for ``governance.imports.table_read``."""
+        names = {field: name for name, field in self.fields.items()}
+        key_fields = set(self._meta.import_id_fields)
+        return [
+            Column(
+                header=str(field.column_name),
+                aliases=self.header_aliases.get(names[field], ()),
+                identifier=getattr(field.widget, "identifier", False),
+                in_key=names[field] in key_fields,
+                key=getattr(field.widget, "sheet_key", None),
+            )
+            for field in self.get_import_fields()
+        ]
+
+    def sheet_dataset(self, dataset: tablib.Dataset) -> tablib.Dataset:
+        """The rows of an uploaded sheet under their canonical headers, each with its sheet row number
+        (``SHEET_ROW``); what the file shows wrong without the database (numeric identifiers, keys
+        twice) is kept in ``sheet_errors`` for ``import_row``. Raises ``SpreadsheetError``."""
+        with gc_paused():
+            table = table_read(dataset_sheet(dataset), self.import_columns())
+            self.sheet_errors = table.cell_errors
+            rows = [[*row, number] for row, number in zip(table.rows, table.numbers, strict=True)]
+            return tablib.Dataset(*rows, headers=[*table.headers, SHEET_ROW])
+
+    def add_sheet_errors(self, row_result: RowResult, row) -> None:
+        """The row made invalid by the errors ``table_read`` found in it, besides its own; a numeric
+        identifier's error replaces what the widget made of the number."""
+        found = self.sheet_errors.get(row.get(SHEET_ROW))
+        if not found or row_result.errors:
+            return
+        error = row_result.validation_error
+        merged: dict[str, list] = {}
+        if error is not None:
+            merged = {k: list(v) for k, v in error.error_dict.items()} if hasattr(error, "error_dict") else {}
+            if not hasattr(error, "error_dict"):
+                merged[NON_FIELD_ERRORS] = error.error_list
+        for header, problem in found.items():
+            kept = [] if problem.code == ERR_IMPORT_NUMERIC_ID else merged.get(header, [])
+            merged[header] = [problem, *kept]
+        row_result.validation_error = ValidationError(merged)
+        row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+
+    def get_instance(self, instance_loader, row):
+        # A key cell that cannot be read (a month written 六月, a division out of scope) finds no row;
+        # import_instance then reports it under its column, beside the row's other errors.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError:
+            return None
 
     def import_instance(self, instance, row, **kwargs):
         # Collect every field's error (ours raise ValidationError with a code, not ValueError).
@@ -187,6 +372,7 @@ class ScopedResource(resources.ModelResource):
                     for key, value in error.error_dict.items()
                 }
             )
+        self.add_sheet_errors(row_result, row)
         return row_result
 
     def extra_error_headers(self) -> dict[str, str]:
@@ -203,9 +389,16 @@ class DivisionResource(ScopedResource):
         widget=ScopedForeignKeyWidget(Division, "code", label=_("上级区划代码")),
     )
     sort_order = fields.Field(
-        attribute="sort_order", column_name=str(_("排序")), widget=widgets.IntegerWidget(), default=0
+        attribute="sort_order", column_name=str(_("排序")), widget=SheetIntegerWidget(), default=0
     )
     is_active = fields.Field(attribute="is_active", column_name=str(_("启用")), widget=YesNoWidget(), default=True)
+    header_aliases = {
+        "code": ("行政区划代码", "统计用区划代码", "代码"),
+        "name": ("区划名称",),
+        "level": ("级别", "区划层级"),
+        "parent": ("上级代码", "上级行政区划代码"),
+        "is_active": ("是否启用",),
+    }
 
     class Meta:
         model = Division
@@ -240,6 +433,13 @@ class PersonResource(ScopedResource):
         widget=ScopedForeignKeyWidget(Division, "code", label=_("区划代码")),
     )
     note = fields.Field(attribute="note", column_name=str(_("备注")), widget=TextWidget())
+    header_aliases = {
+        "name": ("名字",),
+        "id_number": ID_NUMBER_ALIASES,
+        "phone": PHONE_ALIASES,
+        "division": DIVISION_CODE_ALIASES,
+        "note": ("说明",),
+    }
 
     class Meta:
         model = Person
@@ -279,6 +479,12 @@ class HouseholdResource(ScopedResource):
         column_name=str(_("户主身份证号")),
         widget=ScopedForeignKeyWidget(Person, "id_number", label=_("户主身份证号")),
     )
+    header_aliases = {
+        "number": ("户编号",),
+        "address": ("地址", "家庭住址"),
+        "division": DIVISION_CODE_ALIASES,
+        "head": ("户主身份证号码", "户主公民身份号码"),
+    }
 
     class Meta:
         model = Household

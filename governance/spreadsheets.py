@@ -159,4 +159,4 @@ class SafeCSV(CSV):
 
 
 EXPORT_FORMATS = [SafeXLSX, SafeCSV]
-IMPORT_FORMATS = [XLSX, SafeCSV]
+# Imports are read by governance.imports (IMPORT_FORMATS there), which takes the CSV escape off too.

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, widgets
+from import_export import fields
 
 from governance.models import Division
-from governance.resources import PhoneWidget, ScopedForeignKeyWidget, ScopedResource, TextWidget
+from governance.resources import (
+    PHONE_ALIASES,
+    IdentifierWidget,
+    PhoneWidget,
+    ScopedForeignKeyWidget,
+    ScopedResource,
+    SheetDateWidget,
+    TextWidget,
+)
 from residential.models import Compound, PropertyCompany
 from residential.services import compound_save
 
 
 class PropertyCompanyResource(ScopedResource):
     name = fields.Field(attribute="name", column_name=str(_("企业名称")), widget=TextWidget())
-    uscc = fields.Field(attribute="uscc", column_name=str(_("统一社会信用代码")), widget=TextWidget())
+    uscc = fields.Field(attribute="uscc", column_name=str(_("统一社会信用代码")), widget=IdentifierWidget())
     contact_person = fields.Field(attribute="contact_person", column_name=str(_("联系人")), widget=TextWidget())
     phone = fields.Field(attribute="phone", column_name=str(_("联系电话")), widget=PhoneWidget())
     address = fields.Field(attribute="address", column_name=str(_("地址")), widget=TextWidget())
@@ -23,6 +31,14 @@ class PropertyCompanyResource(ScopedResource):
         column_name=str(_("监管区划代码")),
         widget=ScopedForeignKeyWidget(Division, "code", label=_("监管区划代码")),
     )
+    header_aliases = {
+        "name": ("物业服务企业名称", "物业公司", "公司名称"),
+        "uscc": ("社会信用代码", "信用代码"),
+        "contact_person": ("负责人",),
+        "phone": PHONE_ALIASES,
+        "address": ("企业地址", "办公地址"),
+        "division": ("监管区划", "区划代码"),
+    }
 
     class Meta:
         model = PropertyCompany
@@ -48,7 +64,14 @@ class CompoundResource(ScopedResource):
         widget=ScopedForeignKeyWidget(Division, "code", label=_("所属社区代码")),
     )
     address = fields.Field(attribute="address", column_name=str(_("地址")), widget=TextWidget())
-    joined_on = fields.Field(attribute="joined_on", column_name=str(_("纳入星物管日期")), widget=widgets.DateWidget())
+    joined_on = fields.Field(attribute="joined_on", column_name=str(_("纳入星物管日期")), widget=SheetDateWidget())
+    header_aliases = {
+        "code": ("小区编码",),
+        "name": ("小区",),
+        "community": ("社区代码", "所属社区"),
+        "address": ("小区地址",),
+        "joined_on": ("纳入日期",),
+    }
 
     class Meta:
         model = Compound

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, widgets
+from import_export import fields
 
 from governance.models import Division
-from governance.resources import ScopedForeignKeyWidget, ScopedResource
+from governance.resources import (
+    DIVISION_CODE_ALIASES,
+    ScopedForeignKeyWidget,
+    ScopedResource,
+    SheetIntegerWidget,
+    SheetMonthWidget,
+)
 from security.models import SecurityStat
 
 
@@ -16,16 +22,23 @@ class SecurityStatResource(ScopedResource):
         column_name=str(_("区划代码")),
         widget=ScopedForeignKeyWidget(Division, "code", label=_("区划代码")),
     )
-    month = fields.Field(attribute="month", column_name=str(_("月份")), widget=widgets.DateWidget())
+    month = fields.Field(attribute="month", column_name=str(_("月份")), widget=SheetMonthWidget())
     police_incidents = fields.Field(
-        attribute="police_incidents", column_name=str(_("接处警数")), widget=widgets.IntegerWidget(), default=0
+        attribute="police_incidents", column_name=str(_("接处警数")), widget=SheetIntegerWidget(), default=0
     )
     criminal_cases = fields.Field(
-        attribute="criminal_cases", column_name=str(_("刑事立案数")), widget=widgets.IntegerWidget(), default=0
+        attribute="criminal_cases", column_name=str(_("刑事立案数")), widget=SheetIntegerWidget(), default=0
     )
     administrative_cases = fields.Field(
-        attribute="administrative_cases", column_name=str(_("行政案件数")), widget=widgets.IntegerWidget(), default=0
+        attribute="administrative_cases", column_name=str(_("行政案件数")), widget=SheetIntegerWidget(), default=0
     )
+    header_aliases = {
+        "division": DIVISION_CODE_ALIASES,
+        "month": ("统计月份", "年月"),
+        "police_incidents": ("接处警",),
+        "criminal_cases": ("刑事立案",),
+        "administrative_cases": ("行政案件",),
+    }
 
     class Meta:
         model = SecurityStat

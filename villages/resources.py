@@ -5,10 +5,16 @@ change makes a new share-holding version."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, widgets
+from import_export import fields
 
 from governance.models import Division, DivisionLevel, Household
-from governance.resources import ScopedForeignKeyWidget, ScopedResource, TextWidget, YesNoWidget
+from governance.resources import (
+    ScopedForeignKeyWidget,
+    ScopedResource,
+    SheetDecimalWidget,
+    TextWidget,
+    YesNoWidget,
+)
 from villages import services
 from villages.models import ContractPlot, Hamlet
 
@@ -27,6 +33,12 @@ class HamletResource(ScopedResource):
         widget=VillageWidget(Division, "code", label=_("村代码")),
     )
     note = fields.Field(attribute="note", column_name=str(_("备注")), widget=TextWidget())
+    header_aliases = {
+        "code": ("屋场编码",),
+        "name": ("屋场",),
+        "village": ("所属村代码",),
+        "note": ("说明",),
+    }
 
     class Meta:
         model = Hamlet
@@ -80,9 +92,16 @@ class ContractPlotResource(ScopedResource):
         widget=ScopedForeignKeyWidget(Household, "number", label=_("户号")),
     )
     contract_number = fields.Field(attribute="contract_number", column_name=str(_("承包合同编号")), widget=TextWidget())
-    area = fields.Field(attribute="area", column_name=str(_("面积（亩）")), widget=widgets.DecimalWidget())
+    area = fields.Field(attribute="area", column_name=str(_("面积（亩）")), widget=SheetDecimalWidget())
     location = fields.Field(attribute="location", column_name=str(_("坐落")), widget=TextWidget())
     is_active = fields.Field(attribute="is_active", column_name=str(_("有效")), widget=YesNoWidget(), default=True)
+    header_aliases = {
+        "household": ("户编号",),
+        "contract_number": ("合同编号", "承包合同号"),
+        "area": ("承包面积（亩）", "承包面积"),
+        "location": ("地块坐落", "位置"),
+        "is_active": ("是否有效",),
+    }
 
     class Meta:
         model = ContractPlot

@@ -12,13 +12,13 @@ import pytest
 from django.contrib import admin
 from django.core.cache import cache
 from django.urls import reverse
-from import_export.formats.base_formats import XLSX
 from import_export.mixins import BaseExportMixin
 from openpyxl import load_workbook
 
+from governance.imports import IMPORT_FORMATS, SpreadsheetImport
 from governance.models import Division, Person
 from governance.resources import PersonResource, ScopedResource
-from governance.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, SafeCSV, heading, text_escape, text_unescape
+from governance.spreadsheets import EXPORT_FORMATS, heading, text_escape, text_unescape
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,17 +127,17 @@ def test_admin_csv_export_escapes_formula_text(client, district_admin, hostile_p
         assert notes[person.name] == "'" + person.note
 
 
-@pytest.mark.parametrize(("fmt", "reader"), [(0, XLSX), (1, SafeCSV)])
-def test_people_exported_and_imported_again_are_unchanged(client, district_admin, hostile_people, fmt, reader):
+@pytest.mark.parametrize("fmt", [0, 1])
+def test_people_exported_and_imported_again_are_unchanged(client, district_admin, hostile_people, fmt):
     Person.objects.filter(pk=hostile_people[0].pk).update(phone="0738-8123456")
     for person in hostile_people:  # an import trims the blanks around a cell, tabs and line breaks too
         Person.objects.filter(pk=person.pk).update(note=person.note.strip())
     client.force_login(district_admin)
     before = list(Person.objects.order_by("pk").values())
     content = admin_export(client, fmt)
-    data = content if fmt == 0 else content.decode("utf-8-sig")
 
-    result = PersonResource(user=district_admin).import_data(reader().create_dataset(data), dry_run=False)
+    # the admin's import format reads both, told from the bytes
+    result = PersonResource(user=district_admin).import_data(SpreadsheetImport().create_dataset(content), dry_run=False)
 
     assert not result.has_errors() and not result.has_validation_errors()
     assert [(row.import_type, row.diff) for row in result.rows if row.import_type != "skip"] == []
