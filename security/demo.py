@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance.calendar import years_published
+from governance.dates import month_end, month_start, months_between
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Person, User
 from governance.registry import registry
@@ -283,8 +284,20 @@ def seed_stats(*, stdout, options) -> None:
             if (townships[t].pk, month) in have:
                 continue
             rows.append(SecurityStat(division=townships[t], month=month, **{f: split[f][index] for f in totals}))
+    # Since 2025, every month up to the seeding day (the current month so far), near 2024's level:
+    # the same figures for the same day, whenever seeded.
+    today = timezone.localdate()
+    for month in months_between(datetime.date(2025, 1, 1), today):
+        share = 1.0 if month < month_start(today) else today.day / month_end(today).day
+        for t, township in enumerate(townships):
+            if (township.pk, month) in have:
+                continue
+            cell = random.Random(f"{township.code}{month:%Y%m}")
+            weight = weights[t] * seasonal[month.month - 1] / sum(cell_weights) * share
+            figures = {f: round(total * weight * cell.uniform(0.85, 1.1)) for f, total in STATS_2024.items()}
+            rows.append(SecurityStat(division=township, month=month, **figures))
     SecurityStat.objects.bulk_create(rows)
-    stdout.write(f"  治安统计：新建 {len(rows)} 条（2023–2024 年每乡镇每月）")
+    stdout.write(f"  治安统计：新建 {len(rows)} 条（2023 年起每乡镇每月，至今日）")
 
 
 # Final status → the path of moves that leads there (after received → routed).
@@ -335,8 +348,9 @@ def seed_disputes(*, stdout, options) -> None:
     district_centre = by_kind_division[(BodyKind.CENTRE, root.pk)]
     rule_ids = dict(RoutingRule.objects.values_list("target_kind", "pk").filter(target_kind__gt=""))
     staff = list(User.objects.filter(username__startswith="demo_").values_list("pk", flat=True)) or [None]
-    now = timezone.now()
     today = timezone.localdate()
+    # Times count back from the start of the seeding day, so the same day gives the same cases.
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
