@@ -342,6 +342,7 @@ def seed_disputes(*, stdout, options) -> None:
     people: dict[int, list[int]] = {}
     for person_id, division_id in Person.objects.in_subtree(root).values_list("pk", "division_id"):
         people.setdefault(division_id, []).append(person_id)
+    anyone = [p for ids_ in people.values() for p in ids_][:50]  # parties for a unit with no residents
     bodies = list(MediationBody.objects.in_subtree(root).values("pk", "kind", "division_id"))
     village_body = {b["division_id"]: b["pk"] for b in bodies if b["kind"] == BodyKind.PEOPLES_MEDIATION}
     by_kind_division = {(b["kind"], b["division_id"]): b["pk"] for b in bodies}
@@ -424,7 +425,7 @@ def seed_disputes(*, stdout, options) -> None:
                 )  # fmt: skip
             if action == EventAction.CLOSED:
                 closed_at = step_time
-        pool = people.get(unit.pk) or [p for ids_ in people.values() for p in ids_][:50]
+        pool = people.get(unit.pk) or anyone
         chosen = rng.sample(pool, k=min(2, len(pool)))
         parties += [
             DisputeParty(dispute_id=pk, person_id=person_id, role=role)
