@@ -49,6 +49,7 @@ from civility.services import (
     ranking_compute,
     ranking_publish,
 )
+from governance.audit import bulk_create_audited
 from governance.dates import month_start, months_between
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Household, Person, Role, RoleAssignment
@@ -292,7 +293,7 @@ def seed_ledger(*, stdout, options) -> None:
             balance += rule.points if status == EntryStatus.CONFIRMED else 0
         account.entry_count, account.last_hash, account.balance = len(plan), prev, balance
     with transaction.atomic():
-        PointEntry.objects.bulk_create(entries, batch_size=5000)
+        bulk_create_audited(PointEntry, entries, batch_size=5000)
         _accounts_update(accounts)
     stdout.write(f"  积分账户：新开 {opened} 个；积分流水：新增 {len(entries)} 笔")
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from governance.audit import bulk_create_audited
 from governance.models import (
     Division,
     DivisionLevel,
@@ -162,19 +163,21 @@ def _create_households(batch: list[tuple[int, str]], units: list[Division], used
             )
             members.append((len(people) - 1, relation))
         plan.append((number, unit, members))
-    Person.objects.bulk_create(people)
-    households = Household.objects.bulk_create(
+    bulk_create_audited(Person, people)
+    households = bulk_create_audited(
+        Household,
         [
             Household(number=number, division=unit, head=people[members[0][0]], address=f"{unit.name}{number[-4:]}号")
             for number, unit, members in plan
-        ]
+        ],
     )
-    HouseholdMember.objects.bulk_create(
+    bulk_create_audited(
+        HouseholdMember,
         [
             HouseholdMember(household=household, person=people[p_index], relation=relation)
             for household, (_number, _unit, members) in zip(households, plan, strict=True)
             for p_index, relation in members
-        ]
+        ],
     )
 
 

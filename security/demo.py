@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from governance.audit import bulk_create_audited
 from governance.calendar import years_published
 from governance.dates import month_end, month_start, months_between
 from governance.demo import district
@@ -443,10 +444,10 @@ def seed_disputes(*, stdout, options) -> None:
             )
         )  # fmt: skip
     with transaction.atomic():
-        Dispute.objects.bulk_create(disputes, batch_size=1000)
-        DisputeParty.objects.bulk_create(parties, batch_size=2000)
-        DisputeEvent.objects.bulk_create(events, batch_size=5000)
-        MediationAgreement.objects.bulk_create(agreements, batch_size=1000)
+        bulk_create_audited(Dispute, disputes, batch_size=1000)
+        bulk_create_audited(DisputeParty, parties, batch_size=2000)
+        bulk_create_audited(DisputeEvent, events, batch_size=5000)
+        bulk_create_audited(MediationAgreement, agreements, batch_size=1000)
     stdout.write(f"  矛盾纠纷：新建 {len(disputes)} 件，流转记录 {len(events)} 条，调解协议 {len(agreements)} 份")
 
 
