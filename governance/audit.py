@@ -53,12 +53,25 @@ def bulk_create_audited(model: type[models.Model], objs: list, *, batch_size: in
     with transaction.atomic():
         with pgtrigger.ignore(f"{model._meta.label}:{trigger.name}"):
             created = model.objects.bulk_create(objs, batch_size=batch_size)
+        ids = sorted(obj.pk for obj in created)
+        if not ids:
+            return created
+        select = (
+            f"INSERT INTO {parts['table']} ({parts['cols']}) SELECT {parts['vals']} "
+            f"FROM {connection.ops.quote_name(model._meta.db_table)} AS NEW "
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {parts['table']} ({parts['cols']}) SELECT {parts['vals']} "
-                f"FROM {connection.ops.quote_name(model._meta.db_table)} AS NEW "
-                # A join, not ``= ANY(array)``: that compares every row with every id (14 s for 20 000).
-                f"JOIN unnest(%s) AS created(pk) ON NEW.{pk_column} = created.pk ORDER BY NEW.{pk_column}",
-                [[obj.pk for obj in created]],
-            )
+            if ids[-1] - ids[0] + 1 == len(set(ids)):
+                # One run of the sequence (the usual case): a range of the primary key's index. The
+                # rows are fresh, without statistics: ``= ANY(ids)`` or a join on them took a nested
+                # loop comparing every row with every id (14–22 s for 20 000).
+                cursor.execute(
+                    f"{select} WHERE NEW.{pk_column} BETWEEN %s AND %s ORDER BY NEW.{pk_column}", [ids[0], ids[-1]]
+                )
+            else:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute(
+                    f"{select} JOIN unnest(%s) AS created(pk) ON NEW.{pk_column} = created.pk ORDER BY NEW.{pk_column}",
+                    [ids],
+                )
     return created
