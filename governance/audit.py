@@ -42,17 +42,17 @@ def bulk_create_audited(model: type[models.Model], objs: list, *, batch_size: in
         if tracked is model and isinstance(trigger, pghistory.trigger.Event) and trigger.operation == pgtrigger.Insert
     ]
     if len(triggers) != 1 or triggers[0].condition is not None:
-        return model.objects.bulk_create(objs, batch_size=batch_size)
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
     (trigger,) = triggers
     parts = _INSERT_FUNC.match(str(trigger.get_func(model).func).strip())
     if parts is None or "%" in parts["vals"]:
-        return model.objects.bulk_create(objs, batch_size=batch_size)
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
     pk = model._meta.pk
-    assert pk is not None
+    assert pk is not None and pk.column is not None
     pk_column = connection.ops.quote_name(pk.column)
     with transaction.atomic():
         with pgtrigger.ignore(f"{model._meta.label}:{trigger.name}"):
-            created = model.objects.bulk_create(objs, batch_size=batch_size)
+            created = model._default_manager.bulk_create(objs, batch_size=batch_size)
         ids = sorted(obj.pk for obj in created)
         if not ids:
             return created

@@ -40,9 +40,9 @@ class CreateModels(Operation):
         for op in self.models:
             key = (app_label, op.name_lower)
             state.models[key] = ModelState(
-                app_label, op.name, list(op.fields), dict(op.options), tuple(op.bases), list(op.managers)
+                app_label, op.name, list(op.fields), dict(op.options), tuple(op.bases or ()), list(op.managers or [])
             )
-            if state._relations is not None:
+            if getattr(state, "_relations", None) is not None:
                 state.resolve_model_relations(key)
             keys.append(key)
         state.reload_models(keys, delay=True)
