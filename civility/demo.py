@@ -8,7 +8,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from civility.choices import (
@@ -49,6 +49,7 @@ from civility.services import (
     ranking_compute,
     ranking_publish,
 )
+from governance.audit import bulk_create_audited
 from governance.dates import month_start, months_between
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Household, Person, Role, RoleAssignment
@@ -292,9 +293,27 @@ def seed_ledger(*, stdout, options) -> None:
             balance += rule.points if status == EntryStatus.CONFIRMED else 0
         account.entry_count, account.last_hash, account.balance = len(plan), prev, balance
     with transaction.atomic():
-        PointEntry.objects.bulk_create(entries, batch_size=5000)
-        PointAccount.objects.bulk_update(accounts, ["entry_count", "last_hash", "balance"], batch_size=5000)
+        bulk_create_audited(PointEntry, entries, batch_size=5000)
+        _accounts_update(accounts)
     stdout.write(f"  积分账户：新开 {opened} 个；积分流水：新增 {len(entries)} 笔")
+
+
+def _accounts_update(accounts: list[PointAccount]) -> None:
+    """The wallets' counters in one ``UPDATE … FROM (VALUES …)`` per 2 000 (``bulk_update``'s CASE per row
+    took seconds for the demo's 2 000 wallets)."""
+    table = connection.ops.quote_name(PointAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")  # opened in this step: without statistics the join below loops
+    for start in range(0, len(accounts), 2000):
+        batch = accounts[start : start + 2000]
+        values = ", ".join(["(%s::bigint, %s::integer, %s::varchar, %s::integer)"] * len(batch))
+        params = [x for a in batch for x in (a.pk, a.entry_count, a.last_hash, a.balance)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS a SET entry_count = v.n, last_hash = v.h, balance = v.b "
+                f"FROM (VALUES {values}) AS v(id, n, h, b) WHERE a.id = v.id",
+                params,
+            )
 
 
 @registry.demo("civility.shops", order=63)

@@ -4,7 +4,12 @@ one. Event tables are append-only (``PGHISTORY_APPEND_ONLY``)."""
 
 from __future__ import annotations
 
+import re
+
 import pghistory
+import pghistory.trigger
+import pgtrigger
+from django.db import connection, models, transaction
 
 
 def audited(**kwargs):
@@ -20,3 +25,53 @@ def audited_links(**kwargs):
     land transfer's plots or a meeting's attendees never change without a trace. [django-pghistory,
     "Tracking many-to-many events"]"""
     return pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None, **kwargs)
+
+
+_INSERT_FUNC = re.compile(r'^INSERT INTO (?P<table>"[^"]+") \((?P<cols>[^)]*)\) VALUES \((?P<vals>.*)\); RETURN NULL;$')
+
+
+def bulk_create_audited(model: type[models.Model], objs: list, *, batch_size: int | None = None) -> list:
+    """``bulk_create`` whose audit rows are written by one ``INSERT … SELECT`` per call instead of
+    the insert trigger once per row (the demo's tens of thousands of rows: most of ``seed_demo``'s
+    time). The event rows are the trigger's own: its columns and values, taken from the trigger's
+    SQL, read from the new rows (label, ``NOW()``, the request context when there is one). Models
+    without an insert event are bulk-created as usual. Returns the created objects."""
+    triggers = [
+        trigger
+        for tracked, trigger in pgtrigger.registered()
+        if tracked is model and isinstance(trigger, pghistory.trigger.Event) and trigger.operation == pgtrigger.Insert
+    ]
+    if len(triggers) != 1 or triggers[0].condition is not None:
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+    (trigger,) = triggers
+    parts = _INSERT_FUNC.match(str(trigger.get_func(model).func).strip())
+    if parts is None or "%" in parts["vals"]:
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+    pk = model._meta.pk
+    assert pk is not None and pk.column is not None
+    pk_column = connection.ops.quote_name(pk.column)
+    with transaction.atomic():
+        with pgtrigger.ignore(f"{model._meta.label}:{trigger.name}"):
+            created = model._default_manager.bulk_create(objs, batch_size=batch_size)
+        ids = sorted(obj.pk for obj in created)
+        if not ids:
+            return created
+        select = (
+            f"INSERT INTO {parts['table']} ({parts['cols']}) SELECT {parts['vals']} "
+            f"FROM {connection.ops.quote_name(model._meta.db_table)} AS NEW "
+        )
+        with connection.cursor() as cursor:
+            if ids[-1] - ids[0] + 1 == len(set(ids)):
+                # One run of the sequence (the usual case): a range of the primary key's index. The
+                # rows are fresh, without statistics: ``= ANY(ids)`` or a join on them took a nested
+                # loop comparing every row with every id (14–22 s for 20 000).
+                cursor.execute(
+                    f"{select} WHERE NEW.{pk_column} BETWEEN %s AND %s ORDER BY NEW.{pk_column}", [ids[0], ids[-1]]
+                )
+            else:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute(
+                    f"{select} JOIN unnest(%s) AS created(pk) ON NEW.{pk_column} = created.pk ORDER BY NEW.{pk_column}",
+                    [ids],
+                )
+    return created

@@ -63,3 +63,13 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
         months.append(day)
         day = month_next(day)
     return months
+
+
+def term_covering(first_start: datetime.date, years: int, on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The term of ``years`` years, in the cycle that began on ``first_start``, that runs on ``on``:
+    ``(start, last day)``; the first term when ``on`` is before ``first_start`` (the demo's
+    owners' committees, whose terms must be current whatever the day it is seeded)."""
+    start = first_start
+    while year_shift(start, years) <= on:
+        start = year_shift(start, years)
+    return start, year_shift(start, years) - datetime.timedelta(days=1)

@@ -1,13 +1,17 @@
 """Embedded PostgreSQL for machines with nothing installed.
 
 When ``DATABASE_URL`` is unset, the portal starts a private PostgreSQL server with the
-``pgserver`` package (data under ``.data/pg``, git-ignored) so that ``make run`` and
-``make test`` work out of the box. The code relies on PostgreSQL features (triggers,
+``pgserver`` package (data under ``.data/pg``, git-ignored; ``PORTAL_EMBEDDED_DIR`` names another
+directory, e.g. for a benchmark that must not touch the demo's data) so that ``make run`` and
+``make test`` work out of the box. A command that needs the server starts it, or attaches to
+it when another command already runs it; the server stops when the last of them exits (Ctrl-C on
+``make run`` stops it). The code relies on PostgreSQL features (triggers,
 constraints, window functions), so there is deliberately no SQLite fallback.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _server = None
@@ -27,8 +31,8 @@ def embedded_database_url(base_dir: Path) -> str:
         # pgserver narrates every start and stop at INFO; the portal only wants its warnings.
         logging.getLogger("pgserver").setLevel(logging.WARNING)
 
-        data_dir = base_dir / ".data"
-        data_dir.mkdir(exist_ok=True)
+        data_dir = Path(os.environ.get("PORTAL_EMBEDDED_DIR") or base_dir / ".data")
+        data_dir.mkdir(parents=True, exist_ok=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _server = pgserver.get_server(data_dir / "pg")

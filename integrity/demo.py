@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from governance.demo import TOWNSHIPS, district
 from governance.models import Division, DivisionLevel, Organization, OrganizationKind
@@ -322,6 +323,56 @@ PROJECTS_2025_CCDI = [
     "惠民惠农财政补贴“一卡通”",
 ]
 PROJECTS_2025_DISTRICT = ["城区学校扩容", "老旧管网改造", "社区嵌入式服务设施", "农贸市场提质", "城乡公交一体化"]
+
+
+ONGOING_CLUES_A_MONTH = 20  # after the campaign's figures (as of 2025-06-30), up to the seeding day
+
+
+@registry.demo("integrity.ongoing", order=61)
+def seed_ongoing_clues(*, stdout, options) -> None:
+    """Clues outside the campaign since July 2025, up to the day the demo is seeded: older ones
+    concluded, those of the last month awaiting disposition. The campaign's funnel is untouched; the
+    same rows for the same day, only the missing ones written."""
+    root = district()
+    today = timezone.localdate()
+    units = list(
+        Division.objects.in_subtree(root)
+        .filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY])
+        .order_by("path")
+    )
+    wanted: dict[str, datetime.date] = {}
+    month = datetime.date(2025, 7, 1)
+    while month <= today:
+        for k in range(ONGOING_CLUES_A_MONTH):
+            received = month + datetime.timedelta(days=k * 28 // ONGOING_CLUES_A_MONTH)
+            if received <= today:
+                wanted[f"LXJW-{received:%Y%m}-R{k + 1:02d}"] = received
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    have = set(Clue.objects.filter(number__in=wanted).values_list("number", flat=True))
+    clues = []
+    for number, received in wanted.items():
+        if number in have:
+            continue
+        rng = random.Random(number)
+        category = rng.choice(list(_SUMMARIES))
+        settled = (today - received).days > 30
+        disposition = rng.choice([Disposition.TALK, Disposition.CLOSE]) if settled else ""
+        clues.append(
+            Clue(
+                number=number,
+                division=units[rng.randrange(len(units))],
+                source=rng.choice(ClueSource.values),
+                received_on=received,
+                category=category,
+                summary=_SUMMARIES[category],
+                disposition=disposition,
+                disposed_on=received + datetime.timedelta(days=10) if settled else None,
+                decided_by="区纪委监委主要负责人" if settled else "",
+                status=ClueStatus.CONCLUDED if settled else ClueStatus.RECEIVED,
+            )
+        )
+    Clue.objects.bulk_create(clues)
+    stdout.write(f"  日常问题线索：新建 {len(clues)} 件（2025 年 7 月起，至今日）")
 
 
 @registry.demo("integrity.projects", order=61)

@@ -10,7 +10,9 @@ import random
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils import timezone
 
+from governance.dates import months_between, term_covering
 from governance.demo import district
 from governance.models import (
     Division,
@@ -34,6 +36,7 @@ from residential.choices import (
     PetitionStatus,
     PetitionTarget,
     RectificationKind,
+    WorkStatus,
 )
 from residential.models import (
     BuildingCouncilMeeting,
@@ -55,6 +58,7 @@ from residential.services import evaluation_save, period_items, red_black_list_d
 
 COMPOUND_COUNT = 171  # 星物管 compounds, as in the seed article
 PETITIONS = {2023: 250, 2024: 130}  # −48 %, as in the seed article
+ONGOING_PETITIONS_A_YEAR = 120  # since 2025, up to the day the demo is seeded
 BREAKING_EVERY = 6  # every 6th committee is short of Party members
 _SUFFIXES = ["华庭", "家园", "花园", "名苑", "雅居", "新村"]
 COMPANIES = [
@@ -240,6 +244,7 @@ def seed_committees(*, stdout, options) -> None:
                     party.add(person_id)
             chosen.sort(key=lambda p: p not in party)  # a Party member chairs
         plans.append((compound, chosen, party, breaking))
+    today = timezone.localdate()
     with transaction.atomic():
         Person.objects.filter(pk__in=promote).update(political_status=PoliticalStatus.PARTY_MEMBER)
         orgs = Organization.objects.bulk_create(
@@ -252,13 +257,10 @@ def seed_committees(*, stdout, options) -> None:
         )
         committees = OwnersCommittee.objects.bulk_create(
             [
-                OwnersCommittee(
-                    compound=compound,
-                    organization=org,
-                    term_start=datetime.date(2021 + i % 3, 6, 1),
-                    term_end=datetime.date(2026 + i % 3, 5, 31),
-                )
+                OwnersCommittee(compound=compound, organization=org, term_start=start, term_end=end)
                 for i, ((compound, *_rest), org) in enumerate(zip(plans, orgs, strict=True))
+                # Five-year terms elected in June 2021, 2022 or 2023 and renewed since: current on the seeding day.
+                for start, end in [term_covering(datetime.date(2021 + i % 3, 6, 1), 5, today)]
             ]
         )
         posts, rectifications = [], []
@@ -285,14 +287,16 @@ def seed_committees(*, stdout, options) -> None:
                     )
                 )
             if breaking:
+                # Found in the last two months, due within the next two: an officer's open work.
+                found_on = today - datetime.timedelta(days=20 + position[compound.pk] % 40)
                 rectifications.append(
                     CommitteeRectification(
                         committee=committee,
                         kind=RectificationKind.NON_PERFORMANCE,
-                        found_on=datetime.date(2024, 9, 1),
+                        found_on=found_on,
                         problem="业委会党员比例不足，长期未召开业主大会",
                         measures="社区党委指导补选党员委员，限期召开业主大会",
-                        deadline=datetime.date(2024, 12, 31),
+                        deadline=found_on + datetime.timedelta(days=60),
                     )
                 )
         Post.objects.bulk_create(posts)
@@ -319,6 +323,7 @@ def seed_petitions(*, stdout, options) -> None:
         return
     numbers = [f"XF{year}{i:04d}" for year, count in PETITIONS.items() for i in range(1, count + 1)]
     have = set(Petition.objects.filter(number__in=numbers).values_list("number", flat=True))
+    today = timezone.localdate()
     channels, categories = PetitionChannel.values, PetitionCategory.values
     rows = []
     for number in numbers:
@@ -348,9 +353,51 @@ def seed_petitions(*, stdout, options) -> None:
                 closed_on=datetime.date(year, 1 + i % 12, 1 + i % 28),
             )
         )
+    rows += _ongoing_petitions(compounds, today)
     Petition.objects.bulk_create(rows)
     evaluated = _seed_evaluations(root)
     stdout.write(f"  物业信访：新建 {len(rows)} 件；信用评价：新建 {evaluated} 份；红黑榜已发布")
+
+
+def _ongoing_petitions(compounds: list[tuple[int, int | None, int | None]], today: datetime.date) -> list[Petition]:
+    """Petitions since 2025 up to ``today`` (``ONGOING_PETITIONS_A_YEAR``, evenly over the year), those
+    of the last three weeks still open: the same rows for the same day, whenever seeded; only the
+    missing ones."""
+    wanted: dict[str, datetime.date] = {}
+    for year in range(2025, today.year + 1):
+        for i in range(1, ONGOING_PETITIONS_A_YEAR + 1):
+            received_on = datetime.date(year, 1, 1) + datetime.timedelta(days=(i - 1) * 365 // ONGOING_PETITIONS_A_YEAR)
+            if received_on <= today:
+                wanted[f"XF{year}{i:04d}"] = received_on
+    have = set(Petition.objects.filter(number__in=wanted).values_list("number", flat=True))
+    rows = []
+    for number, received_on in wanted.items():
+        if number in have:
+            continue
+        i = int(number[6:])
+        compound_id, company_id, _committee_id = compounds[(i * 7 + received_on.year) % len(compounds)]
+        open_days = (today - received_on).days
+        status = PetitionStatus.RESOLVED if open_days > 21 else PetitionStatus.HANDLING
+        if open_days <= 3:
+            status = PetitionStatus.RECEIVED
+        against = PetitionTarget.COMPANY if company_id and i % 5 != 0 else PetitionTarget.OTHER
+        closed_on = received_on + datetime.timedelta(days=5 + i % 15)
+        rows.append(
+            Petition(
+                number=number,
+                compound_id=compound_id,
+                received_on=received_on,
+                channel=PetitionChannel.values[i % len(PetitionChannel.values)],
+                category=PetitionCategory.values[i % len(PetitionCategory.values)],
+                against=against,
+                company_id=company_id if against == PetitionTarget.COMPANY else None,
+                summary="反映小区物业服务问题",
+                status=status,
+                outcome="已协调物业整改并回访" if status == PetitionStatus.RESOLVED else "",
+                closed_on=closed_on if status == PetitionStatus.RESOLVED else None,
+            )
+        )
+    return rows
 
 
 def _seed_evaluations(root: Division) -> int:
@@ -437,4 +484,51 @@ def seed_meetings(*, stdout, options) -> None:
                 if c.pk % 4 == 0
             ]
         )
-    stdout.write(f"  楼宇会：新建 {len(meetings)} 次")
+    ongoing = _ongoing_meetings(root, timezone.localdate())
+    stdout.write(f"  楼宇会：新建 {len(meetings)} 次（2024 年），{ongoing} 次（2025 年以来每季度）")
+
+
+def _ongoing_meetings(root: Division, today: datetime.date) -> int:
+    """A 楼宇会 every quarter since 2025 in every 星物管 compound, up to ``today``; resolutions of the last
+    month still open. The same rows for the same day; only the missing ones are written."""
+    compounds = list(Compound.objects.in_subtree(root).star().select_related("division"))
+    quarters = [m for m in months_between(datetime.date(2025, 1, 1), today) if m.month % 3 == 1]
+    wanted = [
+        (c, held_on)
+        for c in compounds
+        for quarter in quarters
+        for held_on in [quarter + datetime.timedelta(days=c.pk % 60)]
+        if held_on <= today
+    ]
+    have = set(
+        BuildingCouncilMeeting.objects.filter(
+            compound__in=compounds, held_on__gte=quarters[0] if quarters else today
+        ).values_list("compound_id", "held_on")
+    )
+    todo = [(c, held_on) for c, held_on in wanted if (c.pk, held_on) not in have]
+    with transaction.atomic():
+        meetings = BuildingCouncilMeeting.objects.bulk_create(
+            [
+                BuildingCouncilMeeting(
+                    compound=c, held_on=held_on, place=f"{c.division.name}党群服务站", topics="季度楼宇会：物业服务评议"
+                )
+                for c, held_on in todo
+            ]
+        )
+        resolutions = []
+        for meeting in meetings:
+            deadline = meeting.held_on + datetime.timedelta(days=30)
+            done = deadline < today
+            resolutions.append(
+                MeetingResolution(
+                    meeting=meeting,
+                    content="物业公示本季度收支并整改评议问题",
+                    owner_kind=ParticipantKind.PROPERTY_COMPANY,
+                    owner="物业项目经理",
+                    deadline=deadline,
+                    status=WorkStatus.DONE if done else WorkStatus.IN_PROGRESS,
+                    done_on=meeting.held_on + datetime.timedelta(days=25) if done else None,
+                )
+            )
+        MeetingResolution.objects.bulk_create(resolutions)
+    return len(meetings)

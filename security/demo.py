@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from governance.audit import bulk_create_audited
 from governance.calendar import years_published
+from governance.dates import month_end, month_start, months_between
 from governance.demo import district
 from governance.models import Division, DivisionLevel, Person, User
 from governance.registry import registry
@@ -283,8 +285,20 @@ def seed_stats(*, stdout, options) -> None:
             if (townships[t].pk, month) in have:
                 continue
             rows.append(SecurityStat(division=townships[t], month=month, **{f: split[f][index] for f in totals}))
+    # Since 2025, every month up to the seeding day (the current month so far), near 2024's level:
+    # the same figures for the same day, whenever seeded.
+    today = timezone.localdate()
+    for month in months_between(datetime.date(2025, 1, 1), today):
+        share = 1.0 if month < month_start(today) else today.day / month_end(today).day
+        for t, township in enumerate(townships):
+            if (township.pk, month) in have:
+                continue
+            cell = random.Random(f"{township.code}{month:%Y%m}")
+            weight = weights[t] * seasonal[month.month - 1] / sum(cell_weights) * share
+            figures = {f: round(total * weight * cell.uniform(0.85, 1.1)) for f, total in STATS_2024.items()}
+            rows.append(SecurityStat(division=township, month=month, **figures))
     SecurityStat.objects.bulk_create(rows)
-    stdout.write(f"  治安统计：新建 {len(rows)} 条（2023–2024 年每乡镇每月）")
+    stdout.write(f"  治安统计：新建 {len(rows)} 条（2023 年起每乡镇每月，至今日）")
 
 
 # Final status → the path of moves that leads there (after received → routed).
@@ -329,14 +343,16 @@ def seed_disputes(*, stdout, options) -> None:
     people: dict[int, list[int]] = {}
     for person_id, division_id in Person.objects.in_subtree(root).values_list("pk", "division_id"):
         people.setdefault(division_id, []).append(person_id)
+    anyone = [p for ids_ in people.values() for p in ids_][:50]  # parties for a unit with no residents
     bodies = list(MediationBody.objects.in_subtree(root).values("pk", "kind", "division_id"))
     village_body = {b["division_id"]: b["pk"] for b in bodies if b["kind"] == BodyKind.PEOPLES_MEDIATION}
     by_kind_division = {(b["kind"], b["division_id"]): b["pk"] for b in bodies}
     district_centre = by_kind_division[(BodyKind.CENTRE, root.pk)]
     rule_ids = dict(RoutingRule.objects.values_list("target_kind", "pk").filter(target_kind__gt=""))
     staff = list(User.objects.filter(username__startswith="demo_").values_list("pk", flat=True)) or [None]
-    now = timezone.now()
     today = timezone.localdate()
+    # Times count back from the start of the seeding day, so the same day gives the same cases.
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -410,7 +426,7 @@ def seed_disputes(*, stdout, options) -> None:
                 )  # fmt: skip
             if action == EventAction.CLOSED:
                 closed_at = step_time
-        pool = people.get(unit.pk) or [p for ids_ in people.values() for p in ids_][:50]
+        pool = people.get(unit.pk) or anyone
         chosen = rng.sample(pool, k=min(2, len(pool)))
         parties += [
             DisputeParty(dispute_id=pk, person_id=person_id, role=role)
@@ -428,10 +444,10 @@ def seed_disputes(*, stdout, options) -> None:
             )
         )  # fmt: skip
     with transaction.atomic():
-        Dispute.objects.bulk_create(disputes, batch_size=1000)
-        DisputeParty.objects.bulk_create(parties, batch_size=2000)
-        DisputeEvent.objects.bulk_create(events, batch_size=5000)
-        MediationAgreement.objects.bulk_create(agreements, batch_size=1000)
+        bulk_create_audited(Dispute, disputes, batch_size=1000)
+        bulk_create_audited(DisputeParty, parties, batch_size=2000)
+        bulk_create_audited(DisputeEvent, events, batch_size=5000)
+        bulk_create_audited(MediationAgreement, agreements, batch_size=1000)
     stdout.write(f"  矛盾纠纷：新建 {len(disputes)} 件，流转记录 {len(events)} 条，调解协议 {len(agreements)} 份")
 
 

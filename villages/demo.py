@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from governance.audit import bulk_create_audited
 from governance.demo import district
 from governance.models import (
     Division,
@@ -193,9 +194,10 @@ def seed_hamlets(*, stdout, options) -> None:
                 code not in headless_coop,
             )
         )
-    Person.objects.bulk_create(people)
-    Post.objects.bulk_create(
-        [Post(organization=body, person=people[index], title=title, is_head=head) for body, index, title, head in plan]
+    bulk_create_audited(Person, people)
+    bulk_create_audited(
+        Post,
+        [Post(organization=body, person=people[index], title=title, is_head=head) for body, index, title, head in plan],
     )
     stdout.write(
         f"  屋场：新建 {len(new_divisions)} 个（共 {len(nodes)} 个），组织 {len(bodies)} 个，职务 {len(plan)} 个，"

@@ -78,3 +78,20 @@ def test_audit_rows_cannot_be_changed_or_deleted(divisions):
         event_model.objects.filter(pgh_obj_id=person.pk).update(name="篡改")
     with pytest.raises(DatabaseError), transaction.atomic():
         event_model.objects.filter(pgh_obj_id=person.pk).delete()
+
+
+def test_bulk_create_audited_writes_the_event_rows_the_trigger_writes(divisions):
+    """seed_demo's bulk inserts write their audit rows set-based: the same columns and values as the
+    insert trigger's, one event per row, no second event from the trigger itself."""
+    from governance.audit import bulk_create_audited
+
+    division = divisions["v11"]
+    by_trigger = Person.objects.bulk_create([Person(name="张三", division=division, phone="13812345678")])
+    in_bulk = bulk_create_audited(Person, [Person(name="李四", division=division, phone="13812345679")])
+    events = [*by_trigger[0].events.all(), *in_bulk[0].events.all()]
+    own = ("_state", "pgh_id", "pgh_obj_id", "id", "name", "phone", "created_at", "updated_at")
+    rows = [{k: v for k, v in e.__dict__.items() if k not in own} for e in events]
+    assert len(rows) == 2
+    assert rows[0] == rows[1]
+    assert [e.pgh_obj_id for e in events] == [by_trigger[0].pk, in_bulk[0].pk]
+    assert [(e.name, e.created_at) for e in events] == [(p.name, p.created_at) for p in [*by_trigger, *in_bulk]]

@@ -18,13 +18,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        with connection.cursor() as cursor:
+            # Demo rows can be written again if the server crashes mid-seed; no commit waits for the disk.
+            cursor.execute("SET synchronous_commit TO off")
         for step in registry.ordered_demo_steps():
             if options["only"] and step.name not in options["only"]:
                 continue
             self.stdout.write(self.style.MIGRATE_HEADING(f"{step.name}"))
+            step_started = time.monotonic()
             step.func(stdout=self.stdout, options=options)
             # Each step bulk-writes rows that the next steps query; fresh statistics keep the
             # planner from taking thousands of rows for a handful (seen: a 5-minute UPDATE).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            _analyze_changed_tables()
+            self.stdout.write(f"  （{time.monotonic() - step_started:.1f} 秒）")
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）。"))
+
+
+def _analyze_changed_tables() -> None:
+    """ANALYZE the tables the last step wrote to (all ~400 tables after each of ~30 steps took longer)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")  # this session's counts, now (PostgreSQL 15+)
+        cursor.execute(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(relname) FROM pg_stat_user_tables "
+            "WHERE n_mod_since_analyze > 0 OR (last_analyze IS NULL AND last_autoanalyze IS NULL AND n_live_tup > 0)"
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if tables:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
