@@ -3,9 +3,11 @@ from governance.models.calendar import CalendarDay, CalendarYear
 from governance.models.divisions import Division, DivisionLevel
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
+from governance.models.second_factor import AuthenticatorDevice, RecoveryCodesDevice
 
 __all__ = [
     "ApiKey",
+    "AuthenticatorDevice",
     "CalendarDay",
     "CalendarYear",
     "Division",
@@ -17,6 +19,7 @@ __all__ = [
     "Person",
     "PoliticalStatus",
     "Post",
+    "RecoveryCodesDevice",
     "Relation",
     "Role",
     "RoleAssignment",
