@@ -61,12 +61,14 @@ class TestClueAPI(DisciplineAPI, WritableAPITests):
         assert response.status_code == 400 and "division" in response.json()["errors"]
         assert not Clue.objects.exists()
 
-    def test_retrieve_is_logged_and_list_is_not(self, api, divisions, user):
+    def test_retrieve_is_logged_and_list_is_one_row(self, api, divisions, user):
         clue = self.make(divisions["v11"])
         api.get(self.list_url())
-        assert not AccessLog.objects.exists()
+        listed = AccessLog.objects.get()
+        assert (listed.action, listed.target, listed.row_ids, listed.clue) == ("list", "clue", [clue.pk], None)
         api.get(self.detail_url(clue))
-        assert AccessLog.objects.get().user == user
+        opened = AccessLog.objects.exclude(pk=listed.pk).get()
+        assert (opened.user, opened.action, opened.clue) == (user, "open", clue)
 
 
 class TestSubjectAPI(DisciplineAPI, WritableAPITests):
