@@ -32,7 +32,7 @@ from integrity.choices import (
     ClueStatus,
     Disposition,
 )
-from integrity.crypto import Identity, identity_open, identity_seal
+from integrity.crypto import Identity, identity_open, identity_seal, token_rotate
 from integrity.models import (
     AccessLog,
     Campaign,
@@ -116,6 +116,27 @@ def reporter_save(*, reporter: ClueReporter, data: ReporterData) -> ClueReporter
         {"name": (data.get("name") or "").strip(), "phone": phone, "address": (data.get("address") or "").strip()}
     )
     return record_save(instance=reporter)
+
+
+def reporter_keys_rotate(batch: int = 500) -> int:
+    """Re-encrypt every reporter identity with the first (newest) configured key, in batches of
+    ``batch`` rows, each batch in its own transaction (a rerun after an interruption is harmless:
+    a rotated token is rotated again). Returns the number of rows re-encrypted.
+
+    Raises ``InvalidToken`` when a token opens with none of the configured keys (an old key removed
+    before rotating); the rows already done stay done."""
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ClueReporter.objects.filter(pk__gt=last).exclude(identity="").order_by("pk").select_for_update()[:batch]
+            )
+            if not rows:
+                return done
+            for row in rows:
+                row.identity = token_rotate(row.identity)
+            ClueReporter.objects.bulk_update(rows, ["identity"])
+        done, last = done + len(rows), rows[-1].pk
 
 
 def reporter_reveal(*, user: User, clue: Clue, via: str, path: str) -> Identity | None:

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -57,6 +58,12 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         if result is not None and session_unverified(result[0]):
             raise SecondFactorRequired()
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The session in the OpenAPI schema: Django's session cookie, as for DRF's own class."""
+
+    target_class = "governance.api.authentication.VerifiedSessionAuthentication"
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
