@@ -45,7 +45,7 @@ def fernet() -> MultiFernet:
 
 def identity_seal(identity: Identity) -> str:
     """The Fernet token (ASCII) of ``identity``; "" when every part is empty (an anonymous report)."""
-    parts = {key: str(identity.get(key) or "") for key in EMPTY}  # type: ignore[misc]
+    parts = {key: str(identity.get(key) or "") for key in EMPTY}
     if not any(parts.values()):
         return ""
     return fernet().encrypt(json.dumps(parts, ensure_ascii=False).encode()).decode("ascii")
