@@ -13,9 +13,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from governance import second_factor
 from governance.auth import lockout_response
@@ -43,6 +45,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+@method_decorator(never_cache, name="dispatch")  # the secret and the recovery codes stay out of caches
 class SecondFactorView(LoginRequiredMixin, View):
     """Shared: only for users who need the second factor; signed out when axes has locked the account."""
 

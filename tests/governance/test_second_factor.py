@@ -159,6 +159,7 @@ def test_enrolment_with_a_real_code_then_recovery_codes_shown_once(client, divis
     assert shown.status_code == 200
     codes = re.findall(r"<code>([a-z2-7]{8})</code>", shown.content.decode())
     assert len(codes) == 10 and len(set(codes)) == 10
+    assert "no-store" in shown["Cache-Control"]
     assert set(StaticToken.objects.filter(device__user=inspector).values_list("token", flat=True)) == set(codes)
     assert TOTPDevice.objects.get(user=inspector).confirmed
     assert client.get(target).status_code == 200  # this session is verified
