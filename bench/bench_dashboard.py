@@ -15,6 +15,8 @@ import sys
 import time
 from io import StringIO
 
+from tests.auth import verified_login
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import bench_database, disputes_generate, ledger_entries_generate, median_ms, result
@@ -142,7 +144,7 @@ def main() -> None:
         district = Division.objects.get(code="431302")
         leader = User.objects.get(username="demo_leader")
         client = Client()
-        client.force_login(leader)
+        verified_login(client, leader)
         period = period_from({})[1]
         demo = measure("demo", district, client, period)
 

@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
@@ -42,6 +44,7 @@ from governance.names import name_normalize
 from governance.phones import phone_search_form
 from governance.querysets import ScopedQuerySet, model_open_to, row_editable_by
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
+from governance.second_factor import devices_reset
 from governance.selectors import choices_in_scope
 from governance.services import (
     ERR_DUPLICATE_MEMBER,
@@ -517,6 +520,16 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     phone_search_fields = ("phone",)
     inlines = [RoleAssignmentInline]
     personal_data_fields = {"phone": mask_phone}
+    actions = ["second_factor_reset"]
+
+    @admin.action(description=_("重置双因素认证（删除身份验证器与恢复码，下次登录重新绑定）"), permissions=["change"])
+    def second_factor_reset(self, request, queryset):
+        """A lost phone: remove the chosen accounts' devices. Audited twice: the device tables' trigger
+        events (with this request's user and URL) and the account's admin history."""
+        for user in queryset:
+            removed = devices_reset(user)
+            self.log_change(request, user, _("重置双因素认证：删除 %(n)d 个设备") % {"n": removed})
+        self.message_user(request, _("已重置 %(n)d 个账号的双因素认证。") % {"n": len(queryset)}, messages.SUCCESS)
 
     def scope_queryset(self, request, queryset):
         if request.user.is_superuser:
@@ -578,3 +591,10 @@ class ApiKeyAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 api_key_revoke(key=key)
                 count += 1
         self.message_user(request, _("已吊销 %(count)d 个接口密钥。") % {"count": count}, messages.SUCCESS)
+
+
+# django-otp's own device admins would show (and let one edit) secrets: a device is enrolled by its
+# owner on /account/otp/ and removed by the reset action above, nothing else.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -4,7 +4,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from governance import notice_views, views
+from governance import notice_views, second_factor_views, views
 
 # No module-level ``app_name``: ``include("governance.pages")`` would then namespace login and home too.
 register_patterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor of discipline staff and district admins (governance.second_factor).
+    path("account/otp/enrol/", second_factor_views.EnrolView.as_view(), name="otp-enrol"),
+    path("account/otp/verify/", second_factor_views.VerifyView.as_view(), name="otp-verify"),
     path("", include((register_patterns, "governance"))),
     path("dashboard/", include("governance.dashboard.urls")),
 ]

@@ -7,13 +7,15 @@ evaluating a clean unit go through their services, so the statuses follow."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
-from governance.models import User
-from governance.querysets import model_open_to
+from governance.phones import PhoneFormField
 from integrity import services
-from integrity.choices import AccessVia
+from integrity.choices import AccessTarget, AccessVia
+from integrity.crypto import Identity, identity_seal
 from integrity.models import (
     AccessLog,
     Campaign,
@@ -34,14 +36,7 @@ from integrity.models import (
     UnitRule,
 )
 
-REPORTER_PERMISSION = "integrity.view_cluereporter"
 DISPOSITION_FIELDS = {"disposition", "disposed_on", "decided_by"}
-
-
-def can_view_reporter(user: User) -> bool:
-    """The reporter's identity: discipline staff who also hold the special permission (given to no
-    role by default)."""
-    return model_open_to(user, ClueReporter) and user.has_perm(REPORTER_PERMISSION)
 
 
 class IntegrityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -60,12 +55,32 @@ class IntegrityInline(ScopedChoicesMixin, admin.TabularInline):
 
 
 class AccessLoggedAdmin(IntegrityAdmin):
-    """Opening the change page of a clue or case is a view: it is logged."""
+    """Opening the change page of a clue or case is a view, and showing the changelist is a list: each
+    is logged (the list as one row with the ids on the page, taken after rendering: no extra query)."""
+
+    access_target: str
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_scoped_object(request, object_id)
         services.access_log_record(user=request.user, obj=obj, via=AccessVia.ADMIN, path=request.get_full_path())
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl") if request.method == "GET" else None
+        if changelist is not None:
+
+            def log(rendered):
+                services.access_log_list(
+                    user=request.user,
+                    target=self.access_target,
+                    ids=[row.pk for row in changelist.result_list],
+                    via=AccessVia.ADMIN,
+                    path=request.get_full_path(),
+                )
+
+            response.add_post_render_callback(log)
+        return response
 
 
 @admin.register(Campaign)
@@ -85,14 +100,71 @@ class SubjectAdmin(IntegrityAdmin):
     autocomplete_fields = ("division", "person")
 
 
+class ClueReporterForm(forms.ModelForm):
+    """The reporter's identity as fields of their own: shown opened (``revealed``, set by the inline
+    after ``reporter_reveal`` logged it), saved sealed (``reporter_save``)."""
+
+    name = forms.CharField(label=_("举报人姓名"), max_length=50, required=False)
+    phone = PhoneFormField(label=_("联系电话"), service=True, required=False)
+    address = forms.CharField(label=_("联系地址"), max_length=200, required=False)
+    revealed: Identity | None = None
+
+    class Meta:
+        model = ClueReporter
+        fields = ["is_anonymous"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.revealed:
+            for name in ("name", "phone", "address"):
+                self.fields[name].initial = self.revealed[name]
+
+    def save(self, commit=True):
+        reporter = super().save(commit=False)
+        data = {name: self.cleaned_data.get(name, "") for name in ("name", "phone", "address")}
+        if commit:
+            return services.reporter_save(reporter=reporter, data={**data, "is_anonymous": reporter.is_anonymous})
+        reporter.identity = identity_seal(data)  # type: ignore[arg-type]
+        return reporter
+
+
 class ClueReporterInline(IntegrityInline):
+    """Only for holders of the reveal permission (``ClueAdmin.get_inlines``); building it opens the
+    identity through ``reporter_reveal``, which writes the access-log row."""
+
     model = ClueReporter
+    form = ClueReporterForm
     fields = ("is_anonymous", "name", "phone", "address")
     can_delete = False
+
+    revealed: Identity | None = None  # per request: the admin makes inline instances per request
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            self.revealed = services.reporter_reveal(
+                user=request.user, clue=obj, via=AccessVia.ADMIN, path=request.get_full_path()
+            )
+        formset.form = type("RevealedClueReporterForm", (formset.form,), {"revealed": self.revealed})
+        return formset
+
+    # Shown read-only (to holders of the view permission alone) from the identity opened above.
+    @admin.display(description=_("举报人姓名"))
+    def name(self, obj):
+        return (self.revealed or {}).get("name", "")
+
+    @admin.display(description=_("联系电话"))
+    def phone(self, obj):
+        return (self.revealed or {}).get("phone", "")
+
+    @admin.display(description=_("联系地址"))
+    def address(self, obj):
+        return (self.revealed or {}).get("address", "")
 
 
 @admin.register(Clue)
 class ClueAdmin(AccessLoggedAdmin):
+    access_target = AccessTarget.CLUE
     list_display = ("number", "received_on", "source", "category", "disposition", "status", "division", "campaign")
     list_filter = ("source", "category", "disposition", "status")
     list_select_related = ("division", "campaign")
@@ -102,7 +174,7 @@ class ClueAdmin(AccessLoggedAdmin):
 
     def get_inlines(self, request, obj):
         # The reporter's identity: only with the special permission, never for anyone else.
-        return [ClueReporterInline] if can_view_reporter(request.user) else []
+        return [ClueReporterInline] if services.can_view_reporter(request.user) else []
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -131,6 +203,7 @@ class RecoveryInline(IntegrityInline):
 
 @admin.register(IntegrityCase)
 class IntegrityCaseAdmin(AccessLoggedAdmin):
+    access_target = AccessTarget.CASE
     list_display = ("number", "filed_on", "division", "campaign", "transferred_to_procuratorate", "closed_on")
     list_filter = ("transferred_to_procuratorate",)
     list_select_related = ("division", "campaign")
@@ -236,7 +309,7 @@ class AccessLogAdmin(ReadOnlyAdminMixin, IntegrityAdmin):
 
     search_fields = ("user__username", "user__full_name", "path")
 
-    list_display = ("at", "user", "via", "clue", "case", "path")
-    list_filter = ("via",)
+    list_display = ("at", "user", "action", "via", "clue", "case", "target", "path")
+    list_filter = ("action", "via", "target")
     list_select_related = ("user", "clue", "case")
-    readonly_fields = ("at", "user", "via", "clue", "case", "path", "division")
+    readonly_fields = ("at", "user", "action", "via", "clue", "case", "target", "row_ids", "path", "division")

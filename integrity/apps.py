@@ -9,6 +9,7 @@ class IntegrityConfig(AppConfig):
 
     def ready(self) -> None:
         from governance.registry import registry
+        from integrity import crypto  # noqa: F401  (registers the reporter-key check)
 
         registry.api("integrity", "integrity.api.urls")
         registry.pages("integrity", "integrity.urls")

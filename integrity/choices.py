@@ -136,6 +136,22 @@ class CleanUnitStatus(models.TextChoices):
     MODEL = "model", _("示范")
 
 
+class AccessAction(models.TextChoices):
+    """What an access-log row records: one clue or case opened, one list of them shown (one row per
+    request, with the ids on the page), or a reporter's identity revealed."""
+
+    OPEN = "open", _("查看")
+    LIST = "list", _("列表")
+    REVEAL = "reveal", _("查看举报人")
+
+
+class AccessTarget(models.TextChoices):
+    """Which register a list row is of."""
+
+    CLUE = "clue", _("问题线索")
+    CASE = "case", _("案件")
+
+
 class AccessVia(models.TextChoices):
     PAGE = "page", _("页面")
     API = "api", _("接口")

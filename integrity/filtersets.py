@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 from integrity.choices import (
+    AccessAction,
     AccessVia,
     CleanUnitKind,
     CleanUnitStatus,
@@ -173,6 +174,14 @@ class AccessLogFilterSet(DivisionTreeFilterSet):
     case_id = filters.NumberFilter(field_name="case_id", label=_("案件ID"))
     user_id = filters.NumberFilter(field_name="user_id", label=_("查阅人ID"))
     via = filters.MultipleChoiceFilter(choices=AccessVia.choices, label=_("途径"))
+    action = filters.MultipleChoiceFilter(choices=AccessAction.choices, label=_("操作"))
+    # Which lists showed a given clue or case (its id among the list row's ids).
+    listed_id = filters.NumberFilter(method="filter_listed", label=_("列表中出现的记录ID"))
+
+    def filter_listed(self, queryset, name, value):
+        if value != value.to_integral_value() or not 0 < value < 2**63:  # not an id: no list showed it
+            return queryset.none()
+        return queryset.filter(row_ids__contains=[int(value)])
 
     class Meta:
         model = AccessLog

@@ -9,23 +9,30 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypedDict
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, User
+from governance.phones import phone_normalize
+from governance.querysets import model_open_to
+from governance.selectors import division_in_scope
 from governance.services import record_save
 from integrity.choices import (
+    DISCIPLINE_ROLES,
     ERR_CASE_NEEDS_CLUE,
     ERR_CASE_NEEDS_SUBJECT,
     ERR_DATES_ORDER,
     ERR_EVALUATION_NEEDS_ITEMS,
     ERR_INVALID_CHOICE,
     ERR_RECOVERY_NEEDS_CASE,
+    AccessAction,
+    AccessTarget,
     AccessVia,
     ClueStatus,
     Disposition,
 )
+from integrity.crypto import Identity, identity_open, identity_seal, token_rotate
 from integrity.models import (
     AccessLog,
     Campaign,
@@ -39,9 +46,11 @@ from integrity.models import (
     Subject,
 )
 
+REPORTER_PERMISSION = "integrity.view_cluereporter"
+
 
 class ReporterData(TypedDict, total=False):
-    """Who reported a clue (举报人), as ``clue_register`` takes it."""
+    """Who reported a clue (举报人), as ``clue_register`` takes it (name, phone, address are sealed)."""
 
     name: str
     phone: str
@@ -81,8 +90,69 @@ def clue_register(
     if subjects:
         clue.subjects.set(subjects)
     if reporter:
-        record_save(instance=ClueReporter(clue=clue, **reporter))
+        reporter_save(reporter=ClueReporter(clue=clue), data=reporter)
     return clue
+
+
+def can_view_reporter(user: User) -> bool:
+    """The reporter's identity: discipline staff who also hold ``integrity.view_cluereporter`` (given
+    to no role by default; the district grants it to a discipline lead's account by hand)."""
+    return model_open_to(user, ClueReporter) and user.has_perm(REPORTER_PERMISSION)
+
+
+@transaction.atomic
+def reporter_save(*, reporter: ClueReporter, data: ReporterData) -> ClueReporter:
+    """Save a clue's reporter with the identity sealed (``integrity.crypto``): the phone is normalised
+    first (service numbers such as 12345 accepted), then name, phone and address become one token.
+
+    Raises ``ValidationError`` naming ``phone`` for a number that is not one (nothing written)."""
+    phone = data.get("phone") or ""
+    try:
+        phone = phone_normalize(phone, service=True) if phone else ""
+    except ValidationError as error:
+        raise ValidationError({"phone": error.error_list}) from None
+    reporter.is_anonymous = bool(data.get("is_anonymous", reporter.is_anonymous))
+    reporter.identity = identity_seal(
+        {"name": (data.get("name") or "").strip(), "phone": phone, "address": (data.get("address") or "").strip()}
+    )
+    return record_save(instance=reporter)
+
+
+def reporter_keys_rotate(batch: int = 500) -> int:
+    """Re-encrypt every reporter identity with the first (newest) configured key, in batches of
+    ``batch`` rows, each batch in its own transaction (a rerun after an interruption is harmless:
+    a rotated token is rotated again). Returns the number of rows re-encrypted.
+
+    Raises ``InvalidToken`` when a token opens with none of the configured keys (an old key removed
+    before rotating); the rows already done stay done."""
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ClueReporter.objects.filter(pk__gt=last).exclude(identity="").order_by("pk").select_for_update()[:batch]
+            )
+            if not rows:
+                return done
+            for row in rows:
+                row.identity = token_rotate(row.identity)
+            ClueReporter.objects.bulk_update(rows, ["identity"])
+        done, last = done + len(rows), rows[-1].pk
+
+
+def reporter_reveal(*, user: User, clue: Clue, via: str, path: str) -> Identity | None:
+    """The clue's reporter identity, opened for ``user``, and one access-log row (``reveal``) saying so;
+    ``None`` (and no row) when the clue has no reporter.
+
+    Raises ``PermissionDenied`` for anyone without ``can_view_reporter`` (nothing opened, nothing
+    logged), ``InvalidToken`` when no configured key opens the token."""
+    if not can_view_reporter(user):
+        raise PermissionDenied(_("无权查看举报人信息。"))
+    reporter = ClueReporter.objects.for_user(user).filter(clue=clue).first()
+    if reporter is None:
+        return None
+    identity = identity_open(reporter.identity)
+    access_log_record(user=user, obj=clue, via=via, path=path, action=AccessAction.REVEAL)
+    return identity
 
 
 @transaction.atomic
@@ -205,13 +275,17 @@ def recovery_record(*, case: IntegrityCase | None, amount: Decimal, kind: str, r
     return record_save(instance=Recovery(case=case, amount=amount, kind=kind, recovered_on=recovered_on))
 
 
-def access_log_record(*, user: User, obj: Clue | IntegrityCase, via: str, path: str) -> AccessLog:
-    """One row per view of a clue or case (the path cut to 500 characters). Not atomic on purpose:
-    it joins the caller's transaction, if any, and otherwise commits at once.
+def access_log_record(
+    *, user: User, obj: Clue | IntegrityCase, via: str, path: str, action: str = AccessAction.OPEN
+) -> AccessLog:
+    """One row per view of a clue or case, or per reveal of a clue's reporter (``action``; the path
+    cut to 500 characters). Not atomic on purpose: it joins the caller's transaction, if any, and
+    otherwise commits at once.
 
-    Raises ``ValueError`` for a ``via`` outside ``AccessVia`` (a programming error, not user input)."""
-    if via not in AccessVia.values:
-        raise ValueError(via)
+    Raises ``ValueError`` for a ``via`` outside ``AccessVia`` or an ``action`` other than open/reveal
+    (a programming error, not user input)."""
+    if via not in AccessVia.values or action not in (AccessAction.OPEN, AccessAction.REVEAL):
+        raise ValueError(via if via not in AccessVia.values else action)
     clue = obj if isinstance(obj, Clue) else None
     case = obj if isinstance(obj, IntegrityCase) else None
     return AccessLog.objects.create(
@@ -219,6 +293,28 @@ def access_log_record(*, user: User, obj: Clue | IntegrityCase, via: str, path: 
         division_id=obj.division_id,
         clue=clue,
         case=case,
+        action=action,
+        via=via,
+        path=path[:500],
+    )
+
+
+def access_log_list(*, user: User, target: str, ids: Iterable[int], via: str, path: str) -> AccessLog:
+    """One row for one list of clues or cases shown to ``user`` (a page, an admin changelist, an API
+    page): which register, the ids on it (in order) and the path with its filters. One INSERT plus
+    one query for the user's discipline division (the row's scope), whatever the number of rows.
+
+    Raises ``ValueError`` for a ``target`` outside ``AccessTarget`` or a ``via`` outside ``AccessVia``;
+    ``Http404`` for a user with no discipline division (who cannot have reached a list)."""
+    if target not in AccessTarget.values or via not in AccessVia.values:
+        raise ValueError(target if target not in AccessTarget.values else via)
+    division = division_in_scope(user, roles=DISCIPLINE_ROLES)
+    return AccessLog.objects.create(
+        user=user,
+        division=division,
+        action=AccessAction.LIST,
+        target=target,
+        row_ids=[int(pk) for pk in ids],
         via=via,
         path=path[:500],
     )

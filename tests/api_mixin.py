@@ -27,6 +27,7 @@ from rest_framework.test import APIClient
 
 from governance.api.errors import ERR_INVALID
 from governance.models import Role
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 
@@ -63,7 +64,7 @@ class ReadAPITests:
     @pytest.fixture
     def api(self, user):
         client = APIClient()
-        client.force_login(user)
+        verified_login(client, user)
         return client
 
     def list_url(self) -> str:

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from governance.auth import LOCKED_OUT_MESSAGE, api_key_failed, api_key_locked
+from governance.second_factor import session_unverified
 from governance.services import api_key_authenticate
 
 
@@ -43,6 +45,29 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_detail = _("此账号须先完成双因素验证（在网页登录后输入身份验证器验证码），会话方可调用接口。")
+    default_code = "second_factor_required"
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """Django's session, as DRF's ``SessionAuthentication`` (CSRF included), refused with 403
+    ``second_factor_required`` while the session of a user who needs the second factor has not
+    passed it (``governance.second_factor``). API keys are other systems', not sessions: unaffected."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and session_unverified(result[0]):
+            raise SecondFactorRequired()
+        return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The session in the OpenAPI schema: Django's session cookie, as for DRF's own class."""
+
+    target_class = "governance.api.authentication.VerifiedSessionAuthentication"
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):

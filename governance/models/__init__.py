@@ -4,10 +4,12 @@ from governance.models.divisions import Division, DivisionLevel
 from governance.models.notices import Notice, NoticePreference
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
+from governance.models.second_factor import AuthenticatorDevice, RecoveryCodesDevice
 from governance.models.webhooks import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiKey",
+    "AuthenticatorDevice",
     "CalendarDay",
     "CalendarYear",
     "DeliveryStatus",
@@ -22,6 +24,7 @@ __all__ = [
     "Person",
     "PoliticalStatus",
     "Post",
+    "RecoveryCodesDevice",
     "Relation",
     "Role",
     "RoleAssignment",

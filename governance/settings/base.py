@@ -18,6 +18,19 @@ env = environ.Env(
     API_PAGE_SIZE=(int, 50),
     API_MAX_PAGE_SIZE=(int, 500),
 )
+
+
+def reporter_keys_read(env: environ.Env) -> list[str]:
+    """The reporter-identity Fernet keys from ``PORTAL_REPORTER_KEYS`` (comma-separated) or the file
+    named by ``PORTAL_REPORTER_KEY_FILE`` (one key a line, ``#`` comments), newest first; [] if neither."""
+    keys = [key.strip() for key in env.list("PORTAL_REPORTER_KEYS", default=[]) if key.strip()]
+    key_file = env("PORTAL_REPORTER_KEY_FILE", default="")
+    if key_file:
+        lines = Path(key_file).read_text(encoding="ascii").splitlines()
+        keys += [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    return keys
+
+
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     env.read_env(str(env_file))
@@ -80,6 +93,10 @@ INSTALLED_APPS = [
     "pghistory",
     "django_celery_beat",
     "axes",
+    # The second factor (TOTP and recovery codes) of discipline staff and district admins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "governance",
     "residential",
     "villages",
@@ -97,7 +114,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "governance.sessions.SessionIdleMiddleware",
+    # Holders of SECOND_FACTOR_ROLES are sent to the verify/enrol page until the session is verified.
+    "governance.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Touches an API key's "last used" after an answered request, outside the audit context.
@@ -132,6 +153,26 @@ AXES_VERBOSE = False  # failures and lockouts are still logged (warnings); every
 # activity, at most once per SESSION_RENEW_SECONDS).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 3600)
 SESSION_RENEW_SECONDS = 300
+
+# --- Second factor (django-otp) ------------------------------------------------------------------
+# Superusers and holders of these roles sign in with a password and then a TOTP code (or a
+# one-time recovery code): until then every page and the admin send them to /account/otp/, and the
+# API refuses their session (API keys of other systems are unaffected). README, "Accounts".
+SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=["district_admin", "discipline_inspector"])
+OTP_TOTP_ISSUER = PORTAL_TITLE
+# A wrong code makes the device wait 1, 2, 4, 8… seconds before the next try; every wrong code also
+# counts as a failed sign-in for django-axes (AXES_FAILURE_LIMIT locks the account).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+RECOVERY_CODE_COUNT = 10
+
+# --- The reporter's identity (integrity.ClueReporter), encrypted at rest -------------------------
+# Fernet keys kept outside the database: PORTAL_REPORTER_KEYS (comma-separated) or
+# PORTAL_REPORTER_KEY_FILE (one key a line). The first key encrypts; every key decrypts, so a new key
+# goes first and ``manage.py reporter_keys_rotate`` re-encrypts the rows (README, "Deploying").
+# Production refuses to start without one; local and test settings make their own.
+REPORTER_KEYS = reporter_keys_read(env)
 
 TEMPLATES = [
     {
@@ -245,7 +286,8 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "governance.api.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Django's session, refused until a user who needs the second factor has passed it.
+        "governance.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.api.permissions.ScopedModelPermissions"],
     # NUL characters and absurdly deep bodies are refused with a 400 before any field sees them.

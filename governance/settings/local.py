@@ -8,3 +8,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if not REPORTER_KEYS:  # noqa: F405
+    # A key of this machine's own, made once and kept beside the embedded database (.data/, not in git).
+    from governance.settings.keys import reporter_key_file_ensure
+
+    REPORTER_KEYS = [reporter_key_file_ensure(BASE_DIR / ".data" / "reporter.key")]  # noqa: F405

@@ -17,3 +17,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The reporter's identity is encrypted with keys kept outside the database: refuse to start without.
+from governance.settings.keys import reporter_keys_require  # noqa: E402
+
+REPORTER_KEYS = reporter_keys_require(REPORTER_KEYS)  # noqa: F405

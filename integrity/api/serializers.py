@@ -240,4 +240,4 @@ class AccessLogSerializer(ScopedModelSerializer):
 
     class Meta:
         model = AccessLog
-        fields = ["id", "user", "username", "clue", "case", "via", "path", "at"]
+        fields = ["id", "user", "username", "action", "target", "row_ids", "clue", "case", "via", "path", "at"]

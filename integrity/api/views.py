@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from governance.api.views import ScopedViewSetMixin
 from integrity import filtersets, services
 from integrity.api import serializers
-from integrity.choices import AccessVia
+from integrity.choices import AccessTarget, AccessVia
 from integrity.models import (
     AccessLog,
     Campaign,
@@ -50,6 +50,25 @@ class WriteViewSet(
 
 
 class AccessLoggedRetrieveMixin:
+    """Reading one clue or case, and every page of their list, writes an access-log row (a list: one
+    row with the ids on the page)."""
+
+    access_target: str
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        services.access_log_list(
+            user=request.user,
+            target=self.access_target,
+            ids=[row.pk for row in rows],
+            via=AccessVia.API,
+            path=request.get_full_path(),
+        )
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         services.access_log_record(user=request.user, obj=obj, via=AccessVia.API, path=request.get_full_path())
@@ -91,6 +110,7 @@ class ClueViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
     )
     serializer_class = serializers.ClueSerializer
     filterset_class = filtersets.ClueFilterSet
+    access_target = AccessTarget.CLUE
     ordering_fields = ["received_on", "number", "id"]
 
     @extend_schema(request=serializers.DisposeSerializer, responses=serializers.ClueSerializer)
@@ -112,6 +132,7 @@ class IntegrityCaseViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
     )
     serializer_class = serializers.IntegrityCaseSerializer
     filterset_class = filtersets.IntegrityCaseFilterSet
+    access_target = AccessTarget.CASE
     ordering_fields = ["filed_on", "number", "id"]
 
 

@@ -1,23 +1,27 @@
-"""查阅记录: the append-only log of who viewed which clue or case."""
+"""查阅记录: the append-only log of who viewed which clue or case, which lists of them, and whose
+reporter identity."""
 
 from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.querysets import ScopedQuerySet
-from integrity.choices import DISCIPLINE_ROLES, AccessVia
+from integrity.choices import DISCIPLINE_ROLES, AccessAction, AccessTarget, AccessVia
 from integrity.models.cases import IntegrityCase
 from integrity.models.clues import Clue
 
 
 class AccessLog(models.Model):
-    """查阅记录 — who viewed which clue or case, when and where (page, API or admin). Append-only:
-    a database trigger refuses every update and delete, whoever asks."""
+    """查阅记录 — who viewed which clue or case (``open``), which list of clues or cases (``list``: one
+    row per request, with the ids shown on that page and the path with its filters), or whose reporter
+    identity (``reveal``), when and where (page, API or admin). Append-only: a database trigger refuses
+    every update and delete, whoever asks."""
 
     audit_exempt = "an append-only record in itself: a database trigger refuses every update and delete"
     scope_roles = DISCIPLINE_ROLES
@@ -39,6 +43,9 @@ class AccessLog(models.Model):
         on_delete=models.PROTECT,
         related_name="access_logs",
     )
+    action = models.CharField(_("操作"), max_length=8, choices=AccessAction.choices, default=AccessAction.OPEN)
+    target = models.CharField(_("列表类别"), max_length=8, choices=AccessTarget.choices, blank=True)
+    row_ids = ArrayField(models.BigIntegerField(), verbose_name=_("列表中的记录ID"), default=list, blank=True)
     via = models.CharField(_("途径"), max_length=8, choices=AccessVia.choices)
     path = models.CharField(_("地址"), max_length=500)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -51,9 +58,14 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(clue__isnull=False, case__isnull=True) | Q(clue__isnull=True, case__isnull=False),
+                condition=(
+                    Q(action=AccessAction.OPEN, clue__isnull=False, case__isnull=True)
+                    | Q(action=AccessAction.OPEN, clue__isnull=True, case__isnull=False)
+                    | Q(action=AccessAction.REVEAL, clue__isnull=False, case__isnull=True)
+                    | Q(action=AccessAction.LIST, clue__isnull=True, case__isnull=True, target__in=AccessTarget.values)
+                ),
                 name="integrity_access_log_one_object",
-                violation_error_message=_("一条查阅记录对应一条线索或一起案件。"),
+                violation_error_message=_("查看与查看举报人对应一条线索或一起案件；列表记录不指向单条记录。"),
             ),
         ]
         triggers = [
@@ -61,4 +73,5 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.clue or self.case} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        what = self.clue or self.case or f"{self.get_target_display()}{self.get_action_display()}"
+        return f"{self.user} · {what} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -9,7 +9,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
-from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
 from integrity.choices import (
     DISCIPLINE_ROLES,
@@ -120,21 +119,22 @@ class Clue(models.Model):
 
 
 @audited(
-    # The audit trail records that the reporter row changed, never who the reporter is.
-    exclude=["name", "phone", "address"],
+    # The audit trail records that the reporter row changed, never who the reporter is (not even the
+    # token: a rotated key must leave no older ciphertext behind).
+    exclude=["identity"],
 )
 class ClueReporter(models.Model):
-    """举报人 — who reported a clue. Readable only with ``integrity.view_cluereporter``, which no role
-    holds by default; never shown in lists, exports, the API or logs."""
+    """举报人 — who reported a clue. The identity (name, phone, address) is one Fernet token
+    (``integrity.crypto``) with the key outside the database; it is opened only by
+    ``services.reporter_reveal`` for holders of ``integrity.view_cluereporter`` (which no role holds
+    by default), and each opening is in the access log. Never in lists, exports, the API or logs."""
 
     scope_roles = DISCIPLINE_ROLES
     scope_lookup = "clue__division"
 
     clue = models.OneToOneField(Clue, verbose_name=_("问题线索"), on_delete=models.PROTECT, related_name="reporter")
     is_anonymous = models.BooleanField(_("匿名举报"), default=False)
-    name = models.CharField(_("举报人姓名"), max_length=50, blank=True)
-    phone = PhoneNumberField(_("联系电话"), service=True)  # the number a report came from
-    address = models.CharField(_("联系地址"), max_length=200, blank=True)
+    identity = models.TextField(_("举报人信息（加密）"), blank=True, default="", editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -34,6 +34,7 @@ from civility.services import (
     ranking_publish,
 )
 from governance.models import Division, DivisionLevel
+from tests.auth import verified_login
 from tests.civility.factories import (
     BanquetDeclarationFactory,
     PointRuleFactory,
@@ -151,7 +152,7 @@ def test_every_registered_civility_admin_is_covered_here():
 
 @pytest.mark.parametrize("model", sorted(MAKERS))
 def test_changelist_query_count_does_not_grow_with_rows(client, district_admin, divisions, model):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     changelist = url(f"{model}_changelist")
     for _i in range(3):
         MAKERS[model](divisions["v11"])
@@ -172,7 +173,7 @@ def test_changelist_query_count_does_not_grow_with_rows(client, district_admin, 
 def test_officer_gets_404_for_another_villages_row_and_reaches_own(client, officer, divisions, model):
     other = MAKERS[model](divisions["v21"])
     own = MAKERS[model](divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     assert client.get(url(f"{model}_change", other.pk)).status_code == 404
     assert client.get(url(f"{model}_history", other.pk)).status_code == 404
@@ -191,7 +192,7 @@ def ledger_admin(request, divisions, django_user_model):
 
 def test_ledger_entry_cannot_be_changed_or_deleted_in_the_admin(client, ledger_admin, divisions):
     entry = account_in(divisions["v11"], balance=50).entries.get()
-    client.force_login(ledger_admin)
+    verified_login(client, ledger_admin)
 
     page = client.get(url("pointentry_change", entry.pk))
     assert page.status_code == 200
@@ -211,7 +212,7 @@ def test_ledger_entry_cannot_be_changed_or_deleted_in_the_admin(client, ledger_a
 
 def test_account_balance_cannot_be_changed_in_the_admin(client, ledger_admin, divisions):
     account = account_in(divisions["v11"], balance=50)
-    client.force_login(ledger_admin)
+    verified_login(client, ledger_admin)
 
     assert client.post(url("pointaccount_change", account.pk), {"balance": 9999}).status_code == 403
     assert client.post(url("pointaccount_delete", account.pk), {"post": "yes"}).status_code == 403
@@ -225,7 +226,7 @@ def test_account_balance_cannot_be_changed_in_the_admin(client, ledger_admin, di
 def test_declaration_added_in_the_admin_is_checked_against_the_caps(client, officer, divisions):
     VillageRuleFactory(division=divisions["v11"], tables_cap=10)
     home = household(divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.post(
         url("banquetdeclaration_add"),
@@ -239,7 +240,7 @@ def test_declaration_added_in_the_admin_is_checked_against_the_caps(client, offi
 
 def test_declaration_caps_fields_are_read_only_once_checked(client, officer, divisions):
     saved = declaration(divisions["v11"], tables=8)
-    client.force_login(officer)
+    verified_login(client, officer)
 
     form = client.get(url("banquetdeclaration_change", saved.pk)).context["adminform"].form
 
@@ -249,7 +250,7 @@ def test_declaration_caps_fields_are_read_only_once_checked(client, officer, div
 def test_dissuasion_held_anyway_added_in_the_admin_costs_the_deduction(client, officer, divisions):
     deduction = PointRuleFactory(code=RULE_BANQUET_OVER_CAP, points=-20, division=divisions["district"])
     flagged = declaration(divisions["v11"], is_flagged=True, violations=["tables"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.post(
         url("dissuasion_add"),
@@ -269,7 +270,7 @@ def test_dissuasion_form_offers_only_flagged_declarations_not_yet_dissuaded(clie
     Dissuasion.objects.create(
         declaration=done, outcome=DissuasionOutcome.DISSUADED, occurred_on=datetime.date(2025, 5, 1)
     )
-    client.force_login(officer)
+    verified_login(client, officer)
 
     form = client.get(url("dissuasion_add")).context["adminform"].form
 
@@ -281,7 +282,7 @@ def test_dissuasion_form_offers_only_flagged_declarations_not_yet_dissuaded(clie
 
 def test_officer_sees_the_district_ranking_but_cannot_recompute_publish_or_propose(client, officer, divisions):
     ranking_compute(month=datetime.date(2025, 6, 1))
-    client.force_login(officer)
+    verified_login(client, officer)
 
     page = client.get(url("rankingmonth_changelist"))
 
@@ -293,7 +294,7 @@ def test_officer_sees_the_district_ranking_but_cannot_recompute_publish_or_propo
 def test_civilized_families_are_proposed_from_published_rankings_in_the_admin(client, district_admin, divisions):
     account = account_in(divisions["v11"], balance=30)
     run = ranking_publish(run=ranking_compute(month=datetime.date(2025, 6, 1)), by=None)
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     client.post(
         url("rankingmonth_changelist"),
@@ -306,7 +307,7 @@ def test_civilized_families_are_proposed_from_published_rankings_in_the_admin(cl
 
 def test_civilized_family_is_confirmed_by_the_action_not_by_editing_its_status(client, officer, divisions):
     family = CivilizedFamily.objects.create(household=household(divisions["v11"]), year=2025, points=30)
-    client.force_login(officer)
+    verified_login(client, officer)
 
     form = client.get(url("civilizedfamily_change", family.pk)).context["adminform"].form
     client.post(

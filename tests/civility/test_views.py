@@ -10,6 +10,7 @@ from django.urls import reverse
 from civility.models import BanquetDeclaration, EntrySource, PointEntry, Redemption
 from civility.services import points_record
 from governance.models import DivisionLevel, Role
+from tests.auth import verified_login
 from tests.civility.factories import PointRuleFactory, RewardItemFactory, ShopFactory, VillageRuleFactory, account_in
 from tests.factories import DivisionFactory, HouseholdFactory, user_with_role
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     return client
 
 
@@ -60,7 +61,7 @@ def test_batch_entry_for_a_unit_outside_scope_is_404(officer_client, divisions):
 def test_batch_entry_unit_is_picked_level_by_level(client, divisions):
     hamlet = DivisionFactory(code="431302001001001", name="屋场甲", level=DivisionLevel.HAMLET, parent=divisions["v11"])
     household = HouseholdFactory(division=hamlet, with_head=True)
-    client.force_login(user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="officer_t1"))
+    verified_login(client, user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="officer_t1"))
     page = client.get(reverse("civility:batch-entry")).content.decode()
     assert "<legend>屋场／村（社区）</legend>" in page and 'name="unit_0"' in page and 'name="unit_2"' in page
     assert divisions["v21"].name not in page
@@ -154,13 +155,13 @@ def test_cap_check_with_a_gift_that_is_no_number_is_400(officer_client, division
 
 @pytest.mark.parametrize("household", ["abc", "1.5"])
 def test_shop_with_a_household_that_is_no_id_is_404(client, divisions, household):
-    client.force_login(user_with_role(Role.SHOP_OPERATOR, divisions["v11"]))
+    verified_login(client, user_with_role(Role.SHOP_OPERATOR, divisions["v11"]))
     assert client.get(reverse("civility:shop"), {"household": household}).status_code == 404
 
 
 def test_shop_operator_redeems_once_per_key(client, divisions):
     operator = user_with_role(Role.SHOP_OPERATOR, divisions["v11"])
-    client.force_login(operator)
+    verified_login(client, operator)
     account = account_in(divisions["v11"], balance=30)
     item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[operator]), points_price=10)
     data = {"household": account.household_id, "item": item.pk, "quantity": 2, "idempotency_key": "page-1"}
@@ -182,7 +183,7 @@ def test_officer_without_shop_role_cannot_open_the_shop(officer_client):
 
 def test_shop_page_offers_only_the_operators_own_shops_and_refuses_another(client, divisions):
     operator = user_with_role(Role.SHOP_OPERATOR, divisions["v11"])
-    client.force_login(operator)
+    verified_login(client, operator)
     account = account_in(divisions["v11"], balance=30)
     own = ShopFactory(division=divisions["v11"], operators=[operator])
     neighbour = RewardItemFactory(shop=ShopFactory(division=divisions["v11"]), points_price=10)

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from governance import cache as resilient_cache
 from governance.models import Role
 from governance.settings.base import redis_caches
+from tests.auth import verified_login
 from tests.civility.factories import RewardItemFactory, ShopFactory, account_in
 from tests.factories import user_with_role
 from tests.faults.services import needs_redis_server
@@ -37,7 +38,7 @@ def clients(divisions, bodies, rule, centre_mediator):
     item = RewardItemFactory(shop=ShopFactory(division=divisions["v11"], operators=[operator]), points_price=1)
     account = account_in(divisions["v11"], balance=1000)
     pages, people, mediator, till = Client(), APIClient(), APIClient(), APIClient()
-    pages.force_login(admin)
+    verified_login(pages, admin)
     people.force_authenticate(admin)
     mediator.force_authenticate(centre_mediator)
     till.force_authenticate(operator)

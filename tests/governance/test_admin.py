@@ -9,6 +9,7 @@ from governance.admin import ERR_HEAD_RELATION
 from governance.masking import mask_id_number, mask_phone
 from governance.models import ApiKey, Division, DivisionLevel, Household, HouseholdMember, Person, Relation
 from governance.services import ERR_HEAD_NOT_MEMBER, api_key_create
+from tests.auth import verified_login
 from tests.factories import HouseholdFactory, OrganizationFactory, PersonFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_admin_site_is_titled_with_the_portal_title():
 def test_officer_gets_404_for_other_village_person_and_household(client, officer, divisions, view):
     person = PersonFactory(division=divisions["v21"])
     household = HouseholdFactory(division=divisions["v21"], with_head=True)
-    client.force_login(officer)
+    verified_login(client, officer)
 
     assert client.get(url(f"governance_person_{view}", person.pk)).status_code == 404
     assert client.get(url(f"governance_household_{view}", household.pk)).status_code == 404
@@ -38,7 +39,7 @@ def test_officer_gets_404_for_other_village_person_and_household(client, officer
 
 def test_officer_reaches_own_village_person(client, officer, divisions):
     person = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     assert client.get(url("governance_person_change", person.pk)).status_code == 200
     assert client.get(url("governance_person_history", person.pk)).status_code == 200
@@ -49,7 +50,7 @@ def test_officer_changelists_show_only_own_village_rows(client, officer, divisio
     PersonFactory(division=divisions["v21"])
     my_household = HouseholdFactory(division=divisions["v11"])
     HouseholdFactory(division=divisions["v21"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     people = client.get(url("governance_person_changelist")).context["cl"].result_list
     households = client.get(url("governance_household_changelist")).context["cl"].result_list
@@ -59,7 +60,7 @@ def test_officer_changelists_show_only_own_village_rows(client, officer, divisio
 
 
 def test_officer_is_offered_only_in_scope_divisions_on_the_person_form(client, officer, divisions):
-    client.force_login(officer)
+    verified_login(client, officer)
 
     form = client.get(url("governance_person_add")).context["adminform"].form
 
@@ -67,7 +68,7 @@ def test_officer_is_offered_only_in_scope_divisions_on_the_person_form(client, o
 
 
 def test_officer_cannot_save_a_person_into_another_village(client, officer, divisions):
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.post(
         url("governance_person_add"),
@@ -89,7 +90,7 @@ def test_officer_cannot_save_a_person_into_another_village(client, officer, divi
 def test_autocomplete_lists_only_in_scope_people(client, officer, divisions):
     mine = PersonFactory(division=divisions["v11"], name="王在内")
     PersonFactory(division=divisions["v21"], name="王在外")
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.get(
         reverse("admin:autocomplete"),
@@ -104,7 +105,7 @@ def test_autocomplete_lists_only_in_scope_people(client, officer, divisions):
 
 def test_person_list_masks_numbers_for_user_without_permission(client, officer, divisions):
     person = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     content = client.get(url("governance_person_changelist")).content.decode()
 
@@ -116,7 +117,7 @@ def test_person_list_masks_numbers_for_user_without_permission(client, officer, 
 
 def test_person_list_shows_full_numbers_to_district_admin(client, district_admin, divisions):
     person = PersonFactory(division=divisions["v11"])
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     content = client.get(url("governance_person_changelist")).content.decode()
 
@@ -126,7 +127,7 @@ def test_person_list_shows_full_numbers_to_district_admin(client, district_admin
 
 def test_person_change_form_hides_full_numbers_without_permission(client, officer, divisions):
     person = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.get(url("governance_person_change", person.pk))
     content = response.content.decode()
@@ -139,7 +140,7 @@ def test_person_change_form_hides_full_numbers_without_permission(client, office
 
 def test_person_history_masks_numbers_without_permission(client, officer, divisions):
     person = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     content = client.get(url("governance_person_history", person.pk)).content.decode()
 
@@ -150,7 +151,7 @@ def test_person_history_masks_numbers_without_permission(client, officer, divisi
 def test_person_search_matches_a_whole_id_number_only(client, district_admin, divisions):
     person = PersonFactory(division=divisions["v11"])
     PersonFactory(division=divisions["v11"])
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     whole = client.get(url("governance_person_changelist"), {"q": person.id_number}).context["cl"].result_list
     fragment = client.get(url("governance_person_changelist"), {"q": person.id_number[:10]}).context["cl"].result_list
@@ -187,7 +188,7 @@ def member_errors(response):
 def test_household_with_head_who_is_not_a_member_is_refused_and_nothing_written(client, officer, divisions):
     head = PersonFactory(division=divisions["v11"])
     spouse = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.post(
         url("governance_household_add"), household_post(divisions["v11"], head, [(spouse, "spouse")])
@@ -204,7 +205,7 @@ def test_household_change_to_a_non_member_head_writes_nothing(client, officer, d
     household = HouseholdFactory(division=divisions["v11"], with_head=True)
     old_head = household.head
     outsider = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
     data = household_post(divisions["v11"], outsider, [], number=household.number)
     member = household.members.get()
     data.update(
@@ -227,7 +228,7 @@ def test_household_change_to_a_non_member_head_writes_nothing(client, officer, d
 
 def test_household_head_must_have_the_head_relation(client, officer, divisions):
     head = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.post(url("governance_household_add"), household_post(divisions["v11"], head, [(head, "spouse")]))
 
@@ -238,7 +239,7 @@ def test_household_head_must_have_the_head_relation(client, officer, divisions):
 def test_household_with_its_head_among_members_is_saved(client, officer, divisions):
     head = PersonFactory(division=divisions["v11"])
     spouse = PersonFactory(division=divisions["v11"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = client.post(
         url("governance_household_add"),
@@ -258,7 +259,7 @@ def test_household_with_its_head_among_members_is_saved(client, officer, divisio
 
 
 def test_district_admin_cannot_add_a_root_division(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     response = client.post(
         url("governance_division_add"), {"code": "999999", "name": "外区", "level": "district", "sort_order": 0}
@@ -270,7 +271,7 @@ def test_district_admin_cannot_add_a_root_division(client, district_admin):
 
 
 def test_division_admin_checks_the_level_order(client, district_admin, divisions):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     response = client.post(
         url("governance_division_add"),
@@ -290,7 +291,7 @@ def test_division_admin_checks_the_level_order(client, district_admin, divisions
 
 def test_api_keys_cannot_be_added_in_the_admin_and_can_be_revoked(client, district_admin, divisions):
     key, _plain = api_key_create(name="12345热线", role="api_client", division=divisions["district"])
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     assert client.get(url("governance_apikey_add")).status_code == 403
     response = client.post(
@@ -309,7 +310,7 @@ def test_api_key_expiry_is_set_in_the_admin_and_ends_the_key(client, district_ad
     from governance.services import api_key_authenticate
 
     key, plain = api_key_create(name="公安", role="police", division=divisions["t1"])
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     response = client.post(
         url("governance_apikey_change", key.pk), {"expires_at_0": "2020-01-01", "expires_at_1": "00:00:00"}
@@ -322,7 +323,7 @@ def test_api_key_expiry_is_set_in_the_admin_and_ends_the_key(client, district_ad
 
 
 def test_officer_cannot_reach_the_user_admin(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
 
     assert client.get(url("governance_user_changelist")).status_code == 403
 
@@ -331,7 +332,7 @@ def test_district_admin_does_not_see_accounts_of_another_district(client, distri
     from tests.factories import DivisionFactory, user_with_role
 
     other = user_with_role("community_officer", DivisionFactory(code="431381001001"), username="elsewhere")
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     assert client.get(url("governance_user_change", other.pk)).status_code == 404
     assert client.get(url("governance_user_change", district_admin.pk)).status_code == 200
@@ -341,7 +342,7 @@ def test_district_admin_does_not_see_accounts_of_another_district(client, distri
 
 
 def test_history_lists_insert_and_update_by_the_editing_user(client, district_admin, divisions):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     data = {
         "name": "赵六",
         "id_number": make_id_number(),
@@ -386,7 +387,7 @@ def make_rows(model: str, n: int, divisions) -> None:
 
 @pytest.mark.parametrize("model", ["person", "household", "division", "organization"])
 def test_changelist_query_count_does_not_grow_with_rows(client, district_admin, divisions, model):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     changelist = url(f"governance_{model}_changelist")
     make_rows(model, 3, divisions)
     client.get(changelist)  # warm the content-type and permission caches

@@ -7,6 +7,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.auth import verified_login
+
 OUR_APPS = {"governance", "security", "villages", "residential", "integrity", "civility"}
 
 
@@ -23,7 +25,7 @@ def test_every_admin_list_of_ours_has_a_search_box():
 def test_every_admin_search_runs(client, divisions):
     from governance.models import User
 
-    client.force_login(User.objects.create_superuser("search_root", "s@example.gov.cn", "x-Pass-2026"))
+    verified_login(client, User.objects.create_superuser("search_root", "s@example.gov.cn", "x-Pass-2026"))
     for model, _model_admin in _our_admins():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = client.get(url, {"q": "星园 0738"})

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from governance.models import Division, DivisionLevel, Household, HouseholdMember, Organization, Person, Post, Role
 from governance.services import ERR_HEAD_NOT_MEMBER, api_key_create, api_key_revoke
 from tests.api_mixin import ReadAPITests, WritableAPITests, assert_error_body
+from tests.auth import verified_login
 from tests.factories import (
     DivisionFactory,
     HouseholdFactory,
@@ -31,7 +32,7 @@ class TestDivisionAPI(ReadAPITests):
 
     def test_divisions_are_read_only_even_for_district_admin(self, district_admin, divisions):
         api = APIClient()
-        api.force_login(district_admin)
+        verified_login(api, district_admin)
         data = {"code": "431302001001099", "name": "新屋场", "level": "hamlet", "parent": divisions["v11"].code}
         assert_error_body(api.post(self.list_url(), data, format="json"), 405)
         assert not Division.objects.filter(code="431302001001099").exists()
@@ -186,7 +187,7 @@ def resident(divisions):
 
 def _people_rows(user) -> list[dict]:
     client = APIClient()
-    client.force_login(user)
+    verified_login(client, user)
     response = client.get(reverse(PEOPLE_URL))
     assert response.status_code == 200, response.content
     return response.json()["results"]
@@ -213,7 +214,7 @@ def test_police_and_district_admin_see_full_personal_data(divisions, resident, r
 @pytest.fixture
 def api(officer):
     client = APIClient()
-    client.force_login(officer)
+    verified_login(client, officer)
     return client
 
 
@@ -347,7 +348,7 @@ def test_docs_render_with_local_assets_only(client):
 @pytest.fixture
 def township_api(divisions):
     client = APIClient()
-    client.force_login(user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"]))
+    verified_login(client, user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"]))
     return client
 
 

@@ -12,6 +12,7 @@ from governance.api.parsers import ERR_NULL_CHARACTER, ERR_TOO_DEEP, MAX_DEPTH
 from governance.models import ApiKey, Division, Person, Role
 from governance.services import api_key_create
 from tests.api_mixin import assert_error_body
+from tests.auth import verified_login
 from tests.factories import PersonFactory, user_with_role
 
 PEOPLE_URL = "api:governance-api:person-list"
@@ -20,7 +21,7 @@ PEOPLE_URL = "api:governance-api:person-list"
 @pytest.fixture
 def api(district_admin):
     client = APIClient()
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     return client
 
 
@@ -88,9 +89,9 @@ def test_json_within_the_depth_limit_is_read(api, divisions):
 
 def test_api_root_lists_integrity_only_to_discipline_staff(divisions, district_admin):
     client = APIClient()
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     assert "integrity" not in client.get(reverse("api:root")).json()
-    client.force_login(user_with_role(Role.DISCIPLINE_INSPECTOR, divisions["district"]))
+    verified_login(client, user_with_role(Role.DISCIPLINE_INSPECTOR, divisions["district"]))
     assert "clues" in client.get(reverse("api:root")).json()["integrity"]
 
 

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from governance.models import Person
+from tests.auth import verified_login
 from tests.factories import PersonFactory
 
 
@@ -40,7 +41,7 @@ def test_api_edit_is_recorded_with_the_user(divisions, api_client):
 
     user = user_with_role("township_officer", divisions["t1"], username="editor_t1")
     person = PersonFactory(division=divisions["v11"], name="李一")
-    api_client.force_login(user)
+    verified_login(api_client, user)
     url = reverse("api:governance-api:person-detail", args=[person.pk])
     response = api_client.patch(url, {"name": "李二"}, format="json")
     assert response.status_code == 200, response.content
@@ -52,7 +53,7 @@ def test_api_edit_is_recorded_with_the_user(divisions, api_client):
 
 def test_admin_edit_is_recorded_with_the_user(divisions, client, district_admin):
     person = PersonFactory(division=divisions["v11"], name="李一", phone="")
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     url = reverse("admin:governance_person_change", args=[person.pk])
     page = client.get(url)
     assert page.status_code == 200

@@ -22,6 +22,7 @@ from governance.calendar import (
 from governance.models import CalendarDay, CalendarYear
 from governance.registry import registry
 from governance.tasks import calendar_check
+from tests.auth import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_nightly_check_warns_from_the_first_of_november_in_shanghai(caplog):
 
 
 def test_admin_warns_until_the_year_is_loaded(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     with time_machine.travel(datetime.datetime(UNPUBLISHED - 1, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         page = client.get(reverse("admin:index")).content.decode()
         assert 'id="calendar-warning"' in page and f"{UNPUBLISHED} 年的国务院节假日安排尚未录入" in page
@@ -183,13 +184,13 @@ def test_admin_warns_until_the_year_is_loaded(client, district_admin):
 
 
 def test_admin_shows_no_warning_before_november(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     with time_machine.travel(datetime.datetime(UNPUBLISHED - 1, 10, 31, 23, 0, tzinfo=SHANGHAI), tick=False):
         assert 'id="calendar-warning"' not in client.get(reverse("admin:index")).content.decode()
 
 
 def test_admin_keeps_overrides_with_the_official_schedule_beside_them(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     response = client.post(
         reverse("admin:governance_calendarday_add"), {"date": "2026-05-11", "name": "区防汛停工", "is_workday": ""}
     )
@@ -201,7 +202,7 @@ def test_admin_keeps_overrides_with_the_official_schedule_beside_them(client, di
 
 
 def test_an_override_in_an_unloaded_year_reminds_to_record_the_year(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     response = client.post(
         reverse("admin:governance_calendarday_add"),
         {"date": f"{UNPUBLISHED}-01-01", "name": "元旦", "is_workday": ""},
@@ -211,7 +212,7 @@ def test_an_override_in_an_unloaded_year_reminds_to_record_the_year(client, dist
 
 
 def test_a_year_out_of_range_is_refused_in_the_admin(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     response = client.post(reverse("admin:governance_calendaryear_add"), {"year": 1999})
     assert response.status_code == 200 and "年度应在 2000 至 2100 之间。" in response.content.decode()
     assert not CalendarYear.objects.exists()

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from governance.dashboard.periods import PERIOD_ENDS_BEFORE_START
 from governance.dashboard.selectors import cache_invalidate
 from security.models import Dispute
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.security.factories import intake, make_bodies, police_rule
 
@@ -44,7 +45,7 @@ def _figure(response, key):
 
 
 def _dashboard(client, user, code=None, **params):
-    client.force_login(user)
+    verified_login(client, user)
     url = reverse("dashboard:division", args=[code]) if code else reverse("dashboard:home")
     return client.get(url, params)
 
@@ -136,7 +137,7 @@ def _queries(client, user, code):
 
 def test_dashboard_query_count_does_not_grow_with_the_data(client, cases):
     leader = user_with_role("leader", cases["district"], username="leader_district")
-    client.force_login(leader)
+    verified_login(client, leader)
     for village in ("v11", "v12", "v21"):
         intake(cases[village])
     few = _queries(client, leader, cases["district"].code)
@@ -148,7 +149,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, cases):
 
 def test_dashboard_is_cached_and_refreshed_when_data_change(client, cases):
     leader = user_with_role("leader", cases["district"], username="leader_district")
-    client.force_login(leader)
+    verified_login(client, leader)
     url = reverse("dashboard:home")
     intake(cases["v11"])
     assert _figure(client.get(url), "security.received").value == 1
@@ -162,7 +163,7 @@ def test_dashboard_is_cached_and_refreshed_when_data_change(client, cases):
 def test_export_holds_the_dashboard_figures(client, cases):
     intake(cases["v11"])
     leader = user_with_role("leader", cases["district"], username="leader_district")
-    client.force_login(leader)
+    verified_login(client, leader)
     response = client.get(reverse("dashboard:export", args=[cases["district"].code]), {"period": "year"})
     assert response.status_code == 200
     workbook = load_workbook(BytesIO(response.content))
@@ -174,18 +175,18 @@ def test_export_holds_the_dashboard_figures(client, cases):
 
 def test_export_outside_the_subtree_answers_404(client, cases):
     leader = user_with_role("leader", cases["t1"], username="leader_t1")
-    client.force_login(leader)
+    verified_login(client, leader)
     assert client.get(reverse("dashboard:export", args=[cases["t2"].code])).status_code == 404
 
 
 def test_division_options_list_children_in_scope_only(client, divisions, officer):
     township_officer = user_with_role("township_officer", divisions["t1"], username="officer_t1")
-    client.force_login(township_officer)
+    verified_login(client, township_officer)
     url = reverse("governance:division-options")
     body = client.get(url, {"parent": divisions["t1"].code}).content.decode()
     assert divisions["v11"].name in body and divisions["v12"].name in body
     assert divisions["v21"].name not in body
     assert client.get(url, {"jump": divisions["t1"].code}).status_code == 200  # any select name works
     assert client.get(url, {"parent": divisions["t2"].code}).status_code == 404
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(url, {"parent": divisions["t1"].code}).status_code == 404

@@ -7,6 +7,7 @@ import pytest
 
 from governance.dashboard.selectors import Figure
 from governance.registry import GOOD_DOWN, GOOD_UP, registry
+from tests.auth import verified_login
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_the_page_marks_the_tone_and_not_the_sign(client, divisions):
     from tests.factories import user_with_role
 
     leader = user_with_role("leader", divisions["district"], username="tone_leader")
-    client.force_login(leader)
+    verified_login(client, leader)
     page = client.get("/dashboard/").content.decode()
     assert 'class="change up"' not in page and 'class="change down"' not in page
     dashboard = client.get("/dashboard/").context["dashboard"]

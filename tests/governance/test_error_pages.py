@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from governance import error_views
 from governance.logging import OneLineClientErrorFilter
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 WAY_BACK = "回到首页"
@@ -33,7 +34,7 @@ def test_out_of_scope_record_is_a_chinese_404_page_with_the_navigation(client, d
 
     stranger = Person.objects.create(name="外村人", division=divisions["v21"])
     officer = user_with_role("community_officer", divisions["v11"], username="v11_officer")
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.get(reverse("governance:person-detail", args=[stranger.pk]))
     assert response.status_code == 404
     page = _page(response)
@@ -45,7 +46,7 @@ def test_out_of_scope_record_is_a_chinese_404_page_with_the_navigation(client, d
 @pytest.mark.django_db
 def test_missing_permission_is_a_chinese_403_page(client, divisions):
     shop = user_with_role("shop_operator", divisions["v11"], username="v11_shop")
-    client.force_login(shop)
+    verified_login(client, shop)
     response = client.get(reverse("governance:person-list"))
     assert response.status_code == 403
     page = _page(response)

@@ -19,6 +19,7 @@ from governance.imports import IMPORT_FORMATS, SpreadsheetImport
 from governance.models import Division, Person
 from governance.resources import PersonResource, ScopedResource
 from governance.spreadsheets import EXPORT_FORMATS, heading, text_escape, text_unescape
+from tests.auth import verified_login
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def hostile_people(divisions):
 
 
 def test_admin_xlsx_export_writes_text_cells_under_a_chinese_sheet(client, district_admin, hostile_people):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     sheet = load_workbook(BytesIO(admin_export(client, 0))).worksheets[0]
 
@@ -118,7 +119,7 @@ def test_admin_xlsx_export_writes_text_cells_under_a_chinese_sheet(client, distr
 
 
 def test_admin_csv_export_escapes_formula_text(client, district_admin, hostile_people):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     rows = list(csv.DictReader(io.StringIO(admin_export(client, 1).decode("utf-8-sig"), newline="")))
 
@@ -132,7 +133,7 @@ def test_people_exported_and_imported_again_are_unchanged(client, district_admin
     Person.objects.filter(pk=hostile_people[0].pk).update(phone="0738-8123456")
     for person in hostile_people:  # an import trims the blanks around a cell, tabs and line breaks too
         Person.objects.filter(pk=person.pk).update(note=person.note.strip())
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     before = list(Person.objects.order_by("pk").values())
     content = admin_export(client, fmt)
 
@@ -153,7 +154,7 @@ def test_dashboard_export_escapes_names_and_gives_units_once(client, divisions):
     cache.clear()
     Division.objects.filter(pk=divisions["t1"].pk).update(name='=HYPERLINK("http://x")')
     leader = user_with_role("leader", divisions["district"], username="leader_district")
-    client.force_login(leader)
+    verified_login(client, leader)
 
     response = client.get(reverse("dashboard:export", args=[divisions["district"].code]), {"period": "year"})
 

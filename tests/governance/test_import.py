@@ -17,6 +17,7 @@ from governance.resources import (
     PersonResource,
 )
 from governance.validators import ERR_ID_CHECKSUM
+from tests.auth import verified_login
 from tests.factories import HouseholdFactory, PersonFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_officer_cannot_overwrite_a_person_of_another_village_by_import(officer,
 def test_admin_import_dry_run_shows_the_bad_row(client, officer, divisions):
     rows = person_rows("431302001001", 3)
     rows[2][1] = bad_checksum(rows[2][1])
-    client.force_login(officer)
+    verified_login(client, officer)
     upload = SimpleUploadedFile("people.xlsx", xlsx(PERSON_HEADERS, rows), content_type=XLSX_CONTENT_TYPE)
 
     response = client.post(
@@ -137,7 +138,7 @@ def test_admin_import_dry_run_shows_the_bad_row(client, officer, divisions):
 
 def test_admin_import_confirms_and_writes_a_good_file(client, officer, divisions):
     rows = person_rows("431302001001", 2)
-    client.force_login(officer)
+    verified_login(client, officer)
     upload = SimpleUploadedFile("people.xlsx", xlsx(PERSON_HEADERS, rows), content_type=XLSX_CONTENT_TYPE)
 
     preview = client.post(
@@ -164,7 +165,7 @@ def export_person_csv(client) -> list[dict[str, str]]:
 def test_officer_export_has_masked_numbers_and_only_own_village(client, officer, divisions):
     mine = PersonFactory(division=divisions["v11"])
     PersonFactory(division=divisions["v21"])
-    client.force_login(officer)
+    verified_login(client, officer)
 
     rows = export_person_csv(client)
 
@@ -182,7 +183,7 @@ def test_officer_export_has_masked_numbers_and_only_own_village(client, officer,
 
 def test_district_admin_export_has_full_numbers(client, district_admin, divisions):
     person = PersonFactory(division=divisions["v21"])
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     rows = export_person_csv(client)
 

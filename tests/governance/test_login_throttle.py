@@ -16,6 +16,7 @@ from governance.auth import ERR_LOCKED_OUT, LOCKED_OUT_MESSAGE
 from governance.roles import Role
 from governance.services import api_key_create
 from governance.sessions import RENEWED_KEY
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 PASSWORD = "pw-test-123"  # tests.factories.user_with_role's
@@ -72,7 +73,7 @@ def test_an_administrator_unlocks_the_account_in_the_admin(officer):
     assert not _signed_in(_sign_in(officer.username, PASSWORD))
 
     admin = Client()
-    admin.force_login(type(officer).objects.create_superuser("su", password="su-pw-456"))
+    verified_login(admin, type(officer).objects.create_superuser("su", password="su-pw-456"))
     attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
     response = admin.post(
         reverse("admin:axes_accessattempt_changelist"),

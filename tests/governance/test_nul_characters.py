@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from governance.middleware import ERR_NUL_CHARACTER
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.django_db]
@@ -23,7 +24,7 @@ PAGES = [
 
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_answer_the_chinese_400_page(client, divisions, url):
-    client.force_login(user_with_role("leader", divisions["district"], username="nul_leader"))
+    verified_login(client, user_with_role("leader", divisions["district"], username="nul_leader"))
     response = client.get(url)
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from governance.models import Person
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.django_db]
@@ -28,7 +29,7 @@ def _inputs(page: str) -> dict[str, str]:
 
 def test_people_page_offers_the_division_cascade_and_no_id_boxes(client, divisions):
     officer = user_with_role("township_officer", divisions["t1"], username="t1_filters")
-    client.force_login(officer)
+    verified_login(client, officer)
     page = client.get(reverse("governance:person-list")).content.decode()
     inputs = _inputs(page)
     assert inputs.get("division_id") == "hidden" and inputs.get("division") == "hidden"
@@ -47,7 +48,7 @@ def test_dispute_page_picks_the_body_from_a_list_and_the_query_string_still_filt
     police_rule()
     mediator = staff("mediator", divisions["t1"], bodies["t1_station_centre"], username="t1_picker")
     intake(divisions["v11"], by=mediator)
-    client.force_login(mediator)
+    verified_login(client, mediator)
     page = client.get(reverse("security:dispute-list")).content.decode()
     assert _inputs(page).get("body_id") is None  # not a box to type an id into
     picker = re.search(r'<select name="body_id".*?</select>', page, re.S).group(0)
@@ -61,6 +62,6 @@ def test_within_by_code_in_a_link_still_narrows_the_list(client, divisions):
     officer = user_with_role("township_officer", divisions["t1"], username="t1_within")
     Person.objects.create(name="村十一人", division=divisions["v11"])
     Person.objects.create(name="村十二人", division=divisions["v12"])
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.get(reverse("governance:person-list"), {"within": divisions["v11"].code})
     assert [p.name for p in response.context["object_list"]] == ["村十一人"]

@@ -10,6 +10,7 @@ from governance.models import Person
 from governance.names import name_normalize, stored_names_normalize
 from governance.phones import ERR_PHONE, phone_normalize, phone_search_form, stored_phones_normalize
 from governance.resources import PersonResource
+from tests.auth import verified_login
 from tests.factories import PersonFactory, make_id_number
 from tests.governance.test_import import PERSON_HEADERS, dataset, errors_by_row
 
@@ -91,7 +92,7 @@ def test_other_dots_and_extension_b_characters_are_kept():
 
 def admin_api(district_admin) -> APIClient:
     api = APIClient()
-    api.force_login(district_admin)
+    verified_login(api, district_admin)
     return api
 
 
@@ -132,7 +133,7 @@ def test_import_stores_the_normalised_number_and_names_a_bad_one(district_admin,
 
 
 def test_admin_form_stores_the_normalised_number(client, district_admin, divisions):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     data = {"name": "李四", "phone": "0738 8123456", "political_status": "masses", "division": divisions["v11"].pk}
 
     response = client.post(reverse("admin:governance_person_add"), data)
@@ -173,7 +174,7 @@ def test_api_q_finds_the_person_by_any_dot_or_phone_form(district_admin, aygul, 
 
 @pytest.mark.parametrize("term", [*DOT_FORMS, *MOBILE_FORMS])
 def test_admin_search_finds_the_person_by_any_dot_or_phone_form(client, district_admin, aygul, term):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
 
     response = client.get(reverse("admin:governance_person_changelist"), {"q": term})
 
@@ -181,7 +182,7 @@ def test_admin_search_finds_the_person_by_any_dot_or_phone_form(client, district
 
 
 def test_phone_search_keeps_numbers_masked_and_matches_whole_numbers_only(client, officer, aygul):
-    client.force_login(officer)
+    verified_login(client, officer)
 
     found = client.get(reverse("admin:governance_person_changelist"), {"q": "138 1234 5678"})
     fragment = client.get(reverse("admin:governance_person_changelist"), {"q": "1234"})

@@ -21,6 +21,7 @@ from governance.admin import ScopedChoicesMixin
 from governance.models import User
 from governance.querysets import Reach, ScopedQuerySet
 from governance.selectors import users_in_scope
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 OUR_APPS = {"governance", "security", "villages", "residential", "integrity", "civility"}
@@ -91,7 +92,7 @@ def test_every_admin_of_a_scoped_model_stands_on_the_scoped_base():
 
 @pytest.mark.django_db
 def test_admin_changelists_and_exports_go_through_for_user(client, divisions, superuser, for_user_models):
-    client.force_login(superuser)
+    verified_login(client, superuser)
     request = RequestFactory().get("/")
     request.user = superuser
     for model, model_admin in _admins():
@@ -206,7 +207,7 @@ def test_pages_go_through_for_user(client, divisions, superuser, for_user_models
     with an argument is asked for a row that does not exist and must answer 404 after scoping."""
     pages = _page_views()
     assert len(pages) >= 20
-    client.force_login(superuser)
+    verified_login(client, superuser)
     for route, model in pages:
         if route in PAGES_WITHOUT_ROWS:
             continue

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import DivisionLevel, Role
+from tests.auth import verified_login
 from tests.factories import DivisionFactory, HouseholdFactory, PersonFactory, user_with_role
 
 PERSON_LIST = "governance:person-list"
@@ -14,7 +15,7 @@ HOUSEHOLD_LIST = "governance:household-list"
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     return client
 
 
@@ -55,7 +56,7 @@ def test_home_lists_the_users_roles_and_links(officer_client, officer):
 
 
 def test_home_shows_the_api_docs_link_to_district_admin(client, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     html = client.get(reverse("home")).content.decode()
     assert "区级管理员" in html and reverse("api-docs") in html
 
@@ -123,13 +124,13 @@ def test_people_list_masks_personal_data_for_community_officer(officer_client, r
 
 
 def test_people_list_shows_personal_data_to_police(client, divisions, resident):
-    client.force_login(user_with_role(Role.POLICE, divisions["t1"]))
+    verified_login(client, user_with_role(Role.POLICE, divisions["t1"]))
     html = client.get(reverse(PERSON_LIST)).content.decode()
     assert "430102199001011237" in html and "13812345678" in html
 
 
 def test_shop_operator_without_people_permission_gets_403(client, divisions):
-    client.force_login(user_with_role(Role.SHOP_OPERATOR, divisions["v11"]))
+    verified_login(client, user_with_role(Role.SHOP_OPERATOR, divisions["v11"]))
     assert client.get(reverse(PERSON_LIST)).status_code == 403
     assert client.get(reverse(HOUSEHOLD_LIST)).status_code == 200
 
@@ -206,7 +207,7 @@ def test_division_options_chain_township_village_hamlet(client, divisions):
         for n in (1, 2)
     ]
     DivisionFactory(code="431302002001001", name="别处屋场", level=DivisionLevel.HAMLET, parent=divisions["v21"])
-    client.force_login(user_with_role("township_officer", divisions["t1"], username="officer_t1"))
+    verified_login(client, user_with_role("township_officer", divisions["t1"], username="officer_t1"))
     url = reverse("governance:division-options")
 
     villages = client.get(url, {"division_0": divisions["t1"].code})

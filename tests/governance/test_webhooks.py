@@ -23,6 +23,7 @@ from governance.webhooks import RETRY_AFTER_S, webhook_attempt, webhook_replay, 
 from security.choices import BodyKind, Channel
 from security.models import RoutingRule
 from tests.api_mixin import assert_error_body
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.security.factories import make_bodies, police_rule
 
@@ -224,7 +225,7 @@ def test_subscriptions_belong_to_their_key(divisions, hotline):
     mine.refresh_from_db()
     assert not mine.is_active
     session = APIClient()
-    session.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
+    verified_login(session, user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
     assert session.get(reverse(LIST)).json()["results"] == []  # a person has no key, so no subscription
     body = {"event_types": ["dispute.event"], "division": divisions["district"].code, "url": "https://c.example/h"}
     assert session.post(reverse(LIST), body, format="json").status_code == 403

@@ -19,6 +19,7 @@ from integrity.choices import (
     SanctionKind,
     VisitMethod,
 )
+from integrity.crypto import identity_seal
 from integrity.models import (
     Campaign,
     CampaignMatter,
@@ -80,10 +81,14 @@ class ClueReporterFactory(DjangoModelFactory):
     class Meta:
         model = ClueReporter
 
+    class Params:
+        name = "举报人赵秘密"
+        phone = "13912345678"
+        address = "某村某组"
+
     clue = factory.SubFactory(ClueFactory)
-    name = "举报人赵秘密"
-    phone = "13912345678"
-    address = "某村某组"
+    # Sealed as the service seals it (integrity.crypto): the table never holds the clear text.
+    identity = factory.LazyAttribute(lambda o: identity_seal({"name": o.name, "phone": o.phone, "address": o.address}))
 
 
 class IntegrityCaseFactory(DjangoModelFactory):

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from integrity.api.urls import router
 from integrity.models import AccessLog, Clue
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.integrity.factories import (
     CampaignFactory,
@@ -93,7 +94,7 @@ def _admin_paths(rows, *, with_log_add: bool = True) -> list[str]:
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_non_discipline_user_gets_404_on_every_api_path(divisions, rows, role):
     client = APIClient()
-    client.force_login(user_with_role(role, divisions["district"]))
+    verified_login(client, user_with_role(role, divisions["district"]))
     for path in _api_paths(rows):
         response = client.get(path)
         assert response.status_code == 404, (path, response.status_code)
@@ -104,14 +105,14 @@ def test_non_discipline_user_gets_404_on_every_api_path(divisions, rows, role):
 
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_non_discipline_user_gets_404_on_every_page(client, divisions, rows, role):
-    client.force_login(user_with_role(role, divisions["district"]))
+    verified_login(client, user_with_role(role, divisions["district"]))
     for path in _page_paths(rows):
         assert client.get(path).status_code == 404, path
 
 
 @pytest.mark.parametrize("role", ["district_admin", "leader"])
 def test_non_discipline_staff_gets_404_on_every_integrity_admin_url_and_no_menu(client, divisions, rows, role):
-    client.force_login(user_with_role(role, divisions["district"]))
+    verified_login(client, user_with_role(role, divisions["district"]))
     for path in _admin_paths(rows):
         assert client.get(path).status_code == 404, path
     index = client.get(reverse("admin:index"))
@@ -120,17 +121,17 @@ def test_non_discipline_staff_gets_404_on_every_integrity_admin_url_and_no_menu(
 
 
 def test_nothing_is_logged_when_an_outsider_is_turned_away(client, divisions, rows):
-    client.force_login(user_with_role("district_admin", divisions["district"]))
+    verified_login(client, user_with_role("district_admin", divisions["district"]))
     client.get(reverse("integrity:clue-detail", args=[rows["clue"].pk]))
     assert not AccessLog.objects.exists()
 
 
 def test_discipline_inspector_reaches_every_api_path_page_and_admin_url(client, divisions, rows, inspector):
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     for path in _api_paths(rows):
         assert api.get(path).status_code == 200, path
-    client.force_login(inspector)
+    verified_login(client, inspector)
     for path in _page_paths(rows):
         assert client.get(path).status_code == 200, path
     for path in _admin_paths(rows, with_log_add=False):
@@ -144,9 +145,9 @@ def test_anonymous_api_caller_is_asked_to_sign_in(rows):
 
 def test_inspector_of_one_township_gets_404_for_another_townships_clue(client, divisions, inspector):
     other = ClueFactory(division=divisions["v21"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     assert client.get(reverse("integrity:clue-detail", args=[other.pk])).status_code == 404
     assert api.get(reverse("api:integrity-api:clue-detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("admin:integrity_clue_change", args=[other.pk])).status_code == 404
@@ -159,7 +160,7 @@ def test_discipline_role_elsewhere_does_not_open_rows_seen_through_another_role(
     user = user_with_role("district_admin", divisions["district"], username="dual")
     mine, other = ClueFactory(division=divisions["v11"]), ClueFactory(division=divisions["v21"])
     api = APIClient()
-    api.force_login(user)
+    verified_login(api, user)
     ids = {row["id"] for row in api.get(reverse("api:integrity-api:clue-list")).json()["results"]}
     assert ids == {mine.pk}
     assert Clue.objects.for_user(user).get() == mine  # no roles= needed: the model declares them
@@ -167,7 +168,7 @@ def test_discipline_role_elsewhere_does_not_open_rows_seen_through_another_role(
 
 
 def test_admin_hides_delete_for_discipline_staff(client, rows, inspector):
-    client.force_login(inspector)
+    verified_login(client, inspector)
     response = client.get(reverse("admin:integrity_clue_delete", args=[rows["clue"].pk]))
     assert response.status_code == 403
     assert Clue.objects.filter(pk=rows["clue"].pk).exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from integrity.choices import CleanUnitStatus, ClueStatus, Disposition
 from integrity.models import Evaluation
+from tests.auth import verified_login
 from tests.integrity.factories import (
     CleanUnitFactory,
     ClueFactory,
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_changelist_query_count_does_not_grow_with_rows(client, inspector, divisions, model_name, make):
-    client.force_login(inspector)
+    verified_login(client, inspector)
     url = reverse(f"admin:integrity_{model_name}_changelist")
     for _i in range(3):
         make(divisions["v11"])
@@ -46,13 +47,13 @@ def test_changelist_query_count_does_not_grow_with_rows(client, inspector, divis
 def test_changelist_shows_only_the_inspectors_subtree(client, inspector, divisions):
     mine = ClueFactory(division=divisions["v11"])
     ClueFactory(division=divisions["v21"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     assert list(client.get(reverse("admin:integrity_clue_changelist")).context["cl"].result_list) == [mine]
 
 
 def test_clue_form_offers_only_divisions_and_subjects_in_the_discipline_subtree(client, inspector, divisions):
     ClueFactory(division=divisions["v21"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     form = client.get(reverse("admin:integrity_clue_add")).context["adminform"].form
     assert {d.code for d in form.fields["division"].queryset} == {divisions[k].code for k in ("t1", "v11", "v12")}
     assert not form.fields["subjects"].queryset.filter(division=divisions["v21"]).exists()
@@ -70,7 +71,7 @@ def _no_inline_forms(*prefixes: str) -> dict[str, str]:
 
 def test_a_disposition_given_in_the_admin_moves_the_clue_status(client, inspector, divisions):
     clue = ClueFactory(division=divisions["v11"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     data = {
         "number": clue.number,
         "division": clue.division_id,
@@ -92,7 +93,7 @@ def test_a_disposition_given_in_the_admin_moves_the_clue_status(client, inspecto
 
 def test_closing_a_case_in_the_admin_concludes_its_clues(client, inspector, divisions):
     case = IntegrityCaseFactory(division=divisions["v11"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     data = {
         "number": case.number,
         "division": case.division_id,
@@ -109,7 +110,7 @@ def test_closing_a_case_in_the_admin_concludes_its_clues(client, inspector, divi
 
 def test_an_evaluation_added_in_the_admin_sets_the_unit_status(client, inspector, divisions):
     unit = CleanUnitFactory(organization__division=divisions["v11"], status=CleanUnitStatus.BUILDING)
-    client.force_login(inspector)
+    verified_login(client, inspector)
     url = reverse("admin:integrity_evaluation_add")
     data = {
         "unit": unit.pk,

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from integrity.choices import ERR_SANCTION_SUBJECT_NOT_IN_CASE, ClueStatus
 from integrity.models import AccessLog, Clue, LivelihoodProject, Measure, Recovery, Sanction, Subject, SupervisionVisit
 from tests.api_mixin import ReadAPITests, WritableAPITests, assert_error_body
+from tests.auth import verified_login
 from tests.integrity.factories import (
     CampaignFactory,
     ClueFactory,
@@ -60,12 +61,14 @@ class TestClueAPI(DisciplineAPI, WritableAPITests):
         assert response.status_code == 400 and "division" in response.json()["errors"]
         assert not Clue.objects.exists()
 
-    def test_retrieve_is_logged_and_list_is_not(self, api, divisions, user):
+    def test_retrieve_is_logged_and_list_is_one_row(self, api, divisions, user):
         clue = self.make(divisions["v11"])
         api.get(self.list_url())
-        assert not AccessLog.objects.exists()
+        listed = AccessLog.objects.get()
+        assert (listed.action, listed.target, listed.row_ids, listed.clue) == ("list", "clue", [clue.pk], None)
         api.get(self.detail_url(clue))
-        assert AccessLog.objects.get().user == user
+        opened = AccessLog.objects.exclude(pk=listed.pk).get()
+        assert (opened.user, opened.action, opened.clue) == (user, "open", clue)
 
 
 class TestSubjectAPI(DisciplineAPI, WritableAPITests):
@@ -147,7 +150,7 @@ def test_campaign_funnel_api_for_a_township_inspector_covers_only_the_township(d
     IntegrityCaseFactory(division=divisions["v11"], campaign=campaign)
     IntegrityCaseFactory(division=divisions["v21"], campaign=campaign)
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     url = reverse("api:integrity-api:campaign-funnel", args=[campaign.pk])
     body = api.get(url).json()
     assert (body["cases"], body["clues"], body["recovered"]) == (1, 1, "0.00")
@@ -158,7 +161,7 @@ def test_campaign_funnel_api_for_a_township_inspector_covers_only_the_township(d
 def test_closing_a_case_through_the_api_concludes_its_clues(divisions, inspector):
     case = IntegrityCaseFactory(division=divisions["v11"])
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     url = reverse("api:integrity-api:case-detail", args=[case.pk])
     response = api.patch(url, {"closed_on": "2025-04-01"}, format="json")
     assert response.status_code == 200, response.content
@@ -169,7 +172,7 @@ def test_a_measure_is_taken_only_against_someone_under_review_in_the_case(divisi
     case = IntegrityCaseFactory(division=divisions["v11"])
     outsider = SubjectFactory(division=divisions["v11"])
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     url = reverse("api:integrity-api:measure-list")
     data = {"case": case.pk, "subject": outsider.pk, "kind": "detention", "start_on": "2025-02-02"}
     body = assert_error_body(api.post(url, data, format="json"), 400, "subject")

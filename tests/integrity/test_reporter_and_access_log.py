@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from governance.models import User
 from integrity.choices import AccessVia
 from integrity.models import AccessLog
+from tests.auth import verified_login
 from tests.integrity.factories import ClueFactory, ClueReporterFactory, IntegrityCaseFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -42,9 +43,9 @@ def _everything_an_inspector_can_read(client, api, clue) -> list[str]:
 
 
 def test_reporter_never_appears_for_an_inspector_without_the_permission(client, inspector, reported, caplog):
-    client.force_login(inspector)
+    verified_login(client, inspector)
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     with caplog.at_level(logging.DEBUG):
         pages = _everything_an_inspector_can_read(client, api, reported.clue)
     for body in pages:
@@ -55,13 +56,13 @@ def test_reporter_never_appears_for_an_inspector_without_the_permission(client, 
 
 def test_reporter_is_shown_in_the_admin_to_a_holder_of_the_special_permission(client, inspector, reported):
     inspector.user_permissions.add(Permission.objects.get(codename="view_cluereporter"))
-    client.force_login(inspector)
+    verified_login(client, inspector)
     response = client.get(reverse("admin:integrity_clue_change", args=[reported.clue.pk]))
     assert SECRET_NAME in response.content.decode()
     # …and still never in lists or the API.
     assert SECRET_NAME not in client.get(reverse("integrity:clue-list")).content.decode()
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
     assert (
         SECRET_NAME not in api.get(reverse("api:integrity-api:clue-detail", args=[reported.clue.pk])).content.decode()
     )
@@ -83,9 +84,9 @@ def test_audit_trail_of_the_reporter_keeps_no_identity(reported):
 def test_every_view_of_a_clue_or_case_is_logged(client, divisions, inspector):
     clue = ClueFactory(division=divisions["v11"])
     case = IntegrityCaseFactory(division=divisions["v11"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     api = APIClient()
-    api.force_login(inspector)
+    verified_login(api, inspector)
 
     client.get(reverse("integrity:clue-detail", args=[clue.pk]))
     client.get(reverse("integrity:clue-detail", args=[clue.pk]))
@@ -108,7 +109,7 @@ def test_every_view_of_a_clue_or_case_is_logged(client, divisions, inspector):
 
 def test_access_log_cannot_be_changed_or_deleted_even_in_sql(client, divisions, inspector):
     clue = ClueFactory(division=divisions["v11"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     client.get(reverse("integrity:clue-detail", args=[clue.pk]))
     row = AccessLog.objects.get()
     with pytest.raises(ProgrammingError), transaction.atomic():
@@ -122,7 +123,7 @@ def test_access_log_cannot_be_changed_or_deleted_even_in_sql(client, divisions, 
 
 def test_access_log_is_read_only_in_the_admin(client, divisions, inspector):
     clue = ClueFactory(division=divisions["v11"])
-    client.force_login(inspector)
+    verified_login(client, inspector)
     client.get(reverse("integrity:clue-detail", args=[clue.pk]))
     row = AccessLog.objects.get()
     assert client.get(reverse("admin:integrity_accesslog_changelist")).status_code == 200

@@ -23,6 +23,7 @@ from integrity.choices import (
 )
 from integrity.models import CaseClueLink, CaseSubjectLink, Clue, ClueSubjectLink, IntegrityCase, Recovery, Sanction
 from tests.api_mixin import assert_error_body
+from tests.auth import verified_login
 from tests.errors import codes
 from tests.integrity.factories import ClueFactory, IntegrityCaseFactory, SubjectFactory
 
@@ -161,7 +162,7 @@ def test_who_a_clue_or_case_is_about_is_in_the_audit_trail(divisions):
 @pytest.fixture
 def api(inspector):
     client = APIClient()
-    client.force_login(inspector)
+    verified_login(client, inspector)
     return client
 
 

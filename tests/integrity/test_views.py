@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.auth import verified_login
 from tests.integrity.factories import (
     CampaignFactory,
     ClueFactory,
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def page(client, inspector):
-    client.force_login(inspector)
+    verified_login(client, inspector)
     return client
 
 

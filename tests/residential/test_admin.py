@@ -6,6 +6,7 @@ from django.urls import reverse
 from governance.models import Role
 from residential.models import CreditPeriod, ScoringItem
 from residential.services import evaluation_save, red_black_list_draft, red_black_list_publish
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.residential.factories import (
     CompoundFactory,
@@ -25,7 +26,7 @@ def url(name, *args):
 
 @pytest.fixture
 def admin_client(client, divisions):
-    client.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
+    verified_login(client, user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
     return client
 
 
@@ -65,7 +66,7 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, divisions,
 @pytest.mark.parametrize("model", list(MAKERS))
 def test_officer_of_another_township_gets_404(client, divisions, model):
     obj = MAKERS[model](divisions)
-    client.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["t2"]))
+    verified_login(client, user_with_role(Role.DISTRICT_ADMIN, divisions["t2"]))
     assert client.get(url(f"{model}_change", obj.pk)).status_code == 404
     assert obj not in client.get(url(f"{model}_changelist")).context["cl"].result_list
 

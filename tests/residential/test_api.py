@@ -28,6 +28,7 @@ from residential.services import (
     red_black_list_publish,
 )
 from tests.api_mixin import WritableAPITests, assert_error_body
+from tests.auth import verified_login
 from tests.factories import PersonFactory, user_with_role
 from tests.residential.factories import (
     CompoundFactory,
@@ -163,7 +164,7 @@ class TestCreditEvaluationAPI(WritableAPITests):
 
 def test_invalid_uscc_is_refused_by_the_api(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
+    verified_login(api, user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
     bad = make_uscc(1)[:-1] + ("0" if make_uscc(1)[-1] != "0" else "1")
     response = api.post(
         reverse("api:residential-api:property-company-list"),
@@ -177,7 +178,7 @@ def test_invalid_uscc_is_refused_by_the_api(divisions):
 
 def test_overlapping_contract_is_refused_by_the_api(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
+    verified_login(api, user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
     compound = CompoundFactory(community=divisions["c11"])
     first, second = (
         PropertyCompanyFactory(division=divisions["district"]),
@@ -196,7 +197,7 @@ def test_overlapping_contract_is_refused_by_the_api(divisions):
 
 def test_committee_member_who_is_not_a_resident_is_refused(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
+    verified_login(api, user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
     compound = CompoundFactory(community=divisions["c11"])
     committee = committee_with_members(compound, party=1, masses=0)
     outsider = PersonFactory(division=divisions["c11"])  # lives in the community, not in the compound
@@ -214,7 +215,7 @@ def test_committee_member_who_is_not_a_resident_is_refused(divisions):
 
 def test_committee_list_carries_compliance_figures(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
+    verified_login(api, user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
     failing = committee_with_members(CompoundFactory(community=divisions["c11"]), party=1, masses=2)
     passing = committee_with_members(CompoundFactory(community=divisions["c11"]), party=2, masses=2)
     response = api.get(reverse("api:residential-api:owners-committee-list"), {"party_rule_met": "false"})
@@ -226,7 +227,7 @@ def test_committee_list_carries_compliance_figures(divisions):
 
 def test_answer_to_a_committee_write_carries_its_compliance_figures(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
+    verified_login(api, user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
     committee = committee_with_members(CompoundFactory(community=divisions["c11"]), party=2, masses=2)
     url = reverse("api:residential-api:owners-committee-detail", args=[committee.pk])
     response = api.patch(url, {}, format="json")
@@ -256,7 +257,7 @@ def published_list(divisions):
 @pytest.fixture
 def admin_api(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
+    verified_login(api, user_with_role(Role.DISTRICT_ADMIN, divisions["district"]))
     return api
 
 
@@ -302,14 +303,14 @@ def test_draft_red_black_list_can_be_remade_then_published(admin_api, divisions)
 
 def test_out_of_scope_red_black_list_is_404(divisions, published_list):
     api = APIClient()
-    api.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["t1"]))
+    verified_login(api, user_with_role(Role.DISTRICT_ADMIN, divisions["t1"]))
     url = reverse("api:residential-api:red-black-list-detail", args=[published_list.pk])
     assert_error_body(api.get(url), 404)
 
 
 def test_petition_yoy_endpoint_reports_change(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.LEADER, divisions["district"]))
+    verified_login(api, user_with_role(Role.LEADER, divisions["district"]))
     compound = CompoundFactory(community=divisions["c11"])
     for i in range(4):
         PetitionFactory(compound=compound, received_on=datetime.date(2023, 2, 1 + i))
@@ -327,7 +328,7 @@ def test_petition_yoy_endpoint_reports_change(divisions):
 
 def test_petition_yoy_endpoint_refuses_bad_dates_and_other_areas(divisions):
     api = APIClient()
-    api.force_login(user_with_role(Role.LEADER, divisions["t1"]))
+    verified_login(api, user_with_role(Role.LEADER, divisions["t1"]))
     url = reverse("api:residential-api:petition-yoy")
     assert_error_body(api.get(url, {"start": "2024-12-31", "end": "2024-01-01"}), 400, "end")
     assert_error_body(api.get(url, {"within": "431302002"}), 404)
@@ -340,7 +341,7 @@ def test_a_company_registered_above_is_visible_below_but_not_changed_from_there(
     district_company = PropertyCompanyFactory(division=divisions["district"], name="区级物业")
     own = PropertyCompanyFactory(division=divisions["t1"], name="本镇物业")
     api = APIClient()
-    api.force_login(user_with_role(Role.DISTRICT_ADMIN, divisions["t1"]))  # may change companies
+    verified_login(api, user_with_role(Role.DISTRICT_ADMIN, divisions["t1"]))  # may change companies
     url = "api:residential-api:property-company-detail"
     assert api.get(reverse(url, args=[district_company.pk])).status_code == 200
     response = api.patch(reverse(url, args=[district_company.pk]), {"name": "改名"}, format="json")
@@ -358,7 +359,7 @@ def test_committee_rule_holds_through_the_generic_post_api_and_admin(divisions, 
     outsider = PersonFactory(division=divisions["c11"])
     before = committee.organization.posts.count()
     api = APIClient()
-    api.force_login(user)
+    verified_login(api, user)
     body = assert_error_body(
         api.post(
             reverse("api:governance-api:post-list"),
@@ -370,7 +371,7 @@ def test_committee_rule_holds_through_the_generic_post_api_and_admin(divisions, 
     )
     assert body["errors"]["person"][0]["code"] == ERR_NOT_RESIDENT
 
-    client.force_login(user)
+    verified_login(client, user)
     response = client.post(
         reverse("admin:governance_post_add"),
         {"organization": committee.organization_id, "person": outsider.pk, "title": "委员", "is_head": ""},

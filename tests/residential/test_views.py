@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from governance.models import Role
 from residential.models import BuildingCouncilMeeting, MeetingParticipant, MeetingResolution, Petition
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.residential.factories import CompoundFactory, committee_with_members
 
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def officer_client(client, divisions):
-    client.force_login(user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
+    verified_login(client, user_with_role(Role.COMMUNITY_OFFICER, divisions["c11"]))
     return client
 
 
@@ -124,5 +125,5 @@ def test_petition_yoy_page_renders(officer_client, divisions):
 
 
 def test_leader_cannot_record_a_petition(client, divisions):
-    client.force_login(user_with_role(Role.LEADER, divisions["district"]))
+    verified_login(client, user_with_role(Role.LEADER, divisions["district"]))
     assert client.get(reverse("residential:petition-create")).status_code == 403

@@ -15,6 +15,7 @@ from governance.calendar import package_years, working_days_due
 from governance.models import CalendarYear
 from security.models import Category, Channel, Dispute, Status
 from security.services import ACCEPT_WORKING_DAYS, dispute_accept, dispute_transfer, disputes_escalate_overdue
+from tests.auth import verified_login
 from tests.security.factories import intake
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_case_page_and_api_show_a_provisional_deadline(client, divisions, bodies
     with _at(UNPUBLISHED - 1, 12, 30):
         dispute = intake(divisions["v11"], by=centre_mediator)
     assert dispute.deadline_provisional is True
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     page = client.get(reverse("security:dispute-detail", args=[dispute.pk])).content.decode()
     assert 'class="provisional"' in page and "暂定" in page
     api = APIClient()

@@ -20,6 +20,7 @@ from security.services import (
     dispute_transfer,
     moves_for,
 )
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.security.factories import intake
 
@@ -111,7 +112,7 @@ def test_every_move_shown_succeeds_and_every_move_hidden_is_refused(
             continue  # out of scope: no page, no moves
         allowed = detail.json()["allowed_actions"]
         assert allowed == [move.name for move in moves_for(dispute, user)]
-        client.force_login(user)
+        verified_login(client, user)
         page = client.get(reverse("security:dispute-detail", args=[dispute.pk]))
         assert [move["name"] for move in page.context["moves"]] == allowed, user
         shown_to_someone.update(allowed)

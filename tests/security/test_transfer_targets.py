@@ -9,6 +9,7 @@ from django.urls import reverse
 from security.forms import TransferForm
 from security.models import Dispute, DisputeEvent, MediationBody
 from security.selectors import body_label, transfer_targets
+from tests.auth import verified_login
 from tests.security.factories import MediationBodyFactory, intake
 
 pytestmark = [pytest.mark.django_db]
@@ -56,7 +57,7 @@ def test_the_form_offers_groups_and_refuses_a_body_of_another_township(
     form = TransferForm().for_dispute(dispute)
     groups = [label for label, _options in form.fields["to_body"].widget.choices[1:]]
     assert groups == ["配对单位（派出所—矛调中心）", "本乡镇（街道）", "上级"]
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     events = DisputeEvent.objects.count()
     response = client.post(
         reverse("security:dispute-move", args=[dispute.pk, "transfer"]),
@@ -74,7 +75,7 @@ def test_the_form_offers_groups_and_refuses_a_body_of_another_township(
 
 def test_the_case_page_shows_the_grouped_labelled_list(client, divisions, bodies, rule, centre_mediator):
     dispute = _police_case_in_v11(divisions, bodies, rule, centre_mediator)
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     page = client.get(reverse("security:dispute-detail", args=[dispute.pk])).content.decode()
     assert '<optgroup label="本乡镇（街道）">' in page
     assert body_label(bodies["v11"]) in page
@@ -85,7 +86,7 @@ def test_each_move_form_has_ids_of_its_own_and_the_page_keeps_the_apis_reason_le
     client, divisions, bodies, rule, centre_mediator
 ):
     dispute = _police_case_in_v11(divisions, bodies, rule, centre_mediator)
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     page = client.get(reverse("security:dispute-detail", args=[dispute.pk])).content.decode()
     assert page.count('id="id_reason"') == 0
     ids = re.findall(r'id="(id_[a-z_]+_reason)"', page)

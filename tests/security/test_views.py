@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from governance.forms import ERR_DIVISION_CHOICE
 from security.models import Dispute, EventAction, PoliceRoom, Status
+from tests.auth import verified_login
 from tests.security.factories import intake
 
 # Done on the day the case is handled: not before it was received, not in the future.
@@ -19,7 +20,7 @@ def _move(client, pk, name, data=None):
 
 
 def test_full_flow_through_the_pages(client, divisions, bodies, rule, centre_mediator, village_mediator):
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     response = client.post(
         reverse("security:dispute-intake"),
         {
@@ -31,7 +32,7 @@ def test_full_flow_through_the_pages(client, divisions, bodies, rule, centre_med
     dispute = Dispute.objects.get()
     assert dispute.current_body == bodies["t1_station_centre"]
     assert _move(client, dispute.pk, "transfer", {"to_body": bodies["v11"].pk, "reason": "转村"}).status_code == 302
-    client.force_login(village_mediator)
+    verified_login(client, village_mediator)
     for name, data in [
         ("accept", {}),
         ("mediate", {}),
@@ -49,7 +50,7 @@ def test_full_flow_through_the_pages(client, divisions, bodies, rule, centre_med
 
 def test_disallowed_move_on_the_page_is_409_and_changes_nothing(client, divisions, bodies, rule, centre_mediator):
     dispute = intake(divisions["v11"], by=centre_mediator)
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     response = _move(client, dispute.pk, "close", {"reason": "x"})
     assert response.status_code == 409
     dispute.refresh_from_db()
@@ -59,7 +60,7 @@ def test_disallowed_move_on_the_page_is_409_and_changes_nothing(client, division
 
 def test_bad_transfer_form_shows_the_field_error(client, divisions, bodies, rule, centre_mediator):
     dispute = intake(divisions["v11"], by=centre_mediator)
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     response = _move(client, dispute.pk, "transfer", {"to_body": "", "reason": ""})
     assert response.status_code == 400
     assert response.context["moves"][1]["form"].errors.keys() >= {"to_body", "reason"}
@@ -68,7 +69,7 @@ def test_bad_transfer_form_shows_the_field_error(client, divisions, bodies, rule
 
 
 def test_bad_id_number_on_the_intake_form_writes_nothing(client, divisions, bodies, rule, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(
         reverse("security:dispute-intake"),
         {"channel": "walk_in", "category": "neighbour", "division": divisions["v11"].code, "description": "x",
@@ -82,13 +83,13 @@ def test_bad_id_number_on_the_intake_form_writes_nothing(client, divisions, bodi
 
 def test_out_of_scope_case_page_is_404(client, divisions, bodies, rule, officer):
     other = intake(divisions["v21"])
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(reverse("security:dispute-detail", args=[other.pk])).status_code == 404
     assert _move(client, other.pk, "accept").status_code == 404
 
 
 def test_case_list_query_count_does_not_grow(client, divisions, bodies, rule, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     for _i in range(3):
         intake(divisions["v11"])
     with CaptureQueriesContext(connection) as few:
@@ -104,14 +105,14 @@ def test_case_list_query_count_does_not_grow(client, divisions, bodies, rule, of
 def test_coverage_page_lists_the_village_whose_room_lost_its_coverage(client, divisions, bodies, district_admin):
     room = PoliceRoom.objects.create(name="警务室", division=divisions["t1"])
     room.covers.set([divisions[v] for v in ("v11", "v12", "v21", "v22")])
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     assert client.get(reverse("security:coverage")).context["gaps"] == []
     room.covers.remove(divisions["v22"])
     assert client.get(reverse("security:coverage")).context["gaps"] == [divisions["v22"]]
 
 
 def test_admin_dispute_changelist_query_count_does_not_grow(client, divisions, bodies, rule, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     url = reverse("admin:security_dispute_changelist")
     for _i in range(3):
         intake(divisions["v11"])
@@ -131,7 +132,7 @@ INTAKE = {
 
 
 def test_intake_takes_the_place_chosen_level_by_level(client, divisions, bodies, rule, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     page = client.get(reverse("security:dispute-intake")).content.decode()
     assert "<legend>发生地</legend>" in page and 'hx-get="/divisions/options/"' not in page  # v11 has no children
     assert f'value="{divisions["v11"].code}" selected' in page  # the officer's only village, chosen for them
@@ -143,7 +144,7 @@ def test_intake_takes_the_place_chosen_level_by_level(client, divisions, bodies,
 def test_intake_with_a_tampered_place_shows_the_chinese_error_and_writes_nothing(
     client, divisions, bodies, rule, officer
 ):
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(reverse("security:dispute-intake"), {**INTAKE, "division_0": divisions["v21"].code})
     assert response.status_code == 200
     errors = response.context["form"].errors.as_data()["division"]
@@ -154,13 +155,13 @@ def test_intake_with_a_tampered_place_shows_the_chinese_error_and_writes_nothing
 
 
 def test_coverage_page_of_an_area_outside_the_scope_is_404(client, divisions, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(reverse("security:coverage"), {"within": divisions["v21"].code}).status_code == 404
     assert client.get(reverse("security:coverage"), {"within": divisions["v11"].code}).status_code == 200
 
 
 def test_intake_form_reads_a_phone_number_in_any_form(client, divisions, bodies, rule, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     data = {**INTAKE, "division": divisions["v11"].code, "party0_phone": "(0738)8123456"}
     response = client.post(reverse("security:dispute-intake"), {**data, "party1_name": "王二", "party1_phone": "12345"})
     assert response.status_code == 302, response.content.decode()
@@ -169,7 +170,7 @@ def test_intake_form_reads_a_phone_number_in_any_form(client, divisions, bodies,
 
 
 def test_intake_form_refuses_a_bad_phone_number_in_chinese(client, divisions, bodies, rule, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     data = {**INTAKE, "division": divisions["v11"].code, "party0_phone": "138-1234"}
     response = client.post(reverse("security:dispute-intake"), data)
     assert response.status_code == 200

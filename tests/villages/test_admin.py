@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import Organization
+from tests.auth import verified_login
 from tests.villages.factories import make_hamlet, make_household, make_plot
 from villages.models import ContractPlot, Hamlet, ShareHolding
 
@@ -16,17 +17,17 @@ def url(name: str, *args) -> str:
 
 @pytest.mark.parametrize("view", ["change", "history"])
 def test_officer_gets_404_for_another_villages_hamlet_in_admin(client, officer, other_hamlet, view):
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(url(f"villages_hamlet_{view}", other_hamlet.pk)).status_code == 404
 
 
 def test_officer_changelist_shows_only_own_hamlets(client, officer, hamlet, other_hamlet):
-    client.force_login(officer)
+    verified_login(client, officer)
     assert list(client.get(url("villages_hamlet_changelist")).context["cl"].result_list) == [hamlet]
 
 
 def test_officer_edits_own_hamlet_with_its_bodies_inline(client, officer, hamlet):
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.get(url("villages_hamlet_change", hamlet.pk))
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
@@ -34,7 +35,7 @@ def test_officer_edits_own_hamlet_with_its_bodies_inline(client, officer, hamlet
 
 
 def test_admin_adds_a_hamlet_with_its_node_and_bodies(client, officer, divisions):
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(
         url("villages_hamlet_add"),
         {"village": divisions["v11"].pk, "code": "431302001001777", "name": "新塘屋场", "note": ""},
@@ -45,7 +46,7 @@ def test_admin_adds_a_hamlet_with_its_node_and_bodies(client, officer, divisions
 
 
 def test_admin_cannot_add_a_hamlet_to_another_village(client, officer, divisions):
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(
         url("villages_hamlet_add"),
         {"village": divisions["v21"].pk, "code": "431302002001777", "name": "越界", "note": ""},
@@ -57,7 +58,7 @@ def test_admin_cannot_add_a_hamlet_to_another_village(client, officer, divisions
 
 def test_completeness_filter_and_report_in_admin(client, officer, hamlet, divisions):
     bare = make_hamlet(divisions["v11"], complete=False)
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = client.get(url("villages_hamlet_changelist"), {"completeness": "lacks_head"}).context["cl"].result_list
     assert list(rows) == [bare]
     report = client.get(url("villages_hamlet_completeness"))
@@ -66,14 +67,14 @@ def test_completeness_filter_and_report_in_admin(client, officer, hamlet, divisi
 
 @pytest.mark.parametrize("code", ["431302002", "999999"])
 def test_completeness_report_in_admin_of_a_division_out_of_scope_or_unknown_is_404(client, officer, code):
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(url("villages_hamlet_completeness"), {"within": code}).status_code == 404
 
 
 def test_share_register_is_read_only_in_admin(client, district_admin, hamlet):
     plot = make_plot(make_household(hamlet))
     holding = ShareHolding.objects.get(household=plot.household)
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     client.post(url("villages_shareholding_change", holding.pk), {"shares": "99"})
     holding.refresh_from_db()
     assert holding.shares != 99
@@ -82,7 +83,7 @@ def test_share_register_is_read_only_in_admin(client, district_admin, hamlet):
 
 def test_plot_area_change_in_admin_keeps_the_old_share_version(client, officer, hamlet):
     plot = make_plot(make_household(hamlet), "1.00")
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(
         url("villages_contractplot_change", plot.pk),
         {
@@ -104,7 +105,7 @@ def test_changelist_query_count_does_not_grow_with_rows(client, district_admin, 
         for _i in range(n):
             make_plot(make_household(make_hamlet(divisions["v11"])))
 
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     add(3)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url(name)).status_code == 200

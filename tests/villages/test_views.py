@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.auth import verified_login
 from tests.factories import PersonFactory
 from tests.villages.factories import make_hamlet, make_household
 from villages.models import HamletMeeting, MeetingResolution
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     return client
 
 
