@@ -55,12 +55,15 @@ def world(request, django_db_setup, django_db_blocker):
         yield build(scoped_models())
         transaction.set_rollback(True)
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and TOTALS["requests"]:
-        reporter.write_line(
-            f"scope matrix: {TOTALS['requests']} requests by {len(PROBES)} users, {TOTALS['leaks']} leaks, "
-            f"{TOTALS['writes refused']} out-of-scope writes refused, {TOTALS['writes through']} written, "
-            f"{TOTALS['rows named']} in-scope rows named in answers"
-        )
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and TOTALS["requests"]:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\nscope matrix: {TOTALS['requests']} requests by {len(PROBES)} users, {TOTALS['leaks']} leaks, "
+                f"{TOTALS['writes refused']} out-of-scope writes refused, {TOTALS['writes through']} written, "
+                f"{TOTALS['choices checked']} dropdown choices checked, "
+                f"{TOTALS['rows named']} in-scope rows named in answers"
+            )
 
 
 def _probe(world, name: str) -> Probe:
