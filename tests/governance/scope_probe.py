@@ -20,7 +20,7 @@ from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.viewsets import ViewSetMixin
 
-from governance.models import Person, User
+from governance.models import User
 from governance.querysets import ScopedQuerySet, path_ancestors, user_scope_paths
 from governance.selectors import users_in_scope
 from tests.governance.scope_world import MARKER, World
@@ -213,9 +213,3 @@ def table_fingerprint(models_: list[type[models.Model]]) -> dict[str, str]:
             count, digest = cursor.fetchone()
             out[table] = f"{count}:{digest}"
     return out
-
-
-def person_marker_sample(world: World) -> str:
-    """A row of the other township, named as the world names it (the detector's own check)."""
-    person = Person.objects.filter(division=world.divisions["v21"]).first()
-    return person.name
