@@ -3,7 +3,9 @@
 # requests from the live schema (/api/schema/) of a gunicorn serving a seeded demo database, as a
 # district administrator's API key, and fails on any 5xx or any answer the schema does not describe
 # (body, status code, content type). Two runs: a fixed seed (reproducible) and a random one (printed,
-# so a failure can be replayed with SCHEMATHESIS_SEED=<seed>). Bounded: about 3,000 cases in all.
+# so a failure can be replayed with SCHEMATHESIS_SEED=<seed>); then the integrity app's operations,
+# closed to a district administrator, as a discipline inspector's key (fixed seed). Bounded: about
+# 3,300 cases in all.
 #
 #   DATABASE_URL=postgres://…/portal_ci .ci/schemathesis.sh      (called by .ci/run; runs on its own too)
 set -euo pipefail
@@ -38,6 +40,10 @@ psql "$psql_url" -qc "CREATE DATABASE \"$db\"" >/dev/null
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py seed_demo --households "${SCHEMATHESIS_HOUSEHOLDS:-60}" >/dev/null
 key=$("$PY" manage.py create_api_key "schemathesis-$$" --role district_admin --division "${PORTAL_DISTRICT_CODE:-431302}" | tail -n1)
+# The integrity app is closed to everyone but discipline staff (a district administrator gets 404 on
+# all of it), so its operations are fuzzed by a third run as a discipline inspector's key.
+inspector_key=$("$PY" manage.py create_api_key "schemathesis-inspector-$$" --role discipline_inspector \
+  --division "${PORTAL_DISTRICT_CODE:-431302}" | tail -n1)
 echo "seeded in $(( $(date +%s) - started )) s"
 
 "$BIN/gunicorn" governance.wsgi -b "127.0.0.1:$PORT" -w 2 --timeout 30 --log-level error \
@@ -48,18 +54,22 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-run() {  # run <seed>; from the scratch directory, where schemathesis keeps its cache
+run() {  # run <seed> [key] [schemathesis options…]; from the scratch directory, where it keeps its cache
+  local seed=$1 auth=${2:-$key}
+  shift; [ $# -gt 0 ] && shift
   (cd "$work" && "$BIN/schemathesis" run "http://127.0.0.1:$PORT/api/schema/?format=json" \
-    -H "Authorization: Api-Key $key" \
+    -H "Authorization: Api-Key $auth" "$@" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-    --phases fuzzing --max-examples "$EXAMPLES" --seed "$1" --workers 1 --request-timeout 10 \
-    --generation-database none --no-color --report junit --report-dir "$work/report-$1")
+    --phases fuzzing --max-examples "$EXAMPLES" --seed "$seed" --workers 1 --request-timeout 10 \
+    --generation-database none --no-color --report junit --report-dir "$work/report-$seed-${auth:3:8}")
 }
 status=0
 echo "== schemathesis, fixed seed $FIXED_SEED"
 run "$FIXED_SEED" || status=1
 echo "== schemathesis, random seed $RANDOM_SEED (replay: SCHEMATHESIS_SEED=$RANDOM_SEED .ci/schemathesis.sh)"
 run "$RANDOM_SEED" || status=1
+echo "== schemathesis, integrity operations as a discipline inspector, fixed seed $FIXED_SEED"
+run "$FIXED_SEED" "$inspector_key" --include-path-regex '^/api/v1/integrity/' || status=1
 echo "schemathesis: $(( $(date +%s) - started )) s in all"
 psql "$psql_url" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
 exit $status

@@ -67,6 +67,20 @@ HISTORY_LIMIT = 500
 HISTORY_SKIP_FIELDS = {"id", "created_at", "updated_at"}
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """Django's filter on a related field lists every row of the related table; this one offers what
+    the user may pick in a dropdown (``choices_in_scope``), like every other related choice."""
+
+    def field_choices(self, field, request, model_admin):
+        roles = getattr(model_admin.model, "scope_roles", None)
+        rows = choices_in_scope(field.related_model._default_manager.all(), request.user, roles)
+        if rows is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        rows = rows.complex_filter(field.get_limit_choices_to()).order_by(*ordering)
+        return [(row.pk, str(row)) for row in rows]
+
+
 class ScopedChoicesMixin:
     """Rows and every related choice (foreign key, many-to-many) limited to the user's scope, for
     model admins and inlines alike: any related model with a ``ScopedQuerySet`` is scoped, with the
@@ -119,6 +133,19 @@ class ScopedChoicesMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
+
+    def get_list_filter(self, request):
+        """A changelist filter on a related field offers only the related rows in scope."""
+        filters = list(super().get_list_filter(request))
+        for index, name in enumerate(filters):
+            if isinstance(name, str) and "__" not in name:
+                try:
+                    field = self.model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    continue
+                if field.is_relation:
+                    filters[index] = (name, ScopedRelatedFieldListFilter)
+        return filters
 
 
 class ScopedAdminMixin(ScopedChoicesMixin):
