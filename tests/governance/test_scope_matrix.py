@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from governance.models import Division, Person, Role
 from integrity.models import AccessLog
+from tests.auth import verified_login
 from tests.governance.scope_probe import (
     WITHIN_REPORTS,
     Probe,
@@ -84,7 +85,7 @@ def _client(world, name: str):
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.api_keys[name]}")
         return client
     client = APIClient()
-    client.force_login(world.users[name])
+    verified_login(client, world.users[name])
     return client
 
 
@@ -262,7 +263,7 @@ def _autocomplete(probe: Probe, client, model, model_admin, problems: list[str])
 def test_admin_reads(world, name):
     probe, problems = _probe(world, name), []
     client = Client()
-    client.force_login(probe.user)
+    verified_login(client, probe.user)
     entries = admin_entries(world.models)
     assert len(entries) > 60
     for model, model_admin in entries:
@@ -300,7 +301,7 @@ def test_admin_writes_outside_the_scope_write_nothing(world, name):
     leave every table as it was."""
     probe, problems = _probe(world, name), []
     client = Client()
-    client.force_login(probe.user)
+    verified_login(client, probe.user)
     before = table_fingerprint(world.models)
     for model, _model_admin in admin_entries(world.models):
         info = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
@@ -337,7 +338,7 @@ def test_pages(world, name):
     and a POST to it writes nothing."""
     probe, problems = _probe(world, name), []
     client = Client()
-    client.force_login(probe.user)
+    verified_login(client, probe.user)
     pages = page_routes()
     assert len(pages) >= 30
     before = table_fingerprint([m for m in world.models if m is not AccessLog])
