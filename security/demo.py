@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance.calendar import years_published
-from governance.demo import district
+from governance.demo import DEMO_TOWNSHIP, district
 from governance.models import Division, DivisionLevel, Person, User
 from governance.registry import registry
 from security.choices import (
@@ -439,7 +439,7 @@ def seed_disputes(*, stdout, options) -> None:
 def seed_account_bodies(*, stdout, options) -> None:
     """demo_mediator works for 万宝镇's 综治中心 and 人民调解委员会; demo_police for 万宝派出所
     (and so for its 矛调中心)."""
-    township = Division.objects.get(code=f"{settings.DISTRICT_CODE}008")
+    township = Division.objects.get(code=f"{settings.DISTRICT_CODE}{DEMO_TOWNSHIP}")
     links = {
         "demo_mediator": [BodyKind.CENTRE, BodyKind.PEOPLES_MEDIATION],
         "demo_police": [BodyKind.POLICE_STATION],
