@@ -4,6 +4,7 @@ and the division import's renames and doubled names shown as conflicts that need
 import io
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,6 +18,7 @@ from governance.division_codes import (
     division_code_normalize,
     validate_division_code,
 )
+from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.models import Division, DivisionLevel, Person
 from governance.resources import ERR_IMPORT_DIVISION_CONFLICT, DivisionResource
 from tests.factories import DivisionFactory, user_with_role
@@ -362,3 +364,15 @@ def test_a_new_name_doubled_under_its_village_is_a_conflict_and_a_unique_one_is_
     result = DivisionResource(user=demo, confirm_conflicts=True).import_data(dataset(HEADERS, rows), dry_run=False)
     assert not result.has_validation_errors()
     assert Division.objects.filter(parent__code="431302100", name=village.name).count() == 2
+
+
+class PlaceForm(ScopedFormMixin, forms.Form):
+    place = DivisionCascadeField(label="发生地")
+
+
+@pytest.mark.parametrize("form", ["431302100", "431302100000", "４３１３０２１００"])
+def test_officers_forms_take_a_township_by_any_form_of_its_code(demo, form):
+    bound = PlaceForm({"place": form}, user=demo)
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["place"].name == "杉山镇"
+    assert not PlaceForm({"place": "431302999000"}, user=demo).is_valid()
