@@ -2,11 +2,13 @@
 and the division import's renames and doubled names shown as conflicts that need confirming."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -16,6 +18,7 @@ from governance.division_codes import (
     ERR_DIVISION_CODE_PARENT,
     division_code_fits_parent,
     division_code_normalize,
+    stored_division_codes_normalize,
     validate_division_code,
 )
 from governance.forms import DivisionCascadeField, ScopedFormMixin
@@ -376,3 +379,26 @@ def test_officers_forms_take_a_township_by_any_form_of_its_code(demo, form):
     assert bound.is_valid(), bound.errors
     assert bound.cleaned_data["place"].name == "杉山镇"
     assert not PlaceForm({"place": "431302999000"}, user=demo).is_valid()
+
+
+def test_codes_stored_padded_take_their_normal_form_unless_it_is_taken(db):
+    root = DivisionFactory(code="431302", name="娄星区", level=DivisionLevel.DISTRICT)
+    DivisionFactory(code="431302101", name="万宝镇", level=DivisionLevel.TOWNSHIP, parent=root)
+    with connection.cursor() as cursor:
+        for code, name in (("431302100000", "杉山镇"), ("431302101000", "万宝镇")):
+            cursor.execute(
+                "INSERT INTO governance_division (code, name, level, parent_id, sort_order, is_active, created_at,"
+                " updated_at) VALUES (%s, %s, 'township', %s, 0, true, now(), now())",
+                [code, name, root.pk],
+            )
+
+    stored_division_codes_normalize(None, SimpleNamespace(connection=connection))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code, path FROM governance_division WHERE level = 'township' ORDER BY code")
+        rows = cursor.fetchall()
+    assert rows == [
+        ("431302100", "431302/431302100/"),
+        ("431302101", "431302/431302101/"),
+        ("431302101000", "431302/431302101000/"),  # 万宝镇 twice: left for a clerk to merge
+    ]
