@@ -337,7 +337,7 @@ def seed_shops(*, stdout, options) -> None:
 
 @registry.demo("civility.volunteers", order=64)
 def seed_volunteers(*, stdout, options) -> None:
-    """The 文明实践 centre, 14 institutes and 205 stations; the three volunteer brands with activities."""
+    """The 文明实践 centre, an institute per township (13) and 205 stations; the three volunteer brands."""
     root = district()
     townships = _units(root, [DivisionLevel.TOWNSHIP, DivisionLevel.SUBDISTRICT])
     units = _units(root, [DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY])

@@ -26,6 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
+from governance.admin_imports import DivisionImportConflictsMixin
+from governance.division_codes import division_code_normalize
 from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
@@ -164,6 +166,9 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         in any form finds its row by ``phone_search_fields`` (masking in the list is unchanged)."""
         search_term = name_normalize(search_term)
         rows, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = division_code_normalize(search_term)
+        if code != search_term:  # a padded or full-width division code: its stored form too
+            rows = rows | super().get_search_results(request, queryset, code)[0]
         phone = phone_search_form(search_term) if self.phone_search_fields else None
         if phone:
             by_phone = Q()
@@ -365,7 +370,7 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
 
 
 @admin.register(Division)
-class DivisionAdmin(ScopedImportExportAdmin):
+class DivisionAdmin(DivisionImportConflictsMixin, ScopedImportExportAdmin):
     resource_classes = [DivisionResource]
     list_display = ("name", "code", "level", "parent")
     list_filter = ("level", "is_active")

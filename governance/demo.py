@@ -31,25 +31,28 @@ from governance.validators import id_number_check_char
 
 DEMO_PASSWORD = "Louxing-2026"
 
-# 娄星区's 7 subdistricts and 7 towns/townships; per unit: (name, level, villages, communities).
-TOWNSHIPS: list[tuple[str, str, int, int]] = [
-    ("乐坪街道", DivisionLevel.SUBDISTRICT, 0, 10),
-    ("花山街道", DivisionLevel.SUBDISTRICT, 0, 9),
-    ("长青街道", DivisionLevel.SUBDISTRICT, 0, 9),
-    ("大科街道", DivisionLevel.SUBDISTRICT, 0, 8),
-    ("黄泥塘街道", DivisionLevel.SUBDISTRICT, 4, 8),
-    ("涟滨街道", DivisionLevel.SUBDISTRICT, 0, 9),
-    ("大埠桥街道", DivisionLevel.SUBDISTRICT, 4, 7),
-    ("万宝镇", DivisionLevel.TOWNSHIP, 22, 0),
-    ("杉山镇", DivisionLevel.TOWNSHIP, 20, 0),
-    ("茶园镇", DivisionLevel.TOWNSHIP, 18, 0),
-    ("石井镇", DivisionLevel.TOWNSHIP, 20, 0),
-    ("双江乡", DivisionLevel.TOWNSHIP, 16, 0),
-    ("水洞底镇", DivisionLevel.TOWNSHIP, 22, 0),
-    ("蛇形山镇", DivisionLevel.TOWNSHIP, 18, 0),
+# 娄星区's 7 subdistricts, 5 towns and 1 township under their 统计用区划代码 (国家统计局, 2023: the
+# 3 digits after 431302); per unit: (code, name, level, villages, communities). Villages and
+# communities are synthetic, numbered under their real township (communities 001–, villages 201–).
+TOWNSHIPS: list[tuple[str, str, str, int, int]] = [
+    ("001", "乐坪街道", DivisionLevel.SUBDISTRICT, 0, 10),
+    ("002", "花山街道", DivisionLevel.SUBDISTRICT, 0, 9),
+    ("003", "黄泥塘街道", DivisionLevel.SUBDISTRICT, 4, 8),
+    ("004", "长青街道", DivisionLevel.SUBDISTRICT, 0, 9),
+    ("005", "大科街道", DivisionLevel.SUBDISTRICT, 0, 8),
+    ("006", "涟滨街道", DivisionLevel.SUBDISTRICT, 0, 9),
+    ("007", "大埠桥街道", DivisionLevel.SUBDISTRICT, 4, 7),
+    ("100", "杉山镇", DivisionLevel.TOWNSHIP, 24, 0),
+    ("101", "万宝镇", DivisionLevel.TOWNSHIP, 26, 0),
+    ("104", "石井镇", DivisionLevel.TOWNSHIP, 23, 0),
+    ("105", "水洞底镇", DivisionLevel.TOWNSHIP, 25, 0),
+    ("106", "蛇形山镇", DivisionLevel.TOWNSHIP, 20, 0),
+    ("204", "双江乡", DivisionLevel.TOWNSHIP, 18, 0),
 ]
-VILLAGE_COUNT = sum(t[2] for t in TOWNSHIPS)  # 144, as in the seed article
-COMMUNITY_COUNT = sum(t[3] for t in TOWNSHIPS)
+# The township of the demo's township officer, mediator and police, and of its first village's officers.
+DEMO_TOWNSHIP = "101"  # 万宝镇
+VILLAGE_COUNT = sum(t[3] for t in TOWNSHIPS)  # 144, as in the seed article
+COMMUNITY_COUNT = sum(t[4] for t in TOWNSHIPS)
 
 _FIRST = "石枫竹青塘湾坪岭溪荷桃李新龙凤安和丰福宝金银松柏梅兰泉井田湖光明春秋星月云霞"
 _SECOND = "桥山塘冲湾坪岭溪林源园港洲台峰塅坳坝铺庄垅"
@@ -76,14 +79,15 @@ def district() -> Division:
 
 @registry.demo("governance.divisions", order=10)
 def seed_divisions(*, stdout, options) -> None:
-    """One district with its 14 townships/subdistricts, 144 villages and their communities."""
+    """One district with its 13 townships/subdistricts (real codes and names), 144 villages and their
+    communities."""
     rng = random.Random(431302)
     root, _created = Division.objects.get_or_create(
         code=settings.DISTRICT_CODE, defaults={"name": settings.DISTRICT_NAME, "level": DivisionLevel.DISTRICT}
     )
-    for t_index, (name, level, villages, communities) in enumerate(TOWNSHIPS, start=1):
+    for t_index, (t_code, name, level, villages, communities) in enumerate(TOWNSHIPS, start=1):
         township, _created = Division.objects.get_or_create(
-            code=f"{root.code}{t_index:03d}",
+            code=f"{root.code}{t_code}",
             defaults={"name": name, "level": level, "parent": root, "sort_order": t_index},
         )
         for c_index, c_name in enumerate(_names(rng, communities, "社区"), start=1):
@@ -226,7 +230,7 @@ def seed_organizations(*, stdout, options) -> None:
 
 def demo_account_division(role: str) -> Division:
     root = district()
-    township = Division.objects.get(code=f"{root.code}008")  # 万宝镇
+    township = Division.objects.get(code=f"{root.code}{DEMO_TOWNSHIP}")
     village = Division.objects.filter(parent=township).order_by("code").first()
     return {
         Role.DISTRICT_ADMIN: root,

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.division_codes import division_code_normalize
 from governance.models import Division, DivisionLevel, Household, Organization, OrganizationKind, Person, Post
 from governance.models.people import PARTY_STATUSES, PoliticalStatus
 from governance.names import name_normalize
@@ -63,7 +64,7 @@ class DivisionFilterSet(filters.FilterSet):
         fields = ["q", "level", "parent_id", "parent", "within", "is_active"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=division_code_normalize(value)))
 
     def filter_within(self, queryset, name, value):
         division = Division.objects.filter(code=value).only("path").first()

@@ -22,6 +22,7 @@ from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from governance.cells import plain_text, sheet_date, sheet_month, sheet_number
+from governance.division_codes import division_code_normalize
 from governance.imports import (
     ERR_IMPORT_NUMERIC_ID,
     Column,
@@ -54,6 +55,7 @@ PHONE_ALIASES = ("手机号", "手机号码", "手机", "电话", "电话号码"
 DIVISION_CODE_ALIASES = ("行政区划代码", "统计用区划代码", "所属区划代码")
 
 _text = cell_text  # a cell as stripped text; whole floats without ".0"
+ERR_IMPORT_DIVISION_CONFLICT = "import_division_conflict"
 
 
 _plain = plain_text  # a cell as text, full-width made half-width
@@ -157,6 +159,14 @@ class IdentifierWidget(TextWidget):
         return _plain(value).upper()
 
 
+class DivisionCodeWidget(SheetWidget, widgets.CharWidget):
+    """A division code in any of its forms (6, 9 or 12 digits, padded, a number cell), read into the
+    stored one by ``governance.division_codes.division_code_normalize``."""
+
+    def clean(self, value, row=None, **kwargs):
+        return division_code_normalize(_text(value))
+
+
 class PhoneWidget(widgets.CharWidget):
     """A phone number in any common form (a number cell too), cleaned to the stored one."""
 
@@ -249,6 +259,11 @@ class SpreadsheetRowResult(Result):
 
     def row_errors(self):
         return [(error_row.number, error_row.errors) for error_row in self.error_rows]
+
+    @staticmethod
+    def spreadsheet_row(number: int) -> int:
+        """The spreadsheet's row number of the ``number``-th data row (1-based)."""
+        return number + 1
 
 
 class ScopedResource(resources.ModelResource):
@@ -380,7 +395,15 @@ class ScopedResource(resources.ModelResource):
 
 
 class DivisionResource(ScopedResource):
-    code = fields.Field(attribute="code", column_name=str(_("区划代码")), widget=TextWidget())
+    """行政区划. Codes in any form (``DivisionCodeWidget``). A row that renames an existing code, or
+    gives a unit a name its parent already has under another code, is a conflict: the dry run lists
+    each one (``Result.division_conflicts``: 第N行, the code, both names, the existing record) and
+    imports nothing of it unless the clerk confirms (``confirm_conflicts``, the checkbox
+    “确认更名/重名” of the confirm step); unconfirmed, the real run refuses those rows and writes
+    nothing. Without that, a list in another order silently swaps names and a list under other codes
+    silently doubles every township."""
+
+    code = fields.Field(attribute="code", column_name=str(_("区划代码")), widget=DivisionCodeWidget())
     name = fields.Field(attribute="name", column_name=str(_("名称")), widget=TextWidget())
     level = fields.Field(attribute="level", column_name=str(_("层级")), widget=ChoiceLabelWidget(DivisionLevel.choices))
     parent = fields.Field(
@@ -409,11 +432,78 @@ class DivisionResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
 
+    def __init__(self, user=None, confirm_conflicts: bool = False, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.confirm_conflicts = confirm_conflicts
+        self.conflicts: list[tuple[int, str]] = []  # (data row number, message)
+        self._dry_run = False
+        self._row_number = 0
+        self._stored: tuple[str, int | None] | None = None
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        self._dry_run = dry_run
+        self.conflicts = []
+        return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number", 0)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The stored name and parent, before the row's values overwrite them.
+        self._stored = None if new else (instance.name, instance.parent_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        result.division_conflicts = [
+            _("第%(row)s行：%(message)s") % {"row": result.spreadsheet_row(number), "message": message}
+            for number, message in self.conflicts
+        ]
+
+    def row_conflicts(self, instance: Division) -> list[str]:
+        """What the row would change that a clerk must confirm: a new name for an existing code, and
+        a name its parent already has under another code (in the user's scope, one query each)."""
+        messages: list[str] = []
+        stored_name, stored_parent = self._stored or ("", None)
+        if self._stored is not None and stored_name != instance.name:
+            messages.append(
+                str(_("区划代码%(code)s现名“%(old)s”，文件中为“%(new)s”（更名）。"))
+                % {"code": instance.code, "old": stored_name, "new": instance.name}
+            )
+        if self._stored is None or stored_name != instance.name or stored_parent != instance.parent_id:
+            twin = (
+                Division.objects.for_user(self.user)
+                .filter(parent_id=instance.parent_id, name=instance.name)
+                .exclude(pk=instance.pk)
+                .order_by("code")
+                .first()
+            )
+            if twin is not None:
+                messages.append(
+                    str(_("“%(parent)s”下已有“%(name)s”（区划代码%(other)s），文件中的%(code)s与其重名（重名）。"))
+                    % {
+                        "parent": instance.parent.name if instance.parent_id else "",
+                        "name": instance.name,
+                        "other": twin.code,
+                        "code": instance.code,
+                    }
+                )
+        return messages
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         # A new root would lie outside everyone's scope: only a superuser may add one.
         if instance.parent_id is None and "parent" not in errors and not getattr(self.user, "is_superuser", False):
             errors["parent"] = ValidationError(_("请填写上级区划代码。"), code=ERR_IMPORT_ROOT_DIVISION)
+        if not errors and instance.name:
+            conflicts = self.row_conflicts(instance)
+            if conflicts and self._dry_run:
+                self.conflicts += [(self._row_number, message) for message in conflicts]
+            elif conflicts and not self.confirm_conflicts:
+                errors["name"] = ValidationError(
+                    [
+                        ValidationError(message, code=ERR_IMPORT_DIVISION_CONFLICT)
+                        for message in [*conflicts, str(_("未勾选“确认更名/重名”，本行未导入。"))]
+                    ]
+                )
         super().validate_instance(instance, errors, validate_unique)
 
 

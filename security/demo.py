@@ -18,7 +18,7 @@ from django.utils import timezone
 from governance.audit import bulk_create_audited
 from governance.calendar import years_published
 from governance.dates import month_end, month_start, months_between
-from governance.demo import district
+from governance.demo import DEMO_TOWNSHIP, district
 from governance.models import Division, DivisionLevel, Person, User
 from governance.registry import registry
 from security.choices import (
@@ -455,7 +455,7 @@ def seed_disputes(*, stdout, options) -> None:
 def seed_account_bodies(*, stdout, options) -> None:
     """demo_mediator works for 万宝镇's 综治中心 and 人民调解委员会; demo_police for 万宝派出所
     (and so for its 矛调中心)."""
-    township = Division.objects.get(code=f"{settings.DISTRICT_CODE}008")
+    township = Division.objects.get(code=f"{settings.DISTRICT_CODE}{DEMO_TOWNSHIP}")
     links = {
         "demo_mediator": [BodyKind.CENTRE, BodyKind.PEOPLES_MEDIATION],
         "demo_police": [BodyKind.POLICE_STATION],

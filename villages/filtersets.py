@@ -7,6 +7,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.division_codes import division_code_normalize
 from governance.filtersets import SearchFilter
 from governance.models import Division
 from villages.choices import FollowUpStatus, OperatorKind, TransferStatus
@@ -51,7 +52,8 @@ class HamletFilterSet(VillageFilterSet):
         fields = ["q", "village", "village_id", "township", "within"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(division__name__icontains=value) | Q(division__code__startswith=value))
+        code = division_code_normalize(value)
+        return queryset.filter(Q(division__name__icontains=value) | Q(division__code__startswith=code))
 
     def filter_complete(self, queryset, name, value):
         return queryset.complete() if value else queryset.incomplete()

@@ -6,6 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
+from governance.division_codes import (
+    ERR_DIVISION_CODE_PARENT,
+    DivisionCodeField,
+    division_code_fits_parent,
+    validate_division_code,
+)
 from governance.querysets import ScopedQuerySet, path_ancestors
 
 
@@ -91,11 +97,15 @@ class Division(models.Model):
 
     scope_lookup = ""
 
-    code = models.CharField(
+    code = DivisionCodeField(
         _("区划代码"),
         max_length=32,
         unique=True,
-        help_text=_("统计用区划代码或本平台编码，仅限字母、数字和连字符。"),
+        validators=[validate_division_code],
+        help_text=_(
+            "统计用区划代码（区县6位、乡镇街道9位、村社区12位；12位补零形式如431302100000按431302100保存）"
+            "或本平台编码，仅限字母、数字和连字符。"
+        ),
     )
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=DivisionLevel.choices)
@@ -161,6 +171,16 @@ class Division(models.Model):
                         _("“%(level)s”不能设在“%(parent_level)s”之下。"),
                         code=ERR_DIVISION_LEVEL,
                         params={"level": self.get_level_display(), "parent_level": parent.get_level_display()},
+                    )
+                }
+            )
+        if self.code and not division_code_fits_parent(self.code, parent.code):
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _("区划代码“%(code)s”不在上级“%(parent)s”（%(parent_code)s）之下：下级代码应以上级代码开头。"),
+                        code=ERR_DIVISION_CODE_PARENT,
+                        params={"code": self.code, "parent": parent.name, "parent_code": parent.code},
                     )
                 }
             )

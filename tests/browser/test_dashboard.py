@@ -8,7 +8,7 @@ from django.utils import timezone
 from governance.models import Division
 from security.models import Dispute
 
-DISTRICT, WANBAO = "431302", "431302008"
+DISTRICT, WANBAO = "431302", "431302101"
 
 
 def _received(division: Division) -> int:

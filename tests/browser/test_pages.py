@@ -13,12 +13,12 @@ from tests.browser.conftest import PHONE
 from tests.civility.factories import account_in
 from tests.factories import make_id_number
 
-XINGYUAN = "431302008201"  # 星园村: demo community officer and shop operator
+ANTANG = "431302101201"  # 安塘村 (万宝镇): demo community officer and shop operator
 
 
-def _xingyuan_hamlet() -> Division:
-    """A 屋场 of 星园村 with three households holding points (the small demo may put none there)."""
-    hamlet = Division.objects.filter(parent__code=XINGYUAN, level="hamlet").order_by("code").first()
+def _antang_hamlet() -> Division:
+    """A 屋场 of 安塘村 with three households holding points (the small demo may put none there)."""
+    hamlet = Division.objects.filter(parent__code=ANTANG, level="hamlet").order_by("code").first()
     for _ in range(3):
         account_in(hamlet, balance=150)
     return hamlet
@@ -31,7 +31,7 @@ def _pick_place(page, hamlet: Division | None = None):
     village, hamlets = place.get_by_label("村", exact=True), place.get_by_label(re.compile("屋场"))
     village.select_option("")
     expect(hamlets.locator("option")).to_have_count(1)  # the level below is emptied with its parent
-    village.select_option(XINGYUAN)
+    village.select_option(ANTANG)
     if hamlet is not None:
         expect(hamlets.locator(f'option[value="{hamlet.code}"]')).to_have_count(1)  # fetched by htmx
         hamlets.select_option(hamlet.code)
@@ -39,7 +39,7 @@ def _pick_place(page, hamlet: Division | None = None):
 
 
 def test_community_officer_enters_a_dispute_on_a_phone(demo, open_page, live_server):
-    hamlet = Division.objects.filter(parent__code=XINGYUAN, level="hamlet").order_by("code").last()
+    hamlet = Division.objects.filter(parent__code=ANTANG, level="hamlet").order_by("code").last()
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/security/disputes/new/")
     page.wait_for_load_state("networkidle")  # htmx is loaded (deferred) before the selects are used
@@ -83,7 +83,7 @@ def test_wrong_entry_shows_the_chinese_error_and_writes_nothing(demo, open_page,
 
 
 def test_village_officer_enters_points_for_a_hamlet_in_batch(demo, open_page, live_server):
-    hamlet = _xingyuan_hamlet()
+    hamlet = _antang_hamlet()
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/civility/entries/batch/")
     unit = page.get_by_role("group", name="屋场／村（社区）")
@@ -106,7 +106,7 @@ def test_village_officer_enters_points_for_a_hamlet_in_batch(demo, open_page, li
 def test_shop_operator_redeems_an_item(demo, open_page, live_server):
     item = RewardItem.objects.filter(shop__operators__username="demo_shop_operator", is_active=True, stock__gt=0)
     item = item.order_by("points_price").first()
-    _xingyuan_hamlet()
+    _antang_hamlet()
     household = (
         Household.objects.filter(division__path__startswith=item.shop.division.path)
         .filter(point_account__balance__gte=item.points_price)
