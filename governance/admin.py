@@ -9,20 +9,17 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
@@ -31,7 +28,6 @@ from governance.division_codes import division_code_normalize
 from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
-    ApiKey,
     Division,
     Household,
     HouseholdMember,
@@ -39,21 +35,17 @@ from governance.models import (
     Person,
     Post,
     Relation,
-    RoleAssignment,
     User,
 )
 from governance.names import name_normalize
 from governance.phones import phone_search_form
 from governance.querysets import ScopedQuerySet, model_open_to, row_editable_by
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
-from governance.second_factor import devices_reset
 from governance.selectors import choices_in_scope
 from governance.services import (
     ERR_DUPLICATE_MEMBER,
     ERR_HEAD_NOT_MEMBER,
-    api_key_revoke,
     record_save,
-    user_role_groups_sync,
 )
 from governance.spreadsheets import EXPORT_FORMATS
 
@@ -522,111 +514,3 @@ class PostAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("person", "organization")
     search_fields = ("title", "person__name", "organization__name")
     autocomplete_fields = ("organization", "person")
-
-
-# --- 用户与接口密钥 ------------------------------------------------------------------------------
-
-
-class RoleAssignmentInline(ScopedChoicesMixin, admin.TabularInline):
-    model = RoleAssignment
-    autocomplete_fields = ("division",)
-    fields = ("role", "division", "created_at")
-    readonly_fields = ("created_at",)
-    extra = 1
-
-
-@admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
-    """Staff accounts. Only district admins and superusers hold the permissions to reach it; a district
-    admin sees the accounts with a role in their scope, and accounts without any role yet."""
-
-    fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
-        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
-    )
-    list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
-    list_filter = ("is_active", "is_staff")
-    search_fields = ("username", "full_name")
-    phone_search_fields = ("phone",)
-    inlines = [RoleAssignmentInline]
-    personal_data_fields = {"phone": mask_phone}
-    actions = ["second_factor_reset"]
-
-    @admin.action(description=_("重置双因素认证（删除身份验证器与恢复码，下次登录重新绑定）"), permissions=["change"])
-    def second_factor_reset(self, request, queryset):
-        """A lost phone: remove the chosen accounts' devices. Audited twice: the device tables' trigger
-        events (with this request's user and URL) and the account's admin history."""
-        for user in queryset:
-            removed = devices_reset(user)
-            self.log_change(request, user, _("重置双因素认证：删除 %(n)d 个设备") % {"n": removed})
-        self.message_user(request, _("已重置 %(n)d 个账号的双因素认证。") % {"n": len(queryset)}, messages.SUCCESS)
-
-    def scope_queryset(self, request, queryset):
-        if request.user.is_superuser:
-            return queryset
-        in_scope = RoleAssignment.objects.for_user(request.user).filter(user_id=OuterRef("pk"))
-        any_role = RoleAssignment.objects.filter(user_id=OuterRef("pk"))
-        return queryset.filter(is_superuser=False).filter(Exists(in_scope) | ~Exists(any_role))
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            # Permissions come from roles; only a superuser hands out anything else.
-            readonly += ["is_superuser", "groups", "user_permissions"]
-        return readonly
-
-    def save_model(self, request, obj, form, change):
-        # UserCreationForm/UserChangeForm have already set the password hash.
-        record_save(instance=obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        user_role_groups_sync(user=form.instance)
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Keys are made by ``manage.py create_api_key`` (the plain key is shown once); here they are
-    looked at, given an expiry date and revoked, never added or deleted."""
-
-    list_display = ("name", "prefix", "role", "division", "created_at", "expires_at", "revoked_at", "last_used_at")
-    list_filter = ("role",)
-    list_select_related = ("division",)
-    search_fields = ("name", "prefix")
-    readonly_fields = (
-        "name",
-        "prefix",
-        "user",
-        "role",
-        "division",
-        "created_at",
-        "revoked_at",
-        "last_used_at",
-    )
-    # Only the expiry date is edited here; revoking is the action below.
-    fields = ("name", "prefix", "user", "role", "division", "created_at", "expires_at", "revoked_at", "last_used_at")
-    actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("吊销"), permissions=["change"])
-    def revoke(self, request, queryset):
-        count = 0
-        for key in queryset:
-            if key.revoked_at is None:
-                api_key_revoke(key=key)
-                count += 1
-        self.message_user(request, _("已吊销 %(count)d 个接口密钥。") % {"count": count}, messages.SUCCESS)
-
-
-# django-otp's own device admins would show (and let one edit) secrets: a device is enrolled by its
-# owner on /account/otp/ and removed by the reset action above, nothing else.
-for _device_model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(_device_model):
-        admin.site.unregister(_device_model)

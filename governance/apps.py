@@ -11,7 +11,8 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from governance import (  # noqa: F401  (checks; calendar, webhook admins)
+        from governance import (  # noqa: F401  (checks; the account, calendar and webhook admins; tasks)
+            account_admin,
             calendar_admin,
             checks,
             tasks,
