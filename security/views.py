@@ -12,17 +12,19 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
 from governance.forms import form_errors_add
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
+from governance.reports import ReportTable, ReportView, township_of, townships_around
 from governance.selectors import division_in_scope
+from governance.spreadsheets import heading
 from governance.views import PAGE_SIZE, FilteredListView
 from security import forms, services
 from security.choices import RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
-from security.selectors import coverage_gaps, high_risk_open
+from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
 
 
 class DisputeListView(FilteredListView):
@@ -39,6 +41,9 @@ class DisputeListView(FilteredListView):
         if self.request.GET.get("mine"):
             queryset = queryset.filter(current_body__in=MediationBody.objects.acting_for(self.request.user))
         return queryset
+
+    def list_order(self, queryset):
+        return queryset.open_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(mine=bool(self.request.GET.get("mine")), **kwargs)
@@ -165,12 +170,35 @@ class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return TemplateResponse(request, "security/dispute_detail.html", context, status=status)
 
 
-class CoverageView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """Villages and communities without a police room, in the user's area (or ``?within=<code>``)."""
+class CoverageView(ReportView):
+    """Villages and communities without a police room in the user's area (or ``?within=<code>``),
+    each with its township, and per child division (per township under a district) how many are
+    covered. The state of today: coverage links keep no history."""
 
     permission_required = "security.view_policeroom"
     template_name = "security/coverage.html"
+    export_filename = "coverage"
 
     def get_context_data(self, **kwargs):
         division = division_in_scope(self.request.user, self.request.GET.get("within"))
-        return super().get_context_data(division=division, gaps=list(coverage_gaps(division=division)), **kwargs)
+        gaps = list(coverage_gaps(division=division))
+        townships = townships_around(division)
+        for gap in gaps:
+            gap.township = township_of(gap.path, townships)
+        return super().get_context_data(
+            division=division, gaps=gaps, children=coverage_by_child(division=division), **kwargs
+        )
+
+    def export_tables(self, context):
+        unit = _("个")
+        by_child = ReportTable(
+            _("按区划"),
+            [_("区划"), heading(_("村（社区）"), unit), heading(_("已覆盖"), unit), heading(_("未覆盖"), unit)],
+            [[row["division"].name, row["total"], row["covered"], row["gaps"]] for row in context["children"]],
+        )
+        gaps = ReportTable(
+            _("未覆盖的村（社区）"),
+            [_("区划代码"), _("名称"), _("乡镇（街道）")],
+            [[gap.code, gap.name, gap.township.name if gap.township else ""] for gap in context["gaps"]],
+        )
+        return [by_child, gaps]
