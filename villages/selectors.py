@@ -67,7 +67,8 @@ def hamlet_completeness_by_child(*, division: Division, queryset: HamletQuerySet
     "lacks_party_member"}``. Two queries, whatever the number of children."""
     hamlets = (Hamlet.objects.all() if queryset is None else queryset).in_subtree(division)
     conditions = completeness_conditions()
-    rows = (
+    # Plain dicts: the counts' names come from completeness_conditions, which the type checker cannot follow.
+    rows: Any = (
         hamlets.annotate(child_code=child_code_expression("division__path", division))
         .values("child_code")
         .annotate(
