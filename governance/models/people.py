@@ -112,6 +112,9 @@ class Household(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Its label names the head: a dropdown of households reads them in the same query (choice_queryset).
+    choice_select_related = ("head",)
+
     class Meta:
         verbose_name = _("家庭户")
         verbose_name_plural = _("家庭户")

@@ -110,3 +110,19 @@ def test_shop_finds_a_household_by_part_of_a_name_or_of_its_number(client, divis
     household.members.create(person=member, relation="child")
     assert household in client.get(reverse("civility:shop"), {"q": "小红"}).context["households"]
     assert client.get(reverse("civility:shop"), {"q": "   "}).context["households"] == []
+
+
+def test_declaration_form_lists_households_in_as_many_queries_for_3_as_for_30(officer_client, divisions):
+    """The household dropdown's labels name the head: read in the same query, not one per option."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert officer_client.get(reverse("civility:declaration-create")).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        HouseholdFactory(division=divisions["v11"], with_head=True)
+    few = queries()
+    for _ in range(27):
+        HouseholdFactory(division=divisions["v11"], with_head=True)
+    assert queries() == few
