@@ -149,6 +149,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
 
     objects = ScopedQuerySet.as_manager()
+    choice_select_related = ("person",)  # read by __str__: one query for a whole dropdown
 
     class Meta:
         verbose_name = _("家庭成员")
