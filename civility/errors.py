@@ -30,6 +30,8 @@ ERR_SHOP_INACTIVE = "shop_inactive"
 ERR_NOT_SHOP_OPERATOR = "shop_operator_not_assigned"
 ERR_DECLARATION_NOT_FLAGGED = "declaration_not_flagged"
 ERR_BANQUET_NEGATIVE = "banquet_negative"
+ERR_BANQUET_TABLES = "banquet_tables_min"
+ERR_BANQUET_DATE = "banquet_date_out_of_range"
 
 
 class IdempotencyConflict(Conflict):

@@ -68,6 +68,9 @@ registry.nav(NavLink(_("积分超市"), "civility:shop", 41, permission="civilit
 registry.link(HomeLink(_("文明积分"), "civility:batch-entry", OFFICERS, _("屋场批量记分、自报确认、家庭积分"), 50))
 registry.link(HomeLink(_("红白事报备"), "civility:declaration-create", OFFICERS, _("对照村规民约标准，超标即提示"), 51))
 registry.link(
+    HomeLink(_("红白事报备一览"), "civility:declaration-list", OFFICERS, _("本辖区报备，未办的在前，超标一目了然"), 52)
+)
+registry.link(
     HomeLink(_("积分超市"), "civility:shop", frozenset({Role.SHOP_OPERATOR}), _("查户、看余额、兑换商品"), 52)
 )
 

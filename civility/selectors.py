@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from civility.choices import DISSUADED_OUTCOMES, BanquetKind, EntrySource, RankingLevel, RankingStatus
 from civility.models import (
@@ -19,7 +19,8 @@ from civility.models import (
     ServiceActivity,
 )
 from governance.dates import month_start
-from governance.models import Division, User
+from governance.models import Division, Household, HouseholdMember, User
+from governance.names import name_normalize
 from governance.querysets import path_ancestors
 
 
@@ -149,4 +150,25 @@ def pending_entries(user: User) -> QuerySet[PointEntry]:
         .pending()
         .select_related("account__household__head", "rule")
         .order_by("created_at")
+    )
+
+
+# The shop's lookup offers a short list to pick from, never a register.
+HOUSEHOLD_FIND_LIMIT = 20
+
+
+def households_find(*, queryset: QuerySet[Household], q: str) -> list[Household]:
+    """Households of ``queryset`` (the caller's ``for_user``) whose number contains ``q`` or one of
+    whose members' names (the head's too) contains it, name normalised like every search term
+    (``governance.names``): at most ``HOUSEHOLD_FIND_LIMIT``, by number, with head and point account.
+    One query; an empty term finds nothing."""
+    q = q.strip()[:50]
+    if not q:
+        return []
+    name = name_normalize(q)
+    members = HouseholdMember.objects.filter(household_id=OuterRef("pk"), person__name__icontains=name)
+    return list(
+        queryset.filter(Q(number__icontains=q) | Q(head__name__icontains=name) | Exists(members))
+        .select_related("head", "point_account")
+        .order_by("number")[:HOUSEHOLD_FIND_LIMIT]
     )

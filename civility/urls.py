@@ -8,6 +8,7 @@ urlpatterns = [
     path("entries/batch/", views.BatchEntryView.as_view(), name="batch-entry"),
     path("entries/pending/", views.PendingEntriesView.as_view(), name="pending"),
     path("households/<int:household_id>/wallet/", views.WalletView.as_view(), name="wallet"),
+    path("declarations/", views.DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/new/", views.DeclarationCreateView.as_view(), name="declaration-create"),
     path("declarations/check/", views.DeclarationCheckView.as_view(), name="declaration-check"),
     path("shop/", views.ShopView.as_view(), name="shop"),

@@ -10,16 +10,18 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Case, F, Prefetch, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from civility.filtersets import BanquetDeclarationFilterSet
 from civility.forms import BanquetDeclarationForm, BatchEntryForm, RedeemForm, UnitForm
-from civility.models import PointAccount, PointEntry, RewardItem, Shop
-from civility.selectors import pending_entries
+from civility.models import BanquetDeclaration, PointAccount, PointEntry, RewardItem, Shop
+from civility.selectors import households_find, pending_entries
 from civility.services import (
     BANQUET_VIOLATION_LABELS,
     IdempotencyConflict,
@@ -34,6 +36,7 @@ from civility.services import (
 )
 from governance.forms import form_errors_add
 from governance.models import Division, Household
+from governance.views import FilteredListView
 
 ENTRY_PAGE = 50
 
@@ -147,6 +150,28 @@ class DeclarationCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return render(request, "civility/declaration_form.html", {"form": form})
 
 
+class DeclarationListView(FilteredListView):
+    """红白事报备 for officers (scoped, filtered, phone-friendly): banquets still to come first, the
+    nearest first, then those held, the latest first."""
+
+    model = BanquetDeclaration
+    filterset_class = BanquetDeclarationFilterSet
+    permission_required = "civility.view_banquetdeclaration"
+    template_name = "civility/declaration_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("household__head", "household__division", "service_team")
+
+    def list_order(self, queryset):
+        today = timezone.localdate()
+        coming = Case(When(held_on__gte=today, then=Value(0)), default=Value(1))
+        # Within the coming ones by date ascending (the past ones all tie on NULL here), then descending.
+        next_date = Case(When(held_on__gte=today, then=F("held_on")))
+        return queryset.alias(coming=coming, next_date=next_date).order_by(
+            "coming", F("next_date").asc(nulls_last=True), "-held_on", "-id"
+        )
+
+
 def _household_pk(value: str | None) -> int:
     """A household id from a query string; anything that is not a whole number finds nothing (404)."""
     return int(value) if value and value.isdigit() else 0
@@ -189,17 +214,7 @@ class ShopView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request):
         q = request.GET.get("q", "").strip()
-        households = []
-        if q:
-            households = list(
-                Household.objects.for_user(request.user)
-                .filter(number__icontains=q)
-                .select_related("head", "point_account")[:20]
-            ) + list(
-                Household.objects.for_user(request.user)
-                .filter(head__name=q)
-                .select_related("head", "point_account")[:20]
-            )
+        households = households_find(queryset=Household.objects.for_user(request.user), q=q)
         selected = None
         if request.GET.get("household"):
             selected = get_object_or_404(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, DivisionLevel
 from governance.querysets import ScopedQuerySet, path_ancestors
+from governance.selectors import choice_queryset
 
 ERR_DIVISION_CHOICE = "invalid_choice"
 
@@ -56,7 +57,7 @@ class ScopedFormMixin:
                 continue
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, ScopedQuerySet):
-                field.queryset = queryset.for_user(user, roles=roles)
+                field.queryset = choice_queryset(queryset.for_user(user, roles=roles))
 
 
 class ScopedModelForm(ScopedFormMixin, forms.ModelForm):

@@ -118,6 +118,11 @@ class FilteredListView(ModelOpenRequiredMixin, PermissionRequiredMixin, ListView
     def base_queryset(self):
         return self.model.objects.for_user(self.request.user)
 
+    def list_order(self, queryset):
+        """The rows' order on the page. Work lists override it so that open cases come first, then the
+        most urgent (issue 14); registers keep their model's order."""
+        return queryset
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.base_queryset(), request=self.request
@@ -125,7 +130,7 @@ class FilteredListView(ModelOpenRequiredMixin, PermissionRequiredMixin, ListView
         page_filter_form(self.filterset, self.request.user)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
-        queryset = self.filterset.qs
+        queryset = self.list_order(self.filterset.qs)
         return queryset if queryset.ordered else queryset.order_by("pk")
 
     def paginate_queryset(self, queryset, page_size):

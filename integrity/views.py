@@ -8,7 +8,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ from governance.selectors import division_in_scope
 from governance.spreadsheets import header_append, spreadsheet_response
 from governance.views import FilteredListView, ModelOpenRequiredMixin
 from integrity import services
-from integrity.choices import DISCIPLINE_ROLES, AccessTarget, AccessVia
+from integrity.choices import DISCIPLINE_ROLES, AccessTarget, AccessVia, ClueStatus
 from integrity.filtersets import ClueFilterSet, IntegrityCaseFilterSet, LivelihoodProjectFilterSet
 from integrity.models import (
     Campaign,
@@ -101,12 +101,16 @@ class ClueOrCaseListView(IntegrityListView):
 
 
 class ClueListView(ClueOrCaseListView):
-    """线索登记簿. No reporter column, ever."""
+    """线索登记簿. No reporter column, ever. Clues waiting for a disposition first, then the newest."""
 
     model = Clue
     filterset_class = ClueFilterSet
     template_name = "integrity/clue_list.html"
     access_target = AccessTarget.CLUE
+
+    def list_order(self, queryset):
+        waiting = Case(When(status=ClueStatus.RECEIVED, then=Value(0)), default=Value(1))
+        return queryset.alias(open_rank=waiting).order_by("open_rank", "-received_on", "-id")
 
 
 class ClueDetailView(AccessLoggedDetailView):
@@ -123,10 +127,16 @@ class ClueDetailView(AccessLoggedDetailView):
 
 
 class CaseListView(ClueOrCaseListView):
+    """立案登记簿: cases not yet closed first, then the newest filed."""
+
     model = IntegrityCase
     filterset_class = IntegrityCaseFilterSet
     template_name = "integrity/case_list.html"
     access_target = AccessTarget.CASE
+
+    def list_order(self, queryset):
+        still_open = Case(When(closed_on__isnull=True, then=Value(0)), default=Value(1))
+        return queryset.alias(open_rank=still_open).order_by("open_rank", "-filed_on", "-id")
 
 
 def case_timeline(case: IntegrityCase) -> list[dict]:

@@ -3,25 +3,28 @@ year over year. Rows come from ``for_user``: anything outside the user's subtree
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
 
-from governance.dates import report_date_validate
+from governance.dashboard.periods import period_from
 from governance.forms import form_errors_add
+from governance.models import Division
+from governance.reports import AsOfForm, ReportTable, ReportView, township_of, townships_around
 from governance.selectors import division_in_scope
 from governance.services import record_save
+from governance.spreadsheets import heading
 from residential.forms import BuildingCouncilMeetingForm, ParticipantFormSet, PetitionForm, ResolutionFormSet
 from residential.models import Petition
 from residential.selectors import committee_compliance, petition_yoy, petition_yoy_by_child
 from residential.services import meeting_record
+
+BAD_YEAR = _("年份无效：请填写 2000 至 2100 之间的年份。")
+BAD_PERIOD = _("统计周期有误，请修改后重试。")
 
 
 class MeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -77,38 +80,115 @@ class PetitionCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class ComplianceReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """Owners' committees under 50 % Party members (``?all=1``: every current committee)."""
+class ComplianceReportView(ReportView):
+    """Owners' committees under 50 % Party members (``?all=1``: every current committee) on a day
+    (``?on=``, default today), each with its township, and a row per child division (per township
+    under a district) to drill down by."""
 
     permission_required = "residential.view_ownerscommittee"
     template_name = "residential/compliance.html"
+    export_filename = "compliance"
 
     def get_context_data(self, **kwargs):
         division = division_in_scope(self.request.user, self.request.GET.get("within"))
         show_all = self.request.GET.get("all") == "1"
-        committees = committee_compliance(division=division, only_failing=not show_all)
-        return super().get_context_data(division=division, committees=committees, show_all=show_all, **kwargs)
+        form = AsOfForm(self.request.GET)
+        if not form.is_valid():
+            return super().get_context_data(division=division, form=form, committees=[], status=400, **kwargs)
+        on = form.cleaned_data["on"] or timezone.localdate()
+        committees = list(committee_compliance(division=division, on=on, only_failing=not show_all))
+        townships = townships_around(division)
+        children = list(Division.objects.filter(parent=division, is_active=True).order_by("sort_order", "code"))
+        by_child = {child.code: {"division": child, "committees": 0, "failing": 0} for child in children}
+        for committee in committees:
+            committee.township = township_of(committee.compound.division.path, townships)
+            code = committee.compound.division.path[len(division.path) :].split("/", 1)[0]
+            if code in by_child:
+                by_child[code]["committees"] += 1
+                by_child[code]["failing"] += 0 if committee.party_rule_met else 1
+        return super().get_context_data(
+            division=division,
+            form=form,
+            on=on,
+            committees=committees,
+            children=[row for row in by_child.values() if row["committees"]],
+            show_all=show_all,
+            **kwargs,
+        )
+
+    def export_tables(self, context):
+        rows = [
+            [
+                c.organization.name,
+                c.township.name if c.township else "",
+                c.compound.division.parent.name if c.compound.division.parent else "",
+                c.member_count,
+                c.party_count,
+                round(c.party_share, 1),
+                _("达标") if c.party_rule_met else _("不达标"),
+                c.cross_in_branch,
+                c.branch_in_committee,
+                c.term_end.isoformat() if c.term_end else "",
+            ]
+            for c in context["committees"]
+        ]
+        headings = [
+            _("业委会"),
+            _("乡镇（街道）"),
+            _("社区"),
+            heading(_("委员"), _("人")),
+            heading(_("党员"), _("人")),
+            heading(_("党员占比"), "%"),
+            _("50%规则"),
+            heading(_("交叉任职（委员在支部）"), _("人")),
+            heading(_("交叉任职（支部在业委会）"), _("人")),
+            _("任期止"),
+        ]
+        return [ReportTable(_("业委会合规"), headings, rows)]
 
 
-class PetitionYearOverYearView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """Petitions of one year against the year before, for the area and each of its children."""
+class PetitionYearOverYearView(ReportView):
+    """Petitions of a period (year, quarter, month or custom dates; the dashboard's picker) against the
+    same dates a year before, for the area and each of its children (each township under a district)."""
 
     permission_required = "residential.view_petition"
     template_name = "residential/petition_yoy.html"
+    export_filename = "petitions-yoy"
 
     def get_context_data(self, **kwargs):
         division = division_in_scope(self.request.user, self.request.GET.get("within"))
-        try:
-            year = int(self.request.GET.get("year") or timezone.localdate().year)
-            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            report_date_validate(start)
-        except (ValueError, ValidationError):
-            raise BadRequest(_("年份无效：请填写 1950 至 2099 之间的年份。")) from None
+        query = self.request.GET.copy()
+        if query.get("year") and not query.get("period"):
+            query["period"] = "year"  # the old links: ?year=2024
+        form, period = period_from(query)
+        if period is None:
+            error = BAD_YEAR if "year" in form.errors else BAD_PERIOD
+            return super().get_context_data(division=division, form=form, error=error, status=400, **kwargs)
         scoped = Petition.objects.for_user(self.request.user)
+        start, end = period.start, period.end
         return super().get_context_data(
             division=division,
-            year=year,
+            form=form,
+            period=period,
+            earlier=period.year_earlier(),
             total=petition_yoy(division=division, start=start, end=end, queryset=scoped),
             children=petition_yoy_by_child(division=division, start=start, end=end, queryset=scoped),
             **kwargs,
         )
+
+    def export_tables(self, context):
+        def change(figures):
+            return figures.change_pct if figures.change_pct is not None else ""
+
+        total = context["total"]
+        rows = [[context["division"].name, total.current, total.previous, change(total)]]
+        for row in context["children"]:
+            name = row.division.name if row.division else _("%(name)s（直属）") % {"name": context["division"].name}
+            rows.append([name, row.figures.current, row.figures.previous, change(row.figures)])
+        headings = [
+            _("区划"),
+            heading(context["period"].label, _("件")),
+            heading(context["earlier"].label, _("件")),
+            heading(_("同比"), "%"),
+        ]
+        return [ReportTable(_("物业信访同比"), headings, rows)]

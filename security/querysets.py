@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
 from governance.models import Role
 from governance.querysets import ScopedQuerySet
@@ -61,6 +61,14 @@ class DisputeQuerySet(ScopedQuerySet):
 
     def high_risk(self) -> DisputeQuerySet:
         return self.filter(risk_level__gte=RiskLevel.HIGH)
+
+    def open_first(self) -> DisputeQuerySet:
+        """Work-list order (issue 14): open cases before resolved ones, then the nearest deadline (none
+        last), then the newest received."""
+        rank = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+        return self.alias(open_rank=rank).order_by(
+            "open_rank", F("deadline").asc(nulls_last=True), "-received_at", "-id"
+        )
 
 
 def cases_of_my_bodies(queryset: ScopedQuerySet, user: User) -> Q:

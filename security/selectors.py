@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.dates import year_shift
 from governance.models import Division, DivisionLevel
 from governance.querysets import path_ancestors
-from governance.selectors import change_pct
+from governance.selectors import change_pct, child_code_expression
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody, PoliceRoomCoverLink, SecurityStat
 from security.querysets import DisputeQuerySet
@@ -31,6 +31,33 @@ def coverage_gaps(*, division: Division) -> QuerySet[Division]:
         .select_related("parent")
         .order_by("path")
     )
+
+
+def coverage_by_child(*, division: Division) -> list[dict]:
+    """Per child division of ``division`` (each township under a district) that holds villages or
+    communities: ``{"division", "total", "covered", "gaps"}`` (how many, how many an active police
+    room covers, how many none covers). Two queries."""
+    covered = PoliceRoomCoverLink.objects.filter(division_id=OuterRef("pk"), policeroom__is_active=True)
+    rows = (
+        Division.objects.in_subtree(division)
+        .filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY], is_active=True)
+        .annotate(child_code=child_code_expression("path", division), covered=Exists(covered))
+        .values("child_code")
+        .annotate(total=Count("pk"), gaps=Count("pk", filter=Q(covered=False)))
+        .order_by("child_code")
+    )
+    by_code = {row["child_code"]: row for row in rows}
+    children = Division.objects.filter(parent=division, is_active=True).order_by("sort_order", "code")
+    return [
+        {
+            "division": child,
+            "total": by_code[child.code]["total"],
+            "covered": by_code[child.code]["total"] - by_code[child.code]["gaps"],
+            "gaps": by_code[child.code]["gaps"],
+        }
+        for child in children
+        if child.code in by_code
+    ]
 
 
 def dispute_figures(

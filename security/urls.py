@@ -8,8 +8,10 @@ app_name = "security"
 
 urlpatterns = [
     path("disputes/", views.DisputeListView.as_view(), name="dispute-list"),
+    path("disputes/export/", views.DisputeExportView.as_view(), name="dispute-export"),
     path("disputes/new/", views.DisputeIntakeView.as_view(), name="dispute-intake"),
     path("disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute-detail"),
+    path("disputes/<int:pk>/agreement/print/", views.AgreementPrintView.as_view(), name="agreement-print"),
     path("disputes/<int:pk>/<str:move>/", views.DisputeMoveView.as_view(), name="dispute-move"),
     path("high-risk/", views.HighRiskListView.as_view(), name="high-risk"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),

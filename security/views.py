@@ -8,21 +8,25 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
 from governance.forms import form_errors_add
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
+from governance.reports import ReportTable, ReportView, township_of, townships_around, xlsx_response
 from governance.selectors import division_in_scope
+from governance.spreadsheets import heading
 from governance.views import PAGE_SIZE, FilteredListView
 from security import forms, services
 from security.choices import RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
-from security.selectors import coverage_gaps, high_risk_open
+from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
 
 
 class DisputeListView(FilteredListView):
@@ -40,8 +44,75 @@ class DisputeListView(FilteredListView):
             queryset = queryset.filter(current_body__in=MediationBody.objects.acting_for(self.request.user))
         return queryset
 
+    def list_order(self, queryset):
+        return queryset.open_first()
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(mine=bool(self.request.GET.get("mine")), **kwargs)
+
+
+# An export is for a clerk's spreadsheet, not a copy of the register: past this many rows, narrow the filters.
+EXPORT_LIMIT = 10_000
+
+
+class DisputeExportView(DisputeListView):
+    """The dispute list as an Excel file: the same scope, filters and order as the page (``?mine=1``
+    too), through the one escaping path. Bad filters show the list with their errors (400)."""
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = queryset
+            return self.render_to_response(self.get_context_data(), status=400)
+        rows = [
+            [
+                d.number,
+                d.get_category_display(),
+                d.get_channel_display(),
+                d.division.name,
+                d.get_status_display(),
+                d.current_body.name if d.current_body else "",
+                timezone.localtime(d.received_at).strftime("%Y-%m-%d %H:%M"),
+                d.deadline.isoformat() if d.deadline else "",
+                _("是") if d.is_overdue else "",
+                d.get_risk_level_display(),
+                d.risk_score,
+            ]
+            for d in queryset[: EXPORT_LIMIT + 1]
+        ]
+        if len(rows) > EXPORT_LIMIT:
+            rows = rows[:EXPORT_LIMIT]
+            rows.append([_("仅导出前 %(n)d 件，请缩小筛选范围后再导出。") % {"n": EXPORT_LIMIT}])
+        headings = [
+            _("案件编号"), _("类型"), _("渠道"), _("发生地"), _("状态"), _("承办主体"),
+            _("受理时间"), _("期限"), _("超期"), _("风险等级"), _("风险分值"),
+        ]  # fmt: skip
+        name = f"disputes-{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response([ReportTable(_("矛盾纠纷"), headings, rows)], name)
+
+
+class AgreementPrintView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """调解协议书 for printing on A4: the body, the parties (masked unless the user may see personal
+    data), the matter, the terms, the signatures block and the dates. 404 outside the user's scope
+    and for a case without an agreement."""
+
+    permission_required = "security.view_dispute"
+
+    def get(self, request, pk: int):
+        dispute = get_object_or_404(
+            Dispute.objects.for_user(request.user).select_related("division", "current_body", "agreement"), pk=pk
+        )
+        agreement = getattr(dispute, "agreement", None)
+        if agreement is None:
+            raise Http404(_("该纠纷没有调解协议。"))
+        parties = list(dispute.parties.select_related("person").order_by("id"))
+        full = can_view_personal_data(request.user)
+        for party in parties:
+            party.id_number_shown = (party.person.id_number or "") if full else mask_id_number(party.person.id_number)
+            phone = party.phone or party.person.phone
+            party.phone_shown = phone if full else mask_phone(phone)
+        context = {"dispute": dispute, "agreement": agreement, "parties": parties, "body": dispute.current_body}
+        return TemplateResponse(request, "security/agreement_print.html", context)
 
 
 class HighRiskListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -166,12 +237,35 @@ class DisputeMoveView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return TemplateResponse(request, "security/dispute_detail.html", context, status=status)
 
 
-class CoverageView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """Villages and communities without a police room, in the user's area (or ``?within=<code>``)."""
+class CoverageView(ReportView):
+    """Villages and communities without a police room in the user's area (or ``?within=<code>``),
+    each with its township, and per child division (per township under a district) how many are
+    covered. The state of today: coverage links keep no history."""
 
     permission_required = "security.view_policeroom"
     template_name = "security/coverage.html"
+    export_filename = "coverage"
 
     def get_context_data(self, **kwargs):
         division = division_in_scope(self.request.user, self.request.GET.get("within"))
-        return super().get_context_data(division=division, gaps=list(coverage_gaps(division=division)), **kwargs)
+        gaps = list(coverage_gaps(division=division))
+        townships = townships_around(division)
+        for gap in gaps:
+            gap.township = township_of(gap.path, townships)
+        return super().get_context_data(
+            division=division, gaps=gaps, children=coverage_by_child(division=division), **kwargs
+        )
+
+    def export_tables(self, context):
+        unit = _("个")
+        by_child = ReportTable(
+            _("按区划"),
+            [_("区划"), heading(_("村（社区）"), unit), heading(_("已覆盖"), unit), heading(_("未覆盖"), unit)],
+            [[row["division"].name, row["total"], row["covered"], row["gaps"]] for row in context["children"]],
+        )
+        gaps = ReportTable(
+            _("未覆盖的村（社区）"),
+            [_("区划代码"), _("名称"), _("乡镇（街道）")],
+            [[gap.code, gap.name, gap.township.name if gap.township else ""] for gap in context["gaps"]],
+        )
+        return [by_child, gaps]

@@ -10,11 +10,13 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 
 from governance.forms import form_errors_add
 from governance.models import Household, Organization, Post
+from governance.reports import ReportTable, ReportView, township_of, townships_around
 from governance.selectors import division_in_scope
+from governance.spreadsheets import heading
 from governance.views import FilteredListView
 from villages import selectors, services
 from villages.choices import BODY_KINDS
@@ -66,14 +68,68 @@ class HamletDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
         )
 
 
-class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class CompletenessView(ReportView):
+    """ "三屋同治" completeness of an area: the totals, a row per child division (per township under a
+    district, per village under a township) to drill down by, and the incomplete 屋场 with their
+    township. The figures are those of today (bodies and posts keep no history to look back on)."""
+
     permission_required = "villages.view_hamlet"
     template_name = "villages/completeness.html"
+    export_filename = "completeness"
 
     def get_context_data(self, **kwargs):
         division = division_in_scope(self.request.user, self.request.GET.get("within"))
-        summary = selectors.hamlet_completeness(division=division, queryset=Hamlet.objects.for_user(self.request.user))
-        return super().get_context_data(division=division, summary=summary, **kwargs)
+        scoped = Hamlet.objects.for_user(self.request.user)
+        summary = selectors.hamlet_completeness(division=division, queryset=scoped)
+        townships = townships_around(division)
+        incomplete = list(summary["incomplete"])
+        for hamlet in incomplete:
+            hamlet.township = township_of(hamlet.division.path, townships)
+        return super().get_context_data(
+            division=division,
+            summary=summary,
+            incomplete=incomplete,
+            children=selectors.hamlet_completeness_by_child(division=division, queryset=scoped),
+            **kwargs,
+        )
+
+    def export_tables(self, context):
+        summary = context["summary"]
+        figures = ("total", "complete", "lacks_body", "lacks_head", "lacks_party_member")
+        by_child = [[row["division"].name, *(row[key] for key in figures)] for row in context["children"]]
+        by_child.append([_("合计"), *(summary[key] for key in figures)])
+        yes = str(_("缺"))
+        hamlets = [
+            [
+                h.division.name,
+                h.township.name if h.township else "",
+                h.division.parent.name if h.division.parent else "",
+                yes if h.lacks_body else "",
+                yes if h.lacks_head else "",
+                yes if h.lacks_party_member else "",
+            ]
+            for h in context["incomplete"]
+        ]
+        count = _("个")
+        return [
+            ReportTable(
+                _("按区划"),
+                [
+                    _("区划"),
+                    heading(_("屋场"), count),
+                    heading(_("三屋齐全"), count),
+                    heading(_("缺组织"), count),
+                    heading(_("缺负责人"), count),
+                    heading(_("党小组无党员"), count),
+                ],
+                by_child,
+            ),
+            ReportTable(
+                _("不齐全的屋场"),
+                [_("屋场"), _("乡镇（街道）"), _("村"), _("缺组织"), _("缺负责人"), _("党小组无党员")],
+                hamlets,
+            ),
+        ]
 
 
 class HamletMeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -7,12 +7,20 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.choices import BanquetKind, DissuasionOutcome, EntrySource
-from civility.errors import ERR_BANQUET_NEGATIVE, ERR_DECLARATION_NOT_FLAGGED, field_error
+from civility.errors import (
+    ERR_BANQUET_DATE,
+    ERR_BANQUET_NEGATIVE,
+    ERR_BANQUET_TABLES,
+    ERR_DECLARATION_NOT_FLAGGED,
+    field_error,
+)
 from civility.models import BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
 from civility.services.ledger import account_for, point_rule_by_code, points_record
+from governance.dates import year_shift
 from governance.models import Division, Household, User
 from governance.querysets import path_ancestors
 
@@ -54,6 +62,19 @@ def banquet_check(*, rule: VillageRule | None, kind: str, tables: int, days: int
     return violations
 
 
+# A declaration is made before the banquet (移风易俗: report, then hold); a clerk may record one
+# afterwards for the village's books, but not years later, and nobody plans a banquet years ahead.
+BANQUET_YEARS_BACK = 2
+BANQUET_DAYS_AHEAD = 366
+
+
+def banquet_date_window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The dates a banquet may be declared for: ``BANQUET_YEARS_BACK`` years before today to
+    ``BANQUET_DAYS_AHEAD`` days after (Asia/Shanghai dates)."""
+    today = today or timezone.localdate()
+    return year_shift(today, -BANQUET_YEARS_BACK), today + datetime.timedelta(days=BANQUET_DAYS_AHEAD)
+
+
 @transaction.atomic
 def banquet_declare(
     *,
@@ -71,11 +92,24 @@ def banquet_declare(
     ``violations`` naming the caps broken). A funeral held simply within the caps earns the
     simple-funeral reward (rule ``RULE_SIMPLE_FUNERAL``) once.
 
-    Raises ``ValidationError``: on ``tables`` or ``gift_money`` (``ERR_BANQUET_NEGATIVE``), from the
-    declaration's own checks (``full_clean``), and what ``points_record`` raises for the reward."""
+    Raises ``ValidationError``: on ``tables`` or ``gift_money`` (``ERR_BANQUET_NEGATIVE``), on
+    ``tables`` below 1 (``ERR_BANQUET_TABLES``: a banquet has a table), on ``held_on`` outside
+    ``banquet_date_window`` (``ERR_BANQUET_DATE``), from the declaration's own checks
+    (``full_clean``), and what ``points_record`` raises for the reward."""
     for field, value, label in (("tables", tables, _("桌数")), ("gift_money", gift_money, _("人情礼金"))):
         if value is not None and value < 0:
             raise field_error(field, _("%(what)s不能为负数。"), ERR_BANQUET_NEGATIVE, what=label)
+    if tables is not None and tables < 1:
+        raise field_error("tables", _("桌数至少为 1 桌。"), ERR_BANQUET_TABLES)
+    earliest, latest = banquet_date_window()
+    if held_on is not None and not earliest <= held_on <= latest:
+        raise field_error(
+            "held_on",
+            _("办酒日期应在 %(earliest)s 至 %(latest)s 之间。"),
+            ERR_BANQUET_DATE,
+            earliest=earliest.isoformat(),
+            latest=latest.isoformat(),
+        )
     rule = village_rule_for(household.division)
     declaration = BanquetDeclaration(
         household=household,

@@ -112,6 +112,9 @@ class Household(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Its label names the head: a dropdown of households reads them in the same query (choice_queryset).
+    choice_select_related = ("head",)
+
     class Meta:
         verbose_name = _("家庭户")
         verbose_name_plural = _("家庭户")
@@ -146,6 +149,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
 
     objects = ScopedQuerySet.as_manager()
+    choice_select_related = ("person",)  # read by __str__: one query for a whole dropdown
 
     class Meta:
         verbose_name = _("家庭成员")

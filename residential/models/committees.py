@@ -36,6 +36,7 @@ class OwnersCommittee(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = OwnersCommitteeQuerySet.as_manager()
+    choice_select_related = ("organization",)  # read by __str__: one query for a whole dropdown
 
     class Meta:
         verbose_name = _("业主委员会")

@@ -39,6 +39,7 @@ class Compound(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CompoundQuerySet.as_manager()
+    choice_select_related = ("division",)  # read by __str__: one query for a whole dropdown
 
     class Meta:
         verbose_name = _("小区")

@@ -15,5 +15,8 @@
   kind.addEventListener("change", update);
   update();
   var print = document.querySelector("[data-print]");
-  if (print) print.addEventListener("click", function () { window.print(); });
+  if (print && !print.dataset.printBound) {  // static/js/print.js may have bound it already
+    print.dataset.printBound = "1";
+    print.addEventListener("click", function () { window.print(); });
+  }
 })();

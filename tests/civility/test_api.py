@@ -276,7 +276,7 @@ class TestDeclarationAPI(ReadAPITests):
         data = {
             "household": household.pk,
             "kind": "wedding",
-            "held_on": "2025-06-08",
+            "held_on": datetime.date.today().isoformat(),
             "tables": 30,
             "days": 1,
             "gift_money": "100",
@@ -287,14 +287,25 @@ class TestDeclarationAPI(ReadAPITests):
 
     def test_days_left_out_is_the_models_default_not_a_500(self, api, divisions):
         household = HouseholdFactory(division=divisions["v11"])
-        data = {"household": household.pk, "kind": "wedding", "held_on": "2025-06-08", "tables": 3, "gift_money": "0"}
+        data = {
+            "household": household.pk,
+            "kind": "wedding",
+            "held_on": datetime.date.today().isoformat(),
+            "tables": 3,
+            "gift_money": "0",
+        }
         response = api.post(self.list_url(), data, format="json")
         assert response.status_code == 201, response.content
         assert response.json()["days"] == BanquetDeclaration._meta.get_field("days").default
 
     def test_negative_tables_is_400_naming_tables(self, api, divisions):
         household = HouseholdFactory(division=divisions["v11"])
-        data = {"household": household.pk, "kind": "wedding", "held_on": "2025-06-08", "tables": -3}
+        data = {
+            "household": household.pk,
+            "kind": "wedding",
+            "held_on": datetime.date.today().isoformat(),
+            "tables": -3,
+        }
         assert_error_body(api.post(self.list_url(), data, format="json"), 400, "tables")
         assert not BanquetDeclaration.objects.exists()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -114,7 +116,7 @@ def test_declaration_form_refuses_negative_tables(officer_client, divisions):
         {
             "household": household.pk,
             "kind": "wedding",
-            "held_on": "2025-06-08",
+            "held_on": datetime.date.today().isoformat(),
             "tables": "-2",
             "days": 1,
             "gift_money": "100",

@@ -1,0 +1,206 @@
+"""Every page at demo size, the slowest ten (issue 14: every page under 1 s).
+
+Seeds the demo (``seed_demo``; BENCH_HOUSEHOLDS, default 2000) into a throwaway database, signs in as
+the district administrator and as a village (community) officer, and GETs every page of the URL conf
+— the officers' pages, the dashboard and the admin (index, every changelist, add form and the change
+form of a real row) — with real ids: the first row each user may see. Each page is timed
+BENCH_PAGES_REPEAT times (default 3) after one warm-up request; the median counts. Prints
+``RESULT page user=… path=… status=… ms=…`` for the slowest ten and ``RESULT pages …`` as a summary.
+Routes that only take POST, or need an id no demo row gives, are listed as skipped."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import time
+from io import StringIO
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import bench_database, result
+
+HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "2000"))
+REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", "3"))
+GOAL_MS = 1000.0
+SLOWEST = 10
+
+# Routes not to GET: sign-out (ends the session), moves (POST only), the favicon redirect.
+SKIP = {"logout", "security:dispute-move", ""}
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def _routes():
+    """``(route, name)`` of every URL pattern outside the admin and the API (they are walked apart)."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix: str, namespace: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                route = prefix + str(pattern.pattern)
+                if route.startswith(("admin/", "api/")):
+                    continue
+                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, route, inner or namespace)
+            else:
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+                yield prefix + str(pattern.pattern), name
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def _ids(user) -> dict[str, dict]:
+    """The keyword arguments of each route that takes an id: the first row ``user`` may see."""
+    from civility.models import BanquetDeclaration
+    from governance.models import Division, Household, Person
+    from integrity.models import Campaign, Clue, IntegrityCase
+    from security.models import Dispute
+    from villages.models import Hamlet
+
+    def first(queryset):
+        return queryset.order_by("pk").values_list("pk", flat=True).first()
+
+    def scoped(model):
+        try:
+            return first(model.objects.for_user(user))
+        except Exception:  # a model closed to this user (integrity): nothing to open
+            return None
+
+    top = Division.objects.for_user(user).order_by("depth", "path").first()
+    household = scoped(Household)
+    agreement = first(Dispute.objects.for_user(user).filter(agreement__isnull=False))
+    ids = {
+        "governance:person-detail": {"pk": scoped(Person)},
+        "governance:household-detail": {"pk": household},
+        "civility:wallet": {"household_id": household},
+        "integrity:clue-detail": {"pk": scoped(Clue)},
+        "integrity:case-detail": {"pk": scoped(IntegrityCase)},
+        "integrity:campaign-detail": {"pk": scoped(Campaign)},
+        "integrity:campaign-funnel-export": {"pk": scoped(Campaign)},
+        "security:dispute-detail": {"pk": scoped(Dispute)},
+        "security:agreement-print": {"pk": agreement},
+        "villages:hamlet-detail": {"pk": scoped(Hamlet)},
+        "villages:meeting-create": {"pk": scoped(Hamlet)},
+        "dashboard:division": {"code": top.code if top else None},
+        "dashboard:export": {"code": top.code if top else None},
+    }
+    declaration = first(BanquetDeclaration.objects.for_user(user).select_related("household"))
+    ids["_declaration_household"] = {
+        "household": BanquetDeclaration.objects.get(pk=declaration).household_id if declaration else household
+    }
+    return ids
+
+
+def _page_urls(user) -> tuple[list[str], list[str]]:
+    """The officers' pages and dashboard for ``user``: URLs with real ids, and the routes skipped."""
+    from django.urls import reverse
+
+    ids = _ids(user)
+    urls, skipped = [], []
+    for route, name in _routes():
+        if name in SKIP:
+            continue
+        params = PARAM.findall(route)
+        if not params:
+            url = reverse(name)
+            if name == "civility:declaration-check":
+                url += f"?household={ids['_declaration_household']['household']}&tables=10&days=1&gift_money=100"
+            urls.append(url)
+            continue
+        kwargs = ids.get(name)
+        if not kwargs or any(value is None for value in kwargs.values()):
+            skipped.append(f"{name} ({route})")
+            continue
+        urls.append(reverse(name, kwargs=kwargs))
+    return urls, skipped
+
+
+def _admin_urls() -> list[str]:
+    """The admin's index, and for every registered model its changelist, add form and the change form
+    of its first row."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    urls = [reverse("admin:index")]
+    for model in sorted(admin.site._registry, key=lambda m: m._meta.label):
+        info = model._meta.app_label, model._meta.model_name
+        for view in ("changelist", "add"):
+            try:
+                urls.append(reverse("admin:{}_{}_{}".format(*info, view)))
+            except NoReverseMatch:
+                continue
+        pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        if pk is not None:
+            try:
+                urls.append(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+            except NoReverseMatch:
+                continue
+    return urls
+
+
+def _time(client, url: str) -> tuple[int, float]:
+    status = client.get(url).status_code  # warm-up: templates, caches, connections
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return status, times[len(times) // 2]
+
+
+def main() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from governance.models import User
+
+    with bench_database(), override_settings(ALLOWED_HOSTS=["testserver"]):
+        started = time.perf_counter()
+        call_command("seed_demo", households=HOUSEHOLDS, stdout=StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"  (demo seeded with {HOUSEHOLDS} households in {time.perf_counter() - started:.0f} s)", flush=True)
+        measured: list[tuple[float, str, str, int]] = []
+        logging.disable(logging.WARNING)  # the pages a user may not open log a line each: not what is measured
+        for username, with_admin in (("demo_district_admin", True), ("demo_community_officer", False)):
+            user = User.objects.get(username=username)
+            client = Client()
+            client.force_login(user)
+            urls, skipped = _page_urls(user)
+            if with_admin:
+                urls += _admin_urls()
+            for url in urls:
+                status, ms = _time(client, url)
+                measured.append((ms, username, url, status))
+            print(f"  {username}: {len(urls)} pages timed; skipped: {', '.join(skipped) or 'none'}", flush=True)
+            errors = [(url, status) for _ms, who, url, status in measured if who == username and status >= 500]
+            for url, status in errors:
+                print(f"  SERVER ERROR {status} {url}", flush=True)
+
+        logging.disable(logging.NOTSET)
+        measured.sort(reverse=True)
+        print(f"{'ms':>8}  {'status':>6}  {'user':<24} path")
+        for ms, username, url, status in measured[:SLOWEST]:
+            print(f"{ms:>8.0f}  {status:>6}  {username:<24} {url}")
+            result("page", user=username, path=url, status=status, ms=ms)
+        over = [row for row in measured if row[0] > GOAL_MS]
+        result(
+            "pages",
+            count=len(measured),
+            over_1s=len(over),
+            max_ms=measured[0][0] if measured else 0.0,
+            median_ms=measured[len(measured) // 2][0] if measured else 0.0,
+            server_errors=sum(1 for row in measured if row[3] >= 500),
+        )
+        print(f"goal: every page under {GOAL_MS:.0f} ms; {len(over)} of {len(measured)} over")
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings.local")
+    django.setup()
+    main()
