@@ -74,9 +74,9 @@ def third_party_labels_translate() -> None:
     apps.get_app_config("axes").verbose_name = _("登录锁定")
     # The same English text, lazily translated: equal to the migration's value, Chinese on screen.
     PeriodicTask._meta.get_field("task").verbose_name = _("Task Name")
-    PeriodicTask.scheduler.fget.short_description = _("计划")  # type: ignore[attr-defined]
-    CrontabSchedule.human_readable.fget.short_description = _("执行时间")  # type: ignore[attr-defined]
-    PeriodicTaskAdmin.crontab_translation.short_description = _("执行时间说明")  # type: ignore[attr-defined]
+    PeriodicTask.scheduler.fget.short_description = _("计划")
+    CrontabSchedule.human_readable.fget.short_description = _("执行时间")
+    PeriodicTaskAdmin.crontab_translation.short_description = _("执行时间说明")
     Permission.__str__ = _permission_str  # type: ignore[method-assign]
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.__str__ = _access_str  # type: ignore[method-assign]
+        model.__str__ = _access_str

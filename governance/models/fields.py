@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.postgres.fields import ArrayField
 
@@ -12,7 +14,7 @@ class ChoiceArrayField(ArrayField):
     (``ArrayField``'s default form field). The column stays a PostgreSQL array of codes."""
 
     def formfield(self, **kwargs):
-        defaults = {
+        defaults: dict[str, Any] = {
             "form_class": forms.TypedMultipleChoiceField,
             "choices": self.base_field.choices,
             "coerce": self.base_field.to_python,

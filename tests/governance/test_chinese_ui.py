@@ -10,13 +10,17 @@ this file; a route whose arguments cannot be guessed goes into ``ROUTE_ARGS`` (h
 
 from __future__ import annotations
 
+import ast
+import gettext
 import os
 import re
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.core.management import call_command
@@ -63,6 +67,7 @@ ROUTES_NOT_PAGES = {
     "logout": "POST only",
     "api-schema": "the OpenAPI document itself (its texts are checked below)",
     "governance:division-options": "an htmx fragment of <option>s (division names)",
+    "civility:declaration-check": "JSON for the declaration form's cap check",
     "dashboard:export": "an Excel file (its headers are checked in tests/governance/test_dashboard*.py)",
     "integrity:campaign-funnel-export": "an Excel file",
     "security:dispute-move": "POST only (the moves are buttons on the dispute page)",
@@ -122,7 +127,7 @@ def column_headers(html: str) -> str:
     return " ".join(parser.headers)
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z']*(?![A-Za-z0-9])")  # not inside a code (9143ALL01)
 # Code, not words: dotted or snake_case names (proj.tasks.import_contacts, TASK_QUEUES), paths and
 # addresses (/admin/…/change/), and django-axes' stored "<unknown>" for a missing header.
 _CODE = re.compile(r"\w+(?:[._]\w+)+|(?:https?:/)?/[\w/.?=&%-]*|<unknown>")
@@ -152,6 +157,7 @@ def test_the_detector_finds_english_and_passes_chinese():
     assert html_english_ui_words("<thead><tr><th>Scheduler</th></tr></thead><td>LXJW-2025-001</td>") == ["Scheduler"]
     assert html_english_ui_words("<p>保存并继续编辑 TOTP 验证码</p>") == []
     assert html_english_ui_words("<p>任务名（例如 proj.tasks.import_contacts）TASK_QUEUES /a/1/change/</p>") == []
+    assert html_english_ui_words("<td>91431302ALL0123X</td>") == []
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -236,7 +242,7 @@ def _offences(client, urls: Iterator[str], users: tuple[str, ...]) -> dict[str, 
             if response.status_code == 200:
                 break
         else:
-            offences[url] = [f"HTTP {response.status_code} for {', '.join(users)}"]
+            offences[url] = [f"HTTP {response.status_code} for {', '.join(map(str, users))}"]
             continue
         if "html" not in response.get("Content-Type", ""):
             continue
@@ -275,3 +281,38 @@ def test_admin_pages_portal_pages_and_api_docs_show_no_english_ui_words(client, 
         **api_docs_offences(client),
     }
     assert not offences, _report(offences)
+
+
+# --- the project's catalogue ----------------------------------------------------------------------
+
+
+def _po_entries(path) -> dict[str, str]:
+    """msgid → msgstr of a .po file's singular entries (enough for our hand-written catalogue)."""
+    entries: dict[str, str] = {}
+    key, parts = None, {"msgid": [], "msgstr": []}
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = line.strip()
+        if line.startswith(("msgid ", "msgstr ")):
+            key, _sep, rest = line.partition(" ")
+            if key == "msgid" and parts["msgstr"]:
+                entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+                parts = {"msgid": [], "msgstr": []}
+            parts[key].append(ast.literal_eval(rest))
+        elif line.startswith('"') and key in parts:
+            parts[key].append(ast.literal_eval(line))
+        elif not line or line.startswith("msgid_plural") or line.startswith("msgstr["):
+            if parts["msgstr"]:
+                entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+            key, parts = None, {"msgid": [], "msgstr": []}
+    entries.pop("", None)
+    return entries
+
+
+def test_committed_catalogue_is_compiled_from_the_po():
+    """The .mo is committed (CI may have no msgfmt): editing the .po without `make messages` fails here."""
+    folder = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    entries = _po_entries(folder / "django.po")
+    assert len(entries) > 50
+    assert {msgid: catalogue.gettext(msgid) for msgid in entries} == entries
