@@ -201,7 +201,7 @@ def portal_pages() -> Iterator[str]:
 
 def admin_pages(username: str) -> Iterator[str]:
     """Admin index, each app's index, and each registered model's changelist, add (where the admin
-    offers it), change and history."""
+    offers it), import and export (where it has them), change and history."""
     request = RequestFactory().get("/admin/")
     request.user = User.objects.get(username=username)
     yield reverse("admin:index")
@@ -211,6 +211,11 @@ def admin_pages(username: str) -> Iterator[str]:
         yield reverse("admin:{}_{}_changelist".format(*info))
         if model_admin.has_add_permission(request):
             yield reverse("admin:{}_{}_add".format(*info))
+        # django-import-export's pages (the field pickers, "Select all", the format list).
+        if getattr(model_admin, "has_import_permission", None) and model_admin.has_import_permission(request):
+            yield reverse("admin:{}_{}_import".format(*info))
+        if getattr(model_admin, "has_export_permission", None) and model_admin.has_export_permission(request):
+            yield reverse("admin:{}_{}_export".format(*info))
         row = model._default_manager.order_by("pk").first()
         if row is not None:
             yield reverse("admin:{}_{}_change".format(*info), args=[row.pk])
