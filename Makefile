@@ -50,5 +50,9 @@ worker: install
 beat: install
 	$(BIN)/celery -A governance beat --loglevel INFO
 
+## Compile the project's zh_Hans catalogue (governance/locale; the .mo is committed, so only after editing the .po).
+messages: install
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+
 clean:
 	rm -rf $(VENV) .data .pytest_cache staticfiles

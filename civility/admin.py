@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility import models
 from civility.services import (
+    BANQUET_VIOLATION_LABELS,
     banquet_declare,
     civilized_families_propose,
     civilized_family_confirm,
@@ -180,12 +181,17 @@ class BanquetDeclarationAdmin(CivilityAdmin):
     list_filter = ["kind", "is_flagged", "is_simple"]
     list_select_related = ["household__head"]
     # 报备人 is whoever records it here (the service is told so); nobody picks another account.
-    readonly_fields = ["is_flagged", "violations", "declared_by"]
+    readonly_fields = ["is_flagged", "violations_shown", "declared_by"]
+    exclude = ["violations"]  # shown by its Chinese labels (violations_shown), set by the cap check
     # What the cap check read: changing it later would leave the flag (and any reward) stale.
     checked_fields = ["household", "kind", "held_on", "tables", "days", "gift_money", "is_simple"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (self.checked_fields if obj is not None else [])
+
+    @admin.display(description=_("超标项"))
+    def violations_shown(self, declaration):
+        return "、".join(str(BANQUET_VIOLATION_LABELS.get(v, v)) for v in declaration.violations) or "—"
 
     def save_model(self, request, obj, form, change):
         if change:

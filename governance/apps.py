@@ -34,6 +34,9 @@ class GovernanceConfig(AppConfig):
 
         user_logged_in.connect(session_renewed_on_login, dispatch_uid="governance_session_renewed")
         _name_schema_enums()
+        from governance.third_party import third_party_labels_translate
+
+        third_party_labels_translate()
 
 
 def _sync_roles(sender, **kwargs) -> None:

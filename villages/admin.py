@@ -109,7 +109,7 @@ class HamletBodyInline(ScopedChoicesMixin, admin.TabularInline):
 class HamletAdmin(ScopedImportExportAdmin):
     resource_classes = [HamletResource]
     form = HamletForm
-    list_display = ("name", "code", "village", "household_count", "population", "complete_flag")
+    list_display = ("hamlet_name", "code_shown", "village", "household_count", "population", "complete_flag")
     list_filter = (CompletenessFilter,)
     search_fields = ("division__name", "division__code")
     ordering = ("division__path",)
@@ -152,6 +152,10 @@ class HamletAdmin(ScopedImportExportAdmin):
                 village=data["village"], code=data["code"], name=data["name"], note=data.get("note", "")
             )
             obj.pk, obj.division = created.pk, created.division
+
+    @admin.display(description=_("屋场名称"), ordering="division__name")
+    def hamlet_name(self, hamlet):
+        return hamlet.division.name
 
     @admin.display(description=_("所属村"), ordering="division__parent__name")
     def village(self, hamlet):

@@ -156,14 +156,22 @@ class MonthlyRankingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(parameters=[serializers.RankingBoardQuerySerializer])
+    @extend_schema(
+        summary="红榜",
+        description="某村最近一个已发布月份（或 `month` 指定的月份）积分最高的前 `top` 户。",
+        parameters=[serializers.RankingBoardQuerySerializer],
+    )
     @action(detail=False, methods=["get"], url_path="red-list")
     def red_list(self, request):
         """红榜: the village's best ``top`` households of the latest published month (or ``month``)."""
         village, run, query = self.board_query(request)
         return self.board_page(red_list(run=run, village=village, top=query["top"]) if run else self.queryset.none())
 
-    @extend_schema(parameters=[serializers.RankingBoardQuerySerializer])
+    @extend_schema(
+        summary="黑榜",
+        description="某村当月扣分达到 `threshold` 分的家庭户。",
+        parameters=[serializers.RankingBoardQuerySerializer],
+    )
     @action(detail=False, methods=["get"], url_path="black-list")
     def black_list(self, request):
         """黑榜: the village's households whose deductions of the month reach ``threshold`` points."""

@@ -15,6 +15,7 @@ from civility.choices import BanquetKind, DissuasionOutcome
 from civility.models.ledger import PointEntry
 from civility.querysets import BanquetDeclarationQuerySet
 from governance.audit import audited
+from governance.models.fields import ChoiceArrayField
 from governance.querysets import Reach, ScopedQuerySet
 
 
@@ -31,7 +32,7 @@ class VillageRule(models.Model):
     gift_money_cap = models.DecimalField(_("人情礼金上限（元/人）"), max_digits=8, decimal_places=2)
     tables_cap = models.PositiveIntegerField(_("酒席桌数上限"))
     days_cap = models.PositiveSmallIntegerField(_("办酒天数上限"))
-    banned_kinds = ArrayField(
+    banned_kinds = ChoiceArrayField(
         models.CharField(max_length=16, choices=BanquetKind.choices),
         verbose_name=_("禁办类型"),
         default=list,

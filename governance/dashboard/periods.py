@@ -24,7 +24,18 @@ class Period:
     label: str
 
     def year_earlier(self) -> Period:
-        return Period(year_shift(self.start), year_shift(self.end), f"{self.label}（上年同期）")
+        start, end = year_shift(self.start), year_shift(self.end)
+        return Period(start, end, f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+
+    @property
+    def current_title(self) -> str:
+        """The column title of this period's figures: ``本期（2025年第3季度）``."""
+        return _("本期（%(label)s）") % {"label": self.label}
+
+    @property
+    def earlier_title(self) -> str:
+        """The column title of the comparison: ``上年同期（2024-07-01 至 2024-09-30）``."""
+        return _("上年同期（%(label)s）") % {"label": self.year_earlier().label}
 
     def months(self) -> list[datetime.date]:
         """The first day of each month the period touches."""

@@ -19,6 +19,7 @@ from governance.models import Division, Role
 from governance.querysets import path_ancestors, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
 from governance.selectors import change_pct, division_in_scope
+from governance.spreadsheets import heading
 
 DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
 
@@ -102,6 +103,11 @@ class Series:
     title: str
     unit: str
     values: list
+
+    @property
+    def heading(self) -> str:
+        """The column title with its unit once (a title that already ends with it keeps one)."""
+        return heading(self.title, self.unit)
 
 
 @dataclass
@@ -190,7 +196,8 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
         if "by_child" in indicator.charts and children:
             values = [_compute(indicator, child, period.start, period.end) for child in children]
             section.by_child.append(Series(indicator.key, str(indicator.title), str(indicator.unit), values))
-        if "by_month" in indicator.charts and len(months) >= 2:
+        # Every month, even a period of one: the export's month sheet is never empty (the page charts two or more).
+        if "by_month" in indicator.charts:
             values = [
                 _compute(indicator, division, max(month, period.start), min(month_end(month), period.end))
                 for month in months

@@ -302,7 +302,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.StandardPagination",
     "PAGE_SIZE": env("API_PAGE_SIZE"),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "governance.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "governance.api.throttling.AnonRateThrottle",

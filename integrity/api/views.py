@@ -82,7 +82,12 @@ class CampaignViewSet(ReadViewSet):
     serializer_class = serializers.CampaignSerializer
     filterset_class = filtersets.CampaignFilterSet
 
-    @extend_schema(parameters=[serializers.FunnelQuerySerializer], responses=serializers.FunnelSerializer)
+    @extend_schema(
+        summary="集中整治成效漏斗",
+        description="问题线索 → 处置 → 立案 → 党纪政务处分 → 留置 → 追缴退缴 → 推动解决民生实事，按记录实时计算。",
+        parameters=[serializers.FunnelQuerySerializer],
+        responses=serializers.FunnelSerializer,
+    )
     @action(detail=True, methods=["get"])
     def funnel(self, request, pk=None):
         """问题线索 → 处理 → 立案 → 党纪政务处分 → 留置 → 追缴退缴 → 推动解决民生实事, computed from the records."""
@@ -113,7 +118,12 @@ class ClueViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
     access_target = AccessTarget.CLUE
     ordering_fields = ["received_on", "number", "id"]
 
-    @extend_schema(request=serializers.DisposeSerializer, responses=serializers.ClueSerializer)
+    @extend_schema(
+        summary="处置问题线索",
+        description="按四种处置方式（谈话函询、初步核实、暂存待查、予以了结）之一处置线索。",
+        request=serializers.DisposeSerializer,
+        responses=serializers.ClueSerializer,
+    )
     @action(detail=True, methods=["post"])
     def dispose(self, request, pk=None):
         """Give the clue one of the four dispositions."""

@@ -64,7 +64,12 @@ class OwnersCommitteeViewSet(RegisterViewSet):
     def get_queryset(self):
         return super().get_queryset().with_compliance()
 
-    @extend_schema(request=s.CommitteeMemberSerializer, responses=s.CommitteeMemberSerializer)
+    @extend_schema(
+        summary="添加业委会成员",
+        description="为业委会添加一名成员；违反党员占比等规则时返回 400，不写入任何数据。",
+        request=s.CommitteeMemberSerializer,
+        responses=s.CommitteeMemberSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="members")
     def members(self, request, pk=None):
         committee = self.get_object()
@@ -102,7 +107,12 @@ class RedBlackListViewSet(RegisterViewSet):
     serializer_class = s.RedBlackListSerializer
     filterset_class = filtersets.RedBlackListFilterSet
 
-    @extend_schema(request=None, responses=s.RedBlackListSerializer)
+    @extend_schema(
+        summary="发布红黑榜",
+        description="发布一期物业服务企业红黑榜；已发布的不能再次发布。",
+        request=None,
+        responses=s.RedBlackListSerializer,
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         red_black_list = red_black_list_publish(red_black_list=self.get_object(), by=request.user)
@@ -145,7 +155,12 @@ class PetitionViewSet(RegisterViewSet):
     serializer_class = s.PetitionSerializer
     filterset_class = filtersets.PetitionFilterSet
 
-    @extend_schema(parameters=[YearOverYearQuery], responses=s.PetitionYoySerializer)
+    @extend_schema(
+        summary="物业领域信访同比",
+        description="管辖范围内（或 `within` 指定区划）物业领域信访件数与上年同期的比较。",
+        parameters=[YearOverYearQuery],
+        responses=s.PetitionYoySerializer,
+    )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def yoy(self, request):
         query = YearOverYearQuery(data=request.query_params)

@@ -150,7 +150,11 @@ def _move_endpoint(move: services.Move):
     endpoint.__doc__ = f"{move.label}：a move the case does not allow now answers 409 and changes nothing."
     endpoint = action(detail=True, methods=["post"], url_path=move.name, url_name=move.name)(endpoint)
     request = serializers.MOVE_SERIALIZERS[move.input]
-    return extend_schema(request=request, responses=serializers.DisputeDetailSerializer)(endpoint)
+    summary = f"纠纷{move.label}"
+    description = f"对纠纷执行“{move.label}”；当前状态或您的身份不允许时返回 409，不做任何改变。"
+    return extend_schema(
+        summary=summary, description=description, request=request, responses=serializers.DisputeDetailSerializer
+    )(endpoint)
 
 
 # One action per move: a new row of the table is a new endpoint, named as on the page.
@@ -180,7 +184,12 @@ class PoliceRoomViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.PoliceRoomSerializer
     filterset_class = PoliceRoomFilterSet
 
-    @extend_schema(parameters=[AreaQuerySerializer], responses=serializers.CoverageGapSerializer(many=True))
+    @extend_schema(
+        summary="警务室未覆盖的村（社区）",
+        description="管辖范围内（或 `within` 指定区划）没有任何警务室覆盖的村和社区。",
+        parameters=[AreaQuerySerializer],
+        responses=serializers.CoverageGapSerializer(many=True),
+    )
     @action(
         detail=False,
         methods=["get"],
@@ -227,7 +236,12 @@ class PatrolLogViewSet(
 
         serializer.instance = record_save(instance=PatrolLog(**serializer.validated_data))
 
-    @extend_schema(request=serializers.PatrolFindingSerializer, responses=serializers.PatrolLogSerializer)
+    @extend_schema(
+        summary="由巡防发现登记纠纷",
+        description="把巡防记录中的发现登记为一件矛盾纠纷，并与该记录关联。",
+        request=serializers.PatrolFindingSerializer,
+        responses=serializers.PatrolLogSerializer,
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -252,7 +266,15 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SecurityStatSerializer
     filterset_class = SecurityStatFilterSet
 
-    @extend_schema(parameters=[AreaPeriodQuerySerializer], responses=serializers.SecurityStatsYoySerializer)
+    @extend_schema(
+        summary="治安统计同比",
+        description=(
+            "管辖范围内（或 `within` 指定区划）`start` 至 `end` 期间的接处警、刑事立案、行政案件"
+            "与上年同期比较；默认今年至今。"
+        ),
+        parameters=[AreaPeriodQuerySerializer],
+        responses=serializers.SecurityStatsYoySerializer,
+    )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def yoy(self, request):
         """``?within=<code>&start=YYYY-MM-DD&end=YYYY-MM-DD`` (default: this year so far)."""

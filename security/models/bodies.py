@@ -4,13 +4,13 @@ are ``governance.calendar``'s."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.models.fields import ChoiceArrayField
 from governance.phones import PhoneNumberField
 from governance.querysets import Reach, ScopedQuerySet
 from security.choices import BodyKind, BodyLevel, Category, Channel, RiskLevel
@@ -37,7 +37,7 @@ class MediationBody(models.Model):
         related_name="children",
         help_text=_("如派出所矛调中心所属的派出所。"),
     )
-    specialities = ArrayField(
+    specialities = ChoiceArrayField(
         models.CharField(max_length=32, choices=Category.choices),
         verbose_name=_("擅长纠纷类型"),
         default=list,

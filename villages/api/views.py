@@ -31,7 +31,15 @@ class HamletViewSet(RegisterViewSet):
     def get_queryset(self):
         return selectors.hamlet_list(queryset=super().get_queryset()).order_by("division__path")
 
-    @extend_schema(parameters=[AreaQuerySerializer], responses=serializers.HamletCompletenessSerializer)
+    @extend_schema(
+        summary="屋场“三屋同治”完整度",
+        description=(
+            "管辖范围内（或 `within` 指定区划）屋场总数、组织齐全数，"
+            "以及缺党小组、理事会、合作社、负责人或党员的屋场数。"
+        ),
+        parameters=[AreaQuerySerializer],
+        responses=serializers.HamletCompletenessSerializer,
+    )
     @action(detail=False, methods=["get"], url_path="completeness", filter_backends=[], pagination_class=None)
     def completeness(self, request):
         """Counts for the caller's scope (or ``within``): total, complete, lacking a body, a head or a Party member."""
@@ -45,7 +53,14 @@ class HamletViewSet(RegisterViewSet):
     def _hamlet_response(self, hamlet: Hamlet) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=hamlet.pk)).data)
 
-    @extend_schema(request=serializers.HamletHouseholdsSerializer, responses=serializers.HamletSerializer)
+    @extend_schema(
+        summary="家庭户划入屋场",
+        description=(
+            "把本村的家庭户（连同成员）划入该屋场；已属其他屋场的户会被拒绝（`households` 字段 400），且不移动任何户。"
+        ),
+        request=serializers.HamletHouseholdsSerializer,
+        responses=serializers.HamletSerializer,
+    )
     @action(detail=True, methods=["post"])
     def households(self, request, pk=None):
         """Move households of the 屋场's village (and their members) into it; one already in another
@@ -56,7 +71,12 @@ class HamletViewSet(RegisterViewSet):
         services.hamlet_households_assign(hamlet=hamlet, households=data.validated_data["households"])
         return self._hamlet_response(hamlet)
 
-    @extend_schema(request=serializers.HamletHouseholdReleaseSerializer, responses=serializers.HamletSerializer)
+    @extend_schema(
+        summary="家庭户移出屋场",
+        description="把屋场中的一户移回所在村，并结束其合作社股份。",
+        request=serializers.HamletHouseholdReleaseSerializer,
+        responses=serializers.HamletSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="households/release")
     def households_release(self, request, pk=None):
         """Take a household of the 屋场 back to its village, closing its share holding."""
