@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import admin
 from django.db import connection, models
+from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.viewsets import ViewSetMixin
 
@@ -195,6 +196,22 @@ class Probe:
         """This user's out-of-scope rows of ``model`` (those of the other township first)."""
         rows = set(model._default_manager.values_list("pk", flat=True)) - self.visible[model]
         return sorted(rows - self.named_above.get(model, set())) + sorted(rows & self.named_above.get(model, set()))
+
+    def outside_by_place(self, model: type[models.Model]) -> list[int]:
+        """Out-of-scope rows that are also outside the user's divisions (the other township's): what a
+        create pointing elsewhere sends. A row of the user's own area that a rule hides (another key's
+        case, for an API key that reads only what it filed) is not "elsewhere" to file a case in."""
+        rows = self.outside(model)
+        lookup = getattr(model, "scope_lookup", "division")
+        if getattr(model, "scope_through", "") or not rows:
+            return rows
+        field = f"{lookup}__path" if lookup else "path"
+        paths = list(self.user.role_assignments.values_list("division__path", flat=True))
+        here = Q()
+        for path in paths:
+            here |= Q(**{f"{field}__startswith": path})
+        at_home = set(model._default_manager.filter(pk__in=rows).filter(here).values_list("pk", flat=True))
+        return [pk for pk in rows if pk not in at_home]
 
     def inside(self, model: type[models.Model]) -> list[int]:
         return sorted(self.visible[model])

@@ -24,8 +24,9 @@ from civility.models import (
 )
 from civility.services import points_redeem, ranking_compute
 from civility.services.shop import RedemptionRequest
-from governance.models import Division, DivisionLevel, Role, User
+from governance.models import Division, DivisionLevel, Role, User, WebhookAttempt, WebhookDelivery
 from governance.services import api_key_create
+from governance.webhooks import webhook_subscribe
 from integrity.models import Evaluation, EvaluationItem
 from integrity.services import access_log_record
 from residential.models import (
@@ -125,6 +126,15 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     person = PersonFactory(division=village)
     org = OrganizationFactory(division=village)
     PostFactory(organization=org, person=person)
+    # governance: the township key's webhook subscription, a delivery and its attempt
+    subscription = webhook_subscribe(
+        key=users[f"api_client_{s}"].api_key,
+        event_types=["dispute.event"],
+        division=township,
+        url=f"https://receiver{s}.example.gov.cn/hook",
+    )
+    delivery = WebhookDelivery.objects.create(subscription=subscription, event_type="dispute.event", payload={})
+    WebhookAttempt.objects.create(delivery=delivery, status_code=200)
     # residential
     community = DivisionFactory(
         code=f"{township.code}101", name=f"社区{s}1", level=DivisionLevel.COMMUNITY, parent=township
