@@ -49,7 +49,7 @@ class NoticeReadView(LoginRequiredMixin, View):
             count = notices_mark_read(user=request.user)
             messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": count})
             return HttpResponseRedirect(reverse("governance:notice-list"))
-        if not raw.isdigit():
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
             raise Http404
         notice = Notice.objects.for_recipient(request.user).filter(pk=int(raw)).first()
         if notice is None:

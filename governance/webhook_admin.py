@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
 from governance.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from governance.registry import registry
-from governance.webhooks import webhook_replay, webhook_subscribe
+from governance.webhooks import webhook_private_address, webhook_replay, webhook_subscribe
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -24,6 +24,21 @@ class SubscriptionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event_types"].choices = sorted(registry.webhook_events.items())
+
+    def clean(self):
+        """The same rules as ``webhook_subscribe``, on add and on change: the division within the key's,
+        no loopback or private receiver."""
+        data = super().clean()
+        key, division, url = data.get("api_key"), data.get("division"), data.get("url")
+        if key and division and not division.path.startswith(key.division.path):
+            self.add_error("division", _("订阅范围必须在接口密钥的区划之内。"))
+        if url and webhook_private_address(url):
+            self.add_error("url", _("接收地址不能是本机或内网地址。"))
+        types = data.get("event_types") or []
+        same = WebhookSubscription.objects.filter(api_key=key, url=url, division=division, is_active=True)
+        if key and division and url and same.exclude(pk=self.instance.pk).filter(event_types__overlap=types).exists():
+            self.add_error("url", _("已有相同接收地址和区划的启用订阅，不必重复订阅。"))
+        return data
 
 
 @admin.register(WebhookSubscription)

@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -43,6 +47,26 @@ PRIVATE_APPS = frozenset({"integrity"})  # 纪检监察: never pushed anywhere
 
 ERR_EVENT_TYPE = "webhook_event_type"
 ERR_DIVISION = "webhook_division_out_of_scope"
+ERR_PRIVATE_URL = "webhook_private_address"
+ERR_DUPLICATE = "webhook_duplicate"
+
+
+def webhook_private_address(url: str) -> bool:
+    """Whether ``url``'s host is (or resolves to) a loopback, private, link-local or reserved address:
+    a key must not make the portal call into its own network (SSRF). ``WEBHOOK_ALLOW_PRIVATE``
+    (tests, a closed intranet deployment) lifts the rule."""
+    if getattr(settings, "WEBHOOK_ALLOW_PRIVATE", False):
+        return False
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return False  # unresolvable now: the delivery's attempt will log the error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            return True
+    return False
 
 
 def webhook_sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -69,6 +93,13 @@ def webhook_subscribe(*, key: ApiKey, event_types: Iterable[str], division: Divi
         raise ValidationError({"division": ValidationError(_("订阅范围必须在接口密钥的区划之内。"), code=ERR_DIVISION)})
     if not url.lower().startswith(("http://", "https://")):
         raise ValidationError({"url": ValidationError(_("接收地址必须以 http:// 或 https:// 开头。"), code="invalid")})
+    if webhook_private_address(url):
+        raise ValidationError({"url": ValidationError(_("接收地址不能是本机或内网地址。"), code=ERR_PRIVATE_URL)})
+    duplicate = WebhookSubscription.objects.filter(api_key=key, url=url, division=division, is_active=True)
+    if duplicate.filter(event_types__overlap=types).exists():
+        raise ValidationError(
+            {"url": ValidationError(_("已有相同接收地址和区划的启用订阅，不必重复订阅。"), code=ERR_DUPLICATE)}
+        )
     subscription = WebhookSubscription(api_key=key, event_types=types, division=division, url=url)
     subscription.full_clean()
     subscription.save()
@@ -142,6 +173,14 @@ def webhook_attempt(delivery_id: int) -> WebhookDelivery | None:
         )
         if delivery is None:
             return None
+        subscription = delivery.subscription
+        key = ApiKey.objects.filter(pk=subscription.api_key_id).first()
+        if not subscription.is_active or key is None or not key.is_usable or webhook_private_address(subscription.url):
+            # Switched off, its key revoked or expired, or now pointing inside: no more tries.
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+            delivery.save(update_fields=["status", "next_attempt_at"])
+            WebhookAttempt.objects.create(delivery=delivery, error=str(_("订阅已停用或接口密钥已失效，不再推送。")))
+            return delivery
         raw = json.dumps(delivery.payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
         stamp = int(time.time())
         headers = {

@@ -12,8 +12,9 @@ INVALID_MESSAGE = _("提交的数据有误，未保存。")
 
 
 def is_api_request(request) -> bool:
-    """Whether a request is the API's (its answers are JSON in the one error shape, never a page)."""
-    return request.path.startswith("/api/")
+    """Whether a request is a machine's (``/api/``, and the standard protocols such as ``/open311/``): its
+    errors are JSON in the one error shape, never a page."""
+    return request.path.startswith(("/api/", "/open311/"))
 
 
 def error_response(status_code: int, code: str, message, errors: dict | None = None) -> JsonResponse:

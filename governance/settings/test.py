@@ -21,3 +21,6 @@ if not REPORTER_KEYS:  # noqa: F405
     from cryptography.fernet import Fernet
 
     REPORTER_KEYS = [Fernet.generate_key().decode()]
+
+# Tests run their webhook receivers on 127.0.0.1; the SSRF rule itself is tested with this off.
+WEBHOOK_ALLOW_PRIVATE = True

@@ -6,11 +6,13 @@ reads and where it may file, exactly as in ``/api/v1/``. Errors are the spec's
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api.authentication import ApiKeyAuthentication
+from governance.api.errors import _flatten
 from governance.api.parsers import FormParser, JSONParser, MultiPartParser
 from governance.api.throttling import UserRateThrottle
 from governance.errors import Conflict
@@ -91,7 +94,12 @@ class Open311View(APIView):
         elif isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated):
             code, descriptions = 403, (str(exc.detail),)  # GeoReport: 403 for a missing or bad api_key
         elif isinstance(exc, exceptions.APIException):
-            code, descriptions = exc.status_code, (str(exc.detail),)
+            code = exc.status_code
+            if isinstance(exc.detail, dict | list):  # a parser's refusal (a NUL in a field…): "field：message"
+                flat = _flatten(exc.detail)
+                descriptions = tuple(f"{field}：{m['message']}" for field, items in flat.items() for m in items)
+            else:
+                descriptions = (str(exc.detail),)
         elif isinstance(exc, Http404):
             code, descriptions = 404, (_("未找到。"),)
         else:
@@ -130,13 +138,18 @@ def _attributes(data) -> dict[str, str]:
     found: dict[str, str] = {}
     nested = data.get("attribute") if hasattr(data, "get") else None
     if isinstance(nested, dict):
-        found.update({str(k): str(v) for k, v in nested.items()})
+        for key, value in nested.items():
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                raise Open311Error(400, _("attribute[%(code)s]：应为文本。") % {"code": key})
+            found[str(key)] = str(value)
     for key in data:
         if isinstance(key, str) and key.startswith("attribute[") and key.endswith("]"):
             found[key[len("attribute[") : -1]] = str(data.get(key))
     unknown = sorted(set(found) - {attribute.code for attribute in mapping.ATTRIBUTES})
     if unknown:
         raise Open311Error(400, _("attribute[%(code)s]：不是本服务的属性。") % {"code": unknown[0]})
+    if len(found.get("external_id", "").strip()) > 64:
+        raise Open311Error(400, _("attribute[external_id]：最多 64 个字符。"))
     return found
 
 
@@ -144,7 +157,7 @@ def _people(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 100000:
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= 100000:
         raise Open311Error(400, _("attribute[people_involved]：应为 1 到 100000 的整数。"))
     return int(raw)
 
@@ -156,6 +169,49 @@ def _threats(raw: str) -> bool:
     if value in ("true", "1", "是"):
         return True
     raise Open311Error(400, _("attribute[threats_noted]：应为 true 或 false。"))
+
+
+# Longest value each parameter may carry (the columns they go to); longer is refused, never cut.
+MAX_LENGTHS = {
+    "first_name": 25,
+    "last_name": 25,
+    "phone": 32,
+    "email": 254,
+    "address_string": 200,
+    "address_id": 32,
+    "media_url": 500,
+    "service_code": 64,
+    "description": 5000,
+    "attribute[external_id]": 64,
+}
+
+
+def _form(data: Any) -> dict[str, Any]:
+    """The request's parameters as one value each: a form (GeoReport's own encoding) or a JSON object
+    of text and numbers (``attribute`` may be an object). Raises ``Open311Error`` (400) for a body that
+    is not an object, a parameter given twice, a value that is not text, or one over its length."""
+    if hasattr(data, "getlist"):  # a form: every key once
+        found: dict[str, Any] = {}
+        for key in data:
+            values = data.getlist(key)
+            if len(values) > 1:
+                raise Open311Error(400, _("%(key)s：只能填写一个值。") % {"key": key})
+            found[key] = values[0] if values else ""
+    elif isinstance(data, dict):
+        found = {}
+        for key, value in data.items():
+            if key == "attribute" and isinstance(value, dict):
+                found[key] = value
+                continue
+            if (value is not None and not isinstance(value, str | int | float)) or isinstance(value, bool):
+                raise Open311Error(400, _("%(key)s：应为文本。") % {"key": key})
+            found[str(key)] = "" if value is None else str(value)
+    else:
+        raise Open311Error(400, _("请求体应为表单（application/x-www-form-urlencoded）或 JSON 对象。"))
+    for key, limit in MAX_LENGTHS.items():
+        if len(str(found.get(key) or "")) > limit:
+            raise Open311Error(400, _("%(key)s：最多 %(n)d 个字符。") % {"key": key, "n": limit})
+    return found
 
 
 class RequestListView(Open311View):
@@ -213,7 +269,10 @@ class RequestListView(Open311View):
 
     def post(self, request: Request, fmt: str) -> Response:
         """File a call as a dispute; the same ``attribute[external_id]`` twice registers one case (200)."""
-        data = request.data
+        data = _form(request.data)
+        jurisdiction = data.get("jurisdiction_id", "").strip()
+        if jurisdiction and jurisdiction != settings.DISTRICT_CODE:
+            raise Open311Error(404, _("jurisdiction_id：本平台只服务 %(code)s。") % {"code": settings.DISTRICT_CODE})
         parsed = mapping.service_parse(str(data.get("service_code") or "").strip())
         if parsed is None:
             raise Open311Error(400, _("service_code：请填写 services.json 中的服务代码。"))
@@ -223,13 +282,21 @@ class RequestListView(Open311View):
         if not description:
             raise Open311Error(400, _("description：请填写事项描述。"))
         division = self._division(data)
-        name = (str(data.get("last_name") or "").strip() + str(data.get("first_name") or "").strip())[:50]
+        name = str(data.get("last_name") or "").strip() + str(data.get("first_name") or "").strip()
         phone = str(data.get("phone") or "").strip()
+        email = str(data.get("email") or "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise Open311Error(400, _("email：“%(v)s”不是有效的电子邮箱。") % {"v": email[:100]}) from None
+        if bool(str(data.get("lat") or "").strip()) != bool(str(data.get("long") or "").strip()):
+            raise Open311Error(400, _("lat：经度 long 与纬度 lat 须同时提供。"))
         if not name and channel not in mapping.ANONYMOUS_CHANNELS:
             raise Open311Error(400, _("first_name：请填写来电人姓名（仅 12345 热线可匿名）。"))
         parties = [PartyInput(role=PartyRole.APPLICANT, name=name, phone=phone)] if name else []
         place = Place(
-            address=str(data.get("address_string") or "").strip()[:200],
+            address=str(data.get("address_string") or "").strip(),
             latitude=_decimal(data, "lat", -90, 90),
             longitude=_decimal(data, "long", -180, 180),
             people_involved=_people(attributes.get("people_involved", "")),
@@ -243,7 +310,7 @@ class RequestListView(Open311View):
                 description=description,
                 parties=parties,
                 received_by=request.user,
-                external_id=attributes.get("external_id", "").strip()[:64] or None,
+                external_id=attributes.get("external_id", "").strip() or None,
                 threats_noted=_threats(attributes.get("threats_noted", "")),
                 place=place,
                 anonymous=not parties,

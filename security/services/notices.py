@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.calendar import working_days_add
-from governance.models import Role, RoleAssignment
+from governance.models import Role, RoleAssignment, User
 from governance.notices import NoticeDraft, notices_send
 from governance.querysets import path_ancestors
 from security.choices import (
@@ -33,33 +33,62 @@ from security.choices import (
     NOTICE_FOLLOW_UP,
     NOTICE_HIGH_RISK,
     NOTICE_OVERDUE,
-    OPEN_STATUSES,
     RESOLVED_STATUSES,
     Category,
     EventAction,
     RiskLevel,
+    Status,
 )
 from security.models import Dispute, DisputeEvent, MediationBody
 
 DUE_SOON_WORKING_DAYS = 2  # the reminder comes this many working days before the deadline
 FOLLOW_UP_DAYS = 30  # a resolved case is visited (回访) within a month; the reminder comes when it is not
 
+HANDLING_STATUSES = (Status.ACCEPTED, Status.MEDIATING)
 SENT_TO_BODY = frozenset({EventAction.ROUTED, EventAction.TRANSFERRED, EventAction.ESCALATED, EventAction.RETURNED})
 
 
+OFFICER_ROLES = (Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER)
+
+
 def body_actors(body_ids: Iterable[int]) -> dict[int, set[int]]:
-    """``{body id: ids of the users who act for it}``: its staff and its parent body's staff."""
+    """``{body id: ids of the users who act for it}``: its staff, its parent body's staff, and the
+    township or village officers assigned at the body's own division (who may accept for it)."""
     body_ids = set(body_ids)
     if not body_ids:
         return {}
-    parents = dict(MediationBody.objects.filter(pk__in=body_ids).values_list("pk", "parent_id"))
+    rows = list(MediationBody.objects.filter(pk__in=body_ids).values_list("pk", "parent_id", "division_id"))
+    parents = {pk: parent for pk, parent, _division in rows}
+    divisions = {pk: division for pk, _parent, division in rows}
     links = MediationBody.staff.through.objects.filter(
         mediationbody_id__in=body_ids | {p for p in parents.values() if p}
     ).values_list("mediationbody_id", "user_id")
     staff: dict[int, set[int]] = defaultdict(set)
     for body_id, user_id in links:
         staff[body_id].add(user_id)
-    return {body_id: staff[body_id] | staff.get(parents.get(body_id) or 0, set()) for body_id in body_ids}
+    officers: dict[int, set[int]] = defaultdict(set)
+    for division_id, user_id in RoleAssignment.objects.filter(
+        role__in=OFFICER_ROLES, division_id__in=set(divisions.values()), user__is_active=True
+    ).values_list("division_id", "user_id"):
+        officers[division_id].add(user_id)
+    return {
+        body_id: staff[body_id] | staff.get(parents.get(body_id) or 0, set()) | officers.get(divisions[body_id], set())
+        for body_id in body_ids
+        if body_id in divisions
+    }
+
+
+def _send_visible(pairs: list[tuple[int, NoticeDraft]]) -> int:
+    """Send each ``(dispute id, draft)`` whose recipient can open that case (``for_user``): a notice
+    never leads to a 404. One query for the accounts, one per recipient for what they see."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for dispute_id, draft in pairs:
+        wanted[draft.recipient_id].add(dispute_id)
+    visible: dict[int, set[int]] = {}
+    for user in User.objects.filter(pk__in=list(wanted), is_active=True):
+        ids = Dispute.objects.for_user(user).filter(pk__in=wanted[user.pk]).values_list("pk", flat=True)
+        visible[user.pk] = set(ids)
+    return notices_send(draft for dispute_id, draft in pairs if dispute_id in visible.get(draft.recipient_id, set()))
 
 
 def _url(dispute_id: int) -> str:
@@ -85,7 +114,7 @@ def dispute_notices_for_events(event_ids: Iterable[int]) -> int:
     if any(e.action == EventAction.RISK and e.dispute.current_body_id for e in events):
         bodies |= {e.dispute.current_body_id for e in events if e.dispute.current_body_id}
     actors = body_actors(bodies)
-    drafts: list[NoticeDraft] = []
+    drafts: list[tuple[int, NoticeDraft]] = []
     for event in events:
         dispute = event.dispute
         label = f"{dispute.number} {Category(dispute.category).label}"
@@ -100,15 +129,15 @@ def dispute_notices_for_events(event_ids: Iterable[int]) -> int:
             title = _("待接收：%(case)s") % {"case": label}
             key = f"dispute:{dispute.pk}:event:{event.pk}"
             for user_id in actors.get(to_body.pk, set()) - {event.actor_id}:
-                drafts.append(_draft(user_id, NOTICE_AWAITING, key, title, body, dispute))
+                drafts.append((dispute.pk, _draft(user_id, NOTICE_AWAITING, key, title, body, dispute)))
             if event in left and event.from_body_id is not None:
                 title = _("超期上报：%(case)s") % {"case": label}
                 body = _("该纠纷超期未办结，已自动上报%(to)s。") % {"to": to_body.name}
                 for user_id in actors.get(event.from_body_id, set()):
-                    drafts.append(_draft(user_id, NOTICE_OVERDUE, f"{key}:left", title, body, dispute))
+                    drafts.append((dispute.pk, _draft(user_id, NOTICE_OVERDUE, f"{key}:left", title, body, dispute)))
         elif event.action == EventAction.RISK and dispute.risk_level == RiskLevel.HIGH:
-            drafts.extend(_high_risk(dispute, label, actors))
-    return notices_send(drafts)
+            drafts.extend((dispute.pk, draft) for draft in _high_risk(dispute, label, actors))
+    return _send_visible(drafts)
 
 
 def dispute_notices_follow_up(*, today: datetime.date | None = None) -> int:
@@ -126,20 +155,23 @@ def dispute_notices_follow_up(*, today: datetime.date | None = None) -> int:
     )
     actors = body_actors({row["current_body_id"] for row in due})
     drafts = [
-        NoticeDraft(
-            user_id,
-            NOTICE_FOLLOW_UP,
-            f"dispute:{row['pk']}:follow_up",
-            _("待回访：%(number)s %(category)s")
-            % {"number": row["number"], "category": Category(row["category"]).label},
-            _("该纠纷化解已满 %(days)d 天，尚未回访。") % {"days": FOLLOW_UP_DAYS},
-            _url(row["pk"]),
-            row["division_id"],
+        (
+            row["pk"],
+            NoticeDraft(
+                user_id,
+                NOTICE_FOLLOW_UP,
+                f"dispute:{row['pk']}:follow_up",
+                _("待回访：%(number)s %(category)s")
+                % {"number": row["number"], "category": Category(row["category"]).label},
+                _("该纠纷化解已满 %(days)d 天，尚未回访。") % {"days": FOLLOW_UP_DAYS},
+                _url(row["pk"]),
+                row["division_id"],
+            ),
         )
         for row in due
         for user_id in actors.get(row["current_body_id"], set())
     ]
-    return notices_send(drafts)
+    return _send_visible(drafts)
 
 
 def _high_risk(dispute: Dispute, label: str, actors: dict[int, set[int]]) -> list[NoticeDraft]:
@@ -156,29 +188,33 @@ def _high_risk(dispute: Dispute, label: str, actors: dict[int, set[int]]) -> lis
 
 
 def dispute_notices_due(*, today: datetime.date | None = None) -> int:
-    """Remind the acting staff of every open case whose deadline falls within
-    ``DUE_SOON_WORKING_DAYS`` working days (Asia/Shanghai dates; ``governance.calendar``), once per
-    case and deadline. Returns how many notices were new."""
+    """Remind the acting staff of every case being handled (接收 or 调解中) whose handling deadline
+    falls within ``DUE_SOON_WORKING_DAYS`` working days (Asia/Shanghai dates; ``governance.calendar``),
+    once per case and deadline. A case still awaiting acceptance is not reminded: its short acceptance
+    window is the 纠纷待接收 notice's, and the sweep escalates it. Returns how many notices were new."""
     today = today or timezone.localdate()
     horizon = working_days_add(today, DUE_SOON_WORKING_DAYS)
     due = list(
         Dispute.objects.filter(
-            status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=horizon, current_body__isnull=False
+            status__in=HANDLING_STATUSES, deadline__gte=today, deadline__lte=horizon, current_body__isnull=False
         ).values("pk", "number", "category", "deadline", "current_body_id", "division_id")
     )
     actors = body_actors({row["current_body_id"] for row in due})
     drafts = [
-        NoticeDraft(
-            user_id,
-            NOTICE_DUE_SOON,
-            f"dispute:{row['pk']}:due:{row['deadline']:%Y%m%d}",
-            _("即将到期：%(number)s %(category)s")
-            % {"number": row["number"], "category": Category(row["category"]).label},
-            _("办理期限 %(due)s，请及时办理。") % {"due": f"{row['deadline']:%Y-%m-%d}"},
-            _url(row["pk"]),
-            row["division_id"],
+        (
+            row["pk"],
+            NoticeDraft(
+                user_id,
+                NOTICE_DUE_SOON,
+                f"dispute:{row['pk']}:due:{row['deadline']:%Y%m%d}",
+                _("即将到期：%(number)s %(category)s")
+                % {"number": row["number"], "category": Category(row["category"]).label},
+                _("办理期限 %(due)s，请及时办理。") % {"due": f"{row['deadline']:%Y-%m-%d}"},
+                _url(row["pk"]),
+                row["division_id"],
+            ),
         )
         for row in due
         for user_id in actors.get(row["current_body_id"], set())
     ]
-    return notices_send(drafts)
+    return _send_visible(drafts)

@@ -51,6 +51,7 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "civility/households/<int:household_id>/wallet/": "governance.Household",
     "security/disputes/<int:pk>/": "security.Dispute",
     "security/disputes/<int:pk>/<str:move>/": "security.Dispute",
+    "security/disputes/<int:pk>/agreement/print/": "security.Dispute",
     "villages/hamlets/<int:pk>/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/meetings/new/": "villages.Hamlet",
 }

@@ -250,3 +250,57 @@ def test_the_list_reads_the_same_queries_for_3_and_30(divisions, hotline):
             key=key, event_types=["dispute.event"], division=divisions["t1"], url=f"https://f.example/{i}"
         )
     assert count() == three
+
+
+def test_loopback_and_private_receivers_are_refused(divisions, hotline, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    _key, client = hotline
+    body = {"event_types": ["dispute.event"], "division": divisions["district"].code}
+    for url in ("http://127.0.0.1:8000/x", "http://localhost/x", "http://10.1.2.3/x", "http://[::1]/x"):
+        assert_error_body(client.post(reverse(LIST), {**body, "url": url}, format="json"), 400, "url")
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_a_duplicate_subscription_is_refused(divisions, hotline):
+    _key, client = hotline
+    body = {"event_types": ["dispute.event"], "division": divisions["t1"].code, "url": "https://d.example/h"}
+    assert client.post(reverse(LIST), body, format="json").status_code == 201
+    assert_error_body(client.post(reverse(LIST), body, format="json"), 400, "url")
+    assert WebhookSubscription.objects.count() == 1
+
+
+def test_a_switched_off_subscription_gets_no_more_tries(divisions, hotline, django_capture_on_commit_callbacks):
+    failing = Receiver(codes=[500])
+    try:
+        key, client = hotline
+        subscription = webhook_subscribe(
+            key=key, event_types=["dispute.event"], division=divisions["district"], url=failing.url
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            intake(client, divisions)
+        sent = len(failing.requests)
+        assert client.delete(reverse("api:governance-api:webhook-detail", args=[subscription.pk])).status_code == 204
+        WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+        for delivery_id in WebhookDelivery.objects.values_list("pk", flat=True):
+            webhook_attempt(delivery_id)
+        assert len(failing.requests) == sent
+        assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.FAILED}
+    finally:
+        failing.close()
+
+
+def test_the_admin_form_keeps_the_key_scope(client, divisions, hotline):
+    from governance.webhook_admin import SubscriptionForm
+
+    _key, _client = hotline
+    narrow, _raw = api_key_create(name="乡镇1热线", role=Role.API_CLIENT, division=divisions["t1"])
+    form = SubscriptionForm(
+        data={
+            "api_key": narrow.pk,
+            "event_types": ["dispute.event"],
+            "division": divisions["t2"].pk,
+            "url": "https://x.example/h",
+            "is_active": "on",
+        }
+    )
+    assert not form.is_valid() and "division" in form.errors

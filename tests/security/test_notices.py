@@ -40,15 +40,32 @@ def test_a_transfer_notifies_each_member_of_the_receiving_body_once_and_nobody_e
     dispute_accept(dispute=dispute, by=centre_mediator)
     dispute_transfer(dispute=dispute, to_body=bodies["v11"], by=centre_mediator, reason="转村调委会")
 
-    assert notices() == [("second_v11", NOTICE_AWAITING), ("village_mediator", NOTICE_AWAITING)]
+    # The body's staff, and the village officer assigned at its division (who may accept for it).
+    assert notices() == [
+        ("officer_v11", NOTICE_AWAITING),
+        ("second_v11", NOTICE_AWAITING),
+        ("village_mediator", NOTICE_AWAITING),
+    ]
     notice = Notice.objects.get(recipient=village_mediator)
     assert dispute.number in notice.title and "t1派出所矛调中心移交至v11调委会" in notice.body
     assert notice.url == reverse("security:dispute-detail", args=[dispute.pk])
-    assert not Notice.objects.filter(recipient__in=[bystander, centre_mediator, officer]).exists()
+    assert not Notice.objects.filter(recipient__in=[bystander, centre_mediator]).exists()
     # The same event reported again writes nothing more.
     transfer = DisputeEvent.objects.get(dispute=dispute, action=EventAction.TRANSFERRED)
     assert dispute_notices_for_events([transfer.pk]) == 0
-    assert Notice.objects.count() == 2
+    assert Notice.objects.count() == 3
+
+
+def test_a_notice_goes_only_to_those_who_can_open_the_case(divisions, bodies, rule, centre_mediator, village_mediator):
+    """A village officer on a village committee's staff cannot open a township-level case: it is
+    transferred to the committee, the mediator hears of it, the officer does not (no link to a 404)."""
+    clerk = user_with_role(Role.COMMUNITY_OFFICER, divisions["v12"], username="clerk_v12")
+    bodies["v11"].staff.add(clerk)
+    dispute = intake(divisions["t1"], by=centre_mediator)
+    dispute_accept(dispute=dispute, by=centre_mediator)
+    Notice.objects.all().delete()
+    dispute_transfer(dispute=dispute, to_body=bodies["v11"], by=centre_mediator, reason="转村调委会")
+    assert notices() == [("village_mediator", NOTICE_AWAITING)]
 
 
 def test_the_sweep_tells_the_centre_above_and_the_body_the_case_left(divisions, bodies, village_mediator):

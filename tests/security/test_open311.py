@@ -217,3 +217,39 @@ def test_request_list_queries_do_not_grow_with_rows(hotline_key):
     for index in range(27):
         post(call(hotline_key, **{"attribute[external_id]": f"b{index}"}))
     assert count() == three
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"attribute[external_id]": "E" * 65}, "external_id"),
+        ({"attribute[people_involved]": "²"}, "people_involved"),
+        ({"long": None}, "long"),
+        ({"email": "not-an-email"}, "email"),
+        ({"first_name": "名" * 30}, "first_name"),
+        ({"jurisdiction_id": "110101"}, "jurisdiction_id"),
+    ],
+)
+def test_more_bad_input_is_refused_not_cut(hotline_key, fields, named):
+    before = Dispute.objects.count()
+    status = 404 if named == "jurisdiction_id" else 400
+    [error, *_rest] = errors_of(post(call(hotline_key, **fields)), status)
+    assert named in error["description"] or "lat" in error["description"]
+    assert Dispute.objects.count() == before
+
+
+@pytest.mark.parametrize("body", ['"s"', "123", "null", "[]", "true", '["x"]', '{"description": ["a", "b"]}'])
+def test_a_json_body_that_is_not_an_object_of_text_is_400(hotline_key, body):
+    response = Client(HTTP_AUTHORIZATION=f"Api-Key {hotline_key}").post(
+        f"{BASE}/requests.json", body, content_type="application/json"
+    )
+    errors_of(response, 400)
+    assert not Dispute.objects.exists()
+
+
+def test_a_parameter_given_twice_is_400(hotline_key):
+    data = call(hotline_key)
+    encoded = "&".join(f"{k}={v}" for k, v in data.items()) + "&description=另一段"
+    response = Client().post(f"{BASE}/requests.json", encoded, content_type="application/x-www-form-urlencoded")
+    assert "description" in errors_of(response, 400)[0]["description"]
+    assert not Dispute.objects.exists()
