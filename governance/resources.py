@@ -4,13 +4,27 @@ Every resource is built for one user (``Resource(user=request.user)``): the rows
 and exports, and the divisions and people a row may refer to, are those of ``for_user(user)``.
 Columns carry Chinese headers; foreign keys are referred to by code (区划代码) or 身份证号.
 An import with any bad row writes nothing, and the result names each bad row by its spreadsheet
-row number (the header being row 1)."""
+row number (the header being row 1).
+
+Set-based (issue 11, item 8): the number of queries does not grow with the rows. Once per file,
+``before_import`` loads the rows the file refers to (related rows by code or 身份证号 among
+``for_user``, the rows it updates by their import key, and the rows already holding a unique value)
+into dicts; each row is then checked in Python, and plain registers are written with
+``bulk_create``/``bulk_update`` (``Meta.use_bulk``) while the audit triggers stay on."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import UniqueConstraint
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result
 
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
@@ -22,6 +36,10 @@ from governance.validators import normalize_id_number
 ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
 ERR_IMPORT_ROOT_DIVISION = "import_root_division"
 ERR_IMPORT_CHOICE = "import_invalid_choice"
+ERR_IMPORT_DUPLICATE = "import_duplicate"
+PREFETCH_CHUNK = 5000  # values per ``__in`` query when a file's keys are loaded
+BULK_BATCH_SIZE = 1000  # rows per INSERT/UPDATE statement (Meta.batch_size)
+PROGRESS_EVERY = 500  # rows between two progress reports of a long import
 
 
 def _text(value) -> str:
@@ -40,25 +58,49 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, field: str, label, **kwargs):
         self.user = None
         self.label = label
+        # Filled once per file by ``prefetch``: {code: row}; None outside an import (one query a value).
+        self.cache: dict[str, Any] | None = None
+        self.miss_queries = False  # a division file may refer to a parent made a few rows above
         super().__init__(model, field=field, **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.for_user(self.user)
 
-    def clean(self, value, row=None, **kwargs):
+    def normalize(self, value) -> str:
         value = _text(value)
-        if self.field == "id_number":
-            value = normalize_id_number(value)
+        return normalize_id_number(value) if self.field == "id_number" else value
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        """Load every row the file refers to in this column, among those the user may see: one query
+        per ``PREFETCH_CHUNK`` distinct values."""
+        wanted = sorted({v for v in (self.normalize(value) for value in values) if v})
+        self.cache = {}
+        queryset = self.get_queryset(None, None)
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            for obj in queryset.filter(**{f"{self.field}__in": chunk}):
+                self.cache[getattr(obj, self.field)] = obj
+
+    def clean(self, value, row=None, **kwargs):
+        value = self.normalize(value)
         if not value:
             return None
+        if self.cache is not None and (value in self.cache or not self.miss_queries):
+            found = self.cache.get(value)
+            if found is not None:
+                return found
+            raise self.not_found(value)
         try:
             return self.get_queryset(value, row).get(**{self.field: value})
         except self.model.DoesNotExist:
-            raise ValidationError(
-                _("%(label)s“%(value)s”不存在或不在您的管辖范围内。"),
-                code=ERR_IMPORT_NOT_IN_SCOPE,
-                params={"label": self.label, "value": value},
-            ) from None
+            raise self.not_found(value) from None
+
+    def not_found(self, value: str) -> ValidationError:
+        return ValidationError(
+            _("%(label)s“%(value)s”不存在或不在您的管辖范围内。"),
+            code=ERR_IMPORT_NOT_IN_SCOPE,
+            params={"label": self.label, "value": value},
+        )
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else getattr(value, self.field)
@@ -130,16 +172,87 @@ class SpreadsheetRowResult(Result):
         super().append_error_row(number + 1, row, errors)
 
 
+class ScopedInstanceLoader(BaseInstanceLoader):
+    """The rows a file updates, found by their import key (``import_id_fields``, through
+    ``ScopedResource.instance_lookups`` where the key lives on a related row) among ``for_user``:
+    one query per ``PREFETCH_CHUNK`` keys for the whole file instead of one per row."""
+
+    def __init__(self, resource: ScopedResource, dataset=None):
+        super().__init__(resource, dataset)
+        names = list(resource.get_import_id_fields())
+        self.fields = [resource.fields[name] for name in names]
+        self.lookups = [resource.instance_lookups.get(name, resource.fields[name].attribute) for name in names]
+        self.instances: dict[tuple, Any] = {}
+        if dataset is None or not all(f.column_name in (dataset.headers or []) for f in self.fields):
+            return
+        keys = {key for key in (self.key(row) for row in dataset.dict) if key is not None}
+        ordered = sorted(keys, key=repr)
+        for start in range(0, len(ordered), PREFETCH_CHUNK):
+            chunk = ordered[start : start + PREFETCH_CHUNK]
+            filters = {f"{lookup}__in": sorted({k[i] for k in chunk}, key=repr) for i, lookup in enumerate(self.lookups)}
+            for instance in resource.get_queryset().filter(**filters):
+                self.instances[tuple(_follow(instance, lookup) for lookup in self.lookups)] = instance
+
+    def key(self, row) -> tuple | None:
+        try:
+            values = tuple(_key_value(field.clean(row)) for field in self.fields)
+        except Exception:  # the row's own error is reported when the row is imported
+            return None
+        return None if any(v in (None, "") for v in values) else values
+
+    def get_instance(self, row):
+        key = self.key(row)
+        return None if key is None else self.instances.get(key)
+
+
+def _key_value(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _follow(instance: Any, lookup: str) -> Any:
+    """``division__code`` of a row (related rows come with ``select_related``); a foreign key as its id."""
+    parts = lookup.split("__")
+    for part in parts[:-1]:
+        instance = getattr(instance, part)
+    field = instance._meta.get_field(parts[-1])
+    return getattr(instance, field.attname if field.is_relation else field.name)
+
+
 class ScopedResource(resources.ModelResource):
     """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
-    column header, and any bad row rolls the whole import back."""
+    column header, and any bad row rolls the whole import back.
 
-    def __init__(self, user=None, **kwargs):
+    ``skip_diff=True`` (the background job's way) leaves out the before/after preview of each row;
+    ``progress(rows_done)`` is called every ``PROGRESS_EVERY`` rows."""
+
+    # Import key fields whose rows are found through a related row: {"code": "division__code"}.
+    instance_lookups: dict[str, str] = {}
+    # Check constraints that the fields' own validators already enforce row by row (checking them
+    # again through Django costs one query per row).
+    constraints_checked_by_fields: frozenset[str] = frozenset()
+
+    def __init__(self, user=None, skip_diff: bool = False, progress: Callable[[int], None] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.progress = progress
+        self._meta = copy.copy(self._meta)  # this import's options, not the class's
+        self._meta.instance_loader_class = ScopedInstanceLoader
+        if skip_diff:
+            self._meta.skip_diff = True
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.user = user
+                field.widget.miss_queries = field.widget.model is self._meta.model
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        self._scoped_relations = [
+            f.attribute
+            for f in self.fields.values()
+            if isinstance(f.widget, ScopedForeignKeyWidget) and f.attribute in model_fields
+        ]
+        self._unique: list[tuple[tuple[str, ...], dict[tuple, Any]]] = []
+        self._unique_per_row = False
+        self._seen: dict[tuple, int] = {}
+        self._row_number = 0
 
     def get_queryset(self):
         return self._meta.model.objects.for_user(self.user)
@@ -162,6 +275,145 @@ class ScopedResource(resources.ModelResource):
         kwargs.setdefault("user", self.user)
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
 
+    # --- once per file ---------------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        """Load what the rows refer to, once: related rows by code, and existing unique values."""
+        super().before_import(dataset, **kwargs)
+        headers = dataset.headers or []
+        for field in self.fields.values():
+            if isinstance(field.widget, ScopedForeignKeyWidget) and field.column_name in headers:
+                field.widget.prefetch(dataset[field.column_name])
+        self._unique_prefetch(dataset)
+
+    def _unique_prefetch(self, dataset) -> None:
+        """For each unique field (or set of fields) that the file fills, the rows (in or out of scope)
+        already holding one of the file's values: {values: pk}. Only the pk is read: nothing of a row
+        outside the scope is shown, exactly as Django's own unique check (one query per row) does."""
+        model = self._meta.model
+        checks, _date_checks = model()._get_unique_checks(include_meta_constraints=True)
+        by_attribute = {f.attribute: f for f in self.get_import_fields() if f.attribute}
+        headers = dataset.headers or []
+        self._unique, self._seen, self._unique_per_row = [], {}, False
+        rows = None
+        for _model, names in checks:
+            if names == (model._meta.pk.name,):
+                continue
+            columns = [by_attribute.get(name) for name in names]
+            if any(c is None or c.column_name not in headers for c in columns):
+                self._unique_per_row = True  # a unique field the file does not fill: Django's check
+                continue
+            rows = dataset.dict if rows is None else rows
+            wanted = set()
+            for row in rows:
+                try:
+                    key = tuple(_key_value(c.clean(row)) for c in columns)  # type: ignore[union-attr]
+                except Exception:
+                    continue
+                if all(v not in (None, "") for v in key):
+                    wanted.add(key)
+            existing: dict[tuple, Any] = {}
+            attnames = [model._meta.get_field(name).attname for name in names]
+            ordered = sorted(wanted, key=repr)
+            for start in range(0, len(ordered), PREFETCH_CHUNK):
+                chunk = ordered[start : start + PREFETCH_CHUNK]
+                filters = {f"{a}__in": sorted({k[i] for k in chunk}, key=repr) for i, a in enumerate(attnames)}
+                for values in model._base_manager.filter(**filters).values_list(*attnames, "pk"):
+                    existing[tuple(values[:-1])] = values[-1]
+            self._unique.append((tuple(names), existing))
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, ScopedForeignKeyWidget):
+                field.widget.cache = None
+
+    # --- each row, without a query -----------------------------------------------------------------
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number", 0)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # What the row was, for skip_unchanged without the preview's deep copy.
+        if not new:
+            instance._import_snapshot = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+    def after_import_row(self, row, row_result, **kwargs):
+        number = kwargs.get("row_number", 0)
+        if self.progress is not None and number % PROGRESS_EVERY == 0:
+            self.progress(number)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        snapshot = getattr(instance, "_import_snapshot", None)
+        if not self._meta.skip_unchanged or import_validation_errors or snapshot is None:
+            return False
+        return all(getattr(instance, attname) == value for attname, value in snapshot.items())
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own checks without their per-row queries: unique values against the file's
+        prefetched ones (and against the rows above in the same file), check constraints only where
+        no field validator already enforces them."""
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            # A related row found by a scoped widget exists: Django's check would query it again.
+            found = [a for a in self._scoped_relations if a not in errors]
+            try:
+                instance.full_clean(
+                    exclude=[*errors, *found], validate_unique=self._unique_per_row, validate_constraints=False
+                )
+            except ValidationError as e:
+                errors = e.update_error_dict(errors)
+            for attribute in found:
+                field = instance._meta.get_field(attribute)
+                try:  # null and blank only (models.Field's check, without ForeignKey's query)
+                    models.Field.validate(field, getattr(instance, field.attname), instance)
+                except ValidationError as e:
+                    errors[attribute] = e
+            self._constraints_validate(instance, errors)
+        if validate_unique:
+            self._unique_validate(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _constraints_validate(self, instance, errors: dict) -> None:
+        model = type(instance)
+        for constraint in model._meta.constraints:
+            if constraint.name in self.constraints_checked_by_fields:
+                continue
+            if isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None:
+                continue  # among the unique checks
+            try:
+                constraint.validate(model, instance, exclude=set(errors))
+            except ValidationError as e:
+                errors.setdefault(NON_FIELD_ERRORS, []).extend(e.error_list)
+
+    def _unique_validate(self, instance, errors: dict) -> None:
+        for names, existing in self._unique:
+            if any(name in errors for name in names):
+                continue
+            key = tuple(getattr(instance, instance._meta.get_field(name).attname) for name in names)
+            if any(v in (None, "") for v in key):
+                continue
+            spot = names[0] if len(names) == 1 else NON_FIELD_ERRORS
+            first = self._seen.setdefault((names, *key), self._row_number)
+            if first != self._row_number:
+                labels = "、".join(self._header(name) for name in names)
+                errors[spot] = ValidationError(
+                    _("第%(first)s行与第%(row)s行%(label)s重复。"),
+                    code=ERR_IMPORT_DUPLICATE,
+                    params={"first": first + 1, "row": self._row_number + 1, "label": labels},
+                )
+            elif existing.get(key, instance.pk) != instance.pk:
+                errors[spot] = ValidationError(instance.unique_error_message(type(instance), names))
+
+    def _header(self, attribute: str) -> str:
+        for field in self.fields.values():
+            if field.attribute == attribute:
+                return str(field.column_name)
+        return attribute
+
     def import_instance(self, instance, row, **kwargs):
         # Collect every field's error (ours raise ValidationError with a code, not ValueError).
         errors = {}
@@ -174,6 +426,17 @@ class ScopedResource(resources.ModelResource):
                 errors[field.attribute] = ValidationError(str(e), code="invalid")
         if errors:
             raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._meta.use_bulk and not is_create:
+            for field in instance._meta.concrete_fields:
+                if getattr(field, "auto_now", False):  # bulk_update does not call pre_save
+                    setattr(instance, field.attname, timezone.now())
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def get_bulk_update_fields(self):
+        auto_now = [f.name for f in self._meta.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        return [*super().get_bulk_update_fields(), *auto_now]
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
@@ -249,6 +512,10 @@ class PersonResource(ScopedResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+        use_bulk = True  # a plain register: INSERT/UPDATE a thousand rows at a time
+        batch_size = BULK_BATCH_SIZE
+
+    constraints_checked_by_fields = frozenset({"person_id_number_format"})  # validate_id_number
 
     def get_queryset(self):
         return super().get_queryset().select_related("division")
