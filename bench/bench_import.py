@@ -48,17 +48,25 @@ def copy_rows_per_s(connection, rows: list[list[str]], division_ids: dict[str, i
     """COPY the same rows into governance_person, timed, then rolled back."""
     from django.db import transaction
 
-    statuses = {"群众": "masses", "中共党员": "party_member", "共青团员": "league_member", "中共预备党员": "probationary"}
+    statuses = {
+        "群众": "masses",
+        "中共党员": "party_member",
+        "共青团员": "league_member",
+        "中共预备党员": "probationary",
+    }
     buffer = io.StringIO()
     for name, id_number, phone, status, code, note in rows:
         buffer.write(f"{name}\t{id_number}\t{phone}\t{statuses[status]}\t{division_ids[code]}\t{note}\tnow\tnow\n")
     data = buffer.getvalue()
     with transaction.atomic():
         started = time.perf_counter()
-        with connection.cursor() as cursor, cursor.copy(
-            "COPY governance_person (name, id_number, phone, political_status, division_id, note, created_at,"
-            " updated_at) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                "COPY governance_person (name, id_number, phone, political_status, division_id, note, created_at,"
+                " updated_at) FROM STDIN"
+            ) as copy,
+        ):
             copy.write(data)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
@@ -76,9 +84,13 @@ def main() -> None:
     with bench_database() as connection:
         call_command("seed_demo", only=["governance.divisions"], stdout=io.StringIO())
         district = Division.objects.filter(parent__isnull=True).order_by("path").first()
-        user = role_grant(username="bench_importer", role=Role.DISTRICT_ADMIN, division=district, password="x-Pass-2026")
+        user = role_grant(
+            username="bench_importer", role=Role.DISTRICT_ADMIN, division=district, password="x-Pass-2026"
+        )
         villages = dict(
-            Division.objects.filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY]).values_list("code", "id")
+            Division.objects.filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY]).values_list(
+                "code", "id"
+            )
         )
         rows = people_rows(ROWS, sorted(villages))
         dataset = tablib.Dataset(*rows, headers=HEADERS)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
+from governance.import_pages import BackgroundImportMixin
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
     ApiKey,
@@ -287,9 +288,10 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
-    the scoped (and filtered) changelist, and importing needs both add and change permission."""
+    the scoped (and filtered) changelist, and importing needs both add and change permission. A big
+    file is checked and imported by a worker (``BackgroundImportMixin``)."""
 
     import_formats = IMPORT_FORMATS  # governance.spreadsheets: the one escaping path, both ways
     export_formats = EXPORT_FORMATS

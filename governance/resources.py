@@ -189,7 +189,9 @@ class ScopedInstanceLoader(BaseInstanceLoader):
         ordered = sorted(keys, key=repr)
         for start in range(0, len(ordered), PREFETCH_CHUNK):
             chunk = ordered[start : start + PREFETCH_CHUNK]
-            filters = {f"{lookup}__in": sorted({k[i] for k in chunk}, key=repr) for i, lookup in enumerate(self.lookups)}
+            filters = {
+                f"{lookup}__in": sorted({k[i] for k in chunk}, key=repr) for i, lookup in enumerate(self.lookups)
+            }
             for instance in resource.get_queryset().filter(**filters):
                 self.instances[tuple(_follow(instance, lookup) for lookup in self.lookups)] = instance
 
@@ -336,7 +338,9 @@ class ScopedResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         # What the row was, for skip_unchanged without the preview's deep copy.
         if not new:
-            instance._import_snapshot = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+            instance._import_snapshot = {
+                f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+            }
 
     def after_import_row(self, row, row_result, **kwargs):
         number = kwargs.get("row_number", 0)

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from governance import imports
 from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.selectors import division_tree_breaks
@@ -37,3 +38,10 @@ def calendar_check() -> dict:
 def ping() -> str:
     """Health check for workers: ``celery -A governance call governance.ping``."""
     return "pong"
+
+
+@shared_task(name="governance.import_job_run", acks_late=True)
+def import_job_run(job_id: int) -> str:
+    """A big spreadsheet import's next step (its dry run, or its import once confirmed); idempotent:
+    see ``governance.imports``. Returns what it did."""
+    return imports.import_job_run(job_id)

@@ -1,10 +1,12 @@
 from governance.models.accounts import ApiKey, Role, RoleAssignment, User
 from governance.models.calendar import CalendarDay, CalendarYear
 from governance.models.divisions import Division, DivisionLevel
+from governance.models.imports import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
 
 __all__ = [
+    "IMPORT_JOB_RUNNING",
     "ApiKey",
     "CalendarDay",
     "CalendarYear",
@@ -12,6 +14,8 @@ __all__ = [
     "DivisionLevel",
     "Household",
     "HouseholdMember",
+    "ImportJob",
+    "ImportJobStatus",
     "Organization",
     "OrganizationKind",
     "Person",
