@@ -35,24 +35,24 @@ class BackgroundImportMixin:
     """For ``ImportExportModelAdmin``: files over ``IMPORT_BACKGROUND_ROWS`` rows go to a worker."""
 
     def get_urls(self) -> list:
-        info = self.opts.app_label, self.opts.model_name  # type: ignore[attr-defined]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}_import_job"  # type: ignore[attr-defined]
         view = self.admin_site.admin_view  # type: ignore[attr-defined]
         return [
-            path("import-jobs/<int:job_id>/", view(self.import_job_view), name="%s_%s_import_job" % info),
+            path("import-jobs/<int:job_id>/", view(self.import_job_view), name=f"{prefix}"),
             path(
                 "import-jobs/<int:job_id>/status/",
                 view(self.import_job_status_view),
-                name="%s_%s_import_job_status" % info,
+                name=f"{prefix}_status",
             ),
             path(
                 "import-jobs/<int:job_id>/confirm/",
                 view(require_POST(self.import_job_confirm_view)),
-                name="%s_%s_import_job_confirm" % info,
+                name=f"{prefix}_confirm",
             ),
             path(
                 "import-jobs/<int:job_id>/report/",
                 view(self.import_job_report_view),
-                name="%s_%s_import_job_report" % info,
+                name=f"{prefix}_report",
             ),
             *super().get_urls(),  # type: ignore[misc]
         ]
@@ -138,10 +138,10 @@ class BackgroundImportMixin:
 
     def import_job_confirm_view(self, request, job_id: int):
         job = self._job(request, job_id)
-        if imports.import_job_confirm(job):
-            if not send_now(import_job_run, job.pk):
-                imports.import_job_unconfirm(job)
-                messages.error(request, str(BROKER_AWAY) % {"rows": settings.IMPORT_BACKGROUND_ROWS})
+        # Confirmed once only; back to waiting when the worker cannot be told.
+        if imports.import_job_confirm(job) and not send_now(import_job_run, job.pk):
+            imports.import_job_unconfirm(job)
+            messages.error(request, str(BROKER_AWAY) % {"rows": settings.IMPORT_BACKGROUND_ROWS})
         return redirect(self._job_url("import_job", job))
 
     def import_job_report_view(self, request, job_id: int):

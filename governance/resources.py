@@ -237,7 +237,8 @@ class ScopedResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.progress = progress
-        self._meta = copy.copy(self._meta)  # this import's options, not the class's
+        options: Any = copy.copy(type(self)._meta)  # this import's options, not the class's
+        self._meta = options
         self._meta.instance_loader_class = ScopedInstanceLoader
         if skip_diff:
             self._meta.skip_diff = True
