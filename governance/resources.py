@@ -20,13 +20,18 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result
 
+from governance.import_sets import (  # noqa: F401 (ERR_IMPORT_DUPLICATE: imported from here too)
+    ERR_IMPORT_DUPLICATE,
+    PREFETCH_CHUNK,
+    ScopedInstanceLoader,
+    UniqueValues,
+    constraints_validate,
+)
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
 from governance.phones import phone_normalize
@@ -36,8 +41,6 @@ from governance.validators import normalize_id_number
 ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
 ERR_IMPORT_ROOT_DIVISION = "import_root_division"
 ERR_IMPORT_CHOICE = "import_invalid_choice"
-ERR_IMPORT_DUPLICATE = "import_duplicate"
-PREFETCH_CHUNK = 5000  # values per ``__in`` query when a file's keys are loaded
 BULK_BATCH_SIZE = 1000  # rows per INSERT/UPDATE statement (Meta.batch_size)
 PROGRESS_EVERY = 500  # rows between two progress reports of a long import
 
@@ -172,54 +175,6 @@ class SpreadsheetRowResult(Result):
         super().append_error_row(number + 1, row, errors)
 
 
-class ScopedInstanceLoader(BaseInstanceLoader):
-    """The rows a file updates, found by their import key (``import_id_fields``, through
-    ``ScopedResource.instance_lookups`` where the key lives on a related row) among ``for_user``:
-    one query per ``PREFETCH_CHUNK`` keys for the whole file instead of one per row."""
-
-    def __init__(self, resource: ScopedResource, dataset=None):
-        super().__init__(resource, dataset)
-        names = list(resource.get_import_id_fields())
-        self.fields = [resource.fields[name] for name in names]
-        self.lookups = [resource.instance_lookups.get(name, resource.fields[name].attribute) for name in names]
-        self.instances: dict[tuple, Any] = {}
-        if dataset is None or not all(f.column_name in (dataset.headers or []) for f in self.fields):
-            return
-        keys = {key for key in (self.key(row) for row in dataset.dict) if key is not None}
-        ordered = sorted(keys, key=repr)
-        for start in range(0, len(ordered), PREFETCH_CHUNK):
-            chunk = ordered[start : start + PREFETCH_CHUNK]
-            filters = {
-                f"{lookup}__in": sorted({k[i] for k in chunk}, key=repr) for i, lookup in enumerate(self.lookups)
-            }
-            for instance in resource.get_queryset().filter(**filters):
-                self.instances[tuple(_follow(instance, lookup) for lookup in self.lookups)] = instance
-
-    def key(self, row) -> tuple | None:
-        try:
-            values = tuple(_key_value(field.clean(row)) for field in self.fields)
-        except Exception:  # the row's own error is reported when the row is imported
-            return None
-        return None if any(v in (None, "") for v in values) else values
-
-    def get_instance(self, row):
-        key = self.key(row)
-        return None if key is None else self.instances.get(key)
-
-
-def _key_value(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
-
-
-def _follow(instance: Any, lookup: str) -> Any:
-    """``division__code`` of a row (related rows come with ``select_related``); a foreign key as its id."""
-    parts = lookup.split("__")
-    for part in parts[:-1]:
-        instance = getattr(instance, part)
-    field = instance._meta.get_field(parts[-1])
-    return getattr(instance, field.attname if field.is_relation else field.name)
-
-
 class ScopedResource(resources.ModelResource):
     """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
     column header, and any bad row rolls the whole import back.
@@ -252,9 +207,7 @@ class ScopedResource(resources.ModelResource):
             for f in self.fields.values()
             if isinstance(f.widget, ScopedForeignKeyWidget) and f.attribute in model_fields
         ]
-        self._unique: list[tuple[tuple[str, ...], dict[tuple, Any]]] = []
-        self._unique_per_row = False
-        self._seen: dict[tuple, int] = {}
+        self._unique: UniqueValues | None = None
         self._row_number = 0
 
     def get_queryset(self):
@@ -287,43 +240,7 @@ class ScopedResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget) and field.column_name in headers:
                 field.widget.prefetch(dataset[field.column_name])
-        self._unique_prefetch(dataset)
-
-    def _unique_prefetch(self, dataset) -> None:
-        """For each unique field (or set of fields) that the file fills, the rows (in or out of scope)
-        already holding one of the file's values: {values: pk}. Only the pk is read: nothing of a row
-        outside the scope is shown, exactly as Django's own unique check (one query per row) does."""
-        model = self._meta.model
-        checks, _date_checks = model()._get_unique_checks(include_meta_constraints=True)
-        by_attribute = {f.attribute: f for f in self.get_import_fields() if f.attribute}
-        headers = dataset.headers or []
-        self._unique, self._seen, self._unique_per_row = [], {}, False
-        rows = None
-        for _model, names in checks:
-            if names == (model._meta.pk.name,):
-                continue
-            columns = [by_attribute.get(name) for name in names]
-            if any(c is None or c.column_name not in headers for c in columns):
-                self._unique_per_row = True  # a unique field the file does not fill: Django's check
-                continue
-            rows = dataset.dict if rows is None else rows
-            wanted = set()
-            for row in rows:
-                try:
-                    key = tuple(_key_value(c.clean(row)) for c in columns)  # type: ignore[union-attr]
-                except Exception:
-                    continue
-                if all(v not in (None, "") for v in key):
-                    wanted.add(key)
-            existing: dict[tuple, Any] = {}
-            attnames = [model._meta.get_field(name).attname for name in names]
-            ordered = sorted(wanted, key=repr)
-            for start in range(0, len(ordered), PREFETCH_CHUNK):
-                chunk = ordered[start : start + PREFETCH_CHUNK]
-                filters = {f"{a}__in": sorted({k[i] for k in chunk}, key=repr) for i, a in enumerate(attnames)}
-                for values in model._base_manager.filter(**filters).values_list(*attnames, "pk"):
-                    existing[tuple(values[:-1])] = values[-1]
-            self._unique.append((tuple(names), existing))
+        self._unique = UniqueValues(self, dataset)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -366,7 +283,9 @@ class ScopedResource(resources.ModelResource):
             found = [a for a in self._scoped_relations if a not in errors]
             try:
                 instance.full_clean(
-                    exclude=[*errors, *found], validate_unique=self._unique_per_row, validate_constraints=False
+                    exclude=[*errors, *found],
+                    validate_unique=self._unique is None or self._unique.per_row,
+                    validate_constraints=False,
                 )
             except ValidationError as e:
                 errors = e.update_error_dict(errors)
@@ -376,42 +295,11 @@ class ScopedResource(resources.ModelResource):
                     models.Field.validate(field, getattr(instance, field.attname), instance)
                 except ValidationError as e:
                     errors[attribute] = e
-            self._constraints_validate(instance, errors)
-        if validate_unique:
-            self._unique_validate(instance, errors)
+            constraints_validate(instance, errors, self.constraints_checked_by_fields)
+        if validate_unique and self._unique is not None:
+            self._unique.validate(instance, errors, self._row_number, self._header)
         if errors:
             raise ValidationError(errors)
-
-    def _constraints_validate(self, instance, errors: dict) -> None:
-        model = type(instance)
-        for constraint in model._meta.constraints:
-            if constraint.name in self.constraints_checked_by_fields:
-                continue
-            if isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None:
-                continue  # among the unique checks
-            try:
-                constraint.validate(model, instance, exclude=set(errors))
-            except ValidationError as e:
-                errors.setdefault(NON_FIELD_ERRORS, []).extend(e.error_list)
-
-    def _unique_validate(self, instance, errors: dict) -> None:
-        for names, existing in self._unique:
-            if any(name in errors for name in names):
-                continue
-            key = tuple(getattr(instance, instance._meta.get_field(name).attname) for name in names)
-            if any(v in (None, "") for v in key):
-                continue
-            spot = names[0] if len(names) == 1 else NON_FIELD_ERRORS
-            first = self._seen.setdefault((names, *key), self._row_number)
-            if first != self._row_number:
-                labels = "、".join(self._header(name) for name in names)
-                errors[spot] = ValidationError(
-                    _("第%(first)s行与第%(row)s行%(label)s重复。"),
-                    code=ERR_IMPORT_DUPLICATE,
-                    params={"first": first + 1, "row": self._row_number + 1, "label": labels},
-                )
-            elif existing.get(key, instance.pk) != instance.pk:
-                errors[spot] = ValidationError(instance.unique_error_message(type(instance), names))
 
     def _header(self, attribute: str) -> str:
         for field in self.fields.values():
