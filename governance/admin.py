@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from pghistory.models import Events
 
+from governance.import_pages import BackgroundImportMixin
 from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
@@ -291,9 +292,10 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
-    the scoped (and filtered) changelist, and importing needs both add and change permission."""
+    the scoped (and filtered) changelist, and importing needs both add and change permission. A big
+    file is checked and imported by a worker (``BackgroundImportMixin``)."""
 
     import_formats = IMPORT_FORMATS  # governance.imports: the one reading path (any .xlsx/.xls/.ods/CSV)
     export_formats = EXPORT_FORMATS  # governance.spreadsheets: the one escaping path
