@@ -26,6 +26,7 @@ from pghistory.models import Events
 
 from governance.admin_imports import DivisionImportConflictsMixin
 from governance.division_codes import division_code_normalize
+from governance.import_pages import BackgroundImportMixin
 from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import (
@@ -333,9 +334,10 @@ class ChineseExportForm(SelectableFieldsExportForm):
             return field_name
 
 
-class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
-    the scoped (and filtered) changelist, and importing needs both add and change permission."""
+    the scoped (and filtered) changelist, and importing needs both add and change permission. A big
+    file is checked and imported by a worker (``BackgroundImportMixin``)."""
 
     import_formats = IMPORT_FORMATS  # governance.imports: the one reading path (any .xlsx/.xls/.ods/CSV)
     export_formats = EXPORT_FORMATS  # governance.spreadsheets: the one escaping path

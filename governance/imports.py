@@ -48,6 +48,9 @@ from governance.spreadsheets import text_unescape
 
 #: How many rows with data, from the top, may hold the header row (titles and notes above it).
 HEADER_SCAN_ROWS = 20
+#: The hidden column that carries each row's sheet row number through django-import-export (the
+#: resources' canonical dataset, ``ScopedResource.sheet_dataset``).
+SHEET_ROW = "__sheet_row__"
 
 ERR_IMPORT_FILE_UNREADABLE = "import_file_unreadable"
 ERR_IMPORT_FILE_PASSWORD = "import_file_password"

@@ -22,6 +22,8 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType, shortnumberinfo
 REGION = "CN"
 ERR_PHONE = "phone_invalid"
 PHONE_MAX_LENGTH = 20
+KNOWN_MAX = 200_000  # numbers remembered (a big import reads each twice: the cell, then the model field)
+_KNOWN: dict[tuple[str, bool], str] = {}
 
 MESSAGE = _("电话号码格式不正确：手机号为11位（1开头），座机号为区号加号码，如 0738-8123456。")
 MESSAGE_SERVICE = _(
@@ -44,17 +46,29 @@ def phone_normalize(value: str | None, *, service: bool = False) -> str:
     value = (value or "").strip()
     if not value:
         return ""
+    known = _KNOWN.get((value, service))
+    if known is not None:
+        return known
+    stored, short = _phone_normalize(value, service)
+    if len(_KNOWN) < KNOWN_MAX:  # the stored form normalises to itself: an import cleans it twice
+        _KNOWN[(value, service)] = _KNOWN[(stored, True)] = stored
+        if not short:  # not only a service number: valid for every phone field
+            _KNOWN[(stored, False)] = stored
+    return stored
+
+
+def _phone_normalize(value: str, service: bool) -> tuple[str, bool]:
     number = _parse(value)
     if number is not None and phonenumbers.is_valid_number(number):
         if number.country_code != phonenumbers.country_code_for_region(REGION):
-            return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+            return phonenumbers.format_number(number, PhoneNumberFormat.E164), False
         digits = phonenumbers.national_significant_number(number)
         if phonenumbers.number_type(number) == PhoneNumberType.FIXED_LINE:
             area = phonenumbers.length_of_geographical_area_code(number)
-            return f"0{digits[:area]}-{digits[area:]}"
-        return digits
+            return f"0{digits[:area]}-{digits[area:]}", False
+        return digits, False
     if service and number is not None and shortnumberinfo.is_valid_short_number_for_region(number, REGION):
-        return phonenumbers.national_significant_number(number)
+        return phonenumbers.national_significant_number(number), True
     raise ValidationError(MESSAGE_SERVICE if service else MESSAGE, code=ERR_PHONE)
 
 

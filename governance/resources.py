@@ -8,11 +8,17 @@ Files are read by ``governance.imports`` (any .xlsx/.xls/.ods/CSV, header row fo
 normalised and matched with each resource's ``header_aliases``); the cells are read by the widgets
 below (dates in every common form, numbers with thousands separators or full-width digits,
 identifiers refused when Excel made numbers of them). An import with any bad row writes nothing,
-and the result names each bad row by the row number Excel shows beside it."""
+and the result names each bad row by the row number Excel shows beside it.
+
+Set-based (issue 11, item 8; ``governance.import_sets``): the number of queries does not grow with
+the rows. Once per file, the rows the file refers to (related rows by code or 身份证号 among
+``for_user``, the rows it updates by their import key, the rows already holding a unique value) are
+loaded into dicts; each row is then checked in Python, and plain registers are written with
+``bulk_create``/``bulk_update`` (``Meta.use_bulk``) while the audit triggers stay on."""
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import tablib
@@ -21,32 +27,42 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
-from governance.cells import plain_text, sheet_date, sheet_month, sheet_number
-from governance.division_codes import division_code_normalize
+from governance.cells import plain_text
+from governance.import_sets import BULK_BATCH_SIZE, PREFETCH_CHUNK, SetBasedImport
+from governance.import_widgets import (  # noqa: F401  (the cell widgets, importable from here too)
+    ERR_IMPORT_CHOICE,
+    ERR_IMPORT_DATE,
+    ERR_IMPORT_NUMBER,
+    ChoiceLabelWidget,
+    DivisionCodeWidget,
+    IdentifierWidget,
+    IdNumberWidget,
+    PhoneWidget,
+    SheetDateWidget,
+    SheetDecimalWidget,
+    SheetIntegerWidget,
+    SheetMonthWidget,
+    SheetWidget,
+    TextWidget,
+    YesNoWidget,
+)
 from governance.imports import (
     ERR_IMPORT_NUMERIC_ID,
+    SHEET_ROW,
     Column,
     SpreadsheetError,
     cell_text,
     dataset_sheet,
     gc_paused,
-    header_key,
     table_read,
 )
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, DivisionLevel, Household, Person, PoliticalStatus, Relation
-from governance.phones import phone_normalize
 from governance.services import household_update
 from governance.validators import normalize_id_number
 
 ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
 ERR_IMPORT_ROOT_DIVISION = "import_root_division"
-ERR_IMPORT_CHOICE = "import_invalid_choice"
-ERR_IMPORT_DATE = "import_invalid_date"
-ERR_IMPORT_NUMBER = "import_invalid_number"
-
-#: The hidden column that carries each row's sheet row number through django-import-export.
-SHEET_ROW = "__sheet_row__"
 
 # Other headings clerks' files use for the same column (README: Importing spreadsheets). Each resource names
 # its own in ``header_aliases``, next to its fields; these are shared by several.
@@ -61,27 +77,6 @@ ERR_IMPORT_DIVISION_CONFLICT = "import_division_conflict"
 _plain = plain_text  # a cell as text, full-width made half-width
 
 
-class SheetWidget(widgets.Widget):
-    """A widget that knows its column (set by ``ScopedResource``) so that its messages name it, and how
-    a cell becomes a key for the duplicate check (``sheet_key``)."""
-
-    column_label: str = ""
-    #: a long number kept as text (身份证号): a numeric cell is refused (``governance.imports``)
-    identifier: bool = False
-
-    def sheet_key(self, value: Any) -> str:
-        """The cell as the database will compare it (the cleaned value), so that two cells are "the same
-        key" exactly when they would find the same row."""
-        try:
-            cleaned = self.clean(value)
-        except (ValidationError, ValueError):
-            return cell_text(value)
-        return "" if cleaned is None else str(cleaned)
-
-    def refuse(self, message, code: str, value: Any) -> ValidationError:
-        return ValidationError(message, code=code, params={"column": self.column_label, "value": cell_text(value)})
-
-
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks the related row up by a code among the rows the importing user may see; a code that is
     unknown or out of scope gets the same answer, so an import cannot probe other areas."""
@@ -92,159 +87,56 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.user = None
         self.label = label
         self.identifier = field == "id_number"
+        # Filled once per file by ``prefetch``: {code: row}; None outside an import (one query a value).
+        self.cache: dict[str, Any] | None = None
+        self.miss_queries = False  # a division file may refer to a parent made a few rows above
         super().__init__(model, field=field, **kwargs)
 
     def sheet_key(self, value: Any) -> str:
         # as ``clean`` looks the row up, without the lookup
-        return normalize_id_number(_plain(value)) if self.identifier else _text(value)
+        return self.normalize(value)
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.for_user(self.user)
 
+    def normalize(self, value: Any) -> str:
+        """The cell as the code it is looked up by (a 身份证号 half-width, upper case)."""
+        return normalize_id_number(_plain(value)) if self.identifier else _text(value)
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        """Load every row the file refers to in this column, among those the user may see: one query
+        per ``PREFETCH_CHUNK`` distinct values."""
+        wanted = sorted({v for v in (self.normalize(value) for value in values) if v})
+        self.cache = {}
+        queryset = self.get_queryset(None, None)
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            for obj in queryset.filter(**{f"{self.field}__in": chunk}):
+                self.cache[getattr(obj, self.field)] = obj
+
     def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if self.field == "id_number":
-            value = normalize_id_number(_plain(value))
+        value = self.normalize(value)
         if not value:
             return None
+        if self.cache is not None and (value in self.cache or not self.miss_queries):
+            found = self.cache.get(value)
+            if found is not None:
+                return found
+            raise self.not_found(value)
         try:
             return self.get_queryset(value, row).get(**{self.field: value})
         except self.model.DoesNotExist:
-            raise ValidationError(
-                _("%(label)s“%(value)s”不存在或不在您的管辖范围内。"),
-                code=ERR_IMPORT_NOT_IN_SCOPE,
-                params={"label": self.label, "value": value},
-            ) from None
+            raise self.not_found(value) from None
 
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else getattr(value, self.field)
-
-
-class ChoiceLabelWidget(widgets.Widget):
-    """A choice written as its Chinese label (村、中共党员); the stored value is accepted too."""
-
-    def __init__(self, choices, **kwargs):
-        self.choices = choices
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if not value:
-            return ""
-        key = header_key(value)
-        for stored, label in self.choices:
-            if key in (header_key(stored), header_key(label)):
-                return stored
-        raise ValidationError(
-            _("“%(value)s”不是有效的选项，可选：%(labels)s。"),
-            code=ERR_IMPORT_CHOICE,
-            params={"value": value, "labels": "、".join(str(label) for _v, label in self.choices)},
+    def not_found(self, value: str) -> ValidationError:
+        return ValidationError(
+            _("%(label)s“%(value)s”不存在或不在您的管辖范围内。"),
+            code=ERR_IMPORT_NOT_IN_SCOPE,
+            params={"label": self.label, "value": value},
         )
 
     def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
-
-
-class TextWidget(SheetWidget, widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
-        return _text(value)
-
-
-class IdentifierWidget(TextWidget):
-    """A code of 18 characters (统一社会信用代码): text, half-width, upper case; a numeric cell is refused."""
-
-    identifier = True
-
-    def clean(self, value, row=None, **kwargs):
-        return _plain(value).upper()
-
-
-class DivisionCodeWidget(SheetWidget, widgets.CharWidget):
-    """A division code in any of its forms (6, 9 or 12 digits, padded, a number cell), read into the
-    stored one by ``governance.division_codes.division_code_normalize``."""
-
-    def clean(self, value, row=None, **kwargs):
-        return division_code_normalize(_text(value))
-
-
-class PhoneWidget(widgets.CharWidget):
-    """A phone number in any common form (a number cell too), cleaned to the stored one."""
-
-    def __init__(self, service: bool = False, **kwargs):
-        self.service = service
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        return phone_normalize(_text(value), service=self.service)
-
-
-class IdNumberWidget(SheetWidget, widgets.CharWidget):
-    """Blank is NULL (the column is unique), full-width digits half-width, letters upper-case; a numeric
-    cell is refused before it gets here (``identifier``)."""
-
-    identifier = True
-
-    def clean(self, value, row=None, **kwargs):
-        return normalize_id_number(_plain(value)) or None
-
-
-class YesNoWidget(widgets.BooleanWidget):
-    TRUE_VALUES = ["是", *widgets.BooleanWidget.TRUE_VALUES]
-    FALSE_VALUES = ["否", *widgets.BooleanWidget.FALSE_VALUES]
-
-    def render(self, value, obj=None, **kwargs):
-        return "是" if value else "否"
-
-
-class SheetDateWidget(SheetWidget, widgets.DateWidget):
-    """A date in any form ``sheet_date`` reads; anything else a Chinese error naming the column."""
-
-    message = _("%(column)s“%(value)s”不是有效的日期：可写作 2025-06-01、2025/6/1、2025.6.1 或 2025年6月1日。")
-
-    def clean(self, value, row=None, **kwargs):
-        if cell_text(value) == "":
-            return None
-        parsed = self.parse(value)
-        if parsed is None:
-            raise self.refuse(self.message, ERR_IMPORT_DATE, value)
-        return parsed
-
-    def parse(self, value: Any) -> datetime.date | None:
-        return sheet_date(value)
-
-
-class SheetMonthWidget(SheetDateWidget):
-    """A month, stored as its first day: ``2025年6月``, ``2025-06``, ``2025/6``, ``202506`` or any date
-    of the month (``sheet_date``)."""
-
-    message = _("%(column)s“%(value)s”不是有效的月份：可写作 2025-06、2025年6月 或该月的任一日期。")
-
-    def parse(self, value: Any) -> datetime.date | None:
-        return sheet_month(value)
-
-
-class SheetIntegerWidget(SheetWidget, widgets.IntegerWidget):
-    message = _("%(column)s“%(value)s”不是有效的整数：可写作 1234、1,234 或 １２３４。")
-
-    def clean(self, value, row=None, **kwargs):
-        if cell_text(value) == "":
-            return None
-        number = sheet_number(value)
-        if number is None or number != number.to_integral_value():
-            raise self.refuse(self.message, ERR_IMPORT_NUMBER, value)
-        return int(number)
-
-
-class SheetDecimalWidget(SheetWidget, widgets.DecimalWidget):
-    message = _("%(column)s“%(value)s”不是有效的数字：可写作 1234.5、1,234.5 或 １２３４.５。")
-
-    def clean(self, value, row=None, **kwargs):
-        if cell_text(value) == "":
-            return None
-        number = sheet_number(value)
-        if number is None:
-            raise self.refuse(self.message, ERR_IMPORT_NUMBER, value)
-        return number
+        return "" if value is None else getattr(value, self.field)
 
 
 class SpreadsheetRowResult(Result):
@@ -266,15 +158,16 @@ class SpreadsheetRowResult(Result):
         return number + 1
 
 
-class ScopedResource(resources.ModelResource):
+class ScopedResource(SetBasedImport, resources.ModelResource):
     """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
-    column header, and any bad row rolls the whole import back."""
+    column header, and any bad row rolls the whole import back. ``skip_diff`` and ``progress``: see
+    ``governance.import_sets.SetBasedImport``."""
 
     #: other headings of a column, by field name: a clerk's 身份证号码 is our 身份证号 (README lists them)
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
 
-    def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, user=None, skip_diff: bool = False, progress: Callable[[int], None] | None = None, **kwargs):
+        super().__init__(skip_diff=skip_diff, progress=progress, **kwargs)
         self.user = user
         self.sheet_errors: dict[int, dict[str, ValidationError]] = {}
         for field in self.fields.values():
@@ -303,7 +196,9 @@ class ScopedResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         kwargs.setdefault("user", self.user)
         try:
-            dataset = self.sheet_dataset(dataset)
+            if getattr(dataset, "sheet_errors", None) is None:  # not yet read by ``sheet_dataset``
+                dataset = self.sheet_dataset(dataset)
+            self.sheet_errors = dataset.sheet_errors
         except SpreadsheetError as e:
             result = self.get_result_class()()
             result.diff_headers = self.get_diff_headers()
@@ -329,12 +224,14 @@ class ScopedResource(resources.ModelResource):
     def sheet_dataset(self, dataset: tablib.Dataset) -> tablib.Dataset:
         """The rows of an uploaded sheet under their canonical headers, each with its sheet row number
         (``SHEET_ROW``); what the file shows wrong without the database (numeric identifiers, keys
-        twice) is kept in ``sheet_errors`` for ``import_row``. Raises ``SpreadsheetError``."""
+        twice) is kept in its ``sheet_errors`` (``{sheet row: {header: error}}``) for ``import_row``;
+        ``import_data`` takes it as it is. Raises ``SpreadsheetError``."""
         with gc_paused():
             table = table_read(dataset_sheet(dataset), self.import_columns())
-            self.sheet_errors = table.cell_errors
             rows = [[*row, number] for row, number in zip(table.rows, table.numbers, strict=True)]
-            return tablib.Dataset(*rows, headers=[*table.headers, SHEET_ROW])
+            canonical = tablib.Dataset(*rows, headers=[*table.headers, SHEET_ROW])
+        canonical.sheet_errors = table.cell_errors
+        return canonical
 
     def add_sheet_errors(self, row_result: RowResult, row) -> None:
         """The row made invalid by the errors ``table_read`` found in it, besides its own; a numeric
@@ -374,6 +271,13 @@ class ScopedResource(resources.ModelResource):
                 errors[field.attribute] = ValidationError(str(e), code="invalid")
         if errors:
             raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # A row the reader refused (its key twice in the file, a numeric 身份证号) is not written, nor
+        # queued for bulk_create: import_row reports it.
+        if self.sheet_errors.get(row.get(SHEET_ROW)):
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
@@ -539,6 +443,10 @@ class PersonResource(ScopedResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+        use_bulk = True  # a plain register: INSERT/UPDATE a thousand rows at a time
+        batch_size = BULK_BATCH_SIZE
+
+    constraints_checked_by_fields = frozenset({"person_id_number_format"})  # validate_id_number
 
     def get_queryset(self):
         return super().get_queryset().select_related("division")

@@ -129,6 +129,22 @@ def dataset_workbook(dataset: tablib.Dataset) -> Workbook:
     return workbook
 
 
+def refused_rows_workbook(title: str, headers: list[str], rows: list[tuple[int, list, str]]) -> bytes:
+    """The refused rows of an import as an .xlsx the clerk corrects and imports again: 行号 (the
+    row's number in the uploaded file), the row's own columns as they were uploaded, and 原因 (why
+    it was refused). ``rows``: ``(row number, values in header order, reason)``. The extra columns
+    are ignored by a new import, so the corrected report itself can be imported."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(title)
+    header_append(sheet, [_("行号"), *headers, _("原因")])
+    sheet.freeze_panes = "B2"
+    for number, values, reason in rows:
+        sheet.append([number, *(_cell_value(v) for v in values), reason])
+    sheet.column_dimensions[sheet.cell(1, len(headers) + 2).column_letter].width = 60
+    return workbook_bytes(workbook)
+
+
 class SafeXLSX(XLSX):
     """The admin's Excel export (``sheet_secure``); importing is django-import-export's own."""
 

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from governance import import_jobs
 from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
@@ -74,3 +75,10 @@ def webhooks_retry_due() -> int:
 def ping() -> str:
     """Health check for workers: ``celery -A governance call governance.ping``."""
     return "pong"
+
+
+@shared_task(name="governance.import_job_run", acks_late=True)
+def import_job_run(job_id: int) -> str:
+    """A big spreadsheet import's next step (its dry run, or its import once confirmed); idempotent:
+    see ``governance.import_jobs``. Returns what it did."""
+    return import_jobs.import_job_run(job_id)

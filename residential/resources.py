@@ -84,9 +84,7 @@ class CompoundResource(ScopedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("division__parent")
 
-    def get_instance(self, instance_loader, row):
-        code = TextWidget().clean(row.get(self.fields["code"].column_name))
-        return self.get_queryset().filter(division__code=code).first() if code else None
+    instance_lookups = {"code": "division__code"}  # the whole file's rows in one query
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -50,9 +50,7 @@ class HamletResource(ScopedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("division__parent")
 
-    def get_instance(self, instance_loader, row):
-        code = TextWidget().clean(row.get(self.fields["code"].column_name))
-        return self.get_queryset().filter(division__code=code).first()
+    # Found by division__code, the whole file's rows in one query (ScopedInstanceLoader).
 
     def import_instance(self, instance, row, **kwargs):
         # The division node is made by the service; keep the row's values on the instance meanwhile.

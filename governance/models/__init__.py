@@ -1,6 +1,7 @@
 from governance.models.accounts import ApiKey, Role, RoleAssignment, User
 from governance.models.calendar import CalendarDay, CalendarYear
 from governance.models.divisions import Division, DivisionLevel
+from governance.models.imports import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.models.notices import Notice, NoticePreference
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
@@ -8,6 +9,7 @@ from governance.models.second_factor import AuthenticatorDevice, RecoveryCodesDe
 from governance.models.webhooks import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "IMPORT_JOB_RUNNING",
     "ApiKey",
     "AuthenticatorDevice",
     "CalendarDay",
@@ -17,6 +19,8 @@ __all__ = [
     "DivisionLevel",
     "Household",
     "HouseholdMember",
+    "ImportJob",
+    "ImportJobStatus",
     "Notice",
     "NoticePreference",
     "Organization",

@@ -335,6 +335,9 @@ SPECTACULAR_SETTINGS = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A file with more rows than this is checked and imported by a Celery worker (a progress page),
+# not while the admin waits (issue 11, item 8).
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 
 # --- Logging: never write personal data (身份证号, phone) to logs ------------------------------
 CSRF_FAILURE_VIEW = "governance.error_views.csrf_failure"

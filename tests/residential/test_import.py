@@ -1,4 +1,5 @@
-"""Compounds and property companies from clerks' spreadsheets (issue 11, items 1, 5, 7)."""
+"""Compounds and property companies from clerks' spreadsheets (issue 11, items 1, 5, 7), and a compound
+found again by its 小区代码 through the file's one lookup (item 8)."""
 
 import datetime
 import io
@@ -10,6 +11,8 @@ from governance.imports import ERR_IMPORT_DUPLICATE, ERR_IMPORT_NUMERIC_ID, Spre
 from governance.resources import ERR_IMPORT_DATE
 from residential.models import Compound, PropertyCompany
 from residential.resources import CompoundResource, PropertyCompanyResource
+from tests.factories import user_with_role
+from tests.governance.test_import import dataset
 from tests.residential.factories import make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +83,34 @@ def test_a_numeric_credit_code_cell_is_refused_and_a_doubled_one_names_both_rows
     }
     assert "单元格B2" in result.invalid_rows[0].error.message_dict["统一社会信用代码"][0]
     assert not PropertyCompany.objects.exists()
+
+
+def test_a_compound_imported_again_is_updated_not_added(divisions):
+    admin = user_with_role("district_admin", divisions["district"], username="admin_compounds")
+    first = CompoundResource(user=admin).import_data(
+        dataset(COMPOUND_HEADERS, [["431302001101001", "旧名小区", "431302001101", "一路1号", ""]])
+    )
+    assert not first.has_errors() and not first.has_validation_errors()
+
+    again = CompoundResource(user=admin, skip_diff=True).import_data(
+        dataset(COMPOUND_HEADERS, [["431302001101001", "新名小区", "431302001101", "一路2号", ""]])
+    )
+
+    assert not again.has_errors() and not again.has_validation_errors(), again.invalid_rows
+    compound = Compound.objects.select_related("division").get()
+    assert (compound.division.name, compound.address) == ("新名小区", "一路2号")
+
+
+def test_a_compound_outside_the_scope_is_not_found(divisions):
+    admin = user_with_role("district_admin", divisions["district"], username="admin_compounds")
+    CompoundResource(user=admin).import_data(
+        dataset(COMPOUND_HEADERS, [["431302002101001", "外镇小区", "431302002101", "", ""]])
+    )
+    officer = user_with_role("community_officer", divisions["c11"], username="officer_c11")
+
+    result = CompoundResource(user=officer).import_data(
+        dataset(COMPOUND_HEADERS, [["431302002101001", "改名", "431302002101", "", ""]])
+    )
+
+    assert result.has_validation_errors() or result.has_errors()
+    assert Compound.objects.select_related("division").get().division.name == "外镇小区"
