@@ -135,6 +135,15 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     )
     delivery = WebhookDelivery.objects.create(subscription=subscription, event_type="dispute.event", payload={})
     WebhookAttempt.objects.create(delivery=delivery, status_code=200)
+    # governance: a township officer's background import of people
+    ImportJob.objects.create(
+        created_by=users[f"township_officer_{s}"],
+        division=township,
+        model_label="governance.person",
+        file_name=f"乡镇{s}人员.xlsx",
+        data=b"",
+        message=f"乡镇{s}",
+    )
     # residential
     community = DivisionFactory(
         code=f"{township.code}101", name=f"社区{s}1", level=DivisionLevel.COMMUNITY, parent=township
