@@ -24,7 +24,7 @@ from civility.models import (
 )
 from civility.services import points_redeem, ranking_compute
 from civility.services.shop import RedemptionRequest
-from governance.models import Division, DivisionLevel, Role, User, WebhookAttempt, WebhookDelivery
+from governance.models import Division, DivisionLevel, ImportJob, Role, User, WebhookAttempt, WebhookDelivery
 from governance.services import api_key_create
 from governance.webhooks import webhook_subscribe
 from integrity.models import Evaluation, EvaluationItem
