@@ -44,3 +44,13 @@ def api_key_locked(request: HttpRequest, raw: str) -> bool:
 def api_key_failed(request: HttpRequest, raw: str) -> None:
     """Record a refused key as a failed sign-in of the client's address."""
     user_login_failed.send(sender=__name__, credentials=api_key_credentials(raw), request=request)
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes counts a failure against (``AXES_USERNAME_CALLABLE``): the one given
+    to sign in (or a key's ``api-key:<prefix>``), cut to the 150 characters a username may have — a
+    longer one still fails and counts, but never overflows axes' column (a 500)."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username")
+    return str(value)[:150] if value else None

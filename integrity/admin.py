@@ -54,6 +54,9 @@ class IntegrityInline(ScopedChoicesMixin, admin.TabularInline):
         return False
 
 
+AUTOCOMPLETE_PAGE = 20  # django.contrib.admin's AutocompleteJsonView.paginate_by
+
+
 class AccessLoggedAdmin(IntegrityAdmin):
     """Opening the change page of a clue or case is a view, and showing the changelist is a list: each
     is logged (the list as one row with the ids on the page, taken after rendering: no extra query)."""
@@ -64,6 +67,20 @@ class AccessLoggedAdmin(IntegrityAdmin):
         obj = self.get_scoped_object(request, object_id)
         services.access_log_record(user=request.user, obj=obj, via=AccessVia.ADMIN, path=request.get_full_path())
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A dropdown's search (the admin's autocomplete of a clue or case field) lists rows too: it is
+        logged like a changelist, with the ids of the page it answers."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            services.access_log_list(
+                user=request.user,
+                target=self.access_target,
+                ids=list(queryset.values_list("pk", flat=True)[:AUTOCOMPLETE_PAGE]),
+                via=AccessVia.ADMIN,
+                path=request.get_full_path(),
+            )
+        return queryset, may_have_duplicates
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

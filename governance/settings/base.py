@@ -150,6 +150,15 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=None)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "governance.auth.lockout_response"
+# The username axes records is cut to its column (255): a longer one is a failed sign-in, never a 500.
+AXES_USERNAME_CALLABLE = "governance.auth.axes_username"
+# Behind a reverse proxy (README "Deploying"), how many proxies stand before Django: the client's own
+# address is then read from X-Forwarded-For, so one person's lock is not everyone's.
+# Without it only the direct peer counts (X-Forwarded-For from a client is never trusted).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 AXES_VERBOSE = False  # failures and lockouts are still logged (warnings); every sign-in is not
 # Sessions end after a working day without a request (governance.sessions renews the expiry on
 # activity, at most once per SESSION_RENEW_SECONDS).

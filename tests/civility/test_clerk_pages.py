@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from civility.errors import ERR_BANQUET_DATE, ERR_BANQUET_TABLES
 from civility.models import BanquetDeclaration
 from governance.models import Role
+from tests.auth import verified_login
 from tests.civility.factories import BanquetDeclarationFactory
 from tests.factories import HouseholdFactory, PersonFactory, user_with_role
 
@@ -23,7 +24,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     return client
 
 
@@ -88,7 +89,7 @@ def test_declaration_out_of_range_is_refused_on_the_form_and_the_api(client, off
     response = api.post("/api/v1/civility/declarations/", data, format="json")
     assert response.status_code == 400, response.content
     assert response.json()["errors"][field][0]["code"] == code
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(reverse("civility:declaration-create"), {k: str(v) for k, v in data.items()})
     errors = response.context["form"].errors[field]
     assert any(("桌" in e) or ("日期" in e) for e in errors), errors
@@ -96,7 +97,7 @@ def test_declaration_out_of_range_is_refused_on_the_form_and_the_api(client, off
 
 
 def test_shop_finds_a_household_by_part_of_a_name_or_of_its_number(client, divisions):
-    client.force_login(user_with_role(Role.SHOP_OPERATOR, divisions["v11"], username="shop_find"))
+    verified_login(client, user_with_role(Role.SHOP_OPERATOR, divisions["v11"], username="shop_find"))
     household = HouseholdFactory(division=divisions["v11"], with_head=True)
     household.head.name = "欧阳建国"
     household.head.save()

@@ -29,6 +29,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance.models import Division, Household, User
+from tests.auth import verified_login
 
 # Common English words of a UI: buttons, headers, filters, pagination, Django's and the
 # third-party apps' leftovers. Matched as whole words, case-insensitively.
@@ -242,7 +243,7 @@ def _offences(client, urls: Iterator[str], users: tuple[str, ...]) -> dict[str, 
             if username is None:
                 client.logout()
             else:
-                client.force_login(User.objects.get(username=username))
+                verified_login(client, User.objects.get(username=username))
             response = client.get(url)
             if response.status_code == 200:
                 break
@@ -264,7 +265,7 @@ def _report(offences: dict[str, list[str]]) -> str:
 def api_docs_offences(client) -> dict[str, list[str]]:
     """The Swagger page's own text, and each operation's summary and description in the schema: Chinese,
     with no Latin words besides the whitelist and parameter names written as code (`within`)."""
-    client.force_login(User.objects.get(username="demo_district_admin"))
+    verified_login(client, User.objects.get(username="demo_district_admin"))
     offences = _offences(client, iter([reverse("api-docs")]), ("demo_district_admin",))
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
     for path, operations in schema["paths"].items():

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from governance.dashboard.periods import Period
 from governance.dashboard.selectors import Series
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.security.factories import intake, make_bodies, police_rule
 
@@ -37,7 +38,7 @@ def leader(divisions):
 
 
 def _export(client, leader, divisions, **params):
-    client.force_login(leader)
+    verified_login(client, leader)
     response = client.get(reverse("dashboard:export", args=[divisions["district"].code]), params)
     assert response.status_code == 200
     return load_workbook(BytesIO(response.content))
@@ -61,7 +62,7 @@ def test_export_headings_never_double_a_unit(client, leader, divisions):
 
 
 def test_dashboard_tables_never_double_a_unit(client, leader, divisions):
-    client.force_login(leader)
+    verified_login(client, leader)
     body = client.get(reverse("dashboard:home"), {"period": "year"}).content.decode()
     headers = re.findall(r'<th scope="col">([^<]*)</th>', body)
     assert len(headers) > 4

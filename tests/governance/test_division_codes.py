@@ -24,6 +24,7 @@ from governance.division_codes import (
 from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.models import Division, DivisionLevel, Person
 from governance.resources import ERR_IMPORT_DIVISION_CONFLICT, DivisionResource
+from tests.auth import verified_login
 from tests.factories import DivisionFactory, user_with_role
 from tests.governance.test_import import dataset
 
@@ -226,7 +227,7 @@ def test_api_takes_a_padded_code_and_filters_by_any_form(demo, api_client):
 
 
 def test_admin_search_finds_a_township_by_its_12_digit_code(client, demo):
-    client.force_login(demo)
+    verified_login(client, demo)
     url = reverse("admin:governance_division_changelist")
     response = client.get(url, {"q": "431302105000", "level__exact": "township"})
     assert [d.code for d in response.context["cl"].result_list] == ["431302105"]
@@ -249,9 +250,9 @@ def test_demo_tree_holds_the_real_codes_and_names_and_its_figures(demo):
 
 
 def test_real_list_over_the_old_demo_tree_shows_renames_and_doubles_and_writes_nothing_unconfirmed(client, old_demo):
-    client.force_login(old_demo)
+    verified_login(client, old_demo)
     before = names()
-    rows = [*township_rows(), ["431302100000", "杉山镇", "乡镇", "431302", 0, "是"]]
+    rows = township_rows()
 
     preview = dry_run(client, rows)
 
@@ -274,7 +275,7 @@ def test_real_list_over_the_old_demo_tree_shows_renames_and_doubles_and_writes_n
         (14, "431302204", "双江乡", "431302012"),
     ]:
         assert f"第{row}行：“娄星区”下已有“{name}”（区划代码{twin}），文件中的{code}与其重名（重名）。" in doubles
-    assert len(doubles) == 7  # row 15, 431302100000, is the row-9 杉山镇 again: no third one
+    assert len(doubles) == 7
     page = preview.content.decode()
     assert "确认更名/重名" in page and "区划代码431302003现名“长青街道”" in page
     assert names() == before
@@ -284,8 +285,7 @@ def test_real_list_over_the_old_demo_tree_shows_renames_and_doubles_and_writes_n
     assert refused.status_code == 200
     assert names() == before
     invalid = {row.number: row.error.message_dict["名称"] for row in refused.context["result"].invalid_rows}
-    # Unconfirmed rows are not written, so row 15 is a new 杉山镇 again and is refused too.
-    assert set(invalid) == {4, 5, 6, 9, 10, 11, 12, 13, 14, 15}
+    assert set(invalid) == {4, 5, 6, 9, 10, 11, 12, 13, 14}
     assert invalid[9][0] == "“娄星区”下已有“杉山镇”（区划代码431302009），文件中的431302100与其重名（重名）。"
     assert all(
         row.error.error_dict["名称"][0].code == ERR_IMPORT_DIVISION_CONFLICT
@@ -294,9 +294,23 @@ def test_real_list_over_the_old_demo_tree_shows_renames_and_doubles_and_writes_n
     assert "未写入任何数据" in refused.content.decode()
 
 
-def test_confirmed_real_list_renames_and_adds_the_towns_once(client, old_demo):
-    client.force_login(old_demo)
+def test_the_12_digit_form_of_a_code_in_the_same_file_is_the_same_key(client, old_demo):
+    """431302100000 is 431302100 (杉山镇) again: the file is refused naming both rows, never a third 杉山镇."""
+    verified_login(client, old_demo)
+    before = names()
     rows = [*township_rows(), ["431302100000", "杉山镇", "乡镇", "431302", 0, "是"]]
+
+    result = dry_run(client, rows).context["result"]
+
+    invalid = {row.number: row.error.message_dict["区划代码"] for row in result.invalid_rows}
+    assert set(invalid) == {9, 15}
+    assert invalid[15] == ["第9行与第15行区划代码重复：同一文件中每个区划代码只能出现一次。"]
+    assert names() == before
+
+
+def test_confirmed_real_list_renames_and_adds_the_towns_once(client, old_demo):
+    verified_login(client, old_demo)
+    rows = township_rows()
 
     response = confirm(client, dry_run(client, rows), confirm_conflicts=True)
 
@@ -318,7 +332,7 @@ DISTRICT_FORMS = {
 
 @pytest.mark.parametrize("form", DISTRICT_FORMS)
 def test_real_list_in_any_form_over_the_demo_tree_changes_nothing(client, demo, form):
-    client.force_login(demo)
+    verified_login(client, demo)
     before = (Division.objects.count(), names())
     rows = township_rows(TOWNSHIP_FORMS[form], parent=DISTRICT_FORMS[form])
 
@@ -335,7 +349,7 @@ def test_real_list_in_any_form_over_the_demo_tree_changes_nothing(client, demo, 
 @pytest.mark.parametrize("parent", ["431302100", "431302100000", 431302100000])
 @pytest.mark.parametrize("code", ["431302100299", 431302100299])
 def test_a_village_under_a_real_township_code_imports(client, demo, parent, code):
-    client.force_login(demo)
+    verified_login(client, demo)
     preview = dry_run(client, [[code, "新塘村", "村", parent, 30, "是"]])
     assert not preview.context["result"].has_validation_errors()
     assert confirm(client, preview, confirm_conflicts=False).status_code == 302

@@ -19,6 +19,7 @@ from governance.imports import (
 )
 from governance.models import Household, HouseholdMember, Person, PoliticalStatus
 from governance.validators import ERR_ID_CHECKSUM
+from tests.auth import verified_login
 from tests.factories import PersonFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def assert_no_english_and_no_traceback(response):
 
 @pytest.fixture
 def clerk(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     return client
 
 

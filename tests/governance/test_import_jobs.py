@@ -17,6 +17,7 @@ from governance.models import ImportJob, ImportJobStatus, Person
 from governance.resources import PersonResource, ScopedResource
 from governance.tasks import import_job_run
 from governance.validators import ERR_ID_CHECKSUM
+from tests.auth import verified_login
 from tests.factories import PersonFactory, user_with_role
 from tests.governance.test_import import (
     PERSON_HEADERS,
@@ -76,7 +77,7 @@ def test_updating_people_queries_do_not_grow_with_the_rows(officer, divisions):
 
 
 def test_admin_dry_run_page_queries_do_not_grow_with_the_rows(client, officer, divisions):
-    client.force_login(officer)
+    verified_login(client, officer)
     counts = []
     for n in (3, 30):
         with CaptureQueriesContext(connection) as queries:
@@ -137,7 +138,7 @@ def test_an_id_number_held_outside_the_scope_is_refused_not_overwritten(officer,
 
 
 def test_a_bulk_import_is_in_the_audit_trail_with_the_uploader(officer, divisions, background, client):
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = person_rows("431302001001", 3)
     job = ImportJob.objects.get(pk=_job_id(upload(client, rows)))
     client.post(job_url("import_job_confirm", job))
@@ -156,7 +157,7 @@ def _job_id(response) -> int:
 
 
 def test_a_big_file_is_checked_by_a_job_then_imported_on_confirmation(client, officer, divisions, background):
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = person_rows("431302001001", 3)
 
     job = ImportJob.objects.get(pk=_job_id(upload(client, rows)))  # eager in tests: the dry run has run
@@ -180,14 +181,14 @@ def test_a_big_file_is_checked_by_a_job_then_imported_on_confirmation(client, of
 
 
 def test_a_small_file_stays_on_the_ordinary_page(client, officer, divisions, background):
-    client.force_login(officer)
+    verified_login(client, officer)
     response = upload(client, person_rows("431302001001", 2))
     assert response.status_code == 200 and "confirm_form" in response.context
     assert not ImportJob.objects.exists()
 
 
 def test_a_refused_file_gives_a_report_of_its_bad_rows_with_reasons(client, officer, divisions, background):
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = person_rows("431302001001", 4)
     rows[1][1] = bad_checksum(rows[1][1])
     rows[3][4] = "431302002001"  # another township's village: out of the officer's scope
@@ -216,7 +217,7 @@ def test_the_report_numbers_rows_as_excel_shows_them(client, officer, divisions,
     rows = person_rows("431302001001", 3)
     rows[2][1] = bad_checksum(rows[2][1])
     body = [["娄星区XX村人员花名册"], [], PERSON_HEADERS, rows[0], [], rows[1], rows[2]]
-    client.force_login(officer)
+    verified_login(client, officer)
     file = SimpleUploadedFile("titled.xlsx", xlsx(body[0], body[1:]), content_type=XLSX_CONTENT_TYPE)
 
     response = client.post(reverse(IMPORT_URL), {"import_file": file, "format": "0", "resource": "0"})
@@ -245,7 +246,7 @@ def test_a_file_without_a_header_fails_the_job_with_the_readers_message(officer,
 
 
 def test_the_corrected_report_imports(client, officer, divisions, background):
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = person_rows("431302001001", 3)
     rows[0][1] = bad_checksum(rows[0][1])
     refused = ImportJob.objects.get(pk=_job_id(upload(client, rows)))
@@ -264,7 +265,7 @@ def test_the_corrected_report_imports(client, officer, divisions, background):
 
 
 def test_another_users_job_is_not_found(client, officer, divisions, background):
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = person_rows("431302001001", 3)
     rows[0][1] = bad_checksum(rows[0][1])
     job = ImportJob.objects.get(pk=_job_id(upload(client, rows)))
@@ -272,16 +273,16 @@ def test_another_users_job_is_not_found(client, officer, divisions, background):
         user_with_role("community_officer", divisions["v21"], username="officer_v21"),  # another village
         user_with_role("community_officer", divisions["v11"], username="officer_v11_b"),  # same village
     ):
-        client.force_login(other)
+        verified_login(client, other)
         for name in ("import_job", "import_job_status", "import_job_report"):
             assert client.get(job_url(name, job)).status_code == 404, name
         assert client.post(job_url("import_job_confirm", job)).status_code == 404
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(reverse("admin:governance_household_import_job", args=[job.pk])).status_code == 404
 
 
 def test_running_a_job_twice_changes_nothing(client, officer, divisions, background):
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = person_rows("431302001001", 3)
     job = ImportJob.objects.get(pk=_job_id(upload(client, rows)))
     assert import_job_run.apply(args=[job.pk]).get() == "nothing"  # a second delivery of the dry run
@@ -313,7 +314,7 @@ def test_a_file_the_worker_cannot_read_fails_with_a_chinese_message(officer, div
 
 def test_with_the_broker_away_the_clerk_gets_a_chinese_message(client, officer, divisions, background, monkeypatch):
     monkeypatch.setattr("governance.import_pages.send_now", lambda task, *args, **kwargs: False)
-    client.force_login(officer)
+    verified_login(client, officer)
 
     response = upload(client, person_rows("431302001001", 3))
 
@@ -324,7 +325,7 @@ def test_with_the_broker_away_the_clerk_gets_a_chinese_message(client, officer, 
 
 
 def test_confirming_with_the_broker_away_keeps_the_job_waiting(client, officer, divisions, background, monkeypatch):
-    client.force_login(officer)
+    verified_login(client, officer)
     job = ImportJob.objects.get(pk=_job_id(upload(client, person_rows("431302001001", 3))))
     monkeypatch.setattr("governance.import_pages.send_now", lambda task, *args, **kwargs: False)
 

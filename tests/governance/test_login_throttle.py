@@ -151,3 +151,10 @@ def test_activity_renews_the_session_at_most_once_per_renewal_period(officer):
     Session.objects.update(expire_date=soon)
     assert client.get(reverse("home")).status_code == 200
     assert Session.objects.get().expire_date > timezone.now() + datetime.timedelta(hours=7, minutes=59)
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_is_a_failed_sign_in_not_a_500():
+    response = Client().post(reverse("login"), {"username": "x" * 300, "password": "wrong"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 150

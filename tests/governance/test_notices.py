@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from governance.models import Notice, NoticePreference
 from governance.notices import EMAIL_MAX_ATTEMPTS, NoticeDraft, notices_email_pending, notices_send
+from tests.auth import verified_login
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_each_key_is_written_once_per_person(officer, divisions):
 
 def test_the_bell_the_list_and_marking_read(client, officer, divisions):
     send(officer, 2)
-    client.force_login(officer)
+    verified_login(client, officer)
     page = client.get(reverse("home")).content.decode()
     assert 'class="bell-count">2<' in page
     listed = client.get(reverse("governance:notice-list"))
@@ -51,7 +52,7 @@ def test_another_persons_notice_is_404_and_unchanged(client, officer, divisions)
     other = user_with_role("community_officer", divisions["v12"], username="other")
     send(other, 1)
     notice = Notice.objects.get()
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.post(reverse("governance:notice-read"), {"id": notice.pk}).status_code == 404
     assert client.post(reverse("governance:notice-read"), {"id": "x; drop"}).status_code == 404
     assert "通知0" not in client.get(reverse("governance:notice-list")).content.decode()
@@ -62,13 +63,13 @@ def test_another_persons_notice_is_404_and_unchanged(client, officer, divisions)
 
 def test_a_notice_link_never_leaves_the_portal(client, officer):
     notices_send([NoticeDraft(officer.pk, KIND, "evil", "外链", url="https://evil.example/")])
-    client.force_login(officer)
+    verified_login(client, officer)
     response = client.post(reverse("governance:notice-read"), {"id": Notice.objects.get().pk})
     assert response["Location"] == reverse("governance:notice-list")
 
 
 def test_the_inbox_reads_the_same_queries_for_3_and_30_notices(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -82,7 +83,7 @@ def test_the_inbox_reads_the_same_queries_for_3_and_30_notices(client, officer):
 
 
 def test_email_settings_need_an_address_and_are_kept(client, officer):
-    client.force_login(officer)
+    verified_login(client, officer)
     assert client.get(reverse("governance:notice-settings")).status_code == 200
     officer.email = ""
     officer.save()

@@ -136,3 +136,24 @@ def test_list_rows_of_another_township_are_out_of_scope(divisions, inspector, di
     assert row.pk not in [r["id"] for r in mine["results"]]
     district = verified_login(APIClient(), district_inspector).get(reverse("api:integrity-api:access-log-list"))
     assert row.pk in [r["id"] for r in district.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name", "target", "make"),
+    [
+        ("sanction", "clue", AccessTarget.CLUE, ClueFactory),
+        ("integritycase", "clues", AccessTarget.CLUE, ClueFactory),
+    ],
+)
+def test_an_admin_dropdown_search_is_a_logged_list(web, divisions, model_name, field_name, target, make):
+    """The admin's autocomplete of a clue field answers with clues: one list row, with their ids."""
+    shown = make(division=divisions["v11"])
+    response = web.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "integrity", "model_name": model_name, "field_name": field_name, "term": ""},
+    )
+    assert response.status_code == 200, response.content[:300]
+    assert str(shown.pk) in {item["id"] for item in response.json()["results"]}
+    row = AccessLog.objects.get()
+    assert (row.action, row.target, row.via) == (AccessAction.LIST, target, AccessVia.ADMIN)
+    assert row.row_ids == [shown.pk]

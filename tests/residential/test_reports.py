@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.residential.factories import CompoundFactory, PetitionFactory, committee_with_members
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def admin_client(client, divisions):
-    client.force_login(user_with_role("district_admin", divisions["district"], username="res_reports_admin"))
+    verified_login(client, user_with_role("district_admin", divisions["district"], username="res_reports_admin"))
     return client
 
 
@@ -41,7 +42,7 @@ def test_petitions_by_quarter_per_township_with_export(admin_client, divisions):
     by_child = {row.division.code: (row.figures.current, row.figures.previous) for row in response.context["children"]}
     assert by_child == {divisions["t1"].code: (3, 0), divisions["t2"].code: (0, 1)}
     (sheet,) = _rows(admin_client.get(reverse("residential:petition-yoy"), {**query, "format": "xlsx"}))
-    assert sheet[0] == ("区划", "2024年第1季度（件）", "2024年第1季度（上年同期）（件）", "同比（%）")
+    assert sheet[0] == ("区划", "2024年第1季度（件）", "2023-01-01 至 2023-03-31（件）", "同比（%）")
     assert sheet[1][:3] == ("娄星区", 3, 1)
     assert sheet[2][:3] == ("乡镇1", 3, 0)
 
@@ -92,7 +93,7 @@ def test_compliance_bad_day_is_a_chinese_400(admin_client, on):
 
 @pytest.mark.parametrize("name", ["residential:compliance", "residential:petition-yoy"])
 def test_reports_out_of_scope_are_404(client, divisions, name):
-    client.force_login(user_with_role("township_officer", divisions["t1"], username="res_reports_t1"))
+    verified_login(client, user_with_role("township_officer", divisions["t1"], username="res_reports_t1"))
     assert client.get(reverse(name), {"within": divisions["t2"].code}).status_code == 404
     assert client.get(reverse(name), {"within": divisions["t2"].code, "format": "xlsx"}).status_code == 404
 

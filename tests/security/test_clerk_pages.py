@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from security.choices import Status
 from security.models import Dispute, MediationAgreement
+from tests.auth import verified_login
 from tests.factories import DivisionFactory, user_with_role
 from tests.security.factories import intake
 
@@ -36,7 +37,7 @@ def test_dispute_export_keeps_the_filters_and_the_scope(client, divisions, bodie
     intake(divisions["v11"], category="neighbour")
     outside = intake(divisions["v21"], category="land")
     officer = user_with_role("township_officer", divisions["t1"], username="t1_officer_export")
-    client.force_login(officer)
+    verified_login(client, officer)
     rows = list(_sheet(client.get(reverse("security:dispute-export"), {"category": "land"}))[0].values)
     numbers = [row[0] for row in rows[1:]]
     assert rows[0][0] == "案件编号"
@@ -45,14 +46,14 @@ def test_dispute_export_keeps_the_filters_and_the_scope(client, divisions, bodie
 
 
 def test_dispute_export_with_a_bad_filter_is_a_chinese_400(client, divisions, bodies, rule, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     response = client.get(reverse("security:dispute-export"), {"received_after": "不是日期"})
     assert response.status_code == 400
     assert "筛选条件有误" in response.content.decode()
 
 
 def test_dispute_export_and_list_take_as_many_queries_for_3_as_for_30(client, divisions, bodies, rule, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     for _ in range(3):
         intake(divisions["v11"])
     few = (_queries(client, reverse("security:dispute-export")), _queries(client, reverse("security:dispute-list")))
@@ -70,7 +71,7 @@ def test_open_cases_come_first_then_the_nearest_deadline(client, divisions, bodi
     Dispute.objects.filter(pk=closed.pk).update(status=Status.CLOSED, deadline=today)
     Dispute.objects.filter(pk=later.pk).update(deadline=today + timezone.timedelta(days=9))
     Dispute.objects.filter(pk=sooner.pk).update(deadline=today + timezone.timedelta(days=2))
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     listed = list(client.get(reverse("security:dispute-list")).context["object_list"])
     assert listed == [sooner, later, closed]
 
@@ -85,7 +86,7 @@ def test_agreement_prints_parties_terms_and_signatures_masked(client, divisions,
     dispute = intake(divisions["v11"])
     _agreement(dispute)
     person = dispute.parties.order_by("id").first().person
-    client.force_login(centre_mediator)
+    verified_login(client, centre_mediator)
     page = client.get(reverse("security:agreement-print", args=[dispute.pk])).content.decode()
     for text in (
         "人民调解协议书",
@@ -98,7 +99,7 @@ def test_agreement_prints_parties_terms_and_signatures_masked(client, divisions,
     ):
         assert text in page
     assert person.id_number in page  # the mediator may see personal data: the parties sign against it
-    client.force_login(user_with_role("township_officer", divisions["t1"], username="t1_officer_masked"))
+    verified_login(client, user_with_role("township_officer", divisions["t1"], username="t1_officer_masked"))
     page = client.get(reverse("security:agreement-print", args=[dispute.pk])).content.decode()
     assert person.name in page and person.id_number not in page and person.id_number[-4:] in page
 
@@ -106,13 +107,13 @@ def test_agreement_prints_parties_terms_and_signatures_masked(client, divisions,
 def test_agreement_print_is_404_out_of_scope_and_without_an_agreement(client, divisions, bodies, rule):
     inside, outside = intake(divisions["v11"]), intake(divisions["v21"])
     _agreement(outside)
-    client.force_login(user_with_role("township_officer", divisions["t1"], username="t1_officer_print"))
+    verified_login(client, user_with_role("township_officer", divisions["t1"], username="t1_officer_print"))
     assert client.get(reverse("security:agreement-print", args=[outside.pk])).status_code == 404
     assert client.get(reverse("security:agreement-print", args=[inside.pk])).status_code == 404
 
 
 def test_coverage_report_has_township_rows_crumbs_and_export(client, divisions, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     response = client.get(reverse("security:coverage"))
     children = response.context["children"]
     assert [(row["division"].code, row["total"], row["gaps"]) for row in children] == [
@@ -129,7 +130,7 @@ def test_coverage_report_has_township_rows_crumbs_and_export(client, divisions, 
 
 
 def test_coverage_report_takes_as_many_queries_for_3_as_for_30_villages(client, divisions, district_admin):
-    client.force_login(district_admin)
+    verified_login(client, district_admin)
     few = _queries(client, reverse("security:coverage"))
     for n in range(27):
         DivisionFactory(code=f"{divisions['t2'].code}{200 + n}", level="village", parent=divisions["t2"])
@@ -137,7 +138,7 @@ def test_coverage_report_takes_as_many_queries_for_3_as_for_30_villages(client, 
 
 
 def test_coverage_report_out_of_scope_is_404(client, divisions):
-    client.force_login(user_with_role("township_officer", divisions["t1"], username="t1_officer_cov"))
+    verified_login(client, user_with_role("township_officer", divisions["t1"], username="t1_officer_cov"))
     assert (
         client.get(reverse("security:coverage"), {"within": divisions["t2"].code, "format": "xlsx"}).status_code == 404
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from governance.models import User
 from security.choices import Category
 from security.models import MediationBody
+from tests.auth import verified_login
 from tests.security.factories import make_bodies
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def superuser(db):
 
 
 def test_admin_offers_categories_as_chinese_check_boxes(client, superuser, body):
-    client.force_login(superuser)
+    verified_login(client, superuser)
     response = client.get(reverse("admin:security_mediationbody_change", args=[body.pk]))
     field = response.context["adminform"].form.fields["specialities"]
     assert dict(field.choices)[Category.MARRIAGE_FAMILY] == "婚姻家庭"

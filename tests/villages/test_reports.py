@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.villages.factories import make_hamlet
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def admin_client(client, divisions):
-    client.force_login(user_with_role("district_admin", divisions["district"], username="vil_reports_admin"))
+    verified_login(client, user_with_role("district_admin", divisions["district"], username="vil_reports_admin"))
     return client
 
 
@@ -52,7 +53,7 @@ def test_completeness_drill_down_to_a_township_has_crumbs_and_village_rows(admin
 
 
 def test_completeness_out_of_scope_is_404_and_bad_code_too(client, divisions):
-    client.force_login(user_with_role("township_officer", divisions["t1"], username="vil_reports_t1"))
+    verified_login(client, user_with_role("township_officer", divisions["t1"], username="vil_reports_t1"))
     for code in (divisions["t2"].code, "不是代码"):
         assert client.get(reverse("villages:completeness"), {"within": code, "format": "xlsx"}).status_code == 404
 
