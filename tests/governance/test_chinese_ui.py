@@ -61,6 +61,9 @@ ROUTE_ARGS: dict[str, Callable[[], dict]] = {
     "villages:meeting-create": _first("villages.Hamlet"),
     "dashboard:division": lambda: {"code": Division.objects.filter(parent=None).order_by("code").first().code},
     "civility:wallet": lambda: {"household_id": Household.objects.order_by("pk").first().pk},
+    "security:agreement-print": lambda: {
+        "pk": apps.get_model("security", "MediationAgreement").objects.order_by("pk").first().dispute_id
+    },
 }
 # Routes that are not HTML pages, with the reason.
 ROUTES_NOT_PAGES = {
@@ -72,6 +75,14 @@ ROUTES_NOT_PAGES = {
     "dashboard:export": "an Excel file (its headers are checked in tests/governance/test_dashboard*.py)",
     "integrity:campaign-funnel-export": "an Excel file",
     "security:dispute-move": "POST only (the moves are buttons on the dispute page)",
+    "governance:notice-read": "POST only (marks notices read and follows the link)",
+    "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
+    "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",
+    "otp-verify": "shown only between the password and the second factor (as otp-enrol)",
+    **dict.fromkeys(
+        ("open311:services", "open311:service", "open311:requests", "open311:request"),
+        "Open311 GeoReport v2 JSON for other systems (Chinese descriptions: tests/security/test_open311.py)",
+    ),
 }
 # Who opens the portal's pages: the first of these to get a 200 is the one checked.
 # ``None`` is a visitor who has not signed in (the sign-in page).
