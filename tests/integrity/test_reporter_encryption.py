@@ -195,7 +195,8 @@ def _production_check(extra_env: dict) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PORTAL_REPORTER_KEY", "DJANGO_SETTINGS_MODULE"))
+        # The browser tests allow async-unsafe calls for Playwright; a deployment never does.
+        if not key.startswith(("PORTAL_REPORTER_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"))
     }
     env.update(
         {
