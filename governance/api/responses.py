@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
+from governance.registry import registry
+
 ERR_INVALID = "invalid"
 INVALID_MESSAGE = _("提交的数据有误，未保存。")
 
@@ -14,7 +16,8 @@ INVALID_MESSAGE = _("提交的数据有误，未保存。")
 def is_api_request(request) -> bool:
     """Whether a request is a machine's (``/api/``, and the standard protocols such as ``/open311/``): its
     errors are JSON in the one error shape, never a page."""
-    return request.path.startswith(("/api/", "/open311/"))
+    protocols = tuple(f"/{prefix}/" for prefix in registry.protocol_routes)
+    return request.path.startswith(("/api/", *protocols))
 
 
 def error_response(status_code: int, code: str, message, errors: dict | None = None) -> JsonResponse:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -140,6 +141,23 @@ def dispute_notices_for_events(event_ids: Iterable[int]) -> int:
     return _send_visible(drafts)
 
 
+def _remind(rows: Sequence[Mapping[str, Any]], kind: str, label: str, detail: Callable[[Any], tuple[str, str]]) -> int:
+    """One reminder of ``kind`` per case row (``pk``, ``number``, ``category``, ``current_body_id``,
+    ``division_id``) to everyone acting for its body who can open it; ``detail(row)`` gives the key's
+    suffix and the body text. Returns how many notices were new."""
+    actors = body_actors({row["current_body_id"] for row in rows})
+    drafts = []
+    for row in rows:
+        suffix, body = detail(row)
+        title = f"{label}：{row['number']} {Category(row['category']).label}"
+        for user_id in actors.get(row["current_body_id"], set()):
+            draft = NoticeDraft(
+                user_id, kind, f"dispute:{row['pk']}:{suffix}", title, body, _url(row["pk"]), row["division_id"]
+            )
+            drafts.append((row["pk"], draft))
+    return _send_visible(drafts)
+
+
 def dispute_notices_follow_up(*, today: datetime.date | None = None) -> int:
     """Remind the staff of the body that resolved a case (达成协议 or 办结) ``FOLLOW_UP_DAYS`` days ago
     or more and has not visited it (回访) yet; once per case. Returns how many notices were new."""
@@ -153,25 +171,8 @@ def dispute_notices_follow_up(*, today: datetime.date | None = None) -> int:
         .exclude(Exists(visited))
         .values("pk", "number", "category", "current_body_id", "division_id")
     )
-    actors = body_actors({row["current_body_id"] for row in due})
-    drafts = [
-        (
-            row["pk"],
-            NoticeDraft(
-                user_id,
-                NOTICE_FOLLOW_UP,
-                f"dispute:{row['pk']}:follow_up",
-                _("待回访：%(number)s %(category)s")
-                % {"number": row["number"], "category": Category(row["category"]).label},
-                _("该纠纷化解已满 %(days)d 天，尚未回访。") % {"days": FOLLOW_UP_DAYS},
-                _url(row["pk"]),
-                row["division_id"],
-            ),
-        )
-        for row in due
-        for user_id in actors.get(row["current_body_id"], set())
-    ]
-    return _send_visible(drafts)
+    body = _("该纠纷化解已满 %(days)d 天，尚未回访。") % {"days": FOLLOW_UP_DAYS}
+    return _remind(due, NOTICE_FOLLOW_UP, _("待回访"), lambda row: ("follow_up", body))
 
 
 def _high_risk(dispute: Dispute, label: str, actors: dict[int, set[int]]) -> list[NoticeDraft]:
@@ -199,22 +200,12 @@ def dispute_notices_due(*, today: datetime.date | None = None) -> int:
             status__in=HANDLING_STATUSES, deadline__gte=today, deadline__lte=horizon, current_body__isnull=False
         ).values("pk", "number", "category", "deadline", "current_body_id", "division_id")
     )
-    actors = body_actors({row["current_body_id"] for row in due})
-    drafts = [
-        (
-            row["pk"],
-            NoticeDraft(
-                user_id,
-                NOTICE_DUE_SOON,
-                f"dispute:{row['pk']}:due:{row['deadline']:%Y%m%d}",
-                _("即将到期：%(number)s %(category)s")
-                % {"number": row["number"], "category": Category(row["category"]).label},
-                _("办理期限 %(due)s，请及时办理。") % {"due": f"{row['deadline']:%Y-%m-%d}"},
-                _url(row["pk"]),
-                row["division_id"],
-            ),
-        )
-        for row in due
-        for user_id in actors.get(row["current_body_id"], set())
-    ]
-    return _send_visible(drafts)
+    return _remind(
+        due,
+        NOTICE_DUE_SOON,
+        _("即将到期"),
+        lambda row: (
+            f"due:{row['deadline']:%Y%m%d}",
+            _("办理期限 %(due)s，请及时办理。") % {"due": f"{row['deadline']:%Y-%m-%d}"},
+        ),
+    )

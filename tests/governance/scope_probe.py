@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from django.contrib import admin
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from rest_framework.viewsets import ViewSetMixin
 
 from governance.models import User
 from governance.querysets import ScopedQuerySet, path_ancestors, user_scope_paths
 from governance.selectors import users_in_scope
 from tests.governance.scope_world import MARKER, World
+from tests.governance.test_scope_coverage import _patterns
 
 # Admins of models that are not scoped, and why that is no leak.
 UNSCOPED_ADMINS = {
@@ -57,14 +58,6 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
 }
 # Report actions of the API that take ``?within=<code>`` (a code outside the scope is 404).
 WITHIN_REPORTS = {"black_list", "red_list", "yoy", "coverage_gaps", "completeness"}
-
-
-def _patterns(resolver: URLResolver, prefix: str = ""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from _patterns(entry, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
 
 
 def _clean(route: str) -> str:
