@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from civility import models
 from civility.services import (
     BANQUET_VIOLATION_LABELS,
+    activity_convert,
     banquet_declare,
     civilized_families_propose,
+    civilized_family_advance,
     civilized_family_confirm,
     dissuasion_record,
     ranking_compute,
@@ -157,7 +159,68 @@ class CivilizedFamilyAdmin(CivilityAdmin):
     list_select_related = ["household__head"]
     # Confirmed through the service (who and when recorded), by the action.
     readonly_fields = ["status", "confirmed_by", "confirmed_at"]
-    actions = [confirm_civilized_families]
+    actions = [confirm_civilized_families, "publish_civilized_families"]
+
+    @admin.action(description=_("公布所选文明家庭（公布后冻结）"), permissions=["change"])
+    def publish_civilized_families(self, request, queryset):
+        each_selected(
+            self,
+            request,
+            queryset,
+            lambda family: civilized_family_advance(family=family, action="publish", by=request.user),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published rating is frozen (database trigger): nothing of it is editable here either.
+        if obj is not None and obj.status == models.FamilyStatus.PUBLISHED:
+            return [f.name for f in self.model._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.MonthlyRanking)
+class MonthlyRankingAdmin(ReadOnlyAdmin):
+    """月度排名, read-only: written only by ``ranking_compute``, frozen once published."""
+
+    search_fields = ("household__number", "household__head__name")
+    list_display = ["ranking_month", "level", "group", "rank", "household", "points", "deductions"]
+    list_filter = ["level", "ranking_month__status"]
+    list_select_related = ["ranking_month", "group", "household__head"]
+
+
+@admin.register(models.RankingCorrection)
+class RankingCorrectionAdmin(ReadOnlyAdmin):
+    """评比补录, read-only: written when an entry of a published month is confirmed."""
+
+    list_display = ["ranking_month", "household", "points", "entry", "created_at"]
+    list_select_related = ["ranking_month", "household__head", "entry"]
+
+
+class HonorListEntryInline(admin.TabularInline):
+    model = models.HonorListEntry
+    fields = ["rank", "household", "points", "deductions"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.HonorList)
+class HonorListAdmin(ReadOnlyAdmin):
+    """红黑榜, read-only here: proposed, confirmed and published on the officers' pages (services)."""
+
+    search_fields = ("village__name", "village__code")
+    list_display = ["ranking_month", "village", "kind", "status", "published_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["ranking_month", "village"]
+    inlines = [HonorListEntryInline]
 
 
 @admin.register(models.VillageRule)
@@ -282,3 +345,19 @@ class ServiceActivityAdmin(CivilityAdmin):
     list_display = ["team", "held_on", "kind", "hours", "converted_at"]
     list_select_related = ["team"]
     readonly_fields = ["converted_at"]
+    actions = ["convert_activities"]
+
+    @admin.action(description=_("将所选活动的服务时长转化为积分（已转化的跳过）"), permissions=["change"])
+    def convert_activities(self, request, queryset):
+        # Idempotent: an activity already converted is skipped, never converted twice.
+        due = list(queryset.filter(converted_at__isnull=True))
+        skipped = queryset.count() - len(due)
+        each_selected(
+            self,
+            request,
+            due,
+            lambda activity: activity_convert(activity=activity, by=request.user),
+            _("%(row)s 已转化为积分。"),
+        )
+        if skipped:
+            self.message_user(request, _("%(n)s 个活动此前已转化，已跳过。") % {"n": skipped}, messages.INFO)

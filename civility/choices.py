@@ -62,6 +62,33 @@ RANKING_LEVEL_DIVISIONS = {
 class FamilyStatus(models.TextChoices):
     PROPOSED = "proposed", _("推荐")
     CONFIRMED = "confirmed", _("已评定")
+    PUBLISHED = "published", _("已公布")
+
+
+class BoardKind(models.TextChoices):
+    RED = "red", _("红榜")
+    BLACK = "black", _("黑榜")
+
+
+class BoardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待审核")
+    CONFIRMED = "confirmed", _("已审核")
+    PUBLISHED = "published", _("已公布")
+
+
+# propose → confirm → publish: (from status, action) → to status; read by the services and the pages' buttons.
+BOARD_TRANSITIONS = {
+    (BoardStatus.PROPOSED, "confirm"): BoardStatus.CONFIRMED,
+    (BoardStatus.CONFIRMED, "publish"): BoardStatus.PUBLISHED,
+}
+FAMILY_TRANSITIONS = {
+    (FamilyStatus.PROPOSED, "confirm"): FamilyStatus.CONFIRMED,
+    (FamilyStatus.CONFIRMED, "publish"): FamilyStatus.PUBLISHED,
+}
+
+# 红榜: a village's best households of the month; 黑榜: those whose deductions reach the threshold.
+BOARD_RED_TOP = 10
+BOARD_BLACK_THRESHOLD = 10
 
 
 class BanquetKind(models.TextChoices):

@@ -42,6 +42,7 @@ from civility.models import (
 )
 from civility.services import (
     RULE_BANQUET_OVER_CAP,
+    RULE_PATROL_HOUR,
     RULE_SIMPLE_FUNERAL,
     RULE_VOLUNTEER_HOUR,
     accounts_ensure,
@@ -63,6 +64,7 @@ RULES = [
     ("HJ-01", "门前三包、庭院整洁", PointCategory.SANITATION, 3, 12, False),
     ("HJ-02", "参与屋场环境整治", PointCategory.SANITATION, 5, 15, False),
     (RULE_VOLUNTEER_HOUR, "志愿服务（每小时）", PointCategory.VOLUNTEER, 2, 40, False),
+    (RULE_PATROL_HOUR, "参加治安巡防（每小时）", PointCategory.VOLUNTEER, 2, 40, False),
     (RULE_SIMPLE_FUNERAL, "丧事简办", PointCategory.CUSTOMS, 20, 20, False),
     ("YF-03", "承诺不办无事酒", PointCategory.CUSTOMS, 5, 5, False),
     ("YS-01", "参加屋场会、议事会", PointCategory.DELIBERATION, 3, 9, False),

@@ -32,6 +32,9 @@ ERR_DECLARATION_NOT_FLAGGED = "declaration_not_flagged"
 ERR_BANQUET_NEGATIVE = "banquet_negative"
 ERR_BANQUET_TABLES = "banquet_tables_min"
 ERR_BANQUET_DATE = "banquet_date_out_of_range"
+ERR_BOARD_TRANSITION = "board_transition_not_allowed"
+ERR_RANKING_NOT_PUBLISHED = "ranking_month_not_published"
+ERR_BOARD_EXISTS = "board_exists"
 
 
 class IdempotencyConflict(Conflict):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.models import BanquetDeclaration, PointRule
+from civility.models import BanquetDeclaration, BoardKind, PointRule
 from governance.forms import DivisionCascadeField, ScopedFormMixin, ScopedModelForm
-from governance.models import Household
+from governance.models import Division, DivisionLevel, Household
 
 
 class UnitForm(ScopedFormMixin, forms.Form):
@@ -48,3 +50,36 @@ class RedeemForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     item = forms.IntegerField(widget=forms.HiddenInput)
     quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100, initial=1)
+
+
+class MonthField(forms.CharField):
+    """A month as ``YYYY-MM`` (the ``<input type="month">`` value) → the first day of that month."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError as exc:
+            raise forms.ValidationError(_("月份格式应为 YYYY-MM，例如 2025-06。"), code="invalid_month") from exc
+
+
+class BoardProposeForm(ScopedFormMixin, forms.Form):
+    """提名红黑榜: a village or community of the user's area, a month whose ranking is published, a kind."""
+
+    village = forms.ModelChoiceField(
+        label=_("村/社区"),
+        queryset=Division.objects.filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY]).order_by("path"),
+        to_field_name="code",
+    )
+    month = MonthField(label=_("月份"))
+    kind = forms.ChoiceField(label=_("榜单"), choices=BoardKind.choices)
+
+
+class FamilyProposeForm(forms.Form):
+    """推荐文明家庭: the year whose published monthly rankings are summed."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)

@@ -26,6 +26,9 @@ REGISTERS = [
     "volunteerteam",
     "volunteer",
     "serviceactivity",
+    "honorlist",
+    "honorlistentry",
+    "rankingcorrection",
 ]
 CONFIG = ["pointrule", "rewarditem", "shop", "villagerule", "banquetserviceteam", "practicestation", "volunteerteam"]
 OFFICER_WRITES = [
@@ -36,6 +39,7 @@ OFFICER_WRITES = [
     "volunteer",
     "serviceactivity",
     "civilizedfamily",
+    "honorlist",
 ]
 
 
@@ -70,6 +74,12 @@ registry.link(HomeLink(_("红白事报备"), "civility:declaration-create", OFFI
 registry.link(
     HomeLink(_("红白事报备一览"), "civility:declaration-list", OFFICERS, _("本辖区报备，未办的在前，超标一目了然"), 52)
 )
+registry.nav(NavLink(_("积分评比"), "civility:ranking", 42, permission="civility.view_monthlyranking"))
+registry.link(
+    HomeLink(_("月度积分评比"), "civility:ranking", OFFICERS, _("屋场、村、乡镇、全区排名，可打印、导出"), 53)
+)
+registry.link(HomeLink(_("红黑榜"), "civility:board-list", OFFICERS, _("提名、审核、公布；公布后不可修改"), 54))
+registry.link(HomeLink(_("文明家庭"), "civility:family-list", OFFICERS, _("推荐、评定、公布"), 55))
 registry.link(
     HomeLink(_("积分超市"), "civility:shop", frozenset({Role.SHOP_OPERATOR}), _("查户、看余额、兑换商品"), 52)
 )
@@ -88,6 +98,14 @@ registry.schedule(
         task="civility.ranking_watchdog",
         crontab={"minute": f"*/{RANKING_WATCHDOG_MINUTES}"},
         description=f"每{RANKING_WATCHDOG_MINUTES}分钟检查上月评比是否已算完，未算完（如计算中进程被终止）则重新派发。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="志愿服务与巡防时长转化积分",
+        task="civility.activities_convert",
+        crontab={"minute": "10", "hour": "2"},
+        description="每晚把已开展、尚未转化的志愿服务和巡防时长按积分规则（含每月上限）转化为积分；重复运行不重复记分。",
     )
 )
 registry.schedule(

@@ -6,7 +6,8 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from civility.choices import DISSUADED_OUTCOMES, BanquetKind, EntrySource, RankingLevel, RankingStatus
 from civility.models import (
@@ -15,6 +16,7 @@ from civility.models import (
     Dissuasion,
     MonthlyRanking,
     PointEntry,
+    RankingCorrection,
     RankingMonth,
     ServiceActivity,
 )
@@ -171,4 +173,52 @@ def households_find(*, queryset: QuerySet[Household], q: str) -> list[Household]
         queryset.filter(Q(number__icontains=q) | Q(head__name__icontains=name) | Exists(members))
         .select_related("head", "point_account")
         .order_by("number")[:HOUSEHOLD_FIND_LIMIT]
+    )
+
+
+# The ranking level a page about a division shows: its own households at a unit, the village's at a
+# village, and so on up; a division of none of these kinds has no ranking of its own.
+LEVEL_OF_DIVISION = {
+    "hamlet": RankingLevel.UNIT,
+    "compound": RankingLevel.UNIT,
+    "grid": RankingLevel.UNIT,
+    "village": RankingLevel.VILLAGE,
+    "community": RankingLevel.VILLAGE,
+    "township": RankingLevel.TOWNSHIP,
+    "subdistrict": RankingLevel.TOWNSHIP,
+    "district": RankingLevel.DISTRICT,
+}
+
+
+def ranking_runs_for(*, division: Division) -> QuerySet[RankingMonth]:
+    """The ranking runs (computed or published) whose tree covers ``division``, latest month first and,
+    within a month, the run of the nearest division first."""
+    return RankingMonth.objects.filter(division__path__in=path_ancestors(division.path)).order_by(
+        "-month", "-division__depth"
+    )
+
+
+def ranking_board(*, run: RankingMonth, division: Division) -> QuerySet[MonthlyRanking]:
+    """The households of ``division`` ranked at its own level by ``run``, best first, each annotated
+    with ``previous`` (its points in the month before, same tree and level; ``None`` if unranked then),
+    ``change`` (points − previous) and ``late`` (sum of its 补录 to this run; 0 when none). One query
+    whatever the number of rows. Raises ``KeyError`` for a division kind with no ranking level."""
+    level = LEVEL_OF_DIVISION[division.level]
+    previous_month = month_start(run.month - datetime.timedelta(days=1))
+    previous = MonthlyRanking.objects.filter(
+        ranking_month__division_id=run.division_id,
+        ranking_month__month=previous_month,
+        level=level,
+        household_id=OuterRef("household_id"),
+    ).values("points")[:1]
+    late = (
+        RankingCorrection.objects.filter(ranking_month=run, household_id=OuterRef("household_id"))
+        .values("household_id")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    return (
+        rankings(run=run, level=level, group=division)
+        .annotate(previous=Subquery(previous), late=Coalesce(Subquery(late), Value(0)))
+        .annotate(change=F("points") - F("previous"))
     )

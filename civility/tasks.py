@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from civility.choices import RANKING_WATCHDOG_MINUTES, RankingStatus
 from civility.models import RankingMonth
-from civility.services import ledger_verify, parse_month, ranking_compute, ranking_root
+from civility.services import activities_convert_due, ledger_verify, parse_month, ranking_compute, ranking_root
 from governance.dates import month_start
 from governance.tasking import send_now
 
@@ -57,3 +57,12 @@ def ledger_verify_task() -> dict[str, int]:
     if problems:
         logger.error("points ledger: %d problems, first %s", len(problems), problems[:5])
     return {"problems": len(problems)}
+
+
+@shared_task(name="civility.activities_convert", acks_late=True)
+def activities_convert_task(until: str | None = None) -> dict[str, Any]:
+    """Nightly 转化: volunteer and patrol hours of every activity held until ``until`` (``"YYYY-MM-DD"``,
+    default today) and not yet converted → points. Idempotent (converted activities are skipped), so a
+    retried or duplicated message writes nothing twice. Returns ``{"activities", "entries", "refused"}``."""
+    day = datetime.date.fromisoformat(until) if until else None
+    return activities_convert_due(until=day)

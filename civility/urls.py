@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility import views
+from civility import board_views, views
 
 app_name = "civility"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("declarations/new/", views.DeclarationCreateView.as_view(), name="declaration-create"),
     path("declarations/check/", views.DeclarationCheckView.as_view(), name="declaration-check"),
     path("shop/", views.ShopView.as_view(), name="shop"),
+    path("rankings/", board_views.RankingView.as_view(), name="ranking"),
+    path("boards/", board_views.BoardListView.as_view(), name="board-list"),
+    path("boards/<int:pk>/", board_views.BoardDetailView.as_view(), name="board-detail"),
+    path("families/", board_views.FamilyListView.as_view(), name="family-list"),
 ]

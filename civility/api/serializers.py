@@ -160,3 +160,18 @@ class BanquetDeclarationSerializer(ScopedModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "is_flagged", "violations", "created_at"]
+
+
+class ConversionQuerySerializer(serializers.Serializer):
+    """转化 of the caller's area: activities held on or before ``until`` (default today)."""
+
+    until = serializers.DateField(required=False, help_text=_("转化截至日期（含），默认为今天"))
+
+
+class ConversionResultSerializer(serializers.Serializer):
+    """What one conversion run did: activities converted, ledger entries written, activities refused
+    (``{"activity": id, "errors": [str]}``, e.g. no rule in force that day). A second run converts 0."""
+
+    activities = serializers.IntegerField(help_text=_("本次转化的活动数"))
+    entries = serializers.IntegerField(help_text=_("本次写入的积分流水笔数"))
+    refused = serializers.ListField(child=serializers.DictField(), help_text=_("未能转化的活动及原因"))

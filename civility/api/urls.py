@@ -8,5 +8,6 @@ router.register("entries", views.PointEntryViewSet)
 router.register("redemptions", views.RedemptionViewSet)
 router.register("rankings", views.MonthlyRankingViewSet)
 router.register("declarations", views.BanquetDeclarationViewSet)
+router.register("activities", views.ServiceActivityConversionViewSet)
 
 urlpatterns = router.urls

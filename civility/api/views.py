@@ -20,10 +20,20 @@ from civility.filtersets import (
     PointEntryFilterSet,
     RedemptionFilterSet,
 )
-from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, RankingMonth, Redemption
+from civility.models import (
+    BanquetDeclaration,
+    MonthlyRanking,
+    PointAccount,
+    PointEntry,
+    RankingMonth,
+    Redemption,
+    ServiceActivity,
+)
 from civility.selectors import black_list, ranking_published_for, red_list
 from civility.services import (
     RedemptionRequest,
+    activities_convert_due,
+    activity_convert,
     banquet_declare,
     entry_reverse,
     points_record,
@@ -31,6 +41,7 @@ from civility.services import (
 )
 from governance.api.views import ScopedViewSetMixin
 from governance.models import Division
+from governance.selectors import division_in_scope
 
 ERR_IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -196,3 +207,36 @@ class BanquetDeclarationViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = banquet_declare(declared_by=self.request.user, **serializer.validated_data)
+
+
+class ServiceActivityConversionViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """转化: volunteer and patrol hours → points, per the rules and their monthly caps. Idempotent: an
+    activity converts once; asking again answers 200 with nothing written."""
+
+    queryset = ServiceActivity.objects.all()
+    serializer_class = serializers.ConversionResultSerializer
+
+    @extend_schema(summary="转化一个活动的服务时长", request=None, responses=serializers.ConversionResultSerializer)
+    @action(detail=True, methods=["post"])
+    def convert(self, request, pk=None):
+        """Convert one activity of the caller's area (404 outside it); already converted: 200, 0 entries."""
+        activity = self.get_object()
+        result = {"activities": 0, "entries": 0, "refused": []}
+        if activity.converted_at is None:
+            result["entries"] = activity_convert(activity=activity, by=request.user)
+            result["activities"] = 1
+        return Response(self.get_serializer(result).data)
+
+    @extend_schema(
+        summary="转化辖区内到期活动的服务时长",
+        request=serializers.ConversionQuerySerializer,
+        responses=serializers.ConversionResultSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="convert")
+    def convert_due(self, request):
+        """Convert every unconverted activity of the caller's area held on or before ``until``."""
+        query = serializers.ConversionQuerySerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        area = division_in_scope(request.user)
+        result = activities_convert_due(until=query.validated_data.get("until"), division=area, by=request.user)
+        return Response(self.get_serializer(result).data)

@@ -10,6 +10,8 @@ from civility.choices import (
     RANKING_LEVEL_DIVISIONS,
     ActivityKind,
     BanquetKind,
+    BoardKind,
+    BoardStatus,
     DissuasionOutcome,
     EntrySource,
     EntryStatus,
@@ -20,6 +22,7 @@ from civility.choices import (
     StationLevel,
     VolunteerBrand,
 )
+from civility.models.boards import HonorList, HonorListEntry, RankingCorrection
 from civility.models.customs import BanquetAbstention, BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
 from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry
 from civility.models.ranking import CivilizedFamily, MonthlyRanking, RankingMonth
@@ -46,18 +49,23 @@ __all__ = [
     "BanquetDeclaration",
     "BanquetKind",
     "BanquetServiceTeam",
+    "BoardKind",
+    "BoardStatus",
     "CivilizedFamily",
     "Dissuasion",
     "DissuasionOutcome",
     "EntrySource",
     "EntryStatus",
     "FamilyStatus",
+    "HonorList",
+    "HonorListEntry",
     "MonthlyRanking",
     "PointAccount",
     "PointCategory",
     "PointEntry",
     "PointRule",
     "PracticeStation",
+    "RankingCorrection",
     "RankingLevel",
     "RankingMonth",
     "RankingStatus",

@@ -137,7 +137,8 @@ class MonthlyRanking(models.Model):
 
 @audited()
 class CivilizedFamily(models.Model):
-    """文明家庭 — a household's rating for a year, proposed from the rankings and confirmed by an officer."""
+    """文明家庭 — a household's rating for a year, proposed from the rankings, confirmed and then published
+    by an officer; a published rating is frozen (database trigger)."""
 
     scope_lookup = "household__division"
 
@@ -156,6 +157,7 @@ class CivilizedFamily(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("评定时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -168,6 +170,13 @@ class CivilizedFamily(models.Model):
                 fields=["household", "year"],
                 name="civilized_family_unique",
                 violation_error_message=_("该户本年度已评。"),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="civilized_family_published_frozen",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status="published"),
             ),
         ]
 

@@ -25,6 +25,15 @@ from civility.errors import (
     ERR_SHOP_INACTIVE,
     IdempotencyConflict,
 )
+from civility.services.boards import (
+    BOARD_ACTION_LABELS,
+    board_actions,
+    civilized_family_advance,
+    family_actions,
+    honor_list_advance,
+    honor_list_propose,
+)
+from civility.services.corrections import late_correction_record
 from civility.services.customs import (
     BANQUET_VIOLATION_LABELS,
     RULE_BANQUET_OVER_CAP,
@@ -52,10 +61,17 @@ from civility.services.ranking import (
     ranking_root,
 )
 from civility.services.shop import RedemptionRequest, points_redeem
-from civility.services.volunteers import RULE_VOLUNTEER_HOUR, activity_convert
+from civility.services.volunteers import (
+    RULE_PATROL_HOUR,
+    RULE_VOLUNTEER_HOUR,
+    activities_convert_due,
+    activity_convert,
+    activity_rule,
+)
 
 __all__ = [
     "BANQUET_VIOLATION_LABELS",
+    "BOARD_ACTION_LABELS",
     "ERR_ACTIVITY_CONVERTED",
     "ERR_ALREADY_REVERSED",
     "ERR_BANQUET_NEGATIVE",
@@ -77,20 +93,29 @@ __all__ = [
     "ERR_RULE_INACTIVE",
     "ERR_SHOP_INACTIVE",
     "RULE_BANQUET_OVER_CAP",
+    "RULE_PATROL_HOUR",
     "RULE_SIMPLE_FUNERAL",
     "RULE_VOLUNTEER_HOUR",
     "IdempotencyConflict",
     "RedemptionRequest",
     "account_for",
     "accounts_ensure",
+    "activities_convert_due",
     "activity_convert",
+    "activity_rule",
     "banquet_check",
     "banquet_declare",
+    "board_actions",
     "civilized_families_propose",
+    "civilized_family_advance",
     "civilized_family_confirm",
     "dissuasion_record",
     "entry_confirm",
     "entry_reverse",
+    "family_actions",
+    "honor_list_advance",
+    "honor_list_propose",
+    "late_correction_record",
     "ledger_verify",
     "parse_month",
     "points_batch_record",

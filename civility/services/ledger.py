@@ -28,6 +28,7 @@ from civility.errors import (
     idempotency_conflict,
 )
 from civility.models import ENTRY_HASH_SQL, PointAccount, PointEntry, PointRule
+from civility.services.corrections import late_correction_record
 from civility.services.notices import entry_pending_notify
 from governance.models import Household, User
 
@@ -106,6 +107,8 @@ def entry_append(
         account.balance += points
         fields.append("balance")
     account.save(update_fields=fields)
+    if status == EntryStatus.CONFIRMED:
+        late_correction_record(entry)
     return entry
 
 
@@ -218,7 +221,9 @@ def points_batch_record(
 
 @transaction.atomic
 def entry_confirm(*, entry: PointEntry, by: User, accept: bool = True) -> PointEntry:
-    """An officer confirms (or rejects) a self-reported entry; a confirmed entry moves the balance.
+    """An officer confirms (or rejects) a self-reported entry; a confirmed entry moves the balance and,
+    when its month's ranking is already published, is recorded as 补录 to that month
+    (``late_correction_record``).
     Raises ``ValidationError`` on ``status`` (``ERR_NOT_PENDING``) for an entry already dealt with."""
     account = account_lock(entry.account)
     entry = PointEntry.objects.select_for_update().get(pk=entry.pk)
@@ -231,6 +236,8 @@ def entry_confirm(*, entry: PointEntry, by: User, accept: bool = True) -> PointE
     if accept:
         account.balance += entry.points
         account.save(update_fields=["balance"])
+        # Confirmed after its month's ranking was published: 补录 to that month, never lost.
+        late_correction_record(entry)
     return entry
 
 

@@ -101,11 +101,14 @@ def ranking_compute(*, month: datetime.date, division: Division | None = None) -
 
 @transaction.atomic
 def ranking_publish(*, run: RankingMonth, by: User | None) -> RankingMonth:
-    """Publish a month's ranking: from now on it is frozen. Raises ``ValidationError`` on ``month``
-    (``ERR_RANKING_PUBLISHED``) when it already is."""
+    """Publish a month's ranking: it is recomputed first (so that every entry confirmed until now
+    counts), then frozen; the month is closed, and an entry of it confirmed later is 补录
+    (``late_correction_record``). Raises ``ValidationError`` on ``month`` (``ERR_RANKING_PUBLISHED``)
+    when it already is."""
     run = RankingMonth.objects.select_for_update().get(pk=run.pk)
     if run.status == RankingStatus.PUBLISHED:
         raise field_error("month", _("%(month)s 的评比已公布。"), ERR_RANKING_PUBLISHED, month=f"{run.month:%Y-%m}")
+    run = ranking_compute(month=run.month, division=run.division)
     run.status = RankingStatus.PUBLISHED
     run.published_at = timezone.now()
     run.published_by = by

@@ -3,21 +3,39 @@ participants' households, once."""
 
 from __future__ import annotations
 
+import datetime
+import logging
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import EntrySource
+from civility.choices import ActivityKind, EntrySource
 from civility.errors import ERR_ACTIVITY_CONVERTED, ERR_RULE_INACTIVE, field_error
 from civility.models import PointRule, ServiceActivity
 from civility.services.ledger import account_for, account_lock, point_rule_by_code, points_record, rule_cap_used
-from governance.models import Household, HouseholdMember, User
+from governance.models import Division, Household, HouseholdMember, User
 
-# The rule volunteer hours earn by (created by seed_demo, editable in the admin): points per hour.
+# The rules hours earn by (created by seed_demo, editable in the admin): points per hour. Patrol
+# hours (巡防时长) earn by their own rule when the district has one, else by the volunteer rule.
 RULE_VOLUNTEER_HOUR = "ZY-01"
+RULE_PATROL_HOUR = "XF-01"
+
+logger = logging.getLogger(__name__)
+
+
+def activity_rule(activity: ServiceActivity) -> PointRule | None:
+    """The rule an activity's hours earn by: ``RULE_PATROL_HOUR`` for a patrol (if defined), else
+    ``RULE_VOLUNTEER_HOUR``; ``None`` when neither exists."""
+    if activity.kind == ActivityKind.PATROL:
+        rule = point_rule_by_code(RULE_PATROL_HOUR)
+        if rule is not None:
+            return rule
+    return point_rule_by_code(RULE_VOLUNTEER_HOUR)
 
 
 @transaction.atomic
@@ -27,12 +45,12 @@ def activity_convert(*, activity: ServiceActivity, rule: PointRule | None = None
     once: each entry's key names the activity and household. Returns how many entries were written.
 
     Raises ``ValidationError`` on ``activity`` (``ERR_ACTIVITY_CONVERTED``: a second call, which
-    writes nothing) or on ``rule`` (``ERR_RULE_INACTIVE``: no rule given and none with code
-    ``RULE_VOLUNTEER_HOUR``), and what ``points_record`` raises."""
+    writes nothing) or on ``rule`` (``ERR_RULE_INACTIVE``: no rule given and none by
+    ``activity_rule``), and what ``points_record`` raises."""
     activity = ServiceActivity.objects.select_for_update().get(pk=activity.pk)
     if activity.converted_at is not None:
         raise field_error("activity", _("该活动的服务时长已转化为积分。"), ERR_ACTIVITY_CONVERTED)
-    rule = rule or point_rule_by_code(RULE_VOLUNTEER_HOUR)
+    rule = rule or activity_rule(activity)
     if rule is None:
         raise field_error(
             "rule", _("未设置志愿服务积分规则（%(code)s）。"), ERR_RULE_INACTIVE, code=RULE_VOLUNTEER_HOUR
@@ -67,3 +85,30 @@ def activity_convert(*, activity: ServiceActivity, rule: PointRule | None = None
     activity.converted_at = timezone.now()
     activity.save(update_fields=["converted_at"])
     return count
+
+
+def activities_convert_due(
+    *, until: datetime.date | None = None, division: Division | None = None, by: User | None = None
+) -> dict[str, Any]:
+    """转化: convert every activity held on or before ``until`` (default today) and not yet converted —
+    in ``division``'s subtree if given — each in its own transaction, so one refused activity (no rule,
+    a rule not in force that day) is logged and the others go on. Idempotent: a converted activity is
+    skipped, so a second run writes nothing and the ledger is the same. Returns ``{"activities":
+    converted, "entries": written, "refused": [{"activity": id, "errors": [...]}]}``; raises nothing.
+    Run nightly by Celery (``civility.activities_convert``), by an admin action and by the API."""
+    until = until or timezone.localdate()
+    due = ServiceActivity.objects.filter(converted_at__isnull=True, held_on__lte=until)
+    if division is not None:
+        due = due.in_subtree(division)
+    result: dict[str, Any] = {"activities": 0, "entries": 0, "refused": []}
+    for activity in due.order_by("held_on", "pk").iterator():
+        try:
+            result["entries"] += activity_convert(activity=activity, by=by)
+        except ValidationError as exc:
+            if getattr(exc, "error_dict", {}).get("activity"):
+                continue  # converted meanwhile by another run
+            logger.warning("activity %s not converted: %s", activity.pk, exc.messages)
+            result["refused"].append({"activity": activity.pk, "errors": exc.messages})
+        else:
+            result["activities"] += 1
+    return result
