@@ -22,8 +22,11 @@ from civility.models import (
     DissuasionOutcome,
     EntrySource,
     FamilyStatus,
+    HonorList,
+    MonthlyRanking,
     PointAccount,
     PointEntry,
+    RankingCorrection,
     RankingMonth,
 )
 from civility.services import (
@@ -97,6 +100,24 @@ def ranking_month(division: Division):
     return RankingMonth.objects.create(division=division, month=datetime.date(2000 + n // 12, n % 12 + 1, 1))
 
 
+def ranking_row(division: Division):
+    return MonthlyRanking.objects.create(
+        ranking_month=ranking_month(division),
+        household=household(division),
+        level="unit",
+        group=division,
+        points=3,
+        rank=1,
+    )
+
+
+def correction(division: Division):
+    entry = account_in(division, balance=5).entries.get()
+    return RankingCorrection.objects.create(
+        ranking_month=ranking_month(division), household=entry.account.household, entry=entry, points=5
+    )
+
+
 def declaration(division: Division, **kwargs):
     return BanquetDeclarationFactory(household=household(division), **kwargs)
 
@@ -126,6 +147,9 @@ MAKERS: dict[str, Callable] = {
     "rewarditem": lambda d: RewardItemFactory(shop=ShopFactory(division=d)),
     "redemption": redemption,
     "rankingmonth": ranking_month,
+    "monthlyranking": ranking_row,
+    "rankingcorrection": correction,
+    "honorlist": lambda d: HonorList.objects.create(village=d, ranking_month=ranking_month(d), kind="red"),
     "civilizedfamily": lambda d: CivilizedFamily.objects.create(household=household(d), year=2025, points=30),
     "villagerule": lambda d: VillageRuleFactory(division=hamlet(d)),
     "banquetserviceteam": lambda d: BanquetServiceTeam.objects.create(division=d, name=f"服务队{next(_seq)}"),
