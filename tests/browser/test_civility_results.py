@@ -3,41 +3,70 @@ village (rank, points, change from last month), and takes a 红榜 from proposal
 
 from __future__ import annotations
 
+import datetime
+
 from playwright.sync_api import expect
 
 from civility.choices import BoardStatus
-from civility.models import HonorList
+from civility.models import HonorList, RankingMonth
 from civility.selectors import ranking_published_for
+from civility.services import account_for, points_record, ranking_compute, ranking_publish
+from governance.dates import month_start
 from governance.models import User
 from governance.selectors import division_in_scope
 from tests.browser.conftest import PHONE
+from tests.civility.factories import PointRuleFactory
+from tests.factories import HouseholdFactory
 
 
 def _village_of(username: str):
     return division_in_scope(User.objects.get(username=username))
 
 
+def _ranked_months(village):
+    """The demo spreads 60 households over the district; give the officer's village three households
+    with points in the two months before the demo's, ranked and published: ``(earlier, later)``."""
+    first = RankingMonth.objects.order_by("month").first().month
+    later = month_start(first - datetime.timedelta(days=1))
+    earlier = month_start(later - datetime.timedelta(days=1))
+    rule = PointRuleFactory(code="BR-01", points=1, monthly_cap=None, division=village)
+    for i in range(3):
+        account = account_for(HouseholdFactory(division=village, with_head=True))
+        for month, points in ((earlier, 10 + i), (later, 20 - 5 * i)):
+            points_record(
+                account=account,
+                rule=rule,
+                occurred_on=month,
+                recorded_by=None,
+                idempotency_key=f"br{i}{month}",
+                points=points,
+            )
+    for month in (earlier, later):
+        ranking_publish(run=ranking_compute(month=month), by=None)
+    return earlier, later
+
+
 def test_village_officer_views_the_ranking_on_a_phone(demo, open_page, live_server):
     village = _village_of("demo_community_officer")
-    run = ranking_published_for(division=village)
+    _earlier, later = _ranked_months(village)
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/civility/rankings/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(village.name)
-    expect(page.locator("#id_month")).to_have_value(f"{run.month:%Y-%m}")
+    steps.shot("latest-month")
+    page.locator("#id_month").select_option(f"{later:%Y-%m}")  # the month picker
+    page.get_by_role("button", name="查看").click()
+    expect(page.locator("#id_month")).to_have_value(f"{later:%Y-%m}")
     expect(page.get_by_text("已公布", exact=False).first).to_be_visible()
     rows = page.locator(".ranking-table tbody tr")
-    assert rows.count() == run.rankings.filter(level="village", group=village).count() > 0
-    expect(rows.first.locator("td").first).to_have_text("1")
-    expect(rows.first).to_contain_text("较上月")  # the phone layout labels each cell
+    expect(rows).to_have_count(3)
+    # 20/15/10 points this month after 10/11/12 the month before: +10, +4, −2.
+    expect(rows.nth(0).locator("td").nth(0)).to_have_text("1")
+    expect(rows.nth(0).locator("td").nth(4)).to_have_text("20")
+    expect(rows.nth(0).locator("td").nth(6)).to_have_text("+10")
+    expect(rows.nth(2).locator("td").nth(6)).to_have_text("-2")
+    expect(rows.nth(0).locator("td").nth(6)).to_have_attribute("data-label", "较上月")  # labelled on a phone
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     steps.shot("ranking")
-    # An earlier month by the picker.
-    options = page.locator("#id_month option").all_inner_texts()
-    assert len(options) >= 2
-    page.locator("#id_month").select_option(index=1)
-    page.get_by_role("button", name="查看").click()
-    expect(page.locator("#id_month option:checked")).to_have_text(options[1])
-    steps.shot("earlier-month")
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
     assert download.value.suggested_filename.endswith(".xlsx")
@@ -45,7 +74,8 @@ def test_village_officer_views_the_ranking_on_a_phone(demo, open_page, live_serv
 
 def test_red_list_proposed_confirmed_and_published_on_a_phone(demo, open_page, live_server):
     village = _village_of("demo_community_officer")
-    run = ranking_published_for(division=village)
+    _earlier, later = _ranked_months(village)
+    run = ranking_published_for(division=village, month=later)
     page, steps = open_page("demo_community_officer", viewport=PHONE)
     page.goto(f"{live_server.url}/civility/boards/")
     page.get_by_label("村/社区").select_option(village.code)
@@ -55,7 +85,7 @@ def test_red_list_proposed_confirmed_and_published_on_a_phone(demo, open_page, l
     page.get_by_role("button", name="提名").click()
     expect(page.get_by_text("已提名，待审核。")).to_be_visible()
     expect(page.locator("[data-status]")).to_contain_text("待审核")
-    assert page.locator("tbody tr").count() >= 1
+    expect(page.locator("tbody tr")).to_have_count(3)
     page.get_by_role("button", name="审核通过").click()
     expect(page.locator("[data-status]")).to_contain_text("已审核")
     page.get_by_role("button", name="公布").click()
