@@ -9,6 +9,7 @@ import random
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from civility.choices import (
@@ -28,6 +29,7 @@ from civility.models import (
     BanquetDeclaration,
     BanquetServiceTeam,
     Dissuasion,
+    HonorList,
     PointAccount,
     PointEntry,
     PointRule,
@@ -47,6 +49,7 @@ from civility.services import (
     RULE_VOLUNTEER_HOUR,
     accounts_ensure,
     activity_convert,
+    honor_list_propose,
     ranking_compute,
     ranking_publish,
 )
@@ -416,6 +419,24 @@ def seed_rankings(*, stdout, options) -> None:
         ranking_publish(run=ranking_compute(month=month, division=root), by=None)
         done += 1
     stdout.write(f"  月度评比：新公布 {done} 个月")
+
+
+@registry.demo("civility.boards", order=66)
+def seed_boards(*, stdout, options) -> None:
+    """A 红榜 proposed (awaiting review) for the village with the most ranked households in the latest
+    published month, so the 红黑榜 pages show the propose → confirm → publish flow."""
+    run = RankingMonth.objects.filter(division=district(), status=RankingStatus.PUBLISHED).order_by("-month").first()
+    if run is None or HonorList.objects.filter(ranking_month=run).exists():
+        return
+    village_id = (
+        (run.rankings.filter(level="village").values("group_id").annotate(n=Count("id")).order_by("-n", "group_id"))
+        .values_list("group_id", flat=True)
+        .first()
+    )
+    if village_id is None:
+        return
+    board = honor_list_propose(village=Division.objects.get(pk=village_id), month=run.month, kind="red", by=None)
+    stdout.write(f"  红榜：{board} 待审核（{board.entries.count()} 户）")
 
 
 @registry.demo("civility.shop_operators", order=91)

@@ -216,7 +216,12 @@ class ServiceActivityConversionViewSet(ScopedViewSetMixin, viewsets.GenericViewS
     queryset = ServiceActivity.objects.all()
     serializer_class = serializers.ConversionResultSerializer
 
-    @extend_schema(summary="转化一个活动的服务时长", request=None, responses=serializers.ConversionResultSerializer)
+    @extend_schema(
+        summary="转化一个活动的服务时长",
+        description="按积分规则和每月上限把该活动的志愿服务或巡防时长转化为积分；已转化的活动不再记分，返回 0 笔。",
+        request=None,
+        responses=serializers.ConversionResultSerializer,
+    )
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
         """Convert one activity of the caller's area (404 outside it); already converted: 200, 0 entries."""
@@ -229,6 +234,7 @@ class ServiceActivityConversionViewSet(ScopedViewSetMixin, viewsets.GenericViewS
 
     @extend_schema(
         summary="转化辖区内到期活动的服务时长",
+        description="把本辖区内截至 `until`（默认今天）已开展、尚未转化的活动全部转化；重复调用不重复记分。",
         request=serializers.ConversionQuerySerializer,
         responses=serializers.ConversionResultSerializer,
     )

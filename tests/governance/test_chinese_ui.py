@@ -60,6 +60,7 @@ ROUTE_ARGS: dict[str, Callable[[], dict]] = {
     "villages:hamlet-detail": _first("villages.Hamlet"),
     "villages:meeting-create": _first("villages.Hamlet"),
     "dashboard:division": lambda: {"code": Division.objects.filter(parent=None).order_by("code").first().code},
+    "civility:board-detail": _first("civility.HonorList"),
     "civility:wallet": lambda: {"household_id": Household.objects.order_by("pk").first().pk},
     "security:agreement-print": lambda: {
         "pk": apps.get_model("security", "MediationAgreement").objects.order_by("pk").first().dispute_id
