@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.views.generic import FormView, ListView
 from governance.forms import form_errors_add
 from governance.views import ModelOpenRequiredMixin
 from integrity import forms, services
+from integrity.choices import AccessVia
 from integrity.models import CleanUnit, Clue, IntegrityCase, Measure
 from integrity.views import CaseDetailView, ClueDetailView
 
@@ -35,6 +37,13 @@ class ClueIntakeView(ModelOpenRequiredMixin, PermissionRequiredMixin, FormView):
 
     def get_initial(self):
         return {"received_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        # The latest numbers in the user's subtree, so the next one follows the office's numbering.
+        recent = (
+            Clue.objects.for_user(self.request.user).order_by("-created_at", "-id").values_list("number", flat=True)
+        )
+        return super().get_context_data(recent=list(recent[:5]), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -106,6 +115,24 @@ class ClueDisposeView(ObjectFormMixin, ClueDetailView):
         return _("已处置：%(disposition)s。") % {"disposition": self.object.get_disposition_display()}
 
 
+class ClueReporterView(ClueDetailView):
+    """举报人: opened by ``reporter_reveal`` for holders of its permission (one ``reveal`` row in the
+    access log); for every other user 404, with nothing opened and nothing logged."""
+
+    template_name = "integrity/clue_reporter.html"
+
+    def get(self, request, *args, **kwargs):
+        if not services.can_view_reporter(request.user):
+            raise Http404(_("未找到。"))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        identity = services.reporter_reveal(
+            user=self.request.user, clue=self.object, via=AccessVia.PAGE, path=self.request.get_full_path()
+        )
+        return {"clue": self.object, "identity": identity, "view": self}
+
+
 class CaseFileView(ModelOpenRequiredMixin, PermissionRequiredMixin, FormView):
     """立案 from one clue or several (``?clue=<id>`` ticks the clue and its people) → ``case_file``."""
 
@@ -125,6 +152,10 @@ class CaseFileView(ModelOpenRequiredMixin, PermissionRequiredMixin, FormView):
             initial.update(clues=[clue.pk], subjects=list(clue.subjects.values_list("pk", flat=True)))
             initial.update(division=clue.division, campaign=clue.campaign_id)
         return initial
+
+    def get_context_data(self, **kwargs):
+        recent = IntegrityCase.objects.for_user(self.request.user).order_by("-created_at", "-id")
+        return super().get_context_data(recent=list(recent.values_list("number", flat=True)[:5]), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -10,6 +10,7 @@ urlpatterns = [
     path("clues/", views.ClueListView.as_view(), name="clue-list"),
     path("clues/new/", casework.ClueIntakeView.as_view(), name="clue-intake"),
     path("clues/<int:pk>/", views.ClueDetailView.as_view(), name="clue-detail"),
+    path("clues/<int:pk>/reporter/", casework.ClueReporterView.as_view(), name="clue-reporter"),
     path("clues/<int:pk>/dispose/", casework.ClueDisposeView.as_view(), name="clue-dispose"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/new/", casework.CaseFileView.as_view(), name="case-file"),

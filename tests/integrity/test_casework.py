@@ -295,3 +295,21 @@ def test_unit_list_query_count_does_not_grow_with_rows(page, divisions):
     with CaptureQueriesContext(connection) as many:
         assert page.get(reverse("integrity:unit-list")).status_code == 200
     assert len(many) == len(few)
+
+
+def test_reporter_page_only_with_the_permission_and_each_view_is_logged(page, client, inspector, divisions):
+    from django.contrib.auth.models import Permission
+
+    page.post(reverse("integrity:clue-intake"), _intake(divisions))
+    clue = Clue.objects.get()
+    url = reverse("integrity:clue-reporter", args=[clue.pk])
+    assert page.get(url).status_code == 404
+    assert not AccessLog.objects.filter(action=AccessAction.REVEAL).exists()
+    inspector.user_permissions.add(Permission.objects.get(codename="view_cluereporter"))
+    verified_login(client, type(inspector).objects.get(pk=inspector.pk))
+    assert "查看举报人" in client.get(reverse("integrity:clue-detail", args=[clue.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and "张三" in response.content.decode()
+    assert AccessLog.objects.filter(action=AccessAction.REVEAL, clue=clue).count() == 1
+    other = ClueFactory(division=divisions["v21"])
+    assert client.get(reverse("integrity:clue-reporter", args=[other.pk])).status_code == 404
