@@ -2,19 +2,27 @@
 absent from the admin index and every one of its URLs answers 404 (the core ``ScopedAdminMixin``
 reads the models' ``scope_roles``). Rows and choices come from the user's discipline subtree;
 nothing here is ever deleted; opening a clue or a case writes an access-log row; the reporter is
-shown only to holders of ``integrity.view_cluereporter``. Disposing of a clue, closing a case and
-evaluating a clean unit go through their services, so the statuses follow."""
+shown only to holders of ``integrity.view_cluereporter``.
+
+One write path (issue 13): the fields a service owns (``services.SERVICE_OWNED_FIELDS``: a clue's
+disposition and status, a case's clues and closing, a clean unit's status) are read-only here; the
+admin sets them only through the service — a clue's 处置 and a case's 结案 as form fields of their own
+(and an action), new cases through ``case_file``, new measures, sanctions and recoveries through
+``measure_take``/``sanction_decide``/``recovery_record``, evaluations through ``evaluation_record``.
+Plain fields are saved through ``record_edit`` (the model's checks, refusing owned fields)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
 from governance.phones import PhoneFormField
 from integrity import services
-from integrity.choices import AccessTarget, AccessVia
+from integrity.choices import AccessTarget, AccessVia, Disposition
 from integrity.crypto import Identity, identity_seal
 from integrity.models import (
     AccessLog,
@@ -36,21 +44,54 @@ from integrity.models import (
     UnitRule,
 )
 
-DISPOSITION_FIELDS = {"disposition", "disposed_on", "decided_by"}
+
+def _adopt(obj, saved) -> None:
+    """Make the admin's unsaved ``obj`` the row a service just created (so the admin's later steps —
+    inlines, the log entry, the redirect — work on it)."""
+    obj.pk = saved.pk
+    obj._state.adding, obj._state.db = False, saved._state.db
 
 
 class IntegrityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Scoping, the 404 for everyone but discipline staff and the scoped choices come from the core
-    (every integrity model declares ``scope_roles``); here nothing is ever deleted."""
+    (every integrity model declares ``scope_roles``); here nothing is ever deleted. Service-owned
+    fields are read-only; a change is saved by ``record_edit`` and a new row by ``create_row``."""
 
     def has_delete_permission(self, request, obj=None):
         return False  # clues, cases and their ledgers are kept for good
+
+    def owned_fields(self, request, obj=None) -> list[str]:
+        return list(services.service_owned(self.model))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [name for name in self.owned_fields(request, obj) if name not in readonly]
+
+    def create_row(self, request, obj, form):
+        """A new row (override to call the model's creating service)."""
+        return services.record_edit(instance=obj, data={})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            _adopt(obj, self.create_row(request, obj, form))
+            return
+        fields = {f.name for f in obj._meta.concrete_fields} - set(self.owned_fields(request, obj))
+        data = {name: getattr(obj, name) for name in form.changed_data if name in fields}
+        services.record_edit(instance=obj, data=data)
 
 
 class IntegrityInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LedgerInline(IntegrityInline):
+    """A case's measures, sanctions, recoveries: added through their service (``IntegrityCaseAdmin.
+    save_formset``), shown read-only once recorded (a correction is a new row or done on the page)."""
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -179,6 +220,33 @@ class ClueReporterInline(IntegrityInline):
         return (self.revealed or {}).get("address", "")
 
 
+class ClueAdminForm(forms.ModelForm):
+    """The clue's plain fields, and its 处置 as fields of their own (the model's disposition fields are
+    read-only): given, they go to ``clue_dispose``."""
+
+    dispose_as = forms.ChoiceField(
+        label=_("处置方式（办理）"), choices=[("", "—"), *Disposition.choices], required=False
+    )
+    dispose_on = forms.DateField(label=_("处置日期（办理）"), required=False)
+    dispose_by = forms.CharField(label=_("决定人（办理）"), max_length=50, required=False)
+
+    class Meta:
+        model = Clue
+        fields = ["number", "division", "campaign", "source", "received_on", "category", "summary", "subjects"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("dispose_as"):
+            if not data.get("dispose_on"):
+                self.add_error("dispose_on", _("请填写处置日期。"))
+            if not data.get("dispose_by"):
+                self.add_error("dispose_by", _("请填写决定人。"))
+            received = data.get("received_on") or self.instance.received_on
+            if data.get("dispose_on") and received and data["dispose_on"] < received:
+                self.add_error("dispose_on", _("处置日期不能早于受理日期。"))
+        return data
+
+
 @admin.register(Clue)
 class ClueAdmin(AccessLoggedAdmin):
     access_target = AccessTarget.CLUE
@@ -193,29 +261,60 @@ class ClueAdmin(AccessLoggedAdmin):
         # The reporter's identity: only with the special permission, never for anyone else.
         return [ClueReporterInline] if services.can_view_reporter(request.user) else []
 
+    form = ClueAdminForm
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if obj.disposition and DISPOSITION_FIELDS & set(form.changed_data):
-            # A disposition given here moves the clue's status as it does everywhere else.
+        data = form.cleaned_data
+        if data.get("dispose_as"):
+            # 处置 through its service, which moves the clue's status as it does everywhere else.
             services.clue_dispose(
-                clue=obj, disposition=obj.disposition, disposed_on=obj.disposed_on, decided_by=obj.decided_by
+                clue=obj, disposition=data["dispose_as"], disposed_on=data["dispose_on"], decided_by=data["dispose_by"]
             )
 
 
-class MeasureInline(IntegrityInline):
+class MeasureInline(LedgerInline):
     model = Measure
     autocomplete_fields = ("subject",)
 
 
-class SanctionInline(IntegrityInline):
+class SanctionInline(LedgerInline):
     model = Sanction
     fk_name = "case"
     fields = ("subject", "kind", "decided_on")
     autocomplete_fields = ("subject",)
 
 
-class RecoveryInline(IntegrityInline):
+class RecoveryInline(LedgerInline):
     model = Recovery
+
+
+class CaseAdminForm(forms.ModelForm):
+    """The case's plain fields, and 结案 as a field of its own (``closed_on`` is read-only): given, it
+    goes to ``case_close``."""
+
+    close_on = forms.DateField(label=_("结案日期（办理结案）"), required=False)
+
+    class Meta:
+        model = IntegrityCase
+        fields = [
+            "number",
+            "division",
+            "campaign",
+            "clues",
+            "subjects",
+            "filed_on",
+            "findings",
+            "transferred_to_procuratorate",
+            "transferred_on",
+        ]
+
+    def clean_close_on(self):
+        value = self.cleaned_data.get("close_on")
+        filed = self.cleaned_data.get("filed_on") or self.instance.filed_on
+        if value and filed and value < filed:
+            raise ValidationError(_("结案日期不能早于立案日期。"))
+        return value
 
 
 @admin.register(IntegrityCase)
@@ -228,13 +327,64 @@ class IntegrityCaseAdmin(AccessLoggedAdmin):
     autocomplete_fields = ("division", "campaign", "clues", "subjects")
     readonly_fields = ("created_at", "updated_at")
     inlines = [MeasureInline, SanctionInline, RecoveryInline]
+    form = CaseAdminForm
+    actions = ["close_today"]
+
+    def owned_fields(self, request, obj=None):
+        # A new case names its clues (``case_file`` marks them filed); afterwards they are fixed.
+        owned = super().owned_fields(request, obj)
+        return owned if obj is not None else [name for name in owned if name != "clues"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None or obj.closed_on is not None:
+            fields.remove("close_on")
+        return fields
+
+    def create_row(self, request, obj, form):
+        data = form.cleaned_data
+        case = services.case_file(
+            number=obj.number,
+            division=obj.division,
+            clues=data["clues"],
+            subjects=data["subjects"],
+            filed_on=obj.filed_on,
+            campaign=obj.campaign,
+            findings=obj.findings,
+        )
+        extra = {name: data[name] for name in ("transferred_to_procuratorate", "transferred_on") if data.get(name)}
+        return services.record_edit(instance=case, data=extra) if extra else case
+
+    def save_formset(self, request, form, formset, change):
+        """New measures, sanctions and recoveries through their services (rows are never changed here)."""
+        case = form.instance
+        for row in formset.save(commit=False):
+            if isinstance(row, Measure):
+                services.measure_take(
+                    case=case, subject=row.subject, kind=row.kind, start_on=row.start_on, end_on=row.end_on
+                )
+            elif isinstance(row, Sanction):
+                services.sanction_decide(case=case, subject=row.subject, kind=row.kind, decided_on=row.decided_on)
+            elif isinstance(row, Recovery):
+                services.recovery_record(case=case, amount=row.amount, kind=row.kind, recovered_on=row.recovered_on)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        case = form.instance
-        if "closed_on" in form.changed_data and case.closed_on is not None:
-            # 结案 concludes the clues the case was filed from (once they are linked).
-            services.case_close(case=case, closed_on=case.closed_on)
+        if form.cleaned_data.get("close_on"):
+            # 结案 through ``case_close``, which concludes the clues the case was filed from.
+            services.case_close(case=form.instance, closed_on=form.cleaned_data["close_on"])
+
+    @admin.action(description=_("结案（以今日为结案日期）"), permissions=["change"])
+    def close_today(self, request, queryset):
+        done = 0
+        for case in queryset.filter(closed_on__isnull=True):
+            try:
+                services.case_close(case=case, closed_on=timezone.localdate())
+            except ValidationError as error:
+                self.message_user(request, f"{case.number}：{'；'.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("已结案 %(count)d 件，来源线索均已办结。") % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Sanction)
@@ -245,6 +395,11 @@ class SanctionAdmin(IntegrityAdmin):
     search_fields = ("subject__name",)
     autocomplete_fields = ("subject", "case", "clue")
 
+    def create_row(self, request, obj, form):
+        return services.sanction_decide(
+            subject=obj.subject, kind=obj.kind, decided_on=obj.decided_on, case=obj.case, clue=obj.clue
+        )
+
 
 @admin.register(Recovery)
 class RecoveryAdmin(IntegrityAdmin):
@@ -253,6 +408,9 @@ class RecoveryAdmin(IntegrityAdmin):
     list_filter = ("kind",)
     list_select_related = ("case",)
     autocomplete_fields = ("case",)
+
+    def create_row(self, request, obj, form):
+        return services.recovery_record(case=obj.case, amount=obj.amount, kind=obj.kind, recovered_on=obj.recovered_on)
 
 
 @admin.register(CampaignMatter)

@@ -28,6 +28,8 @@ ERR_CASE_NEEDS_CLUE = "case_needs_clue"
 ERR_CASE_NEEDS_SUBJECT = "case_needs_subject"
 ERR_RECOVERY_NEEDS_CASE = "recovery_needs_case"
 ERR_EVALUATION_NEEDS_ITEMS = "evaluation_needs_items"
+ERR_CASE_CLOSED = "case_already_closed"
+ERR_SERVICE_OWNED = "service_owned_field"  # a field only its service may set (``services.SERVICE_OWNED_FIELDS``)
 
 
 class ClueSource(models.TextChoices):

@@ -20,12 +20,14 @@ from governance.selectors import division_in_scope
 from governance.services import record_save
 from integrity.choices import (
     DISCIPLINE_ROLES,
+    ERR_CASE_CLOSED,
     ERR_CASE_NEEDS_CLUE,
     ERR_CASE_NEEDS_SUBJECT,
     ERR_DATES_ORDER,
     ERR_EVALUATION_NEEDS_ITEMS,
     ERR_INVALID_CHOICE,
     ERR_RECOVERY_NEEDS_CASE,
+    ERR_SERVICE_OWNED,
     AccessAction,
     AccessTarget,
     AccessVia,
@@ -36,9 +38,11 @@ from integrity.crypto import Identity, identity_open, identity_seal, token_rotat
 from integrity.models import (
     AccessLog,
     Campaign,
+    CleanUnit,
     Clue,
     ClueReporter,
     Evaluation,
+    EvaluationItem,
     IntegrityCase,
     Measure,
     Recovery,
@@ -47,6 +51,47 @@ from integrity.models import (
 )
 
 REPORTER_PERMISSION = "integrity.view_cluereporter"
+
+# Fields only a service may set (model name → fields, with the service that owns them). The admin
+# shows them read-only, the API refuses them (400 naming the field), and
+# tests/integrity/test_one_write_path.py walks every admin and API write to prove it.
+SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
+    "clue": {
+        "disposition": "clue_dispose",
+        "disposed_on": "clue_dispose",
+        "decided_by": "clue_dispose",
+        "status": "clue_dispose / case_file / case_close",
+    },
+    "integritycase": {"clues": "case_file", "closed_on": "case_close"},
+    "cleanunit": {"status": "evaluation_record"},
+}
+
+
+def service_owned(model: type) -> dict[str, str]:
+    """The fields of ``model`` that only a service sets, with the service's name ({} for none)."""
+    return SERVICE_OWNED_FIELDS.get(model._meta.model_name, {})
+
+
+def service_owned_error(fields: Iterable[str]) -> ValidationError:
+    """The error for a write that tried to set service-owned fields, one message per field."""
+    return ValidationError(
+        {
+            name: ValidationError(
+                _("该字段只能通过相应的办理环节（处置、立案、结案、评估）变更。"), code=ERR_SERVICE_OWNED
+            )
+            for name in fields
+        }
+    )
+
+
+class SubjectData(TypedDict, total=False):
+    """A person a new clue is about, entered with the clue (姓名、单位、职务、党员、公职人员)."""
+
+    name: str
+    unit: str
+    post: str
+    is_party_member: bool
+    is_public_official: bool
 
 
 class ReporterData(TypedDict, total=False):
@@ -70,12 +115,14 @@ def clue_register(
     subjects: Sequence[Subject] = (),
     campaign: Campaign | None = None,
     reporter: ReporterData | None = None,
+    new_subjects: Sequence[SubjectData] = (),
 ) -> Clue:
-    """Register a problem clue with the people it is about; the reporter, if given, goes to the
+    """Register a problem clue with the people it is about (existing ``subjects`` and/or
+    ``new_subjects``, created in the clue's division); the reporter, if given, goes to the
     separate, permission-guarded table.
 
     Raises ``ValidationError`` for a row the model refuses (a duplicate number, a choice outside
-    ``ClueSource``/``ClueCategory``…), naming the field."""
+    ``ClueSource``/``ClueCategory``…), naming the field; nothing is written."""
     clue = record_save(
         instance=Clue(
             number=number,
@@ -87,6 +134,9 @@ def clue_register(
             campaign=campaign,
         )
     )
+    subjects = list(subjects)
+    for data in new_subjects:
+        subjects.append(record_save(instance=Subject(division=division, **data)))
     if subjects:
         clue.subjects.set(subjects)
     if reporter:
@@ -225,7 +275,11 @@ def case_close(*, case: IntegrityCase, closed_on: datetime.date) -> IntegrityCas
     """Close a case (结案) on ``closed_on``: the clues it was filed from are concluded (已办结).
 
     Raises ``ValidationError`` naming ``closed_on`` (``ERR_DATES_ORDER``) for a date before the case
-    was filed."""
+    was filed, (``ERR_CASE_CLOSED``) for a case already closed, (``required``) without a date."""
+    if closed_on is None:
+        raise ValidationError({"closed_on": ValidationError(_("请填写结案日期。"), code="required")})
+    if IntegrityCase.objects.filter(pk=case.pk, closed_on__isnull=False).exists():
+        raise ValidationError({"closed_on": ValidationError(_("该案件已结案。"), code=ERR_CASE_CLOSED)})
     case.closed_on = closed_on
     case.full_clean()
     case.save(update_fields=["closed_on", "updated_at"])
@@ -243,6 +297,41 @@ def measure_take(
     not under review in the case, ``start_on``/``end_on`` (``ERR_DATES_ORDER``) for a start before
     the filing or an end before the start."""
     return record_save(instance=Measure(case=case, subject=subject, kind=kind, start_on=start_on, end_on=end_on))
+
+
+@transaction.atomic
+def measure_end(*, measure: Measure, end_on: datetime.date) -> Measure:
+    """Lift a measure (解除留置…) on ``end_on``.
+
+    Raises ``ValidationError`` naming ``end_on`` (``required``) without a date, (``ERR_DATES_ORDER``)
+    for a date before the start."""
+    if end_on is None:
+        raise ValidationError({"end_on": ValidationError(_("请填写解除日期。"), code="required")})
+    measure.end_on = end_on
+    measure.full_clean()
+    measure.save(update_fields=["end_on"])
+    return measure
+
+
+@transaction.atomic
+def record_edit(*, instance, data: dict) -> object:
+    """Change plain fields of an existing integrity row (a clue's summary, a case's findings or
+    transfer…) after the model's own checks; many-to-many values in ``data`` are set after saving.
+
+    Raises ``ValidationError`` naming each service-owned field in ``data`` (``ERR_SERVICE_OWNED``:
+    a clue's status, a case's closing… change only through their services), or the field of any
+    rule the row breaks; nothing is written."""
+    owned = [name for name in data if name in service_owned(type(instance))]
+    if owned:
+        raise service_owned_error(owned)
+    links = {name: data[name] for name in data if instance._meta.get_field(name).many_to_many}
+    for name, value in data.items():
+        if name not in links:
+            setattr(instance, name, value)
+    record_save(instance=instance)
+    for name, value in links.items():
+        getattr(instance, name).set(value)
+    return instance
 
 
 @transaction.atomic
@@ -318,6 +407,39 @@ def access_log_list(*, user: User, target: str, ids: Iterable[int], via: str, pa
         via=via,
         path=path[:500],
     )
+
+
+class EvaluationItemData(TypedDict):
+    """One scored item of an evaluation round (integer points, ``score`` ≤ ``max_score``)."""
+
+    item: str
+    max_score: int
+    score: int
+
+
+@transaction.atomic
+def evaluation_enter(
+    *,
+    unit: CleanUnit,
+    round: int,
+    evaluated_on: datetime.date,
+    result: str,
+    items: Sequence[EvaluationItemData],
+) -> Evaluation:
+    """Enter one evaluation round of a clean unit with its scored items, then take it as the unit's
+    standing (``evaluation_record``: the unit's status becomes its latest round's result).
+
+    Raises ``ValidationError`` naming ``items`` (``ERR_EVALUATION_NEEDS_ITEMS``) without an item,
+    ``round`` for a round the unit already has, ``score`` (``ERR_SCORE_RANGE``) above the maximum,
+    ``result`` for a result outside 创建中/达标/示范; nothing is written."""
+    if not items:
+        raise ValidationError(
+            {"items": ValidationError(_("评估须至少有一个评分项。"), code=ERR_EVALUATION_NEEDS_ITEMS)}
+        )
+    evaluation = record_save(instance=Evaluation(unit=unit, round=round, evaluated_on=evaluated_on, result=result))
+    for item in items:
+        record_save(instance=EvaluationItem(evaluation=evaluation, **item))
+    return evaluation_record(evaluation=evaluation)
 
 
 @transaction.atomic

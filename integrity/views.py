@@ -24,6 +24,7 @@ from governance.views import FilteredListView, ModelOpenRequiredMixin
 from integrity import services
 from integrity.choices import DISCIPLINE_ROLES, AccessTarget, AccessVia, ClueStatus
 from integrity.filtersets import ClueFilterSet, IntegrityCaseFilterSet, LivelihoodProjectFilterSet
+from integrity.forms import CloseForm, DisposeForm, MeasureForm, RecoveryForm, SanctionForm
 from integrity.models import (
     Campaign,
     Clue,
@@ -120,8 +121,16 @@ class ClueDetailView(AccessLoggedDetailView):
 
     def get_context_data(self, **kwargs):
         clue = self.object
+        user = self.request.user
+        may_change = clue.status in OPEN_CLUE_STATUSES and user.has_perm("integrity.change_clue")
+        if may_change:
+            kwargs.setdefault(
+                "dispose_form", DisposeForm(prefix="dispose", initial={"disposed_on": timezone.localdate()})
+            )
         return super().get_context_data(
-            cases=IntegrityCase.objects.for_user(self.request.user).filter(clues=clue),
+            cases=IntegrityCase.objects.for_user(user).filter(clues=clue),
+            may_file=clue.status in OPEN_CLUE_STATUSES and user.has_perm("integrity.add_integritycase"),
+            may_reveal=services.can_view_reporter(user),
             **kwargs,
         )
 
@@ -137,6 +146,16 @@ class CaseListView(ClueOrCaseListView):
     def list_order(self, queryset):
         still_open = Case(When(closed_on__isnull=True, then=Value(0)), default=Value(1))
         return queryset.alias(open_rank=still_open).order_by("open_rank", "-filed_on", "-id")
+
+
+OPEN_CLUE_STATUSES = (ClueStatus.RECEIVED, ClueStatus.DISPOSED)
+# The forms on an open case's page: (prefix, form, date field given today's date).
+CASE_FORMS = [
+    ("measure", MeasureForm, "start_on"),
+    ("sanction", SanctionForm, "decided_on"),
+    ("recovery", RecoveryForm, "recovered_on"),
+    ("close", CloseForm, "closed_on"),
+]
 
 
 def case_timeline(case: IntegrityCase) -> list[dict]:
@@ -175,9 +194,17 @@ class CaseDetailView(AccessLoggedDetailView):
 
     def get_context_data(self, **kwargs):
         case = self.object
+        if case.closed_on is None:
+            for name, form_class, field in CASE_FORMS:
+                kwargs.setdefault(
+                    f"{name}_form",
+                    form_class(prefix=name, case=case, initial={field: timezone.localdate()}),
+                )
         return super().get_context_data(
             timeline=case_timeline(case),
             recovered=sum((r.amount for r in Recovery.objects.filter(case=case)), start=0),
+            case_clues=case.clues.order_by("received_on", "id"),
+            measures=case.measures.select_related("subject").order_by("start_on", "id"),
             **kwargs,
         )
 

@@ -1,11 +1,13 @@
 """Serializers of the integrity API. The reporter (举报人) is not a field of any of them: the API never
-carries a reporter's identity, in or out."""
+carries a reporter's identity, in or out. They only validate: the viewsets' ``perform_create`` /
+``perform_update`` call the services, and a service-owned field in a write (a clue's status, a
+case's ``closed_on``…) is refused with a 400 naming it (``ServiceOwnedRefusalMixin``)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from governance.api.fields import RecordSerializer, ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from governance.api.queries import AreaQuerySerializer
@@ -28,6 +30,28 @@ from integrity.models import (
     SupervisionVisit,
     UnitRule,
 )
+
+
+class ServiceOwnedRefusalMixin:
+    """A write naming a field only a service may set is refused (400, the field, ``ERR_SERVICE_OWNED``)
+    instead of being silently dropped; ``allowed_on_create`` lists the owned fields a create passes to
+    the creating service itself (a case's clues go to ``case_file``)."""
+
+    allowed_on_create: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        owned = services.service_owned(self.Meta.model)
+        allowed = self.allowed_on_create if self.instance is None else ()
+        named = [name for name in owned if name in data and name not in allowed]
+        if named:
+            error = services.service_owned_error(named)
+            raise serializers.ValidationError(
+                {
+                    name: [ErrorDetail(str(e.message), code=e.code) for e in errors]
+                    for name, errors in error.error_dict.items()
+                }
+            )
+        return super().to_internal_value(data)
 
 
 class CampaignSerializer(DivisionRefMixin, ScopedModelSerializer):
@@ -68,7 +92,7 @@ class SubjectSerializer(DivisionRefMixin, RecordSerializer):
         ]
 
 
-class ClueSerializer(DivisionRefMixin, RecordSerializer):
+class ClueSerializer(ServiceOwnedRefusalMixin, DivisionRefMixin, RecordSerializer):
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     disposition_display = serializers.CharField(source="get_disposition_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -97,9 +121,6 @@ class ClueSerializer(DivisionRefMixin, RecordSerializer):
         # Dispositions go through the "dispose" action, which applies the rules of the four.
         read_only_fields = ["disposition", "disposed_on", "decided_by", "status"]
 
-    def create(self, validated_data):
-        return services.clue_register(**validated_data)
-
 
 class DisposeSerializer(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
@@ -107,7 +128,13 @@ class DisposeSerializer(serializers.Serializer):
     decided_by = serializers.CharField(max_length=50)
 
 
-class IntegrityCaseSerializer(DivisionRefMixin, RecordSerializer):
+class CloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField()
+
+
+class IntegrityCaseSerializer(ServiceOwnedRefusalMixin, DivisionRefMixin, RecordSerializer):
+    allowed_on_create = ("clues",)
+
     # Declared so that an empty list reaches ``case_file`` and gets its own error code.
     clues = ScopedPrimaryKeyRelatedField(queryset=Clue.objects.all(), many=True)
     subjects = ScopedPrimaryKeyRelatedField(queryset=Subject.objects.all(), many=True)
@@ -128,34 +155,13 @@ class IntegrityCaseSerializer(DivisionRefMixin, RecordSerializer):
             "transferred_on",
             "closed_on",
         ]
-
-    @transaction.atomic
-    def create(self, validated_data):
-        extra = {
-            k: validated_data.pop(k)
-            for k in ("transferred_to_procuratorate", "transferred_on", "closed_on")
-            if k in validated_data
-        }
-        case = services.case_file(**validated_data)
-        if extra:
-            return self.update(case, extra)
-        return case
-
-    def update(self, instance, validated_data):
-        case = super().update(instance, validated_data)
-        if validated_data.get("closed_on") is not None:
-            # 结案 concludes the clues the case was filed from.
-            services.case_close(case=case, closed_on=case.closed_on)
-        return case
+        read_only_fields = ["closed_on"]  # 结案 through the "close" action (``case_close``)
 
 
 class MeasureSerializer(RecordSerializer):
     class Meta:
         model = Measure
         fields = ["id", "case", "subject", "kind", "start_on", "end_on"]
-
-    def create(self, validated_data):
-        return services.measure_take(**validated_data)
 
 
 class SanctionSerializer(RecordSerializer):
@@ -166,9 +172,6 @@ class SanctionSerializer(RecordSerializer):
         model = Sanction
         fields = ["id", "subject", "subject_name", "case", "clue", "kind", "kind_display", "decided_on"]
 
-    def create(self, validated_data):
-        return services.sanction_decide(**validated_data)
-
 
 class RecoverySerializer(RecordSerializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=None)
@@ -176,9 +179,6 @@ class RecoverySerializer(RecordSerializer):
     class Meta:
         model = Recovery
         fields = ["id", "case", "amount", "kind", "recovered_on"]
-
-    def create(self, validated_data):
-        return services.recovery_record(**validated_data)
 
 
 class CampaignMatterSerializer(DivisionRefMixin, RecordSerializer):
@@ -221,7 +221,7 @@ class SupervisionVisitSerializer(RecordSerializer):
         fields = ["id", "project", "visited_on", "method", "is_review", "findings", "follow_up"]
 
 
-class CleanUnitSerializer(ScopedModelSerializer):
+class CleanUnitSerializer(ServiceOwnedRefusalMixin, ScopedModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:

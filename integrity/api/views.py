@@ -46,7 +46,21 @@ class WriteViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """List, read, create, update — never delete: clues, cases and ledgers are kept for good."""
+    """List, read, create, update — never delete: clues, cases and ledgers are kept for good. The one
+    write path: ``perform_create`` calls the model's creating service (``create_record``; a plain
+    register row goes through ``record_edit``), ``perform_update`` calls ``record_edit``, which refuses
+    the fields a service owns. The serializer only validates."""
+
+    def create_record(self, data: dict):
+        model = self.get_serializer_class().Meta.model
+        links = {name: data.pop(name) for name in list(data) if model._meta.get_field(name).many_to_many}
+        return services.record_edit(instance=model(**data), data=links)
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_record(dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = services.record_edit(instance=serializer.instance, data=dict(serializer.validated_data))
 
 
 class AccessLoggedRetrieveMixin:
@@ -118,6 +132,9 @@ class ClueViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
     access_target = AccessTarget.CLUE
     ordering_fields = ["received_on", "number", "id"]
 
+    def create_record(self, data):
+        return services.clue_register(**data)
+
     @extend_schema(
         summary="处置问题线索",
         description="按四种处置方式（谈话函询、初步核实、暂存待查、予以了结）之一处置线索。",
@@ -145,6 +162,26 @@ class IntegrityCaseViewSet(AccessLoggedRetrieveMixin, WriteViewSet):
     access_target = AccessTarget.CASE
     ordering_fields = ["filed_on", "number", "id"]
 
+    def create_record(self, data):
+        extra = {k: data.pop(k) for k in ("transferred_to_procuratorate", "transferred_on") if k in data}
+        case = services.case_file(**data)
+        return services.record_edit(instance=case, data=extra) if extra else case
+
+    @extend_schema(
+        summary="结案",
+        description="结案：来源线索均标记为已办结。",
+        request=serializers.CloseSerializer,
+        responses=serializers.IntegrityCaseSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the case (``case_close``): its clues are concluded."""
+        case = self.get_object()
+        data = serializers.CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_close(case=case, closed_on=data.validated_data["closed_on"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
 
 class MeasureViewSet(WriteViewSet):
     """审查调查措施 (留置…)."""
@@ -152,6 +189,9 @@ class MeasureViewSet(WriteViewSet):
     queryset = Measure.objects.all()
     serializer_class = serializers.MeasureSerializer
     filterset_class = filtersets.MeasureFilterSet
+
+    def create_record(self, data):
+        return services.measure_take(**data)
 
 
 class SanctionViewSet(WriteViewSet):
@@ -161,6 +201,9 @@ class SanctionViewSet(WriteViewSet):
     serializer_class = serializers.SanctionSerializer
     filterset_class = filtersets.SanctionFilterSet
 
+    def create_record(self, data):
+        return services.sanction_decide(**data)
+
 
 class RecoveryViewSet(WriteViewSet):
     """追缴退缴 (yuan)."""
@@ -168,6 +211,9 @@ class RecoveryViewSet(WriteViewSet):
     queryset = Recovery.objects.all()
     serializer_class = serializers.RecoverySerializer
     filterset_class = filtersets.RecoveryFilterSet
+
+    def create_record(self, data):
+        return services.recovery_record(**data)
 
 
 class CampaignMatterViewSet(WriteViewSet):

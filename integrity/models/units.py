@@ -23,7 +23,10 @@ class CleanUnit(models.Model):
         "governance.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="clean_unit"
     )
     kind = models.CharField(_("类型"), max_length=12, choices=CleanUnitKind.choices)
-    status = models.CharField(_("创建状态"), max_length=10, choices=CleanUnitStatus.choices)
+    # Set by ``services.evaluation_record`` from the latest evaluation round; a new unit is 创建中.
+    status = models.CharField(
+        _("创建状态"), max_length=10, choices=CleanUnitStatus.choices, default=CleanUnitStatus.BUILDING
+    )
     started_on = models.DateField(_("启动日期"))
 
     objects = ScopedQuerySet.as_manager()

@@ -76,6 +76,19 @@ ROUTES_NOT_PAGES = {
     "dashboard:export": "an Excel file (its headers are checked in tests/governance/test_dashboard*.py)",
     "integrity:campaign-funnel-export": "an Excel file",
     "security:dispute-move": "POST only (the moves are buttons on the dispute page)",
+    **dict.fromkeys(
+        (
+            "integrity:clue-dispose",
+            "integrity:measure-take",
+            "integrity:measure-end",
+            "integrity:sanction-decide",
+            "integrity:recovery-record",
+            "integrity:case-close",
+        ),
+        "POST only (forms on the clue's and the case's page, which are checked)",
+    ),
+    "integrity:clue-reporter": "needs integrity.view_cluereporter, which no demo account holds (by design); "
+    "shown in tests/integrity/test_casework.py",
     "governance:notice-read": "POST only (marks notices read and follows the link)",
     "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
     "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",

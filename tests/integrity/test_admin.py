@@ -80,10 +80,9 @@ def test_a_disposition_given_in_the_admin_moves_the_clue_status(client, inspecto
         "category": clue.category,
         "summary": clue.summary,
         "subjects": [s.pk for s in clue.subjects.all()],
-        "disposition": Disposition.TALK,
-        "disposed_on": "2025-01-20",
-        "decided_by": "书记",
-        "status": ClueStatus.RECEIVED,
+        "dispose_as": Disposition.TALK,
+        "dispose_on": "2025-01-20",
+        "dispose_by": "书记",
     }
     response = client.post(reverse("admin:integrity_clue_change", args=[clue.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -100,7 +99,7 @@ def test_closing_a_case_in_the_admin_concludes_its_clues(client, inspector, divi
         "clues": [c.pk for c in case.clues.all()],
         "subjects": [s.pk for s in case.subjects.all()],
         "filed_on": "2025-02-01",
-        "closed_on": "2025-04-01",
+        "close_on": "2025-04-01",
         **_no_inline_forms("measures", "sanctions", "recoveries"),
     }
     response = client.post(reverse("admin:integrity_integritycase_change", args=[case.pk]), data)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from integrity.choices import ERR_SANCTION_SUBJECT_NOT_IN_CASE, ClueStatus
+from integrity.choices import ERR_SANCTION_SUBJECT_NOT_IN_CASE, ERR_SERVICE_OWNED, ClueStatus
 from integrity.models import AccessLog, Clue, LivelihoodProject, Measure, Recovery, Sanction, Subject, SupervisionVisit
 from tests.api_mixin import ReadAPITests, WritableAPITests, assert_error_body
 from tests.auth import verified_login
@@ -163,8 +163,11 @@ def test_closing_a_case_through_the_api_concludes_its_clues(divisions, inspector
     api = APIClient()
     verified_login(api, inspector)
     url = reverse("api:integrity-api:case-detail", args=[case.pk])
-    response = api.patch(url, {"closed_on": "2025-04-01"}, format="json")
+    body = assert_error_body(api.patch(url, {"closed_on": "2025-04-01"}, format="json"), 400, "closed_on")
+    assert body["errors"]["closed_on"][0]["code"] == ERR_SERVICE_OWNED  # 结案 only through the action
+    response = api.post(reverse("api:integrity-api:case-close", args=[case.pk]), {"closed_on": "2025-04-01"})
     assert response.status_code == 200, response.content
+    assert response.json()["closed_on"] == "2025-04-01"
     assert set(case.clues.values_list("status", flat=True)) == {ClueStatus.CONCLUDED}
 
 
