@@ -37,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from governance.calendar import official_working_day
@@ -107,10 +107,13 @@ def _assignments(disputes: QuerySet[Dispute], start, end) -> QuerySet[DisputeEve
     following = DisputeEvent.objects.filter(
         dispute_id=OuterRef("dispute_id"), pk__gt=OuterRef("pk"), action__in=(EventAction.ACCEPTED, *ASSIGNMENTS)
     ).order_by("pk")
-    window_end = Case(
-        *(When(day=day, then=Value(at)) for day, at in windows.items()),
-        default=Value(None),
-        output_field=DateTimeField(),
+    window_end = Cast(
+        Case(
+            *(When(day=day, then=Value(at, output_field=DateTimeField())) for day, at in windows.items()),
+            default=Value(None, output_field=DateTimeField()),
+            output_field=DateTimeField(),
+        ),
+        DateTimeField(),
     )
     return events.annotate(
         day=TruncDate("created_at", tzinfo=tz),
