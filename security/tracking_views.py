@@ -78,7 +78,7 @@ def public_rate_limited(request) -> bool:
 def _private(response):
     # The token is in the address: no caching by proxies, no referrer to other sites, no indexing.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Chromium post Origin: null (CSRF 403)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -24,7 +24,7 @@ from security.services import (
     dispute_record_agreement,
 )
 from security.services.tracking import supervisor_of
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, Steps
 from tests.factories import PersonFactory, user_with_role
 
 # Values the public page may show: its public progress (stage, body, dates of the steps).
@@ -69,6 +69,7 @@ def _assert_no_personal_data(html: str, dispute: Dispute) -> None:
 def test_citizen_follows_the_code_rates_not_solved_and_the_case_goes_to_the_supervisor(
     demo, open_page, browser, live_server
 ):
+    """The citizen's page is its own browser context: no sign-in, no cookie of the officer's."""
     village = Division.objects.filter(level="village").order_by("code").first()
     people = [
         PersonFactory(division=village, name="赵春花", phone="13712340817"),
@@ -100,6 +101,7 @@ def test_citizen_follows_the_code_rates_not_solved_and_the_case_goes_to_the_supe
     try:
         citizen = context.new_page()
         citizen.set_default_timeout(15_000)
+        steps = Steps(citizen, f"{steps.name}-citizen")
         citizen.goto(url)
         expect(citizen.locator("h1")).to_have_text("案件办理进度")
         expect(citizen.locator("[data-stage]")).to_have_text("等待承办单位接收")
