@@ -45,6 +45,7 @@ TOKEN_SALT = "security.tracking"
 TOKEN_LENGTH = 22  # base64url characters: 132 bits of the HMAC
 RATING_MAX_FAILURES = 5
 RATING_LOCK_MINUTES = 30
+COMMENT_MAX_LENGTH = 500
 
 ERR_PHONE_DIGITS = "phone_digits_mismatch"
 ERR_RATING_LOCKED = "rating_locked"
@@ -148,6 +149,8 @@ def dispute_rate(
         raise invalid("satisfaction", _("请选择满意度。"), "invalid_choice")
     if not solved and not comment:
         raise invalid("comment", _("请说明问题未解决的原因。"), ERR_REASON_REQUIRED)
+    if len(comment) > COMMENT_MAX_LENGTH:  # a TextField's max_length is not checked by full_clean
+        raise invalid("comment", _("意见不能超过 500 字。"), "max_length")
     now = timezone.now()
     code = TrackingCode.objects.select_related("dispute").get(pk=code.pk)
     if code.locked_until and code.locked_until > now:

@@ -272,3 +272,28 @@ def test_the_admin_action_revokes_and_issues_a_new_code(client, case, district_a
     assert client.get(_url(old)).status_code == 404
     new = tracking_token(dispute=case)
     assert new != old and client.get(_url(new)).status_code == 200
+
+
+def test_the_service_refuses_an_overlong_comment_and_writes_nothing(case, centre_mediator):
+    from django.core.exceptions import ValidationError
+
+    dispute = _closed(case, centre_mediator)
+    tracking_token(dispute=dispute)
+    with pytest.raises(ValidationError) as error:
+        dispute_rate(
+            code=TrackingCode.objects.get(dispute=dispute), phone_last4="5671", satisfaction=3, solved=True,
+            comment="长" * 501,
+        )  # fmt: skip
+    assert "comment" in error.value.error_dict
+    assert not DisputeRating.objects.exists()
+
+
+def test_the_public_page_takes_the_same_queries_for_a_short_and_a_long_timeline(client, case, centre_mediator):
+    token = tracking_token(dispute=case)
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(_url(token)).status_code == 200
+    _closed(case, centre_mediator)
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(_url(token))
+    assert len(response.context["events"]) > 4
+    assert len(long) == len(short)
