@@ -176,3 +176,6 @@ class MediationAgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from security import tracking_admin  # noqa: E402, F401  一案一码 and 群众评价 (issue 20)

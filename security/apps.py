@@ -12,4 +12,5 @@ class SecurityConfig(AppConfig):
 
         registry.api("security", "security.api.urls")
         registry.pages("security", "security.urls")
+        registry.pages("t", "security.tracking_urls")  # 一案一码: the public page of a case's code
         registry.protocol("open311/v2", "security.open311.urls")

@@ -101,6 +101,8 @@ class EventAction(models.TextChoices):
     CLOSED = "closed", _("办结")
     RISK = "risk", _("风险研判")
     VISIT = "visit", _("回访")
+    RATED = "rated", _("群众评价")
+    REOPENED = "reopened", _("评价未解决，重新办理")
 
 
 class JudicialConfirmation(models.TextChoices):
@@ -134,3 +136,4 @@ NOTICE_DUE_SOON = "security.due_soon"
 NOTICE_OVERDUE = "security.overdue_escalated"
 NOTICE_HIGH_RISK = "security.high_risk"
 NOTICE_FOLLOW_UP = "security.follow_up_due"
+NOTICE_REOPENED = "security.reopened_by_rating"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
 from security.models import Dispute
+from security.rates import rates_for_division
 from security.selectors import coverage_gaps, dispute_figures, security_stats_yoy
 
 
@@ -100,5 +101,27 @@ registry.indicator(
         "%",
         23,
         good=GOOD_DOWN,
+    )
+)
+
+
+def _rate(key: str):
+    """三率 on the dashboard: formulas in ``security.rates`` (响应率: accepted within the acceptance
+    window ÷ assignments decided; 满意率: 满意 and 基本满意 ÷ all ratings; 化解率 is ``resolution_rate`` above)."""
+
+    def compute(*, division, start=None, end=None):
+        return rates_for_division(division=division, start=start, end=end)[key]
+
+    return compute
+
+
+registry.indicator(
+    Indicator(
+        "security.response_rate", _("响应率（按时接收）"), "safety", _rate("response_rate"), "%", 17, good=GOOD_UP
+    )
+)
+registry.indicator(
+    Indicator(
+        "security.satisfaction_rate", _("群众满意率"), "safety", _rate("satisfaction_rate"), "%", 18, good=GOOD_UP
     )
 )

@@ -4,10 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
 from governance.registry import HomeLink, NavLink, NoticeKind, Schedule, registry
-from security.choices import NOTICE_AWAITING, NOTICE_DUE_SOON, NOTICE_FOLLOW_UP, NOTICE_HIGH_RISK, NOTICE_OVERDUE
+from security.choices import (
+    NOTICE_AWAITING,
+    NOTICE_DUE_SOON,
+    NOTICE_FOLLOW_UP,
+    NOTICE_HIGH_RISK,
+    NOTICE_OVERDUE,
+    NOTICE_REOPENED,
+)
 
 REGISTERS = ["mediationbody", "routingrule", "policeroom", "policeroomstaff", "patrolteam", "securitystat"]
 CASES = ["dispute", "disputeparty", "disputeevent", "mediationagreement", "followupvisit"]
+CASES += ["trackingcode", "disputerating"]  # 一案一码 and 群众评价
 VIEW = ["view"]
 EDIT = ["view", "add", "change"]
 
@@ -57,4 +65,8 @@ registry.notice_kind(NoticeKind(NOTICE_DUE_SOON, _("纠纷即将到期"), _("您
 registry.notice_kind(NoticeKind(NOTICE_OVERDUE, _("纠纷超期上报"), _("您承办的纠纷超期未办结，已自动上报上级"), 30))
 registry.notice_kind(NoticeKind(NOTICE_FOLLOW_UP, _("纠纷待回访"), _("您承办的纠纷化解满30天尚未回访"), 45))
 registry.notice_kind(NoticeKind(NOTICE_HIGH_RISK, _("民转刑高风险"), _("您辖区或您承办的纠纷被研判为高风险"), 40))
+registry.notice_kind(
+    NoticeKind(NOTICE_REOPENED, _("群众评价未解决"), _("当事人评价问题未解决，案件退回您所在的调处主体重新办理"), 46)
+)
+registry.link(HomeLink(_("三率统计"), "security:three-rates", CASE_WORKERS, _("响应率、化解率、满意率"), 33))
 registry.webhook_event("dispute.event", _("纠纷办理进展（受理、分派、移交、接收、调解、办结等每一步）"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from security import views
+from security import tracking_views, views
 
 app_name = "security"
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("disputes/new/", views.DisputeIntakeView.as_view(), name="dispute-intake"),
     path("disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute-detail"),
     path("disputes/<int:pk>/agreement/print/", views.AgreementPrintView.as_view(), name="agreement-print"),
+    path("disputes/<int:pk>/receipt/", tracking_views.ReceiptView.as_view(), name="dispute-receipt"),
     path("disputes/<int:pk>/<str:move>/", views.DisputeMoveView.as_view(), name="dispute-move"),
+    path("three-rates/", tracking_views.RatesReportView.as_view(), name="three-rates"),
     path("high-risk/", views.HighRiskListView.as_view(), name="high-risk"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
 ]

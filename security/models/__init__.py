@@ -32,6 +32,7 @@ from security.models.disputes import (
 )
 from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
 from security.models.stats import SecurityStat
+from security.models.tracking import DisputeRating, TrackingCode
 
 __all__ = [
     "AWAITING_ACCEPTANCE",
@@ -47,6 +48,7 @@ __all__ = [
     "Dispute",
     "DisputeEvent",
     "DisputeParty",
+    "DisputeRating",
     "EventAction",
     "FollowUpVisit",
     "JudicialConfirmation",
@@ -66,4 +68,5 @@ __all__ = [
     "Satisfaction",
     "SecurityStat",
     "Status",
+    "TrackingCode",
 ]

@@ -29,6 +29,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance.models import Division, Household, User
+from security.services.tracking import tracking_token
 from tests.auth import verified_login
 
 # Common English words of a UI: buttons, headers, filters, pagination, Django's and the
@@ -62,6 +63,11 @@ ROUTE_ARGS: dict[str, Callable[[], dict]] = {
     "dashboard:division": lambda: {"code": Division.objects.filter(parent=None).order_by("code").first().code},
     "civility:board-detail": _first("civility.HonorList"),
     "civility:wallet": lambda: {"household_id": Household.objects.order_by("pk").first().pk},
+    "security:dispute-receipt": _first("security.Dispute"),
+    # The public page of a case's code (一案一码): the code of the first case, issued on first print.
+    "tracking:public": lambda: {
+        "token": tracking_token(dispute=apps.get_model("security", "Dispute").objects.order_by("pk").first())
+    },
     "security:agreement-print": lambda: {
         "pk": apps.get_model("security", "MediationAgreement").objects.order_by("pk").first().dispute_id
     },
