@@ -101,6 +101,9 @@ class EventAction(models.TextChoices):
     CLOSED = "closed", _("办结")
     RISK = "risk", _("风险研判")
     VISIT = "visit", _("回访")
+    LINKED = "linked", _("关联原案")
+    REFERRED = "referred", _("提请裁定管辖")
+    DECIDED = "decided", _("裁定管辖")
 
 
 class JudicialConfirmation(models.TextChoices):

@@ -27,6 +27,7 @@ from security.choices import RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
 from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
+from security.views_repeats import repeats_context
 
 
 class DisputeListView(FilteredListView):
@@ -188,6 +189,7 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
         "events": dispute.events.all(),
         "moves": moves,
         "agreement": agreement,
+        **repeats_context(request, dispute),
     }
 
 
