@@ -195,6 +195,7 @@ def test_api_link_needs_move_permission(api_client, divisions, bodies):
 
 
 def _queries(client, url) -> int:
+    client.get(url)  # warm: the session's user and roles are read on a first request only
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
