@@ -10,7 +10,7 @@ urlpatterns = [
     path("leader-cases/<int:pk>/", views_repeats.LeaderCaseDetailView.as_view(), name="leader-case-detail"),
     path(
         "leader-cases/<int:pk>/<str:action>/",
-        views_repeats.LeaderCaseDetailView.as_view(),
+        views_repeats.LeaderCaseActionView.as_view(),
         name="leader-case-action",
     ),
     path("bounces/", views_repeats.BounceReportView.as_view(), name="bounces"),

@@ -152,11 +152,19 @@ class LeaderCaseDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
     ``take``/``plan``/``progress``; 400 for bad input, 409 for a refusal, nothing written then)."""
 
     permission_required = "security.view_dispute"
+    http_method_names = ["get"]
 
     def get(self, request, pk: int):
         return _leader_case_page(request, get_object_or_404(_leader_cases(request.user), pk=pk))
 
-    def post(self, request, pk: int, action: str = ""):
+
+class LeaderCaseActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST ``take``/``plan``/``progress`` on one leader case (see ``LeaderCaseDetailView``)."""
+
+    permission_required = "security.view_dispute"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, action: str):
         leader_case = get_object_or_404(_leader_cases(request.user), pk=pk)
         if action not in LEADER_ACTIONS:
             return redirect("security:leader-case-detail", pk=pk)

@@ -65,7 +65,12 @@ class DisputeRepeatsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     permission_classes = [LinkPermissions]
     serializer_class = LinkSerializer
 
-    @extend_schema(summary="疑似重复件或重复信访", responses=SuggestionSerializer(many=True))
+    @extend_schema(
+        summary="疑似重复件或重复信访",
+        description="调用方可见范围内、当事人（身份证号、联系电话）相同或同一地点同类的未办结或近期案件，"
+        "最多十件，匹配项多者在前；只返回案件本身的信息和匹配方式，不返回当事人的姓名、证件号或电话。",
+        responses=SuggestionSerializer(many=True),
+    )
     @action(detail=True, methods=["get"])
     def suggestions(self, request, pk=None) -> Response:
         """Earlier cases in the caller's scope with the same party (身份证号, phone) or place and category
@@ -74,7 +79,13 @@ class DisputeRepeatsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         found = duplicates.dispute_suggestions(dispute=dispute, user=request.user)
         return Response(SuggestionSerializer(found, many=True).data)
 
-    @extend_schema(summary="关联原案", request=LinkSerializer, responses={201: LinkResultSerializer})
+    @extend_schema(
+        summary="关联原案",
+        description="把本案关联为原案的重复件（本案办结并随原案办理）或重复信访（计入重复次数，提高风险分）。"
+        "原案不在可见范围内或数据有误时返回 400 并指明字段，已关联过时返回 409，均不写入任何数据。",
+        request=LinkSerializer,
+        responses={201: LinkResultSerializer},
+    )
     @action(detail=True, methods=["post"])
     def link(self, request, pk=None) -> Response:
         """Link the case to an earlier one: a duplicate is closed and follows the original; a repeat is

@@ -61,6 +61,7 @@ ROUTE_ARGS: dict[str, Callable[[], dict]] = {
     "villages:meeting-create": _first("villages.Hamlet"),
     "dashboard:division": lambda: {"code": Division.objects.filter(parent=None).order_by("code").first().code},
     "civility:wallet": lambda: {"household_id": Household.objects.order_by("pk").first().pk},
+    "security:leader-case-detail": _first("security.LeaderCase"),
     "security:agreement-print": lambda: {
         "pk": apps.get_model("security", "MediationAgreement").objects.order_by("pk").first().dispute_id
     },
@@ -75,6 +76,8 @@ ROUTES_NOT_PAGES = {
     "dashboard:export": "an Excel file (its headers are checked in tests/governance/test_dashboard*.py)",
     "integrity:campaign-funnel-export": "an Excel file",
     "security:dispute-move": "POST only (the moves are buttons on the dispute page)",
+    "security:dispute-link": "POST only (the link buttons of the dispute page's suggestions)",
+    "security:leader-case-action": "POST only (the forms of the leader-case page)",
     "governance:notice-read": "POST only (marks notices read and follows the link)",
     "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
     "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",
