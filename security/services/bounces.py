@@ -202,3 +202,11 @@ def bounce_bodies(*, disputes: QuerySet, limit: int = REPORT_LIMIT) -> list[dict
         .annotate(bounces=Count("id"), cases=Count("dispute_id", distinct=True))
         .order_by("-bounces", "from_body__name")[:limit]
     )
+
+
+def referral_close_on_accept(dispute: Dispute, by: User | None) -> None:
+    """The 综治中心 a case was referred to accepts it itself: that is its decision (the centre keeps the
+    case), so the open referral is closed with who and when. One query."""
+    JurisdictionReferral.objects.filter(
+        dispute_id=dispute.pk, decided_at__isnull=True, centre_id=dispute.current_body_id
+    ).update(decided_at=timezone.now(), decided_by=by, decided_body_id=dispute.current_body_id)

@@ -41,7 +41,13 @@ from security.choices import (
     Status,
 )
 from security.models import Dispute, FollowUpVisit, MediationAgreement, MediationBody, RoutingRule
-from security.services.bounces import deadline_for, decide_apply, dispute_refer_if_bounced, open_referral
+from security.services.bounces import (
+    deadline_for,
+    decide_apply,
+    dispute_refer_if_bounced,
+    open_referral,
+    referral_close_on_accept,
+)
 from security.services.common import (
     ERR_INACTIVE_BODY,
     ERR_NO_UPPER_LEVEL,
@@ -195,6 +201,11 @@ def _escalate(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect
     return Effect({"current_body": _centre_above_case(dispute)})
 
 
+def _accept(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect:
+    referral_close_on_accept(dispute, by)
+    return Effect()
+
+
 def _decide(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect:
     return Effect(decide_apply(dispute, by, data))
 
@@ -328,7 +339,7 @@ MOVES: dict[str, Move] = {
         Move("route", _("分派"), frozenset({Status.RECEIVED}), Actor.ANYONE, Status.ROUTED, EventAction.ROUTED,
              Deadline.ACCEPT, Input.NONE, apply=_route, service=dispute_route),
         Move("accept", _("接收"), frozenset(AWAITING_ACCEPTANCE), Actor.BODY, Status.ACCEPTED, EventAction.ACCEPTED,
-             Deadline.HANDLE, service=dispute_accept),
+             Deadline.HANDLE, apply=_accept, service=dispute_accept),
         Move("transfer", _("移交"),
              frozenset({*AWAITING_ACCEPTANCE, Status.ACCEPTED, Status.MEDIATING} - {Status.TRANSFERRED}),
              Actor.BODY, Status.TRANSFERRED, EventAction.TRANSFERRED, Deadline.ACCEPT, Input.TRANSFER,

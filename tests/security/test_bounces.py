@@ -181,3 +181,11 @@ def test_report_query_count_same_for_3_and_30_cases(client, divisions, bodies, p
     add(27)
     assert _queries(client, url) == few
     assert bounce_pairs(disputes=JurisdictionReferral.objects.values("dispute_id"))[0]["bounces"] == 30
+
+
+def test_centre_accepting_the_referred_case_keeps_it_and_closes_the_referral(divisions, bodies, people):
+    dispute = _bounce_twice(_at_v11(divisions, bodies, people), bodies, people)
+    dispute = dispute_accept(dispute=dispute, by=people["centre"])
+    referral = JurisdictionReferral.objects.get(dispute=dispute)
+    assert referral.decided_at is not None and referral.decided_body == bodies["t1_centre"]
+    assert dispute.current_body == bodies["t1_centre"] and dispute.status == Status.ACCEPTED
