@@ -27,6 +27,7 @@ from security.choices import RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
 from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
+from security.services.duplicates import dispute_suggestions as suggestions_for
 from security.views_repeats import repeats_context
 
 
@@ -152,6 +153,10 @@ class DisputeIntakeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             form.add_service_error(error)
             return self.form_invalid(form)
         messages.success(self.request, _("已受理，案件编号 %(number)s。") % {"number": dispute.number})
+        similar = len(suggestions_for(dispute=dispute, user=self.request.user))
+        if similar:
+            note = _("发现 %(n)d 件疑似重复件或重复信访，请在下方核实并关联。") % {"n": similar}
+            messages.warning(self.request, note)
         return redirect("security:dispute-detail", pk=dispute.pk)
 
 

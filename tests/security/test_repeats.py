@@ -248,3 +248,21 @@ def test_page_link_bad_input_and_scope(client, divisions, bodies, officer_t1):
     outside = reverse("security:dispute-link", args=[elsewhere.pk])
     assert client.post(outside, {"original": first.pk, "kind": "repeat"}).status_code == 404
     assert not DisputeLink.objects.exists()
+
+
+def test_intake_form_tells_the_officer_of_similar_cases(client, divisions, bodies, officer_t1):
+    person = PersonFactory(division=divisions["v11"])
+    _case(divisions["v11"], people=[person])
+    verified_login(client, officer_t1)
+    data = {
+        "channel": Channel.WALK_IN,
+        "category": Category.NEIGHBOUR,
+        "division": divisions["v11"].code,
+        "description": "再次来访",
+        "party0_name": person.name,
+        "party0_id_number": person.id_number,
+        "party0_role": PartyRole.APPLICANT,
+        "party1_role": PartyRole.RESPONDENT,
+    }
+    response = client.post(reverse("security:dispute-intake"), data, follow=True)
+    assert "疑似重复件或重复信访" in response.content.decode(), response.content.decode()[:3000]
