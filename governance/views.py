@@ -46,9 +46,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
             if not (user.is_superuser or user.roles & link.roles):
                 continue
             try:
-                links.append({"title": link.title, "description": link.description, "url": reverse(link.url_name)})
+                url = reverse(link.url_name)
             except NoReverseMatch:  # an app may register a link to a page it has not built yet
                 continue
+            count = link.count(user) if link.count else None
+            links.append({"title": link.title, "description": link.description, "url": url, "count": count})
         assignments = user.role_assignments.select_related("division").order_by("role", "division__path")
         return super().get_context_data(assignments=assignments, links=links, **kwargs)
 

@@ -11,7 +11,11 @@ from governance.models import Division
 from security.models import (
     Dispute,
     DisputeEvent,
+    DisputeLink,
     DisputeParty,
+    JurisdictionReferral,
+    LeaderCase,
+    LeaderCaseRule,
     MediationAgreement,
     MediationBody,
     PatrolLog,
@@ -176,6 +180,41 @@ class MediationAgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Issue 20: 领导包案 rules (edited here), links, leader cases and referrals (read here) --------------
+
+
+@admin.register(LeaderCaseRule)
+class LeaderCaseRuleAdmin(admin.ModelAdmin):
+    """The district's 领导包案 criteria; the daily task nominates the open cases that meet one."""
+
+    list_display = ("name", "kind", "threshold", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+
+
+@admin.register(LeaderCase)
+class LeaderCaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("dispute", "status", "leader", "nominated_at", "plan_due")
+    list_filter = ("status",)
+    list_select_related = ("dispute", "leader")
+    search_fields = ("dispute__number",)
+
+
+@admin.register(DisputeLink)
+class DisputeLinkAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("dispute", "original", "kind", "created_by", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("dispute", "original", "created_by")
+    search_fields = ("dispute__number", "original__number")
+
+
+@admin.register(JurisdictionReferral)
+class JurisdictionReferralAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("dispute", "centre", "bounces", "referred_at", "due_on", "decided_at", "decided_body")
+    list_select_related = ("dispute", "centre", "decided_body")
+    search_fields = ("dispute__number",)
 
 
 from security import tracking_admin  # noqa: E402, F401  一案一码 and 群众评价 (issue 20)

@@ -103,6 +103,9 @@ class EventAction(models.TextChoices):
     VISIT = "visit", _("回访")
     RATED = "rated", _("群众评价")
     REOPENED = "reopened", _("评价未解决，重新办理")
+    LINKED = "linked", _("关联原案")
+    REFERRED = "referred", _("提请裁定管辖")
+    DECIDED = "decided", _("裁定管辖")
 
 
 class JudicialConfirmation(models.TextChoices):

@@ -467,3 +467,7 @@ def seed_account_bodies(*, stdout, options) -> None:
         for body in MediationBody.objects.filter(division=township, kind__in=kinds):
             body.staff.add(user)
         stdout.write(f"    {username} → {', '.join(user.mediation_bodies.values_list('name', flat=True))}")
+
+
+# Issue 20: repeats, 领导包案 and 退单 demo data (registered on import).
+from security import demo_repeats  # noqa: E402, F401

@@ -70,3 +70,30 @@ registry.notice_kind(
 )
 registry.link(HomeLink(_("三率统计"), "security:three-rates", CASE_WORKERS, _("响应率、化解率、满意率"), 33))
 registry.webhook_event("dispute.event", _("纠纷办理进展（受理、分派、移交、接收、调解、办结等每一步）"))
+
+registry.schedule(
+    Schedule(
+        name="领导包案提名",
+        task="security.leader_cases_nominate",
+        crontab={"minute": "15", "hour": "6"},
+        description="每天6:15按领导包案规则提名重复信访、群体性、久拖未决的纠纷。",
+    )
+)
+
+
+def _my_leader_cases(user) -> int:
+    """我包的案 still in charge, for the home tile. One query."""
+    return user.leader_cases.filter(status="in_charge").count()
+
+
+registry.link(
+    HomeLink(
+        _("我包的案"),
+        "security:leader-cases",
+        frozenset({Role.LEADER}),
+        _("领导包案：化解方案、进展与计划化解日期"),
+        29,
+        count=_my_leader_cases,
+    )
+)
+registry.link(HomeLink(_("退单统计"), "security:bounces", CASE_WORKERS, _("案件在主体之间退回、来回移交的情况"), 33))

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from security.services import disputes_escalate_overdue
+from security.services.leader_cases import leader_cases_nominate
 from security.services.notices import dispute_notices_due, dispute_notices_follow_up
 
 logger = logging.getLogger(__name__)
@@ -22,3 +23,12 @@ def escalate_overdue_disputes() -> int:
     if reminded:
         logger.info("reminded %d people of deadlines", reminded)
     return escalated
+
+
+@shared_task(name="security.leader_cases_nominate", acks_late=True)
+def nominate_leader_cases() -> int:
+    """领导包案: nominate the open cases that meet the district's rules; idempotent."""
+    nominated = leader_cases_nominate()
+    if nominated:
+        logger.info("nominated %d cases for a leader", nominated)
+    return nominated

@@ -27,6 +27,8 @@ from security.choices import RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
 from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
+from security.services.duplicates import dispute_suggestions as suggestions_for
+from security.views_repeats import repeats_context
 
 
 class DisputeListView(FilteredListView):
@@ -151,6 +153,10 @@ class DisputeIntakeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             form.add_service_error(error)
             return self.form_invalid(form)
         messages.success(self.request, _("已受理，案件编号 %(number)s。") % {"number": dispute.number})
+        similar = len(suggestions_for(dispute=dispute, user=self.request.user))
+        if similar:
+            note = _("发现 %(n)d 件疑似重复件或重复信访，请在下方核实并关联。") % {"n": similar}
+            messages.warning(self.request, note)
         return redirect("security:dispute-detail", pk=dispute.pk)
 
 
@@ -188,6 +194,7 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
         "events": dispute.events.all(),
         "moves": moves,
         "agreement": agreement,
+        **repeats_context(request, dispute),
     }
 
 

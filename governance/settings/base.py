@@ -43,6 +43,9 @@ CSRF_TRUSTED_ORIGINS = env("DJANGO_CSRF_TRUSTED_ORIGINS")
 DISTRICT_NAME = env("PORTAL_DISTRICT_NAME")
 DISTRICT_CODE = env("PORTAL_DISTRICT_CODE")
 PORTAL_TITLE = f"{DISTRICT_NAME}基层治理平台"
+# Repeat and duplicate detection at intake: earlier cases received within this many days (or still
+# open) are suggested to the officer (issue 20).
+SECURITY_REPEAT_WINDOW_DAYS = env.int("PORTAL_REPEAT_WINDOW_DAYS", default=90)
 # The portal's own address, for links in e-mails (notices).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

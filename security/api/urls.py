@@ -1,9 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
-from security.api import views
+from security.api import repeats, views
 
 router = SimpleRouter()
 router.register("disputes", views.DisputeViewSet, basename="dispute")
+# Issue 20: …/disputes/<id>/suggestions/ and …/link/ (no route of the first viewset has these names).
+router.register("disputes", repeats.DisputeRepeatsViewSet, basename="dispute-repeats")
 router.register("bodies", views.MediationBodyViewSet, basename="body")
 router.register("routing-rules", views.RoutingRuleViewSet, basename="routing-rule")
 router.register("police-rooms", views.PoliceRoomViewSet, basename="police-room")

@@ -21,6 +21,7 @@ from security.choices import (
     Status,
 )
 from security.models.bodies import MediationBody, MediationBodyStaffLink, RoutingRule
+from security.models.bounces import JurisdictionReferral
 from security.models.disputes import (
     ERR_DATE_BEFORE_CASE,
     ERR_DATE_IN_FUTURE,
@@ -30,6 +31,14 @@ from security.models.disputes import (
     FollowUpVisit,
     MediationAgreement,
 )
+from security.models.leader_cases import (
+    LeaderCase,
+    LeaderCaseProgress,
+    LeaderCaseRule,
+    LeaderCaseStatus,
+    LeaderRuleKind,
+)
+from security.models.links import DisputeLink, LinkKind
 from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
 from security.models.stats import SecurityStat
 from security.models.tracking import DisputeRating, TrackingCode
@@ -47,11 +56,19 @@ __all__ = [
     "Channel",
     "Dispute",
     "DisputeEvent",
+    "DisputeLink",
     "DisputeParty",
     "DisputeRating",
     "EventAction",
     "FollowUpVisit",
     "JudicialConfirmation",
+    "JurisdictionReferral",
+    "LeaderCase",
+    "LeaderCaseProgress",
+    "LeaderCaseRule",
+    "LeaderCaseStatus",
+    "LeaderRuleKind",
+    "LinkKind",
     "MediationAgreement",
     "MediationBody",
     "MediationBodyStaffLink",

@@ -41,8 +41,14 @@ from security.choices import (
     Status,
 )
 from security.models import Dispute, FollowUpVisit, MediationAgreement, MediationBody, RoutingRule
+from security.services.bounces import (
+    deadline_for,
+    decide_apply,
+    dispute_refer_if_bounced,
+    open_referral,
+    referral_close_on_accept,
+)
 from security.services.common import (
-    ACCEPT_WORKING_DAYS,
     ERR_INACTIVE_BODY,
     ERR_NO_UPPER_LEVEL,
     ERR_NOT_RECEIVING_BODY,
@@ -53,11 +59,9 @@ from security.services.common import (
     ERR_VISIT_TOO_EARLY,
     DisputeConflict,
     conflict,
-    deadline_set,
     dispute_locked,
     dispute_save,
     event_record,
-    handling_days,
     invalid,
 )
 from security.services.risk import dispute_risk_update
@@ -197,6 +201,15 @@ def _escalate(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect
     return Effect({"current_body": _centre_above_case(dispute)})
 
 
+def _accept(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect:
+    referral_close_on_accept(dispute, by)
+    return Effect()
+
+
+def _decide(dispute: Dispute, by: User | None, data: dict[str, Any]) -> Effect:
+    return Effect(decide_apply(dispute, by, data))
+
+
 def _after_fail(dispute: Dispute, by: User | None) -> Dispute:
     dispute_risk_update(dispute=dispute, by=by)
     if dispute.current_body and centre_above(dispute.current_body) is not None:
@@ -254,6 +267,14 @@ def dispute_return(*, dispute: Dispute, by: User, reason: str) -> Dispute:
     """The receiving body sends a transferred case back to the body that sent it. Raises
     ``DisputeConflict`` (``status``: not transferred, or no sender found; ``current_body``)."""
     return _run("return", dispute, by, reason=reason)[0]
+
+
+def dispute_decide(*, dispute: Dispute, to_body: MediationBody, by: User, reason: str) -> Dispute:
+    """裁定管辖: the 综治中心 a bounced case was referred to names the body that handles it (itself or
+    another); that body must accept it and cannot return it. Raises ``DisputeConflict`` (``status``:
+    no referral waiting; ``current_body``: ``by`` does not act for the centre) and ``ValidationError``
+    on ``to_body`` (``ERR_INACTIVE_BODY``)."""
+    return _run("decide", dispute, by, reason=reason, to_body=to_body)[0]
 
 
 def dispute_mediate(*, dispute: Dispute, by: User, reason: str = "") -> Dispute:
@@ -318,13 +339,16 @@ MOVES: dict[str, Move] = {
         Move("route", _("分派"), frozenset({Status.RECEIVED}), Actor.ANYONE, Status.ROUTED, EventAction.ROUTED,
              Deadline.ACCEPT, Input.NONE, apply=_route, service=dispute_route),
         Move("accept", _("接收"), frozenset(AWAITING_ACCEPTANCE), Actor.BODY, Status.ACCEPTED, EventAction.ACCEPTED,
-             Deadline.HANDLE, service=dispute_accept),
+             Deadline.HANDLE, apply=_accept, service=dispute_accept),
         Move("transfer", _("移交"),
              frozenset({*AWAITING_ACCEPTANCE, Status.ACCEPTED, Status.MEDIATING} - {Status.TRANSFERRED}),
              Actor.BODY, Status.TRANSFERRED, EventAction.TRANSFERRED, Deadline.ACCEPT, Input.TRANSFER,
-             apply=_transfer, service=dispute_transfer),
+             apply=_transfer, after=dispute_refer_if_bounced, service=dispute_transfer),
         Move("return", _("退回"), frozenset({Status.TRANSFERRED}), Actor.BODY, Status.RETURNED, EventAction.RETURNED,
-             Deadline.ACCEPT, Input.REQUIRED_REASON, apply=_return, service=dispute_return),
+             Deadline.ACCEPT, Input.REQUIRED_REASON, apply=_return, after=dispute_refer_if_bounced,
+             service=dispute_return),
+        Move("decide", _("裁定管辖"), frozenset({Status.ESCALATED}), Actor.BODY, Status.ROUTED, EventAction.DECIDED,
+             Deadline.ACCEPT, Input.TRANSFER, check=open_referral, apply=_decide, service=dispute_decide),
         Move("mediate", _("开始调解"), frozenset({Status.ACCEPTED}), Actor.BODY, Status.MEDIATING,
              EventAction.MEDIATING, service=dispute_mediate),
         Move("agreement", _("记录协议"), frozenset({Status.MEDIATING}), Actor.BODY, Status.AGREEMENT,
@@ -396,8 +420,8 @@ def _move(dispute: Dispute, move: Move, by: User | None, data: dict[str, Any]) -
         dispute.status = move.target
         fields.append("status")
     if move.deadline is not Deadline.KEEP:
-        days = ACCEPT_WORKING_DAYS if move.deadline is Deadline.ACCEPT else handling_days(dispute)
-        fields += deadline_set(dispute, start=timezone.localdate(), days=days)
+        # A bounce does not restart the handling clock (issue 20): see ``bounces.deadline_for``.
+        fields += deadline_for(dispute, move=move.name, handle=move.deadline is Deadline.HANDLE)
     if fields:
         dispute_save(dispute, fields)
     reason = effect.reason if effect.reason is not None else data.get("reason", "")

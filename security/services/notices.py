@@ -46,7 +46,16 @@ DUE_SOON_WORKING_DAYS = 2  # the reminder comes this many working days before th
 FOLLOW_UP_DAYS = 30  # a resolved case is visited (回访) within a month; the reminder comes when it is not
 
 HANDLING_STATUSES = (Status.ACCEPTED, Status.MEDIATING)
-SENT_TO_BODY = frozenset({EventAction.ROUTED, EventAction.TRANSFERRED, EventAction.ESCALATED, EventAction.RETURNED})
+SENT_TO_BODY = frozenset(
+    {
+        EventAction.ROUTED,
+        EventAction.TRANSFERRED,
+        EventAction.ESCALATED,
+        EventAction.RETURNED,
+        EventAction.REFERRED,
+        EventAction.DECIDED,
+    }
+)
 
 
 OFFICER_ROLES = (Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import User
 from security.choices import Category, EventAction, RiskLevel
-from security.models import Dispute, DisputeEvent, DisputeParty
+from security.models import Dispute, DisputeEvent, DisputeLink, DisputeParty, LinkKind
 from security.services.common import dispute_save, event_record
 
 RISK_WINDOW_DAYS = 90
@@ -31,8 +31,8 @@ class RiskAssessment:
 
 def dispute_risk_assess(*, dispute: Dispute) -> RiskAssessment:
     """A rule-based 民转刑 score (0–100), its level and its reasons: repeat disputes of the same parties
-    within 90 days, an earlier failed mediation, threats, a category that easily escalates. Three
-    queries; writes nothing, raises nothing."""
+    within 90 days, 重复信访 linked by an officer, an earlier failed mediation, threats, a category that
+    easily escalates. Four queries; writes nothing, raises nothing."""
     score, reasons = 0, []
     people = list(dispute.parties.values_list("person_id", flat=True))
     if people:
@@ -57,6 +57,11 @@ def dispute_risk_assess(*, dispute: Dispute) -> RiskAssessment:
     if failed_before:
         score += 25
         reasons.append(str(_("曾调解不成")))
+    linked = repeats_linked(dispute)
+    if linked:
+        # 重复信访 an officer linked (issue 20): each one makes a violent turn likelier.
+        score += 20 + min(linked - 1, 2) * 10
+        reasons.append(str(_("重复信访 %(n)d 次") % {"n": linked}))
     if dispute.threats_noted:
         score += 40
         reasons.append(str(_("有威胁、暴力言行")))
@@ -65,6 +70,16 @@ def dispute_risk_assess(*, dispute: Dispute) -> RiskAssessment:
         reasons.append(str(_("易激化纠纷类型：%(category)s") % {"category": dispute.get_category_display()}))
     level = RiskLevel.HIGH if score >= HIGH_RISK_SCORE else RiskLevel.MEDIUM if score >= MEDIUM_RISK_SCORE else 1
     return RiskAssessment(score=min(score, 100), level=int(level), reasons=reasons)
+
+
+def repeats_linked(dispute: Dispute) -> int:
+    """重复信访 linked to the chain of ``dispute`` (links point at the chain's first case). One query,
+    none for a case not saved yet."""
+    if dispute.pk is None:
+        return 0
+    root = DisputeLink.objects.filter(dispute_id=dispute.pk).values("original_id")[:1]
+    repeats = DisputeLink.objects.filter(kind=LinkKind.REPEAT)
+    return repeats.filter(Q(original_id=dispute.pk) | Q(original_id=root)).count()
 
 
 def dispute_risk_update(*, dispute: Dispute, by: User | None) -> None:

@@ -68,6 +68,7 @@ ROUTE_ARGS: dict[str, Callable[[], dict]] = {
     "tracking:public": lambda: {
         "token": tracking_token(dispute=apps.get_model("security", "Dispute").objects.order_by("pk").first())
     },
+    "security:leader-case-detail": _first("security.LeaderCase"),
     "security:agreement-print": lambda: {
         "pk": apps.get_model("security", "MediationAgreement").objects.order_by("pk").first().dispute_id
     },
@@ -95,6 +96,8 @@ ROUTES_NOT_PAGES = {
     ),
     "integrity:clue-reporter": "needs integrity.view_cluereporter, which no demo account holds (by design); "
     "shown in tests/integrity/test_casework.py",
+    "security:dispute-link": "POST only (the link buttons of the dispute page's suggestions)",
+    "security:leader-case-action": "POST only (the forms of the leader-case page)",
     "governance:notice-read": "POST only (marks notices read and follows the link)",
     "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
     "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",
