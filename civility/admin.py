@@ -198,7 +198,7 @@ class RankingCorrectionAdmin(ReadOnlyAdmin):
     list_select_related = ["ranking_month", "household__head", "entry"]
 
 
-class HonorListEntryInline(admin.TabularInline):
+class HonorListEntryInline(ScopedChoicesMixin, admin.TabularInline):
     model = models.HonorListEntry
     fields = ["rank", "household", "points", "deductions"]
     readonly_fields = fields

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,10 +166,9 @@ class FamilyListView(LoginRequiredMixin, PermissionRequiredMixin, View):
     template_name = "civility/family_list.html"
 
     def year_of(self, request) -> int:
+        """``?year=`` when it is a year, else this year (the page then says why, with status 400)."""
         form = FamilyProposeForm({"year": request.GET.get("year") or timezone.localdate().year})
-        if not form.is_valid():
-            raise Http404
-        return form.cleaned_data["year"]
+        return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
 
     def render(self, request, year: int, form, status=200):
         families = (
@@ -184,6 +182,9 @@ class FamilyListView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request):
         year = self.year_of(request)
+        picked = FamilyProposeForm({"year": request.GET.get("year") or year})
+        if not picked.is_valid():
+            return self.render(request, year, picked, status=400)
         return self.render(request, year, FamilyProposeForm(initial={"year": year}))
 
     def post(self, request):

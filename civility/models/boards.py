@@ -44,7 +44,12 @@ class HonorList(models.Model):
     kind = models.CharField(_("榜单"), max_length=8, choices=BoardKind.choices)
     status = models.CharField(_("状态"), max_length=16, choices=BoardStatus.choices, default=BoardStatus.PROPOSED)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提名人"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提名人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     proposed_at = models.DateTimeField(_("提名时间"), auto_now_add=True)
     confirmed_by = models.ForeignKey(

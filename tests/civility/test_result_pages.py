@@ -231,6 +231,7 @@ def test_family_confirm_and_publish_on_the_page_and_bad_year(officer_client, div
     assert family.status == FamilyStatus.PUBLISHED
     response = officer_client.post(url, {"year": "三千"})
     assert response.status_code == 400 and "整数" in response.content.decode()
+    assert officer_client.get(f"{url}?year=99999").status_code == 400
     other = CivilizedFamily.objects.create(household=HouseholdFactory(division=divisions["v21"]), year=2025, points=9)
     assert officer_client.post(url, {"family": other.pk, "action": "confirm"}).status_code == 404
     other.refresh_from_db()

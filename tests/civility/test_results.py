@@ -243,3 +243,10 @@ def test_conversion_of_an_activity_without_a_rule_in_force_is_reported_and_other
     assert [r["activity"] for r in result["refused"]] == [activities["patrol"].pk]
     activities["patrol"].refresh_from_db()
     assert activities["patrol"].converted_at is None  # tried again next night
+
+
+def test_conversion_runs_nightly_by_beat():
+    from governance.registry import registry
+
+    nightly = [s for s in registry.schedules.values() if s.task == "civility.activities_convert"]
+    assert len(nightly) == 1 and nightly[0].crontab.get("hour") == "2"
