@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, User
@@ -51,6 +51,7 @@ from integrity.models import (
 )
 
 REPORTER_PERMISSION = "integrity.view_cluereporter"
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 # Fields only a service may set (model name → fields, with the service that owns them). The admin
 # shows them read-only, the API refuses them (400 naming the field), and
@@ -314,7 +315,7 @@ def measure_end(*, measure: Measure, end_on: datetime.date) -> Measure:
 
 
 @transaction.atomic
-def record_edit(*, instance, data: dict) -> object:
+def record_edit(*, instance: ModelT, data: dict[str, Any]) -> ModelT:
     """Change plain fields of an existing integrity row (a clue's summary, a case's findings or
     transfer…) after the model's own checks; many-to-many values in ``data`` are set after saving.
 
