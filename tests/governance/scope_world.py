@@ -39,6 +39,7 @@ from residential.models import (
 from residential.models import MeetingResolution as CouncilResolution
 from residential.services import evaluation_save, red_black_list_draft
 from security.models import (
+    DisputeRating,
     FollowUpVisit,
     MediationAgreement,
     PoliceRoom,
@@ -46,6 +47,7 @@ from security.models import (
     RoutingRule,
     SecurityStat,
 )
+from security.services.tracking import tracking_token
 from tests.civility.factories import (
     BanquetDeclarationFactory,
     PointRuleFactory,
@@ -191,6 +193,9 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     dispute = intake(village)
     MediationAgreement.objects.create(dispute=dispute, terms="赔偿协议", signed_on=DAY)
     FollowUpVisit.objects.create(dispute=dispute, visited_on=DAY, visitor=users[f"mediator_{s}"], satisfaction=3)
+    # 一案一码 and 群众评价 (rows written directly: the rating service wants a resolved case)
+    tracking_token(dispute=dispute)
+    DisputeRating.objects.create(dispute=dispute, party=dispute.parties.first(), satisfaction=3, solved=True)
     room = PoliceRoom.objects.create(name=f"警务室{s}", division=village)
     room.covers.add(village)
     PoliceRoomStaff.objects.create(room=room, name="驻室民警", kind="police")
