@@ -11,6 +11,7 @@ import pghistory
 import pghistory.trigger
 import pgtrigger
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 
 def audited(**kwargs):
@@ -72,6 +73,50 @@ def _events_insert(model: type[models.Model], parts: re.Match, ids: list[int]) -
             )
 
 
+# Fields whose database value is the Python value itself when it already has the type: Django's
+# own conversion (``get_prep_value``) returns a str or an int unchanged (CharField's ``to_python``
+# on a value it already cleaned). A subclass with a conversion of its own is not among them.
+_PLAIN_PREP = {
+    models.CharField.get_prep_value: str,
+    models.TextField.get_prep_value: str,
+    models.IntegerField.get_prep_value: int,
+}
+_PLAIN_DB_PREP = {
+    models.Field.get_db_prep_value,
+    models.IntegerField.get_db_prep_value,
+    models.fields.AutoFieldMixin.get_db_prep_value,
+}
+
+
+def _db_value(field: models.Field) -> Any:
+    """How one field's database value is read from a new object: Django's own ``pre_save`` and
+    ``get_db_prep_save``, except that an ``auto_now``/``auto_now_add`` date is taken once for all the
+    rows (as in one ``INSERT``), and a plain text or integer value already of its type is sent as it is."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        now = timezone.now()
+        stamped = field.get_db_prep_save(now, connection)
+
+        def stamp(obj: Any) -> Any:
+            setattr(obj, field.attname, now)
+            return stamped
+
+        return stamp
+    attname = field.attname
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    plain = None
+    kind = type(target)
+    if kind.get_db_prep_save is models.Field.get_db_prep_save and kind.get_db_prep_value in _PLAIN_DB_PREP:
+        plain = _PLAIN_PREP.get(kind.get_prep_value)
+
+    def convert(obj: Any) -> Any:
+        value = getattr(obj, attname)
+        if value is None or type(value) is plain:
+            return value
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    return convert
+
+
 def copy_create_audited(model: type[models.Model], objs: list) -> list:
     """``bulk_create_audited`` with the rows sent by one ``COPY`` instead of ``INSERT``s: their ids
     are drawn from the table's sequence first (one query), each field's database value is Django's
@@ -97,9 +142,10 @@ def copy_create_audited(model: type[models.Model], objs: list) -> list:
             ids = [row[0] for row in cursor.fetchall()]
             for obj, pk_value in zip(objs, ids, strict=True):
                 setattr(obj, pk.attname, pk_value)
+            convert = [_db_value(f) for f in fields]
             with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
                 for obj in objs:
-                    copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+                    copy.write_row([make(obj) for make in convert])
         _events_insert(model, parts, sorted(ids))
     for obj in objs:
         obj._state.adding = False
