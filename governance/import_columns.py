@@ -258,7 +258,7 @@ class ColumnarImport:
             args = []
             related = []
             for field, (values, relation, default, call) in zip(fields, plan, strict=True):
-                value = values[index] if values is not None else Refused
+                value: Any = values[index] if values is not None else Refused
                 if value is Refused or type(value) is Refused:
                     args.append(default() if call else default)
                 elif relation:
