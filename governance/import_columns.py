@@ -17,7 +17,7 @@ six widget calls, ``full_clean``, a ``RowResult``); the same checks are made her
 Errors are those of the row path, keyed by the Chinese column header and numbered by the sheet's
 own row numbers. Rows that update an existing record go through the ordinary ``import_row`` (their
 skip-if-unchanged, their ``bulk_update``). A file without a refused row is then written with
-``governance.audit.bulk_create_audited``: the rows by ``bulk_create``, their audit events by one
+``governance.audit.copy_create_audited``: the rows by one ``COPY``, their audit events by one
 ``INSERT … SELECT`` instead of the trigger once per row. The dry run makes every check and writes
 nothing (the row path wrote and rolled back)."""
 
