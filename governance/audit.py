@@ -5,11 +5,13 @@ one. Event tables are append-only (``PGHISTORY_APPEND_ONLY``)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pghistory
 import pghistory.trigger
 import pgtrigger
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 
 def audited(**kwargs):
@@ -30,48 +32,141 @@ def audited_links(**kwargs):
 _INSERT_FUNC = re.compile(r'^INSERT INTO (?P<table>"[^"]+") \((?P<cols>[^)]*)\) VALUES \((?P<vals>.*)\); RETURN NULL;$')
 
 
-def bulk_create_audited(model: type[models.Model], objs: list, *, batch_size: int | None = None) -> list:
-    """``bulk_create`` whose audit rows are written by one ``INSERT … SELECT`` per call instead of
-    the insert trigger once per row (the demo's tens of thousands of rows: most of ``seed_demo``'s
-    time). The event rows are the trigger's own: its columns and values, taken from the trigger's
-    SQL, read from the new rows (label, ``NOW()``, the request context when there is one). Models
-    without an insert event are bulk-created as usual. Returns the created objects."""
+def _insert_event(model: type[models.Model]) -> tuple[Any, re.Match] | None:
+    """The model's one unconditional insert trigger and the parts of its ``INSERT`` (table, columns,
+    values), or None when it has none or another kind."""
     triggers = [
         trigger
         for tracked, trigger in pgtrigger.registered()
         if tracked is model and isinstance(trigger, pghistory.trigger.Event) and trigger.operation == pgtrigger.Insert
     ]
     if len(triggers) != 1 or triggers[0].condition is not None:
-        return model._default_manager.bulk_create(objs, batch_size=batch_size)
-    (trigger,) = triggers
-    parts = _INSERT_FUNC.match(str(trigger.get_func(model).func).strip())
+        return None
+    parts = _INSERT_FUNC.match(str(triggers[0].get_func(model).func).strip())
     if parts is None or "%" in parts["vals"]:
-        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+        return None
+    return triggers[0], parts
+
+
+def _events_insert(model: type[models.Model], parts: re.Match, ids: list[int]) -> None:
+    """The insert events of the rows ``ids`` (sorted), as the trigger would have written them."""
     pk = model._meta.pk
     assert pk is not None and pk.column is not None
     pk_column = connection.ops.quote_name(pk.column)
+    select = (
+        f"INSERT INTO {parts['table']} ({parts['cols']}) SELECT {parts['vals']} "
+        f"FROM {connection.ops.quote_name(model._meta.db_table)} AS NEW "
+    )
+    with connection.cursor() as cursor:
+        if ids[-1] - ids[0] + 1 == len(set(ids)):
+            # One run of the sequence (the usual case): a range of the primary key's index. The
+            # rows are fresh, without statistics: ``= ANY(ids)`` or a join on them took a nested
+            # loop comparing every row with every id (14–22 s for 20 000).
+            cursor.execute(
+                f"{select} WHERE NEW.{pk_column} BETWEEN %s AND %s ORDER BY NEW.{pk_column}", [ids[0], ids[-1]]
+            )
+        else:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(
+                f"{select} JOIN unnest(%s) AS created(pk) ON NEW.{pk_column} = created.pk ORDER BY NEW.{pk_column}",
+                [ids],
+            )
+
+
+# Fields whose database value is the Python value itself when it already has the type: Django's
+# own conversion (``get_prep_value``) returns a str or an int unchanged (CharField's ``to_python``
+# on a value it already cleaned). A subclass with a conversion of its own is not among them.
+_PLAIN_PREP = {
+    models.CharField.get_prep_value: str,
+    models.TextField.get_prep_value: str,
+    models.IntegerField.get_prep_value: int,
+}
+_PLAIN_DB_PREP = {
+    models.Field.get_db_prep_value,
+    models.IntegerField.get_db_prep_value,
+    models.fields.AutoFieldMixin.get_db_prep_value,
+}
+
+
+def _db_value(field: models.Field) -> Any:
+    """How one field's database value is read from a new object: Django's own ``pre_save`` and
+    ``get_db_prep_save``, except that an ``auto_now``/``auto_now_add`` date is taken once for all the
+    rows (as in one ``INSERT``), and a plain text or integer value already of its type is sent as it is."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        now = timezone.now()
+        stamped = field.get_db_prep_save(now, connection)
+
+        def stamp(obj: Any) -> Any:
+            setattr(obj, field.attname, now)
+            return stamped
+
+        return stamp
+    attname = field.attname
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    plain = None
+    kind = type(target)
+    if kind.get_db_prep_save is models.Field.get_db_prep_save and kind.get_db_prep_value in _PLAIN_DB_PREP:
+        plain = _PLAIN_PREP.get(kind.get_prep_value)
+
+    def convert(obj: Any) -> Any:
+        value = getattr(obj, attname)
+        if value is None or type(value) is plain:
+            return value
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    return convert
+
+
+def copy_create_audited(model: type[models.Model], objs: list) -> list:
+    """``bulk_create_audited`` with the rows sent by one ``COPY`` instead of ``INSERT``s: their ids
+    are drawn from the table's sequence first (one query), each field's database value is Django's
+    own (``pre_save``, ``get_db_prep_save``: ``auto_now`` dates, normalised phones), and the audit
+    rows are written by one ``INSERT … SELECT`` from the trigger's SQL. Without an unconditional
+    insert trigger, or for a primary key without a sequence, it is ``bulk_create_audited``. Returns
+    the objects, saved (pk set)."""
+    found = _insert_event(model)
+    pk = model._meta.pk
+    if found is None or not objs or pk is None or not isinstance(pk, models.fields.AutoFieldMixin):
+        return bulk_create_audited(model, objs)
+    trigger, parts = found
+    table = model._meta.db_table
+    fields = list(model._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with transaction.atomic(), pgtrigger.ignore(f"{model._meta.label}:{trigger.name}"):
+        with connection.cursor() as cursor:
+            # Through Django's cursor, so that pgtrigger sets its "ignore" for the COPY's transaction.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk.column, len(objs)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            for obj, pk_value in zip(objs, ids, strict=True):
+                setattr(obj, pk.attname, pk_value)
+            convert = [_db_value(f) for f in fields]
+            with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row([make(obj) for make in convert])
+        _events_insert(model, parts, sorted(ids))
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def bulk_create_audited(model: type[models.Model], objs: list, *, batch_size: int | None = None) -> list:
+    """``bulk_create`` whose audit rows are written by one ``INSERT … SELECT`` per call instead of
+    the insert trigger once per row (the demo's tens of thousands of rows: most of ``seed_demo``'s
+    time). The event rows are the trigger's own: its columns and values, taken from the trigger's
+    SQL, read from the new rows (label, ``NOW()``, the request context when there is one). Models
+    without an insert event are bulk-created as usual. Returns the created objects."""
+    found = _insert_event(model)
+    if found is None:
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+    trigger, parts = found
     with transaction.atomic():
         with pgtrigger.ignore(f"{model._meta.label}:{trigger.name}"):
             created = model._default_manager.bulk_create(objs, batch_size=batch_size)
         ids = sorted(obj.pk for obj in created)
-        if not ids:
-            return created
-        select = (
-            f"INSERT INTO {parts['table']} ({parts['cols']}) SELECT {parts['vals']} "
-            f"FROM {connection.ops.quote_name(model._meta.db_table)} AS NEW "
-        )
-        with connection.cursor() as cursor:
-            if ids[-1] - ids[0] + 1 == len(set(ids)):
-                # One run of the sequence (the usual case): a range of the primary key's index. The
-                # rows are fresh, without statistics: ``= ANY(ids)`` or a join on them took a nested
-                # loop comparing every row with every id (14–22 s for 20 000).
-                cursor.execute(
-                    f"{select} WHERE NEW.{pk_column} BETWEEN %s AND %s ORDER BY NEW.{pk_column}", [ids[0], ids[-1]]
-                )
-            else:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-                cursor.execute(
-                    f"{select} JOIN unnest(%s) AS created(pk) ON NEW.{pk_column} = created.pk ORDER BY NEW.{pk_column}",
-                    [ids],
-                )
+        if ids:
+            _events_insert(model, parts, ids)
     return created

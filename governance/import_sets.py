@@ -26,6 +26,15 @@ BULK_BATCH_SIZE = 1000  # rows per INSERT/UPDATE statement (Meta.batch_size)
 PROGRESS_EVERY = 500  # rows between two progress reports of a long import
 
 
+class Refused:
+    """A cell its widget refused, in a cleaned column (``governance.import_columns``)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ValidationError) -> None:
+        self.error = error
+
+
 def key_value(value: Any) -> Any:
     """A cleaned cell as a dict key: a related row as its pk."""
     return value.pk if isinstance(value, models.Model) else value
@@ -51,7 +60,7 @@ class ScopedInstanceLoader(BaseInstanceLoader):
     ``get_queryset()`` (``for_user``): one query per ``PREFETCH_CHUNK`` keys for the whole file
     instead of one per row. Works for keys of several fields (division + month)."""
 
-    def __init__(self, resource: Any, dataset=None):
+    def __init__(self, resource: Any, dataset=None, columns: dict[str, list[Any]] | None = None):
         super().__init__(resource, dataset)
         names = list(resource.get_import_id_fields())
         self.fields = [resource.fields[name] for name in names]
@@ -60,7 +69,10 @@ class ScopedInstanceLoader(BaseInstanceLoader):
         self.instances: dict[tuple, Any] = {}
         if dataset is None or not all(f.column_name in (dataset.headers or []) for f in self.fields):
             return
-        keys = {key for key in (self.key(row) for row in dataset.dict) if key is not None}
+        if columns is not None:  # cleaned already (``governance.import_columns``)
+            keys = {key for key in (self.key_of(columns, i) for i in range(len(dataset))) if key is not None}
+        else:
+            keys = {key for key in (self.key(row) for row in dataset.dict) if key is not None}
         for chunk in chunks(keys):
             filters = {
                 f"{lookup}__in": sorted({k[i] for k in chunk}, key=repr) for i, lookup in enumerate(self.lookups)
@@ -74,6 +86,13 @@ class ScopedInstanceLoader(BaseInstanceLoader):
         except Exception:  # the row's own error is reported when the row is imported
             return None
         return None if any(v in (None, "") for v in values) else values
+
+    def key_of(self, columns: dict[str, list[Any]], index: int) -> tuple | None:
+        """``key`` of the ``index``-th row of cleaned columns (``import_columns.widget_column``)."""
+        values = tuple(key_value(columns[field.attribute][index]) for field in self.fields)
+        if any(v in (None, "") or type(v) is Refused for v in values):
+            return None
+        return values
 
     def get_instance(self, row):
         key = self.key(row)
@@ -89,7 +108,7 @@ class UniqueValues:
     duplicates the reader refuses (``governance.imports``); ``tests/governance/test_import_jobs.py``
     checks that every import resource keeps it so."""
 
-    def __init__(self, resource: Any, dataset) -> None:
+    def __init__(self, resource: Any, dataset, cleaned: dict[str, list[Any]] | None = None) -> None:
         model = resource._meta.model
         checks, _date_checks = model()._get_unique_checks(include_meta_constraints=True)
         by_attribute = {f.attribute: f for f in resource.get_import_fields() if f.attribute}
@@ -104,15 +123,21 @@ class UniqueValues:
             if any(c is None or c.column_name not in headers for c in columns):
                 self.per_row = True
                 continue
-            rows = dataset.dict if rows is None else rows
             wanted = set()
-            for row in rows:
-                try:
-                    key = tuple(key_value(c.clean(row)) for c in columns)  # type: ignore[union-attr]
-                except Exception:
-                    continue
-                if all(v not in (None, "") for v in key):
-                    wanted.add(key)
+            if cleaned is not None and all(c.attribute in cleaned for c in columns):  # type: ignore[union-attr]
+                for values in zip(*(cleaned[c.attribute] for c in columns), strict=True):  # type: ignore[union-attr]
+                    key = tuple(key_value(v) for v in values)
+                    if all(v not in (None, "") and type(v) is not Refused for v in key):
+                        wanted.add(key)
+            else:
+                rows = dataset.dict if rows is None else rows
+                for row in rows:
+                    try:
+                        key = tuple(key_value(c.clean(row)) for c in columns)  # type: ignore[union-attr]
+                    except Exception:
+                        continue
+                    if all(v not in (None, "") for v in key):
+                        wanted.add(key)
             existing: dict[tuple, Any] = {}
             attnames = [model._meta.get_field(name).attname for name in names]
             for chunk in chunks(wanted):
@@ -163,6 +188,11 @@ class SetBasedImport:
     #: check constraints that the fields' own validators already enforce row by row (checking them
     #: again through Django costs one query per row)
     constraints_checked_by_fields: frozenset[str] = frozenset()
+    #: new rows checked column by column when run without the preview (``governance.import_columns``):
+    #: only for a resource with no per-row hook of its own beyond this mixin's
+    columnar: bool = False
+    #: the dataset column carrying each row's sheet row number (``governance.imports.SHEET_ROW``)
+    sheet_row_header: str = "__sheet_row__"
 
     def __init__(self, skip_diff: bool = False, progress: Callable[[int], None] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -187,11 +217,20 @@ class SetBasedImport:
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         """Load what the rows refer to, once: related rows by code, and existing unique values."""
         super().before_import(dataset, **kwargs)  # type: ignore[misc]
+        self.prefetch_related_rows(dataset)
+        self.load_unique_values(dataset)
+
+    def prefetch_related_rows(self, dataset: Any) -> None:
+        """Each scoped widget's rows, by the codes its column holds (``prefetch``)."""
         headers = dataset.headers or []
         for field in self.fields.values():
             if hasattr(field.widget, "prefetch") and field.column_name in headers:
                 field.widget.prefetch(dataset[field.column_name])
-        self._unique = UniqueValues(self, dataset)
+
+    def load_unique_values(self, dataset: Any, cleaned: dict[str, list[Any]] | None = None) -> None:
+        """The stored rows holding the file's unique values (``UniqueValues``); ``cleaned``: the
+        file's columns already cleaned, by attribute."""
+        self._unique = UniqueValues(self, dataset, cleaned)
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)  # type: ignore[misc]

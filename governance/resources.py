@@ -28,6 +28,7 @@ from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from governance.cells import plain_text
+from governance.import_columns import ColumnarImport
 from governance.import_sets import BULK_BATCH_SIZE, PREFETCH_CHUNK, SetBasedImport
 from governance.import_widgets import (  # noqa: F401  (the cell widgets, importable from here too)
     ERR_IMPORT_CHOICE,
@@ -163,6 +164,7 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
     column header, and any bad row rolls the whole import back. ``skip_diff`` and ``progress``: see
     ``governance.import_sets.SetBasedImport``."""
 
+    sheet_row_header = SHEET_ROW
     #: other headings of a column, by field name: a clerk's 身份证号码 is our 身份证号 (README lists them)
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
 
@@ -205,6 +207,24 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
             result.append_base_error(Error(e))
             return result
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
+
+    def import_data_inner(
+        self,
+        dataset: Any,
+        dry_run: bool,
+        raise_errors: bool,
+        using_transactions: bool,
+        collect_failed_rows: bool,
+        **kwargs: Any,
+    ) -> Any:
+        """The column-wise path (``governance.import_columns``) for a resource that says
+        ``columnar`` when run without the preview (``skip_diff``) and written in bulk; else the
+        row path."""
+        if self.columnar and self._meta.skip_diff and self._meta.use_bulk and not (raise_errors or collect_failed_rows):
+            return ColumnarImport(self, dataset, dry_run, using_transactions, kwargs).run()
+        return super().import_data_inner(  # type: ignore[misc]
+            dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+        )
 
     def import_columns(self) -> list[Column]:
         """The columns this resource reads, for ``governance.imports.table_read``."""
@@ -281,18 +301,23 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
-        error = row_result.validation_error
-        if error is not None and hasattr(error, "error_dict"):
-            headers = {f.attribute: str(f.column_name) for f in self.fields.values() if f.attribute}
-            headers.update(self.extra_error_headers())
-            row_result.validation_error = ValidationError(
-                {
-                    (key if key == NON_FIELD_ERRORS else headers.get(key, key)): value
-                    for key, value in error.error_dict.items()
-                }
-            )
+        if row_result.validation_error is not None:
+            row_result.validation_error = self.header_keyed(row_result.validation_error)
         self.add_sheet_errors(row_result, row)
         return row_result
+
+    def header_keyed(self, error: ValidationError) -> ValidationError:
+        """A row's error keyed by the Chinese column headers instead of the field names."""
+        if not hasattr(error, "error_dict"):
+            return error
+        headers = {f.attribute: str(f.column_name) for f in self.fields.values() if f.attribute}
+        headers.update(self.extra_error_headers())
+        return ValidationError(
+            {
+                (key if key == NON_FIELD_ERRORS else headers.get(key, key)): value
+                for key, value in error.error_dict.items()
+            }
+        )
 
     def extra_error_headers(self) -> dict[str, str]:
         return {}
@@ -445,6 +470,8 @@ class PersonResource(ScopedResource):
         report_skipped = True
         use_bulk = True  # a plain register: INSERT/UPDATE a thousand rows at a time
         batch_size = BULK_BATCH_SIZE
+
+    columnar = True  # the background job's new rows are checked column by column (governance.import_columns)
 
     constraints_checked_by_fields = frozenset({"person_id_number_format"})  # validate_id_number
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -29,7 +30,9 @@ ERR_USCC_CHECKSUM = "uscc_checksum"
 
 def id_number_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits of a 身份证号."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
+    if len(first17) != len(ID_NUMBER_WEIGHTS):
+        raise ValueError("first17 must have 17 digits")
+    total = sum(map(operator.mul, map(int, first17), ID_NUMBER_WEIGHTS))
     return ID_NUMBER_CHECK_CHARS[total % 11]
 
 
@@ -46,7 +49,8 @@ def validate_id_number(value: str) -> None:
     if not match:
         raise ValidationError(_("身份证号应为18位：17位数字加1位数字或X。"), code=ERR_ID_FORMAT)
     try:
-        birth = datetime.datetime.strptime(match.group(1), "%Y%m%d").date()
+        digits = match.group(1)  # YYYYMMDD (strptime took a third of the check's time)
+        birth = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         raise ValidationError(_("身份证号中的出生日期无效。"), code=ERR_ID_BIRTH_DATE) from None
     # Today in Asia/Shanghai, not the server's local date: a child born just after midnight in

@@ -223,3 +223,31 @@ def test_api_path_without_its_slash_still_redirects(district_admin, divisions):
 
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/governance/people/"
+
+
+def test_plain_mobile_numbers_read_without_the_parser_as_the_parser_reads_them(monkeypatch):
+    # phones._parse builds plain 11-digit numbers directly (the import's speed): the same answers as
+    # phonenumbers.parse gives, valid or not, for every prefix the shortcut takes.
+    import random
+
+    from governance import phones
+
+    def reading(value, service, parse):
+        monkeypatch.setattr(phones, "_parse", parse)
+        try:
+            return phones._phone_normalize(value, service)
+        except ValidationError as e:
+            return e.code
+
+    fast, full = phones._parse, phones._parse_full
+    rng = random.Random(11)
+    checked = 0
+    for prefix in range(100, 200):
+        for _ in range(8):
+            value = f"{prefix}{rng.randrange(10**8):08d}"
+            if not phones._PLAIN_MOBILE.fullmatch(value):
+                continue
+            checked += 1
+            for service in (True, False):
+                assert reading(value, service, fast) == reading(value, service, full), value
+    assert checked > 400
