@@ -124,6 +124,22 @@ class ScopedChoicesMixin:
                 kwargs["queryset"] = queryset
         return kwargs
 
+    def get_autocomplete_fields(self, request):
+        """Every editable relation whose target has a searchable admin is a search-as-you-type box
+        (``/admin/autocomplete/``, scoped to the form's choices by ``PortalAdminSite``), never a
+        ``<select>`` of every person or household; ``filter_horizontal``/``radio_fields`` stay."""
+        fields = list(super().get_autocomplete_fields(request))
+        kept = {*fields, *self.filter_horizontal, *self.filter_vertical, *self.radio_fields, *self.raw_id_fields}
+        for field in self.model._meta.get_fields():
+            if field.name in kept or not (field.many_to_one or field.many_to_many or field.one_to_one):
+                continue
+            if not field.concrete or not field.editable or field.auto_created:
+                continue
+            target = self.admin_site._registry.get(field.related_model)
+            if target is not None and target.get_search_fields(request):
+                fields.append(field.name)
+        return fields
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
 
