@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 
@@ -20,6 +21,7 @@ class CachedSchemaView(SpectacularAPIView):
 
     _rendered: ClassVar[dict[tuple, tuple[bytes, str, str]]] = {}
 
+    @extend_schema(exclude=True)  # as drf-spectacular's own view: the document is not in itself
     def get(self, request, *args, **kwargs):
         asked = request.GET.get("lang")
         if asked and asked not in dict(settings.LANGUAGES):

@@ -47,3 +47,9 @@ def test_unknown_language_is_not_cached(client):
     response = client.get(reverse("api-schema"), {"format": "json", "lang": "xx-unknown"})
     assert response.status_code == 200
     assert CachedSchemaView._rendered == {}
+
+
+def test_the_schema_view_is_not_in_its_own_document(client):
+    CachedSchemaView._rendered.clear()
+    paths = client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+    assert "/api/schema/" not in paths
