@@ -94,8 +94,22 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # Permissions come from roles; only a superuser hands out anything else.
-            readonly += ["is_superuser", "groups", "user_permissions"]
+            readonly += ["is_superuser", "groups_shown", "user_permissions"]
         return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        """A read-only 组 reads as the roles' Chinese names (``groups_shown``), not their codes."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [("groups_shown" if f == "groups" else f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("组"))
+    def groups_shown(self, user: User) -> str:
+        return "、".join(sorted(group_label(group) for group in user.groups.all())) or "—"
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)

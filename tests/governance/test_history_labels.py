@@ -46,3 +46,11 @@ def test_role_groups_show_chinese_names_and_keep_their_codes(client, district_ad
     assert Group.objects.filter(name=role_group_name(Role.DISTRICT_ADMIN)).exists()  # the code is unchanged
     user_page = client.get(reverse("admin:governance_user_change", args=[district_admin.pk])).content.decode()
     assert f">{role_group_name(Role.DISTRICT_ADMIN)}<" not in user_page
+
+
+def test_a_district_admin_reads_the_roles_of_an_account_in_chinese(client, district_admin):
+    assert district_admin.groups.filter(name=role_group_name(Role.DISTRICT_ADMIN)).exists()
+    verified_login(client, district_admin)
+    page = client.get(reverse("admin:governance_user_change", args=[district_admin.pk])).content.decode()
+    assert str(Role.DISTRICT_ADMIN.label) in page
+    assert role_group_name(Role.DISTRICT_ADMIN) not in page
