@@ -24,6 +24,8 @@ from bench.common import bench_database, result
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "2000"))
 REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", "3"))
 GOAL_MS = 1000.0
+# BENCH_PAGES_ONLY="export,completeness": time only the URLs containing one of these (a re-check).
+ONLY = [part for part in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if part]
 SLOWEST = 10
 
 # Routes not to GET: sign-out (ends the session), moves (POST only), the favicon redirect.
@@ -191,6 +193,8 @@ def main() -> None:
             urls, skipped = _page_urls(user)
             if with_admin:
                 urls += _admin_urls()
+            if ONLY:
+                urls = [url for url in urls if any(part in url for part in ONLY)]
             for url in urls:
                 status, ms = _time(client, url)
                 measured.append((ms, username, url, status))
