@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.models import BanquetDeclaration, BoardKind, PointRule
-from governance.forms import DivisionCascadeField, ScopedFormMixin, ScopedModelForm
+from governance.forms import DivisionCascadeField, HouseholdSearchField, ScopedFormMixin, ScopedModelForm
 from governance.models import Division, DivisionLevel, Household
 
 
@@ -44,6 +44,8 @@ class BanquetDeclarationForm(ScopedModelForm):
         model = BanquetDeclaration
         fields = ["household", "kind", "held_on", "tables", "days", "gift_money", "service_team", "is_simple"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        # Search-as-you-type within the user's subtree, not a select of every household of the area.
+        field_classes = {"household": HouseholdSearchField}
 
 
 class RedeemForm(forms.Form):

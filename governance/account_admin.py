@@ -4,7 +4,9 @@ expiry and revocation. django-otp's own device admins are removed (they would sh
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -12,9 +14,35 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance.admin import ScopedAdminMixin, ScopedChoicesMixin
 from governance.masking import mask_phone
-from governance.models import ApiKey, RoleAssignment, User
+from governance.models import ApiKey, Role, RoleAssignment, User
 from governance.second_factor import devices_reset
-from governance.services import api_key_revoke, record_save, user_role_groups_sync
+from governance.services import api_key_revoke, record_save, role_group_name, user_role_groups_sync
+
+# --- 角色组 --------------------------------------------------------------------------------------
+
+ROLE_GROUP_LABELS = {role_group_name(value): label for value, label in Role.choices}
+
+
+def group_label(group: Group) -> str:
+    """A role's group by the role's Chinese name (区级管理员), its code (``role:district_admin``) kept
+    as the stored name that ``roles_sync`` and permissions rely on; any other group by its name."""
+    label = ROLE_GROUP_LABELS.get(group.name)
+    return str(label) if label is not None else group.name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Auth groups: one per role, kept by ``roles_sync``; listed by the role's Chinese name."""
+
+    list_display = ("role_name", "name")
+
+    @admin.display(description=_("角色"), ordering="name")
+    def role_name(self, group: Group) -> str:
+        return group_label(group)
+
 
 # --- 用户与接口密钥 ------------------------------------------------------------------------------
 
@@ -66,8 +94,28 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # Permissions come from roles; only a superuser hands out anything else.
-            readonly += ["is_superuser", "groups", "user_permissions"]
+            readonly += ["is_superuser", "groups_shown", "user_permissions"]
         return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        """A read-only 组 reads as the roles' Chinese names (``groups_shown``), not their codes."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [("groups_shown" if f == "groups" else f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("组"))
+    def groups_shown(self, user: User) -> str:
+        return "、".join(sorted(group_label(group) for group in user.groups.all())) or "—"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            formfield.label_from_instance = group_label
+        return formfield
 
     def save_model(self, request, obj, form, change):
         # UserCreationForm/UserChangeForm have already set the password hash.

@@ -57,10 +57,45 @@ admin.site.site_header = settings.PORTAL_TITLE
 admin.site.site_title = settings.PORTAL_TITLE
 admin.site.index_title = _("台账管理")
 
-HISTORY_LABELS = {"insert": _("新增"), "update": _("修改"), "delete": _("删除")}
+HISTORY_LABELS = {
+    "insert": _("新增"),
+    "update": _("修改"),
+    "delete": _("删除"),
+    "add": _("添加关联"),  # a link of a many-to-many (governance.audit.audited_links)
+    "remove": _("移除关联"),
+}
 HISTORY_LIMIT = 500
 # Bookkeeping columns that change on every save and say nothing to the reader.
 HISTORY_SKIP_FIELDS = {"id", "created_at", "updated_at"}
+
+
+def _tracked_model(event, default: type[models.Model]) -> type[models.Model]:
+    """The model an audit event row was written for (``pgh_model`` names its event model)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(event.pgh_model).pgh_tracked_model or default
+    except (LookupError, AttributeError, ValueError):
+        return default
+
+
+def _field_named(model: type[models.Model], name: str):
+    """The concrete field of ``model`` called ``name`` or stored in column ``name``; ``None`` if none."""
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return field
+    return None
+
+
+def _field_label(field, name: str) -> str:
+    """A field's Chinese label; a link table's own columns (named after the model, "clue") take the
+    related model's verbose name instead."""
+    if field is None:
+        return name
+    label = str(field.verbose_name)
+    if field.is_relation and label.replace(" ", "_") == field.name:
+        return str(capfirst(field.related_model._meta.verbose_name))
+    return label
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -123,6 +158,22 @@ class ScopedChoicesMixin:
             if queryset is not None:
                 kwargs["queryset"] = queryset
         return kwargs
+
+    def get_autocomplete_fields(self, request):
+        """Every editable relation whose target has a searchable admin is a search-as-you-type box
+        (``/admin/autocomplete/``, scoped to the form's choices by ``PortalAdminSite``), never a
+        ``<select>`` of every person or household; ``filter_horizontal``/``radio_fields`` stay."""
+        fields = list(super().get_autocomplete_fields(request))
+        kept = {*fields, *self.filter_horizontal, *self.filter_vertical, *self.radio_fields, *self.raw_id_fields}
+        for field in self.model._meta.get_fields():
+            if field.name in kept or not (field.many_to_one or field.many_to_many or field.one_to_one):
+                continue
+            if not field.concrete or not field.editable or field.auto_created:
+                continue
+            target = self.admin_site._registry.get(field.related_model)
+            if target is not None and target.get_search_fields(request):
+                fields.append(field.name)
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
@@ -258,20 +309,23 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         for event in events:
             if event.pgh_diff:
                 items = [(name, values[0], values[1]) for name, values in event.pgh_diff.items()]
-            elif event.pgh_label == "insert" and event.pgh_data:
+            elif event.pgh_label in ("insert", "add") and event.pgh_data:
                 items = [(name, None, value) for name, value in event.pgh_data.items() if value not in (None, "")]
+            elif event.pgh_label == "remove" and event.pgh_data:
+                items = [(name, value, None) for name, value in event.pgh_data.items() if value not in (None, "")]
             else:
                 items = []
             per_event.append([item for item in items if item[0] not in HISTORY_SKIP_FIELDS])
 
+        # A field is looked up on the model the event tracks (the object itself, or a link table of
+        # it: a clue's subjects, a meeting's attendees), by name or column ("division_id"), so every
+        # change shows its Chinese label, never a field code.
         fields = {}
-        for items in per_event:
+        for event, items in zip(events, per_event, strict=True):
+            tracked = _tracked_model(event, self.model)
             for name, _old, _new in items:
                 if name not in fields:
-                    try:
-                        fields[name] = self.model._meta.get_field(name.removesuffix("_id"))
-                    except FieldDoesNotExist:
-                        fields[name] = None
+                    fields[name] = _field_named(tracked, name) or _field_named(self.model, name)
         related = {}
         for name, field in fields.items():
             if field is not None and field.many_to_one:
@@ -296,7 +350,7 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         return [
             [
                 {
-                    "field": str(fields[name].verbose_name) if fields[name] is not None else name,
+                    "field": _field_label(fields[name], name),
                     "old": readable(name, old),
                     "new": readable(name, new),
                 }

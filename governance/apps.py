@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -60,3 +61,10 @@ def _name_schema_enums() -> None:
     overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
     for name, path in portal_enum_overrides().items():
         overrides.setdefault(name, path)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the portal's site (``governance.admin_site.PortalAdminSite``)."""
+
+    default = False  # GovernanceConfig stays this module's default
+    default_site = "governance.admin_site.PortalAdminSite"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, DivisionLevel
 from governance.querysets import ScopedQuerySet, path_ancestors
-from governance.selectors import choice_queryset
+from governance.selectors import choice_queryset, households_search
 
 ERR_DIVISION_CHOICE = "invalid_choice"
 
@@ -207,5 +207,59 @@ class DivisionCascadeField(forms.ModelChoiceField):
     def _set_queryset(self, queryset):
         super()._set_queryset(queryset)
         self.widget.queryset = self._queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class HouseholdSearchWidget(forms.Select):
+    """A household picker that never lists the whole area (2,000 households at demo size, issue 14):
+    a search box (户号 or a member's name) whose typing fetches at most 20 matching ``<option>``s of
+    the user's subtree with htmx (``governance:household-options``), and a select holding only the
+    chosen household and those matches.
+
+    Without JavaScript the search box is posted with the form: the form comes back with the matches
+    of the term in the select, to choose from and post again."""
+
+    template_name = "governance/widgets/household_search.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.queryset = None
+        self.search_term = ""
+
+    def value_from_datadict(self, data, files, name):
+        self.search_term = (data.get(f"{name}_q") or "").strip()[:50]
+        return super().value_from_datadict(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        rows = []
+        if self.queryset is not None:
+            chosen = str(value[0] if isinstance(value, (list, tuple)) and value else value or "")
+            if chosen.isdigit():
+                rows = list(self.queryset.filter(pk=int(chosen)))
+            found = households_search(queryset=self.queryset, q=self.search_term)
+            rows += [row for row in found if all(row.pk != kept.pk for kept in rows)]
+        self.choices = [("", _("请先搜索户号或户主姓名")), *((row.pk, str(row)) for row in rows)]
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            search_name=f"{name}_q",
+            search_term=self.search_term,
+            options_url=f"{reverse('governance:household-options')}?name={name}",
+        )
+        return context
+
+
+class HouseholdSearchField(forms.ModelChoiceField):
+    """A required household of the user's subtree, picked with ``HouseholdSearchWidget``."""
+
+    widget = HouseholdSearchWidget
+    default_error_messages = {
+        "required": _("请先搜索并选择家庭户。"),
+        "invalid_choice": _("请选择您管辖范围内的家庭户。"),
+    }
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self.queryset
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)

@@ -14,6 +14,7 @@ register_patterns = [
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     # htmx: the <option>s of a division's children, for dependent selects (township → village → 屋场).
     path("divisions/options/", views.DivisionOptionsView.as_view(), name="division-options"),
+    path("households/options/", views.HouseholdOptionsView.as_view(), name="household-options"),
     path("notices/", notice_views.NoticeListView.as_view(), name="notice-list"),
     path("notices/read/", notice_views.NoticeReadView.as_view(), name="notice-read"),
     path("notices/settings/", notice_views.NoticeSettingsView.as_view(), name="notice-settings"),

@@ -124,3 +124,25 @@ def change_pct(current, previous) -> Decimal | None:
     if current is None or not previous:
         return None
     return (Decimal(str(current)) - Decimal(str(previous))) * 100 / abs(Decimal(str(previous)))
+
+
+HOUSEHOLD_SEARCH_LIMIT = 20
+
+
+def households_search(*, queryset: QuerySet[Household], q: str, limit: int = HOUSEHOLD_SEARCH_LIMIT) -> list[Household]:
+    """Households of ``queryset`` (already the caller's ``for_user``) whose number contains ``q`` or
+    one of whose members' names (the head's too) contains it, the name normalised like every search
+    term (``governance.names``): at most ``limit`` rows, by number, heads joined. One query; an empty
+    or blank term finds nothing. The search behind every household picker (issue 12 item 4)."""
+    from governance.names import name_normalize
+
+    q = q.strip()[:50]
+    if not q:
+        return []
+    name = name_normalize(q)
+    members = HouseholdMember.objects.filter(household_id=OuterRef("pk"), person__name__icontains=name)
+    return list(
+        queryset.filter(Q(number__icontains=q) | Q(head__name__icontains=name) | Exists(members))
+        .select_related("head")
+        .order_by("number")[:limit]
+    )

@@ -4,17 +4,18 @@ from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from governance.api.root import api_v1_patterns
 from governance.registry import registry
+from governance.schema_view import CachedSchemaView
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; answer with the portal's icon, not a 404.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1_patterns(), "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", CachedSchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("governance.pages")),
     # Each app's officer pages, from the registry (the core imports no app).

@@ -23,7 +23,7 @@ from governance.masking import can_view_personal_data, mask_id_number, mask_phon
 from governance.models import Division, Household, HouseholdMember, Person, Post
 from governance.querysets import model_open_to
 from governance.registry import registry
-from governance.selectors import choices_in_scope
+from governance.selectors import choices_in_scope, households_search
 
 PAGE_SIZE = 50
 
@@ -218,3 +218,15 @@ class DivisionOptionsView(LoginRequiredMixin, View):
                 raise Http404
             children = scope.filter(parent__code=code, is_active=True).order_by("code")
         return render(request, "governance/_division_options.html", {"children": children})
+
+
+class HouseholdOptionsView(LoginRequiredMixin, View):
+    """``<option>``s for a household picker (``HouseholdSearchWidget``): at most 20 households of the
+    user's subtree matching the term typed in ``<name>_q`` (户号 or a member's name). A household
+    outside the scope is never offered; no term gives only the empty choice."""
+
+    def get(self, request):
+        name = request.GET.get("name", "")
+        term = request.GET.get(f"{name}_q") or request.GET.get("q") or ""
+        households = households_search(queryset=Household.objects.for_user(request.user), q=term)
+        return render(request, "governance/_household_options.html", {"households": households})

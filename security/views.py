@@ -23,7 +23,7 @@ from governance.selectors import division_in_scope
 from governance.spreadsheets import heading
 from governance.views import PAGE_SIZE, FilteredListView
 from security import forms, services
-from security.choices import RESOLVED_STATUSES
+from security.choices import OPEN_STATUSES, RESOLVED_STATUSES
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
 from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
@@ -57,6 +57,39 @@ class DisputeListView(FilteredListView):
 EXPORT_LIMIT = 10_000
 
 
+def _export_rows(queryset) -> list[list]:
+    """The export's rows, set-based: one query of plain values (no model instances), labels from the
+    fields' choices and the timezone applied in Python (issue 14: 9 s for a district's list)."""
+    fields = Dispute._meta
+    labels = {
+        name: dict(fields.get_field(name).flatchoices) for name in ("category", "channel", "status", "risk_level")
+    }
+    today = timezone.localdate()
+    values = queryset.values_list(
+        "number", "category", "channel", "division__name", "status", "current_body__name",
+        "received_at", "deadline", "risk_level", "risk_score",
+    )  # fmt: skip
+    rows = []
+    for number, category, channel, place, status, body, received_at, deadline, risk_level, score in values:
+        overdue = status in OPEN_STATUSES and deadline is not None and deadline < today  # Dispute.is_overdue
+        rows.append(
+            [
+                number,
+                labels["category"].get(category, category),
+                labels["channel"].get(channel, channel),
+                place,
+                labels["status"].get(status, status),
+                body or "",
+                timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M"),
+                deadline.isoformat() if deadline else "",
+                _("是") if overdue else "",
+                labels["risk_level"].get(risk_level, risk_level),
+                score,
+            ]
+        )
+    return rows
+
+
 class DisputeExportView(DisputeListView):
     """The dispute list as an Excel file: the same scope, filters and order as the page (``?mine=1``
     too), through the one escaping path. Bad filters show the list with their errors (400)."""
@@ -66,22 +99,7 @@ class DisputeExportView(DisputeListView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             self.object_list = queryset
             return self.render_to_response(self.get_context_data(), status=400)
-        rows = [
-            [
-                d.number,
-                d.get_category_display(),
-                d.get_channel_display(),
-                d.division.name,
-                d.get_status_display(),
-                d.current_body.name if d.current_body else "",
-                timezone.localtime(d.received_at).strftime("%Y-%m-%d %H:%M"),
-                d.deadline.isoformat() if d.deadline else "",
-                _("是") if d.is_overdue else "",
-                d.get_risk_level_display(),
-                d.risk_score,
-            ]
-            for d in queryset[: EXPORT_LIMIT + 1]
-        ]
+        rows = _export_rows(queryset[: EXPORT_LIMIT + 1])
         if len(rows) > EXPORT_LIMIT:
             rows = rows[:EXPORT_LIMIT]
             rows.append([_("仅导出前 %(n)d 件，请缩小筛选范围后再导出。") % {"n": EXPORT_LIMIT}])

@@ -82,7 +82,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "governance.apps.PortalAdminConfig",  # django.contrib.admin with the scoped autocomplete
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -142,3 +142,18 @@ def test_coverage_report_out_of_scope_is_404(client, divisions):
     assert (
         client.get(reverse("security:coverage"), {"within": divisions["t2"].code, "format": "xlsx"}).status_code == 404
     )
+
+
+def test_dispute_export_rows_read_as_labels_with_overdue_marked(client, divisions, bodies, rule, district_admin):
+    case = intake(divisions["v11"], category="land")
+    Dispute.objects.filter(pk=case.pk).update(deadline=timezone.localdate() - timezone.timedelta(days=2))
+    case.refresh_from_db()
+    verified_login(client, district_admin)
+    header, row = list(_sheet(client.get(reverse("security:dispute-export")))[0].values)[:2]
+    shown = dict(zip(header, row, strict=False))
+    assert shown["案件编号"] == case.number
+    assert shown["类型"] == case.get_category_display()
+    assert shown["状态"] == case.get_status_display()
+    assert shown["发生地"] == divisions["v11"].name
+    assert shown["超期"] == ("是" if case.is_overdue else None)
+    assert shown["受理时间"] == timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M")
