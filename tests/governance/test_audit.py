@@ -96,3 +96,23 @@ def test_bulk_create_audited_writes_the_event_rows_the_trigger_writes(divisions)
     assert rows[0] == rows[1]
     assert [e.pgh_obj_id for e in events] == [by_trigger[0].pk, in_bulk[0].pk]
     assert [(e.name, e.created_at) for e in events] == [(p.name, p.created_at) for p in [*by_trigger, *in_bulk]]
+
+
+def test_bulk_create_audited_attaches_the_request_context_once_for_all_rows(divisions):
+    """The context (user, URL) is looked up once per statement, not once per row, and every event of
+    the bulk insert carries it, as the per-row trigger's events do."""
+    import pghistory
+
+    from governance.audit import bulk_create_audited
+
+    division = divisions["v11"]
+    with pghistory.context(url="/演示/"):
+        by_trigger = Person.objects.bulk_create([Person(name="张三", division=division, phone="13812345678")])
+        in_bulk = bulk_create_audited(
+            Person, [Person(name=f"李{i}", division=division, phone=f"1381234570{i}") for i in range(3)]
+        )
+    events = [e for p in [*by_trigger, *in_bulk] for e in p.events.all()]
+    assert len(events) == 4
+    assert events[0].pgh_context_id is not None
+    assert {e.pgh_context_id for e in events} == {events[0].pgh_context_id}
+    assert events[0].pgh_context.metadata["url"] == "/演示/"

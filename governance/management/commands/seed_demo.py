@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import connection
+from psycopg.pq import TransactionStatus
 
 from governance.registry import registry
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # Demo rows can be written again if the server crashes mid-seed; no commit waits for the disk.
             cursor.execute("SET synchronous_commit TO off")
+        with connection.execute_wrapper(_constraints_immediate):
+            self._run_steps(options)
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）。"))
+
+    def _run_steps(self, options) -> None:
         for step in registry.ordered_demo_steps():
             if options["only"] and step.name not in options["only"]:
                 continue
@@ -31,7 +37,22 @@ class Command(BaseCommand):
             # planner from taking thousands of rows for a handful (seen: a 5-minute UPDATE).
             _analyze_changed_tables()
             self.stdout.write(f"  （{time.monotonic() - step_started:.1f} 秒）")
-        self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）。"))
+
+
+def _constraints_immediate(execute, sql, params, many, context):
+    """Each transaction of the seed checks its foreign keys at the end of each statement
+    (``SET CONSTRAINTS ALL IMMEDIATE``) instead of at commit. The checks are the same; what changes
+    is the queue: Django's foreign keys are ``DEFERRABLE INITIALLY DEFERRED``, so a transaction
+    queues one check per row and key until commit, and PostgreSQL scans that whole queue whenever a
+    subtransaction rolls back — which the audit triggers do for every row (``_pgh_attach_context()``
+    and ``_pgtrigger_should_ignore()`` catch the error of an unset setting). Thousands of rows into
+    a transaction, each audited row cost milliseconds: measured 2.2 s against 0.1 s for 5 000 audit
+    calls after a 5 000-row insert."""
+    connection_ = context["connection"]
+    if not connection_.get_autocommit() and connection_.connection.info.transaction_status == TransactionStatus.IDLE:
+        # The first statement of a new transaction (psycopg opens it with this one).
+        context["cursor"].cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the driver's cursor: no wrappers
+    return execute(sql, params, many, context)
 
 
 def _analyze_changed_tables() -> None:
