@@ -53,9 +53,13 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "security/disputes/<int:pk>/": "security.Dispute",
     "security/disputes/<int:pk>/<str:move>/": "security.Dispute",
     "security/disputes/<int:pk>/agreement/print/": "security.Dispute",
+    "security/disputes/<int:pk>/receipt/": "security.Dispute",
     "villages/hamlets/<int:pk>/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/meetings/new/": "villages.Hamlet",
 }
+# Routes under the page prefixes that are not officers' pages: an htmx fragment, and the citizens'
+# public page of a case's code (一案一码: no login, no scope; tests/security/test_tracking.py).
+NOT_OFFICER_PAGES = {"divisions/options/", "t/<str:token>/"}
 # Report actions of the API that take ``?within=<code>`` (a code outside the scope is 404).
 WITHIN_REPORTS = {"black_list", "red_list", "yoy", "coverage_gaps", "completeness"}
 
@@ -113,7 +117,7 @@ def page_routes() -> list[PageRoute]:
     prefixes = {f"{p}/" for p in registry.page_routes} | {"people/", "households/", "dashboard/"}
     out = []
     for route, pattern in _patterns(get_resolver()):
-        if not any(route.startswith(p) for p in prefixes) or route == "divisions/options/":
+        if not any(route.startswith(p) for p in prefixes) or route in NOT_OFFICER_PAGES:
             continue
         if "<" not in route:
             out.append(PageRoute(route, None))
