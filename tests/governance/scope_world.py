@@ -39,8 +39,13 @@ from residential.models import (
 from residential.models import MeetingResolution as CouncilResolution
 from residential.services import evaluation_save, red_black_list_draft
 from security.models import (
+    DisputeLink,
     FollowUpVisit,
+    JurisdictionReferral,
+    LeaderCase,
+    LeaderCaseProgress,
     MediationAgreement,
+    MediationBody,
     PoliceRoom,
     PoliceRoomStaff,
     RoutingRule,
@@ -191,6 +196,13 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     dispute = intake(village)
     MediationAgreement.objects.create(dispute=dispute, terms="赔偿协议", signed_on=DAY)
     FollowUpVisit.objects.create(dispute=dispute, visited_on=DAY, visitor=users[f"mediator_{s}"], satisfaction=3)
+    # issue 20: a repeat linked to the case, its 领导包案 with progress, a referral to the township's centre
+    repeat = intake(village)
+    DisputeLink.objects.create(dispute=repeat, original=dispute, kind="repeat", created_by=users[f"mediator_{s}"])
+    leader_case = LeaderCase.objects.create(dispute=dispute, reasons=["重复信访"])
+    LeaderCaseProgress.objects.create(leader_case=leader_case, note="进展", recorded_by=users[f"mediator_{s}"])
+    centre = MediationBody.objects.get(division=township, kind="centre")
+    JurisdictionReferral.objects.create(dispute=dispute, centre=centre, bounces=2, due_on=DAY)
     room = PoliceRoom.objects.create(name=f"警务室{s}", division=village)
     room.covers.add(village)
     PoliceRoomStaff.objects.create(room=room, name="驻室民警", kind="police")
