@@ -52,6 +52,7 @@ class DisputeLinkView(LoginRequiredMixin, PermissionRequiredMixin, View):
     user's scope (404 for the case, a form error for the original); bad input answers 400 with the
     errors in Chinese, a refused link 409; nothing is written then."""
 
+    model = Dispute
     permission_required = services.MOVE_PERMISSION
     http_method_names = ["post"]
 
@@ -151,6 +152,7 @@ class LeaderCaseDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
     the plan and the progress here, a leader takes charge of a case that has none (POST
     ``take``/``plan``/``progress``; 400 for bad input, 409 for a refusal, nothing written then)."""
 
+    model = LeaderCase
     permission_required = "security.view_dispute"
     http_method_names = ["get"]
 
@@ -161,6 +163,7 @@ class LeaderCaseDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 class LeaderCaseActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """POST ``take``/``plan``/``progress`` on one leader case (see ``LeaderCaseDetailView``)."""
 
+    model = LeaderCase
     permission_required = "security.view_dispute"
     http_method_names = ["post"]
 
