@@ -133,7 +133,7 @@ LEADER_ACTIONS = {"take": None, "plan": PlanForm, "progress": ProgressForm}
 
 
 def _leader_case_page(request, leader_case: LeaderCase, forms_bound: dict | None = None, status: int = 200):
-    progress = LeaderCaseProgress.objects.filter(leader_case=leader_case).select_related("recorded_by")
+    progress = LeaderCaseProgress.objects.filter(leader_case=leader_case)
     mine = leader_case.leader_id == request.user.pk
     initial = {"plan": leader_case.plan, "due_on": leader_case.plan_due}
     context = {
