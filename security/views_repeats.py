@@ -52,6 +52,7 @@ class DisputeLinkView(LoginRequiredMixin, PermissionRequiredMixin, View):
     user's scope (404 for the case, a form error for the original); bad input answers 400 with the
     errors in Chinese, a refused link 409; nothing is written then."""
 
+    model = Dispute
     permission_required = services.MOVE_PERMISSION
     http_method_names = ["post"]
 
@@ -132,7 +133,7 @@ LEADER_ACTIONS = {"take": None, "plan": PlanForm, "progress": ProgressForm}
 
 
 def _leader_case_page(request, leader_case: LeaderCase, forms_bound: dict | None = None, status: int = 200):
-    progress = LeaderCaseProgress.objects.filter(leader_case=leader_case).select_related("recorded_by")
+    progress = LeaderCaseProgress.objects.filter(leader_case=leader_case)
     mine = leader_case.leader_id == request.user.pk
     initial = {"plan": leader_case.plan, "due_on": leader_case.plan_due}
     context = {
@@ -151,6 +152,7 @@ class LeaderCaseDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
     the plan and the progress here, a leader takes charge of a case that has none (POST
     ``take``/``plan``/``progress``; 400 for bad input, 409 for a refusal, nothing written then)."""
 
+    model = LeaderCase
     permission_required = "security.view_dispute"
     http_method_names = ["get"]
 
@@ -161,6 +163,7 @@ class LeaderCaseDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 class LeaderCaseActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """POST ``take``/``plan``/``progress`` on one leader case (see ``LeaderCaseDetailView``)."""
 
+    model = LeaderCase
     permission_required = "security.view_dispute"
     http_method_names = ["post"]
 

@@ -40,6 +40,7 @@ UNSCOPED_ADMINS = {
     "axes.AccessFailureLog": "sign-in failures: superusers only",
     "governance.User": "accounts: scoped by users_in_scope, probed with the markers in full names",
     "governance.CalendarDay": "the working-day calendar: one for the whole district",
+    "security.LeaderCaseRule": "领导包案 rules: one set for the whole district",
     "governance.CalendarYear": "the working-day calendar: one for the whole district",
 }
 

@@ -39,9 +39,14 @@ from residential.models import (
 from residential.models import MeetingResolution as CouncilResolution
 from residential.services import evaluation_save, red_black_list_draft
 from security.models import (
+    DisputeLink,
     DisputeRating,
     FollowUpVisit,
+    JurisdictionReferral,
+    LeaderCase,
+    LeaderCaseProgress,
     MediationAgreement,
+    MediationBody,
     PoliceRoom,
     PoliceRoomStaff,
     RoutingRule,
@@ -196,6 +201,13 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     # 一案一码 and 群众评价 (rows written directly: the rating service wants a resolved case)
     tracking_token(dispute=dispute)
     DisputeRating.objects.create(dispute=dispute, party=dispute.parties.first(), satisfaction=3, solved=True)
+    # issue 20: a repeat linked to the case, its 领导包案 with progress, a referral to the township's centre
+    repeat = intake(village)
+    DisputeLink.objects.create(dispute=repeat, original=dispute, kind="repeat", created_by=users[f"mediator_{s}"])
+    leader_case = LeaderCase.objects.create(dispute=dispute, reasons=["重复信访"])
+    LeaderCaseProgress.objects.create(leader_case=leader_case, note="进展", recorded_by=users[f"mediator_{s}"])
+    centre = MediationBody.objects.get(division=township, kind="centre")
+    JurisdictionReferral.objects.create(dispute=dispute, centre=centre, bounces=2, due_on=DAY)
     room = PoliceRoom.objects.create(name=f"警务室{s}", division=village)
     room.covers.add(village)
     PoliceRoomStaff.objects.create(room=room, name="驻室民警", kind="police")
