@@ -196,6 +196,7 @@ class RankingCorrectionAdmin(ReadOnlyAdmin):
 
     list_display = ["ranking_month", "household", "points", "entry", "created_at"]
     list_select_related = ["ranking_month", "household__head", "entry"]
+    search_fields = ("household__number", "household__head__name")
 
 
 class HonorListEntryInline(ScopedChoicesMixin, admin.TabularInline):

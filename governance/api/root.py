@@ -19,7 +19,8 @@ from governance.registry import registry
 class ApiRootView(APIView):
     """Each app's resources, by app: only those whose model is open to the caller (``model_open_to``),
     so the integrity endpoints are listed to discipline staff alone, as they answer 404 to everyone
-    else. An app with nothing open to the caller is left out."""
+    else. A viewset without a list (only actions on one row, e.g. a case's duplicate suggestions) has
+    no address of its own to list. An app with nothing open to the caller is left out."""
 
     permission_classes: list = []
 
@@ -32,7 +33,7 @@ class ApiRootView(APIView):
             links = {
                 name: reverse(f"{namespace}:{basename}-list", request=request, format=format)
                 for name, viewset, basename in router.registry
-                if model_open_to(request.user, viewset.queryset.model)
+                if hasattr(viewset, "list") and model_open_to(request.user, viewset.queryset.model)
             }
             if links:
                 body[prefix] = links
