@@ -403,9 +403,12 @@ def seed_disputes(*, stdout, options) -> None:
         deadline = today - datetime.timedelta(days=rng.randint(1, 10)) if overdue else (
             today + datetime.timedelta(days=rng.randint(1, 15)))  # fmt: skip
         resolved_at = closed_at = None
+        step_time = received
         for step, (action, from_status, to_status, from_body, to_body, rule) in enumerate(timeline):
-            step_time = received + datetime.timedelta(hours=step * rng.randint(4, 60))
-            step_time = min(step_time, now)
+            # Each step some hours after the one before (one draw per step, as before), so a case's
+            # timeline reads in order on its page and on the public tracking page.
+            gap = rng.randint(4, 60)
+            step_time = min(step_time + datetime.timedelta(hours=gap if step else 0), now)
             events.append(
                 DisputeEvent(
                     dispute_id=pk, action=action, from_status=from_status, to_status=to_status,
