@@ -21,8 +21,11 @@ from civility.models import (
     BanquetServiceTeam,
     CivilizedFamily,
     Dissuasion,
+    PointEntry,
+    RankingCorrection,
 )
-from civility.services import points_redeem, ranking_compute
+from civility.services import points_redeem, ranking_compute, ranking_publish
+from civility.services.boards import honor_list_propose
 from civility.services.shop import RedemptionRequest
 from governance.models import Division, DivisionLevel, ImportJob, Role, User, WebhookAttempt, WebhookDelivery
 from governance.services import api_key_create
@@ -239,7 +242,16 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     declaration = BanquetDeclarationFactory(household=account.household)
     Dissuasion.objects.create(declaration=declaration, outcome="dissuaded", occurred_on=DAY)
     BanquetAbstention.objects.create(person=person, kind="wedding", occurred_on=DAY)
-    ranking_compute(month=datetime.date(2025, 6, 1), division=township)
+    run = ranking_publish(run=ranking_compute(month=datetime.date(2025, 6, 1), division=township), by=None)
+    # 红榜 copied from the published ranking, and a 补录 to it (written directly: the service wants a late
+    # confirmation)
+    honor_list_propose(village=village, month=datetime.date(2025, 6, 1), kind="red", by=None)
+    RankingCorrection.objects.create(
+        ranking_month=run,
+        household=account.household,
+        entry=PointEntry.objects.filter(account=account).first(),
+        points=5,
+    )
     CivilizedFamily.objects.create(household=account.household, year=2025, points=100)
     shop = ShopFactory(division=village, operators=[shop_operator])
     reward = RewardItemFactory(shop=shop)
