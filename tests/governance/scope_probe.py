@@ -51,6 +51,7 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "dashboard/<str:code>/": "governance.Division",
     "dashboard/<str:code>/export.xlsx": "governance.Division",
     "civility/households/<int:household_id>/wallet/": "governance.Household",
+    "civility/boards/<int:pk>/": "civility.HonorList",
     "security/disputes/<int:pk>/": "security.Dispute",
     "security/disputes/<int:pk>/<str:move>/": "security.Dispute",
     "security/disputes/<int:pk>/agreement/print/": "security.Dispute",
