@@ -1,5 +1,6 @@
 """Issue 13 item 3 in real Chromium on a phone: a village officer reads the month's ranking of their
-village (rank, points, change from last month), and proposes a 红榜; a second officer confirms and publishes it (separation of duties)."""
+village (rank, points, change from last month), and proposes a 红榜; a second officer confirms and
+publishes it (separation of duties)."""
 
 from __future__ import annotations
 
