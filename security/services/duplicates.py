@@ -147,7 +147,8 @@ def dispute_link(*, dispute: Dispute, original: Dispute, kind: str, by: User, re
     may see both cases (``for_user``).
 
     Raises ``ValidationError`` (``kind``/``ERR_LINK_KIND``; ``original``/``ERR_LINK_SELF``: the case
-    itself; ``original``/``ERR_LINK_LOOP``: a case already linked to this one, which would make a loop) and ``DisputeConflict`` (``dispute``/``ERR_ALREADY_LINKED``; a
+    itself; ``original``/``ERR_LINK_LOOP``: a case already linked to this one, which would make a loop)
+    and ``DisputeConflict`` (``dispute``/``ERR_ALREADY_LINKED``; a
     duplicate of a closed case: ``status``/``ERR_TRANSITION``); nothing is written then."""
     if kind not in LinkKind.values:
         raise invalid("kind", _("关联类型无效。"), ERR_LINK_KIND)

@@ -176,6 +176,9 @@ def test_leader_page_bad_input_writes_nothing(client, divisions, bodies, leader)
     assert response.status_code == 400 and "不能早于今天" in response.content.decode()
     response = client.post(url, {"plan": "方案", "due_on": "9999-12-31"})
     assert response.status_code == 400 and "须在今天起一年内" in response.content.decode()
+    response = client.post(url, {"plan": "方\x00案", "due_on": timezone.localdate().isoformat()})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不能包含空字符（NUL）" in page and "空字符串" not in page
     lc.refresh_from_db()
     assert lc.plan == "" and lc.plan_due is None
 
