@@ -35,6 +35,7 @@ ERR_BANQUET_DATE = "banquet_date_out_of_range"
 ERR_BOARD_TRANSITION = "board_transition_not_allowed"
 ERR_RANKING_NOT_PUBLISHED = "ranking_month_not_published"
 ERR_BOARD_EXISTS = "board_exists"
+ERR_BOARD_SAME_PERSON = "board_confirmer_is_proposer"
 
 
 class IdempotencyConflict(Conflict):

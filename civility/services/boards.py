@@ -17,7 +17,13 @@ from civility.choices import (
     FAMILY_TRANSITIONS,
     BoardKind,
 )
-from civility.errors import ERR_BOARD_EXISTS, ERR_BOARD_TRANSITION, ERR_RANKING_NOT_PUBLISHED, field_error
+from civility.errors import (
+    ERR_BOARD_EXISTS,
+    ERR_BOARD_SAME_PERSON,
+    ERR_BOARD_TRANSITION,
+    ERR_RANKING_NOT_PUBLISHED,
+    field_error,
+)
 from civility.models import CivilizedFamily, HonorList, HonorListEntry
 from civility.selectors import black_list, ranking_published_for, red_list
 from governance.models import Division, User
@@ -66,13 +72,17 @@ def honor_list_propose(*, village: Division, month: datetime.date, kind: str, by
 def honor_list_advance(*, board: HonorList, action: str, by: User) -> HonorList:
     """Move a list along the table: ``"confirm"`` (待审核 → 已审核) or ``"publish"`` (已审核 → 已公布,
     frozen from then on). Raises ``ValidationError`` on ``status`` (``ERR_BOARD_TRANSITION``) for an
-    action its status does not allow (a published list allows none)."""
+    action its status does not allow (a published list allows none, an unconfirmed one cannot be
+    published), and on ``confirmed_by`` (``ERR_BOARD_SAME_PERSON``) when the proposer would confirm
+    their own list — separation of duties: 提名 and 审核 by two different people."""
     board = HonorList.objects.select_for_update().get(pk=board.pk)
     target = BOARD_TRANSITIONS.get((board.status, action))
     if target is None:
         raise field_error(
             "status", _("当前状态“%(status)s”不能执行此操作。"), ERR_BOARD_TRANSITION, status=board.get_status_display()
         )
+    if action == "confirm" and board.proposed_by_id is not None and board.proposed_by_id == by.pk:
+        raise field_error("confirmed_by", _("提名人不能审核自己提名的榜单，须由另一人审核。"), ERR_BOARD_SAME_PERSON)
     now = timezone.now()
     board.status = target
     if action == "confirm":

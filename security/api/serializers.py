@@ -40,7 +40,7 @@ from security.models import (
     RoutingRule,
     SecurityStat,
 )
-from security.services import Input, moves_for
+from security.services import Input, duplicates, moves_for
 
 _LABELS: dict[tuple[str, str | None], dict] = {}
 
@@ -524,3 +524,38 @@ class DisputeElsewhereSerializer(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True)
     number = serializers.CharField(allow_null=True)
     external_id = serializers.CharField()
+
+
+class IntakeSuggestionSerializer(serializers.Serializer):
+    """An earlier case the new one may repeat (issue 20), as ``duplicates.dispute_suggestions`` finds it:
+    only the case's own id and number and the kinds of match — never a party's name, 身份证号 or phone."""
+
+    id = serializers.IntegerField(source="dispute.pk", help_text=_("案件内部编号"))
+    number = serializers.CharField(source="dispute.number", help_text=_("案件编号（一案一码）"))
+    matches = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(duplicates.MATCH_LABELS)),
+        help_text=_(
+            "匹配方式：party_id 身份证号一致，party 同一当事人，party_phone 同一联系电话，place 同一地点同类纠纷"
+        ),
+    )
+
+
+class DisputeIntakeResultSerializer(DisputeDetailSerializer):
+    """The case as registered, plus ``suggestions`` (read-only): the earlier cases in the caller's scope
+    it may repeat — the same list as ``GET …/disputes/<id>/suggestions/``, most matches first, at most
+    ``duplicates.SUGGESTION_LIMIT``; empty when there are none."""
+
+    suggestions = serializers.SerializerMethodField(
+        help_text=_("疑似重复件或重复信访（调用方可见范围内），供决定是否关联原案")
+    )
+
+    class Meta(DisputeDetailSerializer.Meta):
+        fields = [*DisputeDetailSerializer.Meta.fields, "suggestions"]
+
+    @extend_schema_field(IntakeSuggestionSerializer(many=True))
+    def get_suggestions(self, dispute) -> list[dict]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        found = duplicates.dispute_suggestions(dispute=dispute, user=request.user)
+        return IntakeSuggestionSerializer(found, many=True).data

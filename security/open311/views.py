@@ -268,7 +268,9 @@ class RequestListView(Open311View):
         return value
 
     def post(self, request: Request, fmt: str) -> Response:
-        """File a call as a dispute; the same ``attribute[external_id]`` twice registers one case (200)."""
+        """File a call as a dispute; the same ``attribute[external_id]`` twice registers one case (200).
+        The answer keeps the spec's keys only: repeat suggestions (issue 20) are read with the same key
+        from ``/api/v1/security/disputes/<id>/suggestions/`` (README, Open311)."""
         data = _form(request.data)
         jurisdiction = data.get("jurisdiction_id", "").strip()
         if jurisdiction and jurisdiction != settings.DISTRICT_CODE:

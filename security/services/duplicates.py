@@ -35,6 +35,7 @@ from security.services.risk import dispute_risk_update, repeats_linked  # noqa: 
 
 ERR_ALREADY_LINKED = "already_linked"
 ERR_LINK_SELF = "link_self"
+ERR_LINK_LOOP = "link_loop"
 ERR_LINK_KIND = "invalid_choice"
 ERR_LINK_ORIGINAL = "original_not_found"
 
@@ -146,14 +147,17 @@ def dispute_link(*, dispute: Dispute, original: Dispute, kind: str, by: User, re
     may see both cases (``for_user``).
 
     Raises ``ValidationError`` (``kind``/``ERR_LINK_KIND``; ``original``/``ERR_LINK_SELF``: the case
-    itself or a case of its own chain) and ``DisputeConflict`` (``dispute``/``ERR_ALREADY_LINKED``; a
+    itself; ``original``/``ERR_LINK_LOOP``: a case already linked to this one, which would make a loop)
+    and ``DisputeConflict`` (``dispute``/``ERR_ALREADY_LINKED``; a
     duplicate of a closed case: ``status``/``ERR_TRANSITION``); nothing is written then."""
     if kind not in LinkKind.values:
         raise invalid("kind", _("关联类型无效。"), ERR_LINK_KIND)
     dispute = dispute_locked(dispute)
     root = chain_root(original)
-    if root.pk == dispute.pk:
+    if original.pk == dispute.pk:
         raise invalid("original", _("不能把案件关联到其本身。"), ERR_LINK_SELF)
+    if root.pk == dispute.pk:  # B → A after A → B (or via a longer chain): a loop, not the case itself
+        raise invalid("original", _("两案不能相互关联（原案已关联到本案，会形成循环）。"), ERR_LINK_LOOP)
     if DisputeLink.objects.filter(dispute_id=dispute.pk).exists():
         raise conflict("dispute", _("该案件已关联过原案。"), ERR_ALREADY_LINKED)
     if kind == LinkKind.DUPLICATE and dispute.status == Status.CLOSED:

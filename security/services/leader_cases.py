@@ -28,6 +28,9 @@ ERR_NOT_LEADER = "not_leader"
 ERR_HAS_LEADER = "has_leader"
 ERR_NOT_IN_CHARGE = "not_in_charge"
 ERR_DUE_IN_PAST = "due_in_past"
+ERR_DUE_TOO_FAR = "due_too_far"
+#: A 包案 plan is due within a year: a date further out (e.g. 9999-12-31) is no plan at all.
+PLAN_DUE_MAX_DAYS = 365
 ERR_REQUIRED = "required"
 ERR_CASE_DONE = "leader_case_done"
 
@@ -104,14 +107,20 @@ def _in_charge(leader_case: LeaderCase, by: User) -> None:
 @transaction.atomic
 def leader_case_plan(*, leader_case: LeaderCase, by: User, plan: str, due_on: datetime.date) -> LeaderCase:
     """The leader in charge records (or revises) the plan and its due date (Asia/Shanghai, today or
-    later). Raises ``ValidationError`` (``plan``/``ERR_REQUIRED``; ``due_on``/``ERR_DUE_IN_PAST``) and
+    later, at most ``PLAN_DUE_MAX_DAYS`` = 365 days ahead). Raises ``ValidationError``
+    (``plan``/``ERR_REQUIRED``; ``due_on``/``ERR_DUE_IN_PAST`` or ``ERR_DUE_TOO_FAR``) and
     ``DisputeConflict`` (``leader``/``ERR_NOT_IN_CHARGE``)."""
     leader_case = _locked(leader_case)
     _in_charge(leader_case, by)
     if not (plan or "").strip():
         raise invalid("plan", _("请填写化解方案。"), ERR_REQUIRED)
-    if due_on < timezone.localdate():
+    today = timezone.localdate()
+    if due_on < today:
         raise invalid("due_on", _("计划化解日期不能早于今天。"), ERR_DUE_IN_PAST)
+    latest = today + datetime.timedelta(days=PLAN_DUE_MAX_DAYS)
+    if due_on > latest:
+        message = _("计划化解日期须在今天起一年内（不晚于 %(latest)s）。") % {"latest": latest.isoformat()}
+        raise invalid("due_on", message, ERR_DUE_TOO_FAR)
     leader_case.plan, leader_case.plan_due = plan.strip(), due_on
     leader_case.full_clean()
     leader_case.save(update_fields=["plan", "plan_due"])

@@ -1,5 +1,6 @@
 """Issue 13 item 3 in real Chromium on a phone: a village officer reads the month's ranking of their
-village (rank, points, change from last month), and takes a 红榜 from proposal to publication."""
+village (rank, points, change from last month), and proposes a 红榜; a second officer confirms and
+publishes it (separation of duties)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from civility.models import HonorList, RankingMonth
 from civility.selectors import ranking_published_for
 from civility.services import account_for, points_record, ranking_compute, ranking_publish
 from governance.dates import month_start
-from governance.models import User
+from governance.models import Role, User
 from governance.selectors import division_in_scope
-from tests.browser.conftest import PHONE
+from governance.services import role_grant
+from tests.browser.conftest import DEMO_PASSWORD, PHONE
 from tests.civility.factories import PointRuleFactory
 from tests.factories import HouseholdFactory
 
@@ -86,6 +88,14 @@ def test_red_list_proposed_confirmed_and_published_on_a_phone(demo, open_page, l
     expect(page.get_by_text("已提名，待审核。")).to_be_visible()
     expect(page.locator("[data-status]")).to_contain_text("待审核")
     expect(page.locator("tbody tr")).to_have_count(3)
+    page.get_by_role("button", name="审核通过").click()  # the proposer may not confirm their own list
+    expect(page.get_by_text("提名人不能审核自己提名的榜单")).to_be_visible()
+    expect(page.locator("[data-status]")).to_contain_text("待审核")
+    board_url = page.url
+    # Separation of duties: a second officer of the village confirms and publishes.
+    role_grant(username="second_officer", role=Role.COMMUNITY_OFFICER, division=village, password=DEMO_PASSWORD)
+    page, steps = open_page("second_officer", viewport=PHONE)
+    page.goto(board_url)
     page.get_by_role("button", name="审核通过").click()
     expect(page.locator("[data-status]")).to_contain_text("已审核")
     page.get_by_role("button", name="公布").click()
@@ -96,3 +106,5 @@ def test_red_list_proposed_confirmed_and_published_on_a_phone(demo, open_page, l
     steps.shot("published")
     board = HonorList.objects.get(village=village, ranking_month=run)
     assert board.status == BoardStatus.PUBLISHED
+    assert board.proposed_by.username == "demo_community_officer"
+    assert board.confirmed_by.username == board.published_by.username == "second_officer"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -26,7 +27,7 @@ from tests.civility.factories import (
     VolunteerTeamFactory,
     account_in,
 )
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import HouseholdFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +181,18 @@ def test_officer_proposes_confirms_and_publishes_a_red_list(officer_client, divi
     board = HonorList.objects.get()
     assert response.status_code == 302 and board.entries.count() == 3
     detail = reverse("civility:board-detail", args=[board.pk])
-    officer_client.post(detail, {"action": "confirm"})
-    officer_client.post(detail, {"action": "publish"})
+    response = officer_client.post(detail, {"action": "confirm"}, follow=True)  # the proposer alone: refused
+    assert "提名人不能审核自己提名的榜单" in response.content.decode()
+    response = officer_client.post(detail, {"action": "publish"}, follow=True)  # not confirmed: refused
+    assert "不能执行此操作" in response.content.decode()
     board.refresh_from_db()
-    assert board.status == BoardStatus.PUBLISHED
+    assert board.status == BoardStatus.PROPOSED and board.confirmed_by is None and board.published_by is None
+    second = Client()
+    second.force_login(user_with_role("community_officer", divisions["v11"], username="officer_v11_b"))
+    second.post(detail, {"action": "confirm"})
+    second.post(detail, {"action": "publish"})
+    board.refresh_from_db()
+    assert board.status == BoardStatus.PUBLISHED and board.confirmed_by.username == "officer_v11_b"
     response = officer_client.post(detail, {"action": "confirm"}, follow=True)
     assert "不能执行此操作" in response.content.decode()
     board.refresh_from_db()

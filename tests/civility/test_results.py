@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from civility.choices import BoardKind, BoardStatus, EntrySource, FamilyStatus, RankingLevel
-from civility.errors import ERR_BOARD_TRANSITION, ERR_RANKING_NOT_PUBLISHED
+from civility.errors import ERR_BOARD_SAME_PERSON, ERR_BOARD_TRANSITION, ERR_RANKING_NOT_PUBLISHED
 from civility.models import (
     CivilizedFamily,
     HonorList,
@@ -46,7 +46,7 @@ from tests.civility.factories import (
     account_in,
 )
 from tests.errors import codes
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import HouseholdFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -149,12 +149,20 @@ def test_red_list_propose_confirm_publish_then_frozen(published_june, divisions,
     with pytest.raises(ValidationError) as exc:
         honor_list_advance(board=board, action="publish", by=officer)  # not confirmed yet
     assert codes(exc, "status") == [ERR_BOARD_TRANSITION]
-    board = honor_list_advance(board=board, action="confirm", by=officer)
-    board = honor_list_advance(board=board, action="publish", by=officer)
-    assert board.status == BoardStatus.PUBLISHED and board.published_by == officer
+    with pytest.raises(ValidationError) as exc:
+        honor_list_advance(board=board, action="confirm", by=officer)  # the proposer confirming alone
+    assert codes(exc, "confirmed_by") == [ERR_BOARD_SAME_PERSON]
+    assert "另一人审核" in " ".join(exc.value.messages)
+    board.refresh_from_db()
+    assert board.status == BoardStatus.PROPOSED and board.confirmed_by is None  # nothing written
+    second = user_with_role("community_officer", divisions["v11"], username="officer_v11_b")
+    board = honor_list_advance(board=board, action="confirm", by=second)
+    board = honor_list_advance(board=board, action="publish", by=second)
+    assert board.status == BoardStatus.PUBLISHED and board.published_by == second
+    assert board.proposed_by == officer and board.confirmed_by == second
 
     with pytest.raises(ValidationError) as exc:
-        honor_list_advance(board=board, action="confirm", by=officer)
+        honor_list_advance(board=board, action="confirm", by=second)
     assert codes(exc, "status") == [ERR_BOARD_TRANSITION]
     with pytest.raises(DatabaseError), transaction.atomic():
         HonorList.objects.filter(pk=board.pk).update(status=BoardStatus.PROPOSED)

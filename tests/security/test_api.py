@@ -9,9 +9,9 @@ from governance.api.errors import ERR_CONFLICT, ERR_INVALID
 from governance.models import Person, Role
 from security.api import serializers
 from security.models import Dispute, DisputeEvent, EventAction, PoliceRoom, SecurityStat, Status
-from security.services import ERR_NOT_RECEIVING_BODY, ERR_TRANSITION
+from security.services import ERR_NOT_RECEIVING_BODY, ERR_TRANSITION, duplicates
 from tests.api_mixin import assert_error_body
-from tests.factories import make_id_number, user_with_role
+from tests.factories import PersonFactory, make_id_number, user_with_role
 from tests.security.factories import intake
 
 # Done on the day the case is handled: not before it was received, not in the future.
@@ -330,3 +330,31 @@ def test_intake_keeps_the_address_and_people_involved(divisions, bodies, rule, o
     bad = client_for(officer).post(reverse(LIST), intake_data(divisions, people_involved=-1), format="json")
     assert_error_body(bad, 400, "people_involved")
     assert Dispute.objects.count() == 1
+
+
+def test_intake_answers_the_earlier_cases_it_may_repeat_in_the_callers_scope_only(divisions, bodies, rule):
+    """Issue 20 at the API intake: ``suggestions`` lists the open case with the same party (by 身份证号)
+    inside the caller's scope, never a case outside it, and carries no personal identifier."""
+    person = PersonFactory(division=divisions["v11"])
+    earlier = intake(divisions["v11"], people=[person])
+    elsewhere = intake(divisions["v21"], people=[person])  # t2: outside a t1 officer's scope
+    officer_t1 = user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="officer_t1_api")
+    party = {"name": "另报姓名", "id_number": person.id_number, "role": "applicant"}
+    response = client_for(officer_t1).post(reverse(LIST), intake_data(divisions, parties=[party]), format="json")
+    assert response.status_code == 201
+    suggestions = response.json()["suggestions"]
+    assert [s["id"] for s in suggestions] == [earlier.pk]
+    assert set(suggestions[0]) == {"id", "number", "matches"} and suggestions[0]["number"] == earlier.number
+    assert "party_id" in suggestions[0]["matches"]
+    assert elsewhere.number not in str(suggestions)
+    assert person.id_number not in str(suggestions) and (not person.phone or person.phone not in str(suggestions))
+    # A district-wide caller is told of both: the scope, not the data, kept the other case out.
+    leader = user_with_role(Role.LEADER, divisions["district"], username="leader_api")
+    again = client_for(officer_t1).post(reverse(LIST), intake_data(divisions, parties=[party]), format="json")
+    found = duplicates.dispute_suggestions(dispute=Dispute.objects.get(pk=again.json()["id"]), user=leader)
+    assert {earlier.pk, elsewhere.pk} <= {s.dispute.pk for s in found}
+
+
+def test_intake_without_earlier_cases_answers_an_empty_list(divisions, bodies, rule, officer):
+    response = client_for(officer).post(reverse(LIST), intake_data(divisions), format="json")
+    assert response.status_code == 201 and response.json()["suggestions"] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +20,7 @@ from security.services import DisputeConflict, Place
 from security.services.duplicates import dispute_link
 from security.services.leader_cases import (
     ERR_DUE_IN_PAST,
+    ERR_DUE_TOO_FAR,
     ERR_HAS_LEADER,
     ERR_NOT_LEADER,
     leader_case_plan,
@@ -128,6 +130,15 @@ def test_plan_and_progress_by_the_leader_only(divisions, bodies, leader):
             leader_case=lc, by=leader, plan="约谈", due_on=timezone.localdate() - datetime.timedelta(days=1)
         )
     assert error.value.error_dict["due_on"][0].code == ERR_DUE_IN_PAST
+    for far in (datetime.date(9999, 12, 31), timezone.localdate() + datetime.timedelta(days=366)):
+        with pytest.raises(ValidationError) as error:
+            leader_case_plan(leader_case=lc, by=leader, plan="约谈", due_on=far)
+        assert error.value.error_dict["due_on"][0].code == ERR_DUE_TOO_FAR
+        assert "一年内" in error.value.error_dict["due_on"][0].messages[0]
+    lc.refresh_from_db()
+    assert lc.plan == "" and lc.plan_due is None  # nothing written
+    last_day = timezone.localdate() + datetime.timedelta(days=365)
+    leader_case_plan(leader_case=lc, by=leader, plan="约谈", due_on=last_day)  # the year's last day is fine
     leader_case_plan(leader_case=lc, by=leader, plan="三方约谈，制定补偿方案", due_on=due)
     leader_case_progress_add(leader_case=lc, by=leader, note="已约谈双方")
     other = user_with_role(Role.LEADER, divisions["t1"], username="leader_two")
@@ -163,6 +174,11 @@ def test_leader_page_bad_input_writes_nothing(client, divisions, bodies, leader)
     past = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
     response = client.post(url, {"plan": "方案", "due_on": past})
     assert response.status_code == 400 and "不能早于今天" in response.content.decode()
+    response = client.post(url, {"plan": "方案", "due_on": "9999-12-31"})
+    assert response.status_code == 400 and "须在今天起一年内" in response.content.decode()
+    response = client.post(url, {"plan": "方\x00案", "due_on": timezone.localdate().isoformat()})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不能包含空字符（NUL）" in page and "空字符串" not in page
     lc.refresh_from_db()
     assert lc.plan == "" and lc.plan_due is None
 

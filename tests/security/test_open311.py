@@ -253,3 +253,18 @@ def test_a_parameter_given_twice_is_400(hotline_key):
     response = Client().post(f"{BASE}/requests.json", encoded, content_type="application/x-www-form-urlencoded")
     assert "description" in errors_of(response, 400)[0]["description"]
     assert not Dispute.objects.exists()
+
+
+def test_repeat_suggestions_are_not_in_the_spec_answer_but_in_the_native_api_with_the_same_key(hotline_key):
+    """GeoReport v2 fixes the POST answer's keys; the earlier call by the same phone is suggested
+    through ``/api/v1/security/disputes/<id>/suggestions/`` with the hotline's own key (README)."""
+    first = post(call(hotline_key)).json()[0]["service_request_id"]
+    response = post(call(hotline_key, **{"attribute[external_id]": "12345-20261130-0002"}))
+    assert response.status_code == 201
+    [created] = response.json()
+    assert set(created) == {"service_request_id", "service_notice", "account_id"}
+    native = Client(headers={"Authorization": f"Api-Key {hotline_key}"})
+    [row] = native.get("/api/v1/security/disputes/", {"q": created["service_request_id"]}).json()["results"]
+    suggestions = native.get(f"/api/v1/security/disputes/{row['id']}/suggestions/").json()
+    assert [s["number"] for s in suggestions] == [first] and "party_phone" in suggestions[0]["matches"]
+    assert "13812345678" not in str(suggestions)

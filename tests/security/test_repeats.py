@@ -16,6 +16,8 @@ from security.models import DisputeLink, LinkKind
 from security.services import DisputeConflict, PartyInput, Place, dispute_intake
 from security.services.duplicates import (
     ERR_ALREADY_LINKED,
+    ERR_LINK_LOOP,
+    ERR_LINK_SELF,
     MATCH_ID,
     MATCH_PHONE,
     MATCH_PLACE,
@@ -158,6 +160,22 @@ def test_case_linked_twice_is_refused(divisions, bodies, officer_t1):
     with pytest.raises(DisputeConflict) as error:
         dispute_link(dispute=second, original=first, kind=LinkKind.DUPLICATE, by=officer_t1)
     assert error.value.error_dict["dispute"][0].code == ERR_ALREADY_LINKED
+
+
+def test_linking_back_is_a_loop_and_linking_to_itself_is_refused(divisions, bodies, officer_t1):
+    from django.core.exceptions import ValidationError
+
+    person = PersonFactory(division=divisions["v11"])
+    first, second = _case(divisions["v11"], people=[person]), _case(divisions["v11"], people=[person])
+    dispute_link(dispute=second, original=first, kind=LinkKind.REPEAT, by=officer_t1)
+    with pytest.raises(ValidationError) as error:
+        dispute_link(dispute=first, original=second, kind=LinkKind.REPEAT, by=officer_t1)
+    (err,) = error.value.error_dict["original"]
+    assert err.code == ERR_LINK_LOOP and "相互关联" in err.messages[0] and "本身" not in err.messages[0]
+    with pytest.raises(ValidationError) as error:
+        dispute_link(dispute=first, original=first, kind=LinkKind.REPEAT, by=officer_t1)
+    assert error.value.error_dict["original"][0].code == ERR_LINK_SELF
+    assert DisputeLink.objects.count() == 1  # nothing written
 
 
 # --- API -------------------------------------------------------------------------------------------
