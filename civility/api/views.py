@@ -233,6 +233,7 @@ class ServiceActivityConversionViewSet(ScopedViewSetMixin, viewsets.GenericViewS
         return Response(self.get_serializer(result).data)
 
     @extend_schema(
+        operation_id="civility_activities_convert_due",
         summary="转化辖区内到期活动的服务时长",
         description="把本辖区内截至 `until`（默认今天）已开展、尚未转化的活动全部转化；重复调用不重复记分。",
         request=serializers.ConversionQuerySerializer,
