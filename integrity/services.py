@@ -68,9 +68,9 @@ SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def service_owned(model: type) -> dict[str, str]:
+def service_owned(model: type[models.Model]) -> dict[str, str]:
     """The fields of ``model`` that only a service sets, with the service's name ({} for none)."""
-    return SERVICE_OWNED_FIELDS.get(model._meta.model_name, {})
+    return SERVICE_OWNED_FIELDS.get(model._meta.model_name or "", {})
 
 
 def service_owned_error(fields: Iterable[str]) -> ValidationError:

@@ -16,6 +16,8 @@ from civility.choices import (
     BOARD_TRANSITIONS,
     FAMILY_TRANSITIONS,
     BoardKind,
+    BoardStatus,
+    FamilyStatus,
 )
 from civility.errors import (
     ERR_BOARD_EXISTS,
@@ -76,7 +78,7 @@ def honor_list_advance(*, board: HonorList, action: str, by: User) -> HonorList:
     published), and on ``confirmed_by`` (``ERR_BOARD_SAME_PERSON``) when the proposer would confirm
     their own list — separation of duties: 提名 and 审核 by two different people."""
     board = HonorList.objects.select_for_update().get(pk=board.pk)
-    target = BOARD_TRANSITIONS.get((board.status, action))
+    target = BOARD_TRANSITIONS.get((BoardStatus(board.status), action))
     if target is None:
         raise field_error(
             "status", _("当前状态“%(status)s”不能执行此操作。"), ERR_BOARD_TRANSITION, status=board.get_status_display()
@@ -101,7 +103,7 @@ def civilized_family_advance(*, family: CivilizedFamily, action: str, by: User) 
     ``"publish"`` (已评定 → 已公布, frozen). Raises ``ValidationError`` on ``status``
     (``ERR_BOARD_TRANSITION``) for an action its status does not allow."""
     family = CivilizedFamily.objects.select_for_update().get(pk=family.pk)
-    target = FAMILY_TRANSITIONS.get((family.status, action))
+    target = FAMILY_TRANSITIONS.get((FamilyStatus(family.status), action))
     if target is None:
         raise field_error(
             "status",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -118,6 +119,7 @@ def dispute_suggestions(*, dispute: Dispute, user: User, limit: int = SUGGESTION
         .order_by("-received_at", "-id")[: limit * 3]
     )
     found = []
+    row: Any
     for row in queryset:
         matches = []
         if row.m_id:

@@ -128,7 +128,7 @@ def supervisor_of(body: MediationBody | None) -> MediationBody | None:
     take it again)."""
     if body is None:
         return None
-    if body.parent_id and body.parent.is_active:
+    if body.parent is not None and body.parent.is_active:
         return body.parent
     return centre_above(body) or body
 
@@ -235,7 +235,7 @@ def _notify_reopened(dispute: Dispute, event: DisputeEvent) -> int:
     actors = body_actors({dispute.current_body_id})
     title = _g("群众评价未解决：%(case)s") % {"case": f"{dispute.number} {Category(dispute.category).label}"}
     body = _g("当事人评价问题未解决，案件已退回%(body)s重新办理，请在 %(due)s 前接收。原因：%(reason)s") % {
-        "body": dispute.current_body.name,
+        "body": dispute.current_body.name if dispute.current_body else "—",
         "due": f"{dispute.deadline:%Y-%m-%d}" if dispute.deadline else "—",
         "reason": event.reason,
     }
