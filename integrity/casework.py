@@ -96,6 +96,8 @@ class ObjectFormMixin:
                 message = self.act(form.cleaned_data)
             except ValidationError as error:
                 form_errors_add(form, error)
+                # A refused write shows the row as it is stored, not as the service left it in memory.
+                self.object.refresh_from_db()
             else:
                 messages.success(request, message)
                 return redirect(self.page_name, pk=self.object.pk)
