@@ -325,16 +325,10 @@ def case_file(
     return case
 
 
-@transaction.atomic
-def case_close(*, case: IntegrityCase, closed_on: datetime.date) -> IntegrityCase:
-    """Close a case (结案) on ``closed_on``: the clues it was filed from are concluded (已办结).
-
-    Raises ``ValidationError`` naming ``closed_on`` (``ERR_DATES_ORDER``) for a date before the case
-    was filed, (``ERR_CASE_CLOSED``) for a case already closed, (``required``) without a date,
-    (``ERR_MEASURES_OPEN``, naming them) while a measure of the case is not yet lifted. Everything
-    is checked before ``case`` is touched: a refused close leaves the object as it was."""
-    if closed_on is None:
-        raise ValidationError({"closed_on": ValidationError(_("请填写结案日期。"), code="required")})
+def case_close_check(*, case: IntegrityCase, closed_on: datetime.date) -> None:
+    """The rules of 结案, checked without touching ``case`` (``case_close`` and the admin's form).
+    Raises ``ValidationError`` naming ``closed_on``: ``ERR_CASE_CLOSED`` (already closed),
+    ``ERR_DATES_ORDER`` (before 立案), ``ERR_MEASURES_OPEN`` (measures not yet lifted, named)."""
     if IntegrityCase.objects.filter(pk=case.pk, closed_on__isnull=False).exists():
         raise ValidationError({"closed_on": ValidationError(_("该案件已结案。"), code=ERR_CASE_CLOSED)})
     if case.filed_on and closed_on < case.filed_on:
@@ -349,6 +343,19 @@ def case_close(*, case: IntegrityCase, closed_on: datetime.date) -> IntegrityCas
                 )
             }
         )
+
+
+@transaction.atomic
+def case_close(*, case: IntegrityCase, closed_on: datetime.date) -> IntegrityCase:
+    """Close a case (结案) on ``closed_on``: the clues it was filed from are concluded (已办结).
+
+    Raises ``ValidationError`` naming ``closed_on`` (``ERR_DATES_ORDER``) for a date before the case
+    was filed, (``ERR_CASE_CLOSED``) for a case already closed, (``required``) without a date,
+    (``ERR_MEASURES_OPEN``, naming them) while a measure of the case is not yet lifted. Everything
+    is checked before ``case`` is touched: a refused close leaves the object as it was."""
+    if closed_on is None:
+        raise ValidationError({"closed_on": ValidationError(_("请填写结案日期。"), code="required")})
+    case_close_check(case=case, closed_on=closed_on)
     previous = case.closed_on
     case.closed_on = closed_on
     try:

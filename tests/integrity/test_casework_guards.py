@@ -269,3 +269,42 @@ def test_a_clue_is_disposed_only_once(page, api, divisions):
     assert_error_body(api.post(api_url, body, format="json"), 409, "disposition")
     clue.refresh_from_db()
     assert (clue.disposition, clue.disposed_on) == (Disposition.TALK, datetime.date(2025, 3, 5))
+
+
+def _no_inline_forms(*prefixes: str) -> dict[str, str]:
+    data = {}
+    for prefix in prefixes:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return data
+
+
+def test_the_admin_refuses_on_the_form_recoveries_of_a_closed_case_and_closing_with_open_measures(
+    client, inspector, divisions
+):
+    verified_login(client, inspector)
+    closed = _closed_case(divisions)
+    data = {"case": closed.pk, "kind": "seized", "amount": "100.00", "recovered_on": "2025-04-05"}
+    response = client.post(reverse("admin:integrity_recovery_add"), data)
+    assert response.status_code == 200 and "该案件已结案，不能再登记或变更" in response.content.decode()
+    assert not Recovery.objects.exists()
+
+    case = IntegrityCaseFactory(division=divisions["v11"])
+    services.measure_take(
+        case=case, subject=case.subjects.get(), kind=MeasureKind.DETENTION, start_on=datetime.date(2025, 2, 5)
+    )
+    data = {
+        "number": case.number,
+        "division": case.division_id,
+        "clues": [c.pk for c in case.clues.all()],
+        "subjects": [s.pk for s in case.subjects.all()],
+        "filed_on": "2025-02-01",
+        "close_on": "2025-04-01",
+        **_no_inline_forms("measures", "sanctions", "recoveries"),
+    }
+    data.update({"measures-INITIAL_FORMS": "1", "measures-TOTAL_FORMS": "1"})
+    data["measures-0-id"] = str(case.measures.get().pk)
+    data["measures-0-case"] = str(case.pk)
+    response = client.post(reverse("admin:integrity_integritycase_change", args=[case.pk]), data)
+    assert response.status_code == 200 and "尚有未解除的措施" in response.content.decode()
+    case.refresh_from_db()
+    assert case.closed_on is None
