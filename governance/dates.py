@@ -27,6 +27,27 @@ def report_date_validate(value: datetime.date) -> None:
         )
 
 
+ERR_DATE_IN_FUTURE = "date_in_future"
+
+
+def past_date_validate(value: datetime.date) -> None:
+    """Validator of the date of something that has happened (a clue received, a measure begun, an
+    evaluation held): within ``MIN_REPORT_DATE``–``MAX_REPORT_DATE`` and not after today (Asia/Shanghai).
+    Raises ``ValidationError`` (``ERR_DATE_OUT_OF_RANGE`` / ``ERR_DATE_IN_FUTURE``)."""
+    from django.utils import timezone
+
+    report_date_validate(value)
+    if value > timezone.localdate():
+        raise ValidationError(_("日期不能晚于今天。"), code=ERR_DATE_IN_FUTURE)
+
+
+def months_add(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` months later; a day the month lacks falls back to its last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def year_shift(day: datetime.date, years: int = -1) -> datetime.date:
     """The same day ``years`` years away; 29 February falls back to the 28th in a common year
     (the year-over-year comparisons of the dashboard, petitions and security figures)."""

@@ -94,6 +94,43 @@ class LedgerInline(IntegrityInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_add_permission(self, request, obj=None):
+        # A closed case takes no more rows (``services.case_open_check``).
+        return (obj is None or obj.closed_on is None) and super().has_add_permission(request, obj)
+
+
+class OpenCaseForm(forms.ModelForm):
+    """A sanction's or recovery's form: refused, on the form, for a closed case (as the services refuse)."""
+
+    def clean(self):
+        data = super().clean()
+        try:
+            services.case_open_check(data.get("case"))
+        except ValidationError as error:
+            self.add_error("case" if "case" in self.fields else None, error.message_dict["case"])
+        return data
+
+
+class MeasureInlineForm(forms.ModelForm):
+    """A new measure on the case's admin page: the 留置 rules (``services.detention_check``) on the form."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("subject") and data.get("kind") and data.get("start_on") and self.instance.case_id:
+            measure = Measure(
+                case_id=self.instance.case_id,
+                subject=data["subject"],
+                kind=data["kind"],
+                start_on=data["start_on"],
+                end_on=data.get("end_on"),
+            )
+            try:
+                services.detention_check(measure=measure)
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages_)
+        return data
+
 
 AUTOCOMPLETE_PAGE = 20  # django.contrib.admin's AutocompleteJsonView.paginate_by
 
@@ -275,6 +312,7 @@ class ClueAdmin(AccessLoggedAdmin):
 
 class MeasureInline(LedgerInline):
     model = Measure
+    form = MeasureInlineForm
     autocomplete_fields = ("subject",)
 
 
@@ -314,6 +352,11 @@ class CaseAdminForm(forms.ModelForm):
         filed = self.cleaned_data.get("filed_on") or self.instance.filed_on
         if value and filed and value < filed:
             raise ValidationError(_("结案日期不能早于立案日期。"))
+        if value and self.instance.pk:
+            try:  # open measures, a case already closed
+                services.case_close_check(case=self.instance, closed_on=value)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["closed_on"]) from None
         return value
 
 
@@ -389,6 +432,7 @@ class IntegrityCaseAdmin(AccessLoggedAdmin):
 
 @admin.register(Sanction)
 class SanctionAdmin(IntegrityAdmin):
+    form = OpenCaseForm
     list_display = ("subject", "kind", "decided_on", "case", "clue")
     list_filter = ("kind",)
     list_select_related = ("subject", "case", "clue")
@@ -403,6 +447,7 @@ class SanctionAdmin(IntegrityAdmin):
 
 @admin.register(Recovery)
 class RecoveryAdmin(IntegrityAdmin):
+    form = OpenCaseForm
     search_fields = ("case__number",)
     list_display = ("case", "kind", "amount", "recovered_on")
     list_filter = ("kind",)

@@ -96,10 +96,13 @@ class ObjectFormMixin:
                 message = self.act(form.cleaned_data)
             except ValidationError as error:
                 form_errors_add(form, error)
+                # A refused write shows the row as it is stored, not as the service left it in memory.
+                self.object.refresh_from_db()
             else:
                 messages.success(request, message)
                 return redirect(self.page_name, pk=self.object.pk)
-        context = self.get_context_data(object=self.object, **{f"{self.form_name}_form": form})
+        # ``refused_form``: a closed case's page offers no forms, so it shows the refusal on its own.
+        context = self.get_context_data(object=self.object, refused_form=form, **{f"{self.form_name}_form": form})
         return self.render_to_response(context, status=400)
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from governance.dates import past_date_validate
 from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.phones import PhoneFormField
 from integrity.choices import (
@@ -23,13 +24,15 @@ from integrity.choices import (
     SanctionKind,
 )
 from integrity.models import Campaign, Clue, Subject
+from integrity.models.clues import SUMMARY_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVALUATION_ROWS = 5  # scored items offered on the evaluation form (blank rows are skipped)
 
 
-def _date(label, required=True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE)
+def _date(label, required=True, past=False) -> forms.DateField:
+    """A date field; ``past`` for the date of something that has happened (1950 onwards, not after today)."""
+    return forms.DateField(label=label, required=required, widget=DATE, validators=[past_date_validate] if past else [])
 
 
 class IntegrityForm(ScopedFormMixin, forms.Form):
@@ -43,9 +46,11 @@ class ClueIntakeForm(IntegrityForm):
     number = forms.CharField(label=_("线索编号"), max_length=32)
     division = DivisionCascadeField(label=_("所属区划"))
     source = forms.ChoiceField(label=_("线索来源"), choices=ClueSource.choices)
-    received_on = _date(_("受理日期"))
+    received_on = _date(_("受理日期"), past=True)
     category = forms.ChoiceField(label=_("问题类别"), choices=ClueCategory.choices)
-    summary = forms.CharField(label=_("主要问题"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("主要问题"), max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
     campaign = forms.ModelChoiceField(label=_("集中整治"), queryset=Campaign.objects.all(), required=False)
     subjects = forms.ModelMultipleChoiceField(
         label=_("被反映人（已登记）"), queryset=Subject.objects.all(), required=False
@@ -142,7 +147,7 @@ class MeasureForm(CaseChildForm):
 
     subject = forms.ModelChoiceField(label=_("对象"), queryset=Subject.objects.none())
     kind = forms.ChoiceField(label=_("措施"), choices=MeasureKind.choices)
-    start_on = _date(_("开始日期"))
+    start_on = _date(_("开始日期"), past=True)
     end_on = _date(_("解除日期"), required=False)
 
 
@@ -182,7 +187,7 @@ class EvaluationForm(forms.Form):
     """清廉单元评估: the round, its result and up to ``EVALUATION_ROWS`` scored items."""
 
     round = forms.IntegerField(label=_("轮次"), min_value=1, max_value=99)
-    evaluated_on = _date(_("评估日期"))
+    evaluated_on = _date(_("评估日期"), past=True)
     result = forms.ChoiceField(label=_("评估结果"), choices=CleanUnitStatus.choices)
 
     def __init__(self, *args, **kwargs):

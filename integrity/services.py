@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from governance.dates import months_add
+from governance.errors import Conflict
 from governance.models import Division, User
 from governance.phones import phone_normalize
 from governance.querysets import model_open_to
@@ -33,6 +35,7 @@ from integrity.choices import (
     AccessVia,
     ClueStatus,
     Disposition,
+    MeasureKind,
 )
 from integrity.crypto import Identity, identity_open, identity_seal, token_rotate
 from integrity.models import (
@@ -83,6 +86,51 @@ def service_owned_error(fields: Iterable[str]) -> ValidationError:
             for name in fields
         }
     )
+
+
+ERR_CASE_CLOSED_WRITE = "case_closed"
+ERR_CLUE_DISPOSED = "clue_already_disposed"
+ERR_MEASURES_OPEN = "measures_still_open"
+ERR_DETENTION_TOO_LONG = "detention_too_long"
+ERR_DETENTION_OVERLAP = "detention_overlap"
+# 监察法 第四十三条: 留置 lasts at most three months, extendable once by at most three more.
+DETENTION_MAX_MONTHS = 6
+
+
+def case_open_check(case: IntegrityCase | None, *, field: str = "case") -> None:
+    """Refuse any write to a closed case (措施、处分、追缴退缴、线索处置) — read from the database, not
+    from the object in memory. Raises ``Conflict`` naming ``field`` (``ERR_CASE_CLOSED_WRITE``: the
+    API answers 409, a page shows the Chinese message)."""
+    if case is not None and IntegrityCase.objects.filter(pk=case.pk, closed_on__isnull=False).exists():
+        raise Conflict({field: ValidationError(_("该案件已结案，不能再登记或变更。"), code=ERR_CASE_CLOSED_WRITE)})
+
+
+def detention_check(*, measure: Measure) -> None:
+    """留置 rules for ``measure`` (other kinds pass): its end no later than ``DETENTION_MAX_MONTHS``
+    months after its start (监察法 第四十三条: 3 months, extended once by at most 3), and no other
+    留置 of the same person whose dates overlap (an open one runs until lifted).
+
+    Raises ``ValidationError`` naming ``end_on`` (``ERR_DETENTION_TOO_LONG``) or ``start_on``
+    (``ERR_DETENTION_OVERLAP``)."""
+    if measure.kind != MeasureKind.DETENTION or not measure.start_on:
+        return
+    if measure.end_on and measure.end_on > months_add(measure.start_on, DETENTION_MAX_MONTHS):
+        raise ValidationError(
+            {
+                "end_on": ValidationError(
+                    _("留置时间不得超过三个月，延长一次亦不得超过三个月（监察法第四十三条），合计不超过六个月。"),
+                    code=ERR_DETENTION_TOO_LONG,
+                )
+            }
+        )
+    others = Measure.objects.filter(kind=MeasureKind.DETENTION, subject_id=measure.subject_id).exclude(pk=measure.pk)
+    others = others.filter(models.Q(end_on__isnull=True) | models.Q(end_on__gte=measure.start_on))
+    if measure.end_on:
+        others = others.filter(start_on__lte=measure.end_on)
+    if others.exists():
+        raise ValidationError(
+            {"start_on": ValidationError(_("该人员已有时间重叠的留置措施。"), code=ERR_DETENTION_OVERLAP)}
+        )
 
 
 class SubjectData(TypedDict, total=False):
@@ -214,7 +262,13 @@ def clue_dispose(*, clue: Clue, disposition: str, disposed_on: datetime.date, de
 
     Raises ``ValidationError`` naming ``disposition`` (``ERR_INVALID_CHOICE``) for a disposition
     outside the four, ``disposed_on`` (``ERR_DATES_ORDER``) for a date before the clue was received,
-    and ``disposed_on``/``decided_by`` (``ERR_DISPOSITION_INCOMPLETE``) when either is missing."""
+    and ``disposed_on``/``decided_by`` (``ERR_DISPOSITION_INCOMPLETE``) when either is missing;
+    ``Conflict`` naming ``disposition`` for a clue already disposed (``ERR_CLUE_DISPOSED``) or in a
+    closed case (``ERR_CASE_CLOSED_WRITE``)."""
+    if Clue.objects.filter(pk=clue.pk).exclude(disposition="").exists():
+        raise Conflict({"disposition": ValidationError(_("该线索已处置，不能重复处置。"), code=ERR_CLUE_DISPOSED)})
+    for case in IntegrityCase.objects.filter(clues=clue, closed_on__isnull=False)[:1]:
+        case_open_check(case, field="disposition")
     if disposition not in Disposition.values:
         raise ValidationError(
             {
@@ -271,18 +325,44 @@ def case_file(
     return case
 
 
+def case_close_check(*, case: IntegrityCase, closed_on: datetime.date) -> None:
+    """The rules of 结案, checked without touching ``case`` (``case_close`` and the admin's form).
+    Raises ``ValidationError`` naming ``closed_on``: ``ERR_CASE_CLOSED`` (already closed),
+    ``ERR_DATES_ORDER`` (before 立案), ``ERR_MEASURES_OPEN`` (measures not yet lifted, named)."""
+    if IntegrityCase.objects.filter(pk=case.pk, closed_on__isnull=False).exists():
+        raise ValidationError({"closed_on": ValidationError(_("该案件已结案。"), code=ERR_CASE_CLOSED)})
+    if case.filed_on and closed_on < case.filed_on:
+        raise ValidationError({"closed_on": ValidationError(_("结案日期不能早于立案日期。"), code=ERR_DATES_ORDER)})
+    still_open = list(case.measures.filter(end_on__isnull=True).select_related("subject"))
+    if still_open:
+        names = "、".join(f"{m.get_kind_display()}（{m.subject.name}）" for m in still_open)
+        raise ValidationError(
+            {
+                "closed_on": ValidationError(
+                    _("尚有未解除的措施：%(names)s，请先解除再结案。"), code=ERR_MEASURES_OPEN, params={"names": names}
+                )
+            }
+        )
+
+
 @transaction.atomic
 def case_close(*, case: IntegrityCase, closed_on: datetime.date) -> IntegrityCase:
     """Close a case (结案) on ``closed_on``: the clues it was filed from are concluded (已办结).
 
     Raises ``ValidationError`` naming ``closed_on`` (``ERR_DATES_ORDER``) for a date before the case
-    was filed, (``ERR_CASE_CLOSED``) for a case already closed, (``required``) without a date."""
+    was filed, (``ERR_CASE_CLOSED``) for a case already closed, (``required``) without a date,
+    (``ERR_MEASURES_OPEN``, naming them) while a measure of the case is not yet lifted. Everything
+    is checked before ``case`` is touched: a refused close leaves the object as it was."""
     if closed_on is None:
         raise ValidationError({"closed_on": ValidationError(_("请填写结案日期。"), code="required")})
-    if IntegrityCase.objects.filter(pk=case.pk, closed_on__isnull=False).exists():
-        raise ValidationError({"closed_on": ValidationError(_("该案件已结案。"), code=ERR_CASE_CLOSED)})
+    case_close_check(case=case, closed_on=closed_on)
+    previous = case.closed_on
     case.closed_on = closed_on
-    case.full_clean()
+    try:
+        case.full_clean()
+    except ValidationError:
+        case.closed_on = previous
+        raise
     case.save(update_fields=["closed_on", "updated_at"])
     Clue.objects.filter(cases=case).update(status=ClueStatus.CONCLUDED)
     return case
@@ -296,8 +376,13 @@ def measure_take(
 
     Raises ``ValidationError`` naming ``subject`` (``ERR_SANCTION_SUBJECT_NOT_IN_CASE``) for someone
     not under review in the case, ``start_on``/``end_on`` (``ERR_DATES_ORDER``) for a start before
-    the filing or an end before the start."""
-    return record_save(instance=Measure(case=case, subject=subject, kind=kind, start_on=start_on, end_on=end_on))
+    the filing or an end before the start, ``start_on`` for a future start, the 留置 rules of
+    ``detention_check``; ``Conflict`` naming ``case`` for a closed case (``case_open_check``)."""
+    case_open_check(case)
+    measure = Measure(case=case, subject=subject, kind=kind, start_on=start_on, end_on=end_on)
+    measure.full_clean()
+    detention_check(measure=measure)
+    return record_save(instance=measure)
 
 
 @transaction.atomic
@@ -305,11 +390,18 @@ def measure_end(*, measure: Measure, end_on: datetime.date) -> Measure:
     """Lift a measure (解除留置…) on ``end_on``.
 
     Raises ``ValidationError`` naming ``end_on`` (``required``) without a date, (``ERR_DATES_ORDER``)
-    for a date before the start."""
+    for a date before the start, the 留置 rules of ``detention_check``; ``Conflict`` for a closed case."""
     if end_on is None:
         raise ValidationError({"end_on": ValidationError(_("请填写解除日期。"), code="required")})
+    case_open_check(measure.case)
+    previous = measure.end_on
     measure.end_on = end_on
-    measure.full_clean()
+    try:
+        measure.full_clean()
+        detention_check(measure=measure)
+    except ValidationError:
+        measure.end_on = previous
+        raise
     measure.save(update_fields=["end_on"])
     return measure
 
@@ -320,11 +412,14 @@ def record_edit(*, instance: ModelT, data: dict[str, Any]) -> ModelT:
     transfer…) after the model's own checks; many-to-many values in ``data`` are set after saving.
 
     Raises ``ValidationError`` naming each service-owned field in ``data`` (``ERR_SERVICE_OWNED``:
-    a clue's status, a case's closing… change only through their services), or the field of any
-    rule the row breaks; nothing is written."""
+    a clue's status, a case's closing… change only through their services), ``Conflict`` naming
+    ``case`` for a measure, sanction or recovery of a closed case, or the field of any rule the row
+    breaks; nothing is written."""
     owned = [name for name in data if name in service_owned(type(instance))]
     if owned:
         raise service_owned_error(owned)
+    if isinstance(instance, Measure | Sanction | Recovery) and instance.pk:
+        case_open_check(IntegrityCase(pk=instance.case_id) if instance.case_id else None)
     links = {name: data[name] for name in data if instance._meta.get_field(name).many_to_many}
     for name, value in data.items():
         if name not in links:
@@ -349,7 +444,9 @@ def sanction_decide(
 
     Raises ``ValidationError`` naming ``kind`` (``ERR_PARTY_SANCTION_NON_MEMBER``,
     ``ERR_GOVERNMENT_SANCTION_NON_OFFICIAL``), ``case`` (``ERR_SANCTION_NEEDS_CASE``), ``subject``
-    (``ERR_SANCTION_SUBJECT_NOT_IN_CASE``) or ``decided_on`` (``ERR_DATES_ORDER``)."""
+    (``ERR_SANCTION_SUBJECT_NOT_IN_CASE``) or ``decided_on`` (``ERR_DATES_ORDER``); ``Conflict``
+    naming ``case`` for a closed case."""
+    case_open_check(case)
     return record_save(instance=Sanction(subject=subject, kind=kind, decided_on=decided_on, case=case, clue=clue))
 
 
@@ -359,9 +456,10 @@ def recovery_record(*, case: IntegrityCase | None, amount: Decimal, kind: str, r
 
     Raises ``ValidationError`` naming ``case`` (``ERR_RECOVERY_NEEDS_CASE``) without a case,
     ``amount`` (``ERR_AMOUNT_NOT_POSITIVE``) for zero or less, ``recovered_on`` (``ERR_DATES_ORDER``)
-    for a date before the case was filed."""
+    for a date before the case was filed; ``Conflict`` naming ``case`` for a closed case."""
     if case is None:
         raise ValidationError({"case": ValidationError(_("追缴退缴须对应一起案件。"), code=ERR_RECOVERY_NEEDS_CASE)})
+    case_open_check(case)
     return record_save(instance=Recovery(case=case, amount=amount, kind=kind, recovered_on=recovered_on))
 
 

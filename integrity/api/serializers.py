@@ -12,6 +12,7 @@ from rest_framework.exceptions import ErrorDetail
 from governance.api.fields import RecordSerializer, ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from governance.api.queries import AreaQuerySerializer
 from governance.api.serializers import DivisionRefMixin
+from governance.dates import past_date_validate
 from integrity import services
 from integrity.choices import Disposition
 from integrity.models import (
@@ -30,6 +31,7 @@ from integrity.models import (
     SupervisionVisit,
     UnitRule,
 )
+from integrity.models.clues import SUMMARY_MAX_LENGTH
 
 
 class ServiceOwnedRefusalMixin:
@@ -120,6 +122,11 @@ class ClueSerializer(ServiceOwnedRefusalMixin, DivisionRefMixin, RecordSerialize
         ]
         # Dispositions go through the "dispose" action, which applies the rules of the four.
         read_only_fields = ["disposition", "disposed_on", "decided_by", "status"]
+        # 主要问题 at most SUMMARY_MAX_LENGTH characters; 受理日期 from 1950 to today.
+        extra_kwargs = {
+            "summary": {"max_length": SUMMARY_MAX_LENGTH},
+            "received_on": {"validators": [past_date_validate]},
+        }
 
 
 class DisposeSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.dates import past_date_validate
 from governance.querysets import ScopedQuerySet
 from integrity.choices import (
     DISCIPLINE_ROLES,
@@ -119,6 +120,11 @@ class Measure(models.Model):
         return f"{self.get_kind_display()} · {self.subject.name}"
 
     def clean(self) -> None:
+        if self.start_on:
+            try:
+                past_date_validate(self.start_on)
+            except ValidationError as error:
+                raise ValidationError({"start_on": error.error_list}) from None
         if self.start_on and self.end_on and self.end_on < self.start_on:
             raise dates_error("end_on", _("解除日期不能早于开始日期。"))
         if self.case_id and self.start_on and self.start_on < self.case.filed_on:

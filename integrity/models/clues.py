@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited, audited_links
+from governance.dates import past_date_validate
 from governance.querysets import ScopedQuerySet
 from integrity.choices import (
     DISCIPLINE_ROLES,
@@ -21,6 +22,10 @@ from integrity.choices import (
     dates_error,
 )
 from integrity.models.campaigns import Campaign
+
+# 主要问题 is a summary, not the file: the form, the API and the model (``Clue.clean``) cap it here
+# (a TextField keeps the column as it is, so no migration).
+SUMMARY_MAX_LENGTH = 2000
 
 
 @audited()
@@ -109,6 +114,19 @@ class Clue(models.Model):
         return self.number
 
     def clean(self) -> None:
+        if self.received_on:
+            try:
+                past_date_validate(self.received_on)
+            except ValidationError as error:
+                raise ValidationError({"received_on": error.error_list}) from None
+        if self.summary and len(self.summary) > SUMMARY_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "summary": ValidationError(
+                        _("主要问题不能超过 %(max)d 字。"), code="max_length", params={"max": SUMMARY_MAX_LENGTH}
+                    )
+                }
+            )
         if self.disposed_on and self.received_on and self.disposed_on < self.received_on:
             raise dates_error("disposed_on", _("处置日期不能早于受理日期。"))
         if self.disposition and (not self.disposed_on or not self.decided_by):

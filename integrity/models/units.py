@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
+from governance.dates import past_date_validate
 from governance.querysets import ScopedQuerySet
 from integrity.choices import DISCIPLINE_ROLES, ERR_SCORE_RANGE, CleanUnitKind, CleanUnitStatus
 
@@ -70,6 +71,13 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · 第{self.round}轮"
+
+    def clean(self) -> None:
+        if self.evaluated_on:
+            try:
+                past_date_validate(self.evaluated_on)
+            except ValidationError as error:
+                raise ValidationError({"evaluated_on": error.error_list}) from None
 
 
 @audited()
