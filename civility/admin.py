@@ -174,7 +174,11 @@ class CivilizedFamilyAdmin(CivilityAdmin):
         # A published rating is frozen (database trigger): nothing of it is editable here either.
         if obj is not None and obj.status == models.FamilyStatus.PUBLISHED:
             return [f.name for f in self.model._meta.fields]
-        return self.readonly_fields
+        # Its points, status and who confirmed it come from the services (one write path).
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # proposed from the published rankings (``civilized_families_propose``, an action)
 
     def has_delete_permission(self, request, obj=None):
         return False

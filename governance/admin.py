@@ -50,6 +50,7 @@ from governance.services import (
     record_save,
 )
 from governance.spreadsheets import EXPORT_FORMATS
+from governance.write_path import service_owned, service_owned_named
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -145,6 +146,22 @@ class ScopedChoicesMixin:
             and self._own_row(request, obj)
             and super().has_delete_permission(request, obj)
         )
+
+    #: service-owned fields (``governance.write_path``) a new row's form may still give: the admin's
+    #: ``save_model`` hands them to the creating service
+    service_owned_on_add: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        """The model's own read-only fields and every field only a service sets (one write path,
+        ``governance.write_path``): shown, never posted. A field the admin leaves out of its form
+        (``exclude``) stays out."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        excluded = set(self.exclude or ())
+        allowed = self.service_owned_on_add if obj is None else ()
+        for name in service_owned_named(self.model, service_owned(self.model), allowed=allowed):
+            if name not in readonly and name not in excluded:
+                readonly.append(name)
+        return readonly
 
     def _own_row(self, request, obj) -> bool:
         """A row issued above the user's subtree (``Reach.ANCESTORS``: a district's rule seen from a

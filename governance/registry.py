@@ -102,6 +102,7 @@ class Registry:
     post_rules: dict[str, Callable[[Any], None]] = field(default_factory=dict)
     notice_kinds: dict[str, NoticeKind] = field(default_factory=dict)
     webhook_events: dict[str, str] = field(default_factory=dict)
+    service_owned_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
         """Decorator: ``@registry.demo("villages.hamlets", order=20)`` adds a step to ``seed_demo``."""
@@ -155,6 +156,13 @@ class Registry:
     def webhook_event(self, key: str, title: str) -> None:
         """An event type other systems may subscribe to (``"dispute.event"``: 纠纷办理进展)."""
         self.webhook_events[key] = title
+
+    def service_owned(self, fields: dict[str, dict[str, str]]) -> None:
+        """Declare the fields only a service may set (``{"civility.rankingmonth": {"status":
+        "ranking_publish"}}``): read-only in every admin, refused by every API write (see
+        ``governance.write_path``)."""
+        for label, owned in fields.items():
+            self.service_owned_fields.setdefault(label.lower(), {}).update(owned)
 
     def ordered_demo_steps(self) -> list[DemoStep]:
         return sorted(self.demo_steps.values(), key=lambda step: (step.order, step.name))
