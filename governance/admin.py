@@ -50,7 +50,7 @@ from governance.services import (
     record_save,
 )
 from governance.spreadsheets import EXPORT_FORMATS
-from governance.write_path import service_owned, service_owned_named
+from governance.write_path import ServiceOwnedAdminMixin
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -113,11 +113,11 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows]
 
 
-class ScopedChoicesMixin:
+class ScopedChoicesMixin(ServiceOwnedAdminMixin):
     """Rows and every related choice (foreign key, many-to-many) limited to the user's scope, for
     model admins and inlines alike: any related model with a ``ScopedQuerySet`` is scoped, with the
     roles of the model being edited (an integrity form offers only the divisions where the user is
-    discipline staff)."""
+    discipline staff). Fields only a service sets are read-only (``ServiceOwnedAdminMixin``)."""
 
     def scope_queryset(self, request, queryset):
         # An inline of a model that is not itself scoped still gets its related choices scoped.
@@ -146,22 +146,6 @@ class ScopedChoicesMixin:
             and self._own_row(request, obj)
             and super().has_delete_permission(request, obj)
         )
-
-    #: service-owned fields (``governance.write_path``) a new row's form may still give: the admin's
-    #: ``save_model`` hands them to the creating service
-    service_owned_on_add: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        """The model's own read-only fields and every field only a service sets (one write path,
-        ``governance.write_path``): shown, never posted. A field the admin leaves out of its form
-        (``exclude``) stays out."""
-        readonly = list(super().get_readonly_fields(request, obj))
-        excluded = set(self.exclude or ())
-        allowed = self.service_owned_on_add if obj is None else ()
-        for name in service_owned_named(self.model, service_owned(self.model), allowed=allowed):
-            if name not in readonly and name not in excluded:
-                readonly.append(name)
-        return readonly
 
     def _own_row(self, request, obj) -> bool:
         """A row issued above the user's subtree (``Reach.ANCESTORS``: a district's rule seen from a

@@ -26,6 +26,9 @@ class GovernanceConfig(AppConfig):
         autodiscover_modules("demo", "indicators", "roles")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
         registry.api("governance", "governance.api.urls")
+        from governance.services import SERVICE_OWNED_FIELDS
+
+        registry.service_owned(SERVICE_OWNED_FIELDS)
         from governance.dashboard.selectors import cache_invalidation_connect
 
         cache_invalidation_connect()

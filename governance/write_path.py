@@ -63,3 +63,24 @@ def service_owned_error(fields: Iterable[str]) -> ValidationError:
             for name in fields
         }
     )
+
+
+class ServiceOwnedAdminMixin:
+    """For every model admin and inline (through ``governance.admin.ScopedChoicesMixin``): the fields
+    only a service sets are read-only — shown, never taken from a post."""
+
+    #: service-owned fields a new row's form may still give: the admin's ``save_model`` hands them to
+    #: the creating service
+    service_owned_on_add: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        """The admin's own read-only fields plus every service-owned field of its model; a field the
+        admin leaves out of its form (``exclude``) stays out."""
+        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        excluded = set(getattr(self, "exclude", None) or ())
+        allowed = self.service_owned_on_add if obj is None else ()
+        model = getattr(self, "model", None)
+        for name in service_owned_named(model, service_owned(model), allowed=allowed):
+            if name not in readonly and name not in excluded:
+                readonly.append(name)
+        return readonly

@@ -413,7 +413,7 @@ def meeting_update(
             )
         for index, data in enumerate(resolutions):
             values = {name: value for name, value in data.items() if name != "id"}
-            row = existing.get(data.get("id")) or MeetingResolution(meeting=meeting)
+            row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting)
             for name, value in values.items():
                 setattr(row, name, value)
             _save_child(row, "resolutions", index)

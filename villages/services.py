@@ -432,7 +432,7 @@ def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionIn
     (待落实 unless given) is added; blank texts are skipped. Resolutions not named are kept (a
     resolution is followed up, never deleted). Raises ``ValidationError`` naming ``resolutions``
     (``ERR_RESOLUTION_OTHER_MEETING``) for an id of another meeting, or the resolution's checks."""
-    wanted = [{"text": r} if isinstance(r, str) else dict(r) for r in resolutions]
+    wanted: list[dict[str, Any]] = [{"text": r} if isinstance(r, str) else dict(r) for r in resolutions]
     ids = [r["id"] for r in wanted if r.get("id")]
     existing = {row.pk: row for row in MeetingResolution.objects.filter(meeting=meeting, pk__in=ids)}
     if len(existing) != len(set(ids)):
@@ -449,7 +449,7 @@ def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionIn
         text = (data.get("text") or "").strip()
         if not text:
             continue
-        row = existing.get(data.get("id")) or MeetingResolution(meeting=meeting, follow_up=FollowUpStatus.PENDING)
+        row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting, follow_up=FollowUpStatus.PENDING)
         row.text = text
         for name in ("follow_up", "due_on"):
             if name in data:

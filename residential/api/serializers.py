@@ -285,6 +285,8 @@ class MeetingParticipantSerializer(ScopedModelSerializer):
 
 
 class MeetingResolutionSerializer(ScopedModelSerializer):
+    """楼宇会决议: what, who is responsible, by when, and its follow-up."""
+
     id = serializers.IntegerField(
         required=False, help_text=_("修改已有决议时填写其编号；不填则新增一条决议。未列出的决议保持不变。")
     )

@@ -1,4 +1,4 @@
-"""One write path for civility, villages, residential and security (issue 13 item 1; integrity has
+"""One write path for the core registers, civility, villages, residential and security (issue 13 item 1; integrity has
 its own, tests/integrity/test_one_write_path.py). Walks every admin (model admins and their inlines)
 and every API write serializer (create, update and the write actions of every router) and proves
 that none can set a field only a service sets (``registry.service_owned_fields``, declared by each
@@ -40,7 +40,7 @@ from villages.services import hamlet_meeting_record
 
 pytestmark = [pytest.mark.django_db]
 
-APPS = ("civility", "villages", "residential", "security")
+APPS = ("governance", "civility", "villages", "residential", "security")
 
 
 def _model_labels(app: str) -> set[str]:

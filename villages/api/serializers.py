@@ -193,6 +193,8 @@ class LandTransferSerializer(ScopedModelSerializer):
 
 
 class HamletResolutionSerializer(ScopedModelSerializer):
+    """屋场会决议 with its follow-up (落实情况, 办结时限)."""
+
     id = serializers.IntegerField(
         required=False, help_text=_("修改已有决议时填写其编号；不填则新增一条决议。未列出的决议保持不变。")
     )
