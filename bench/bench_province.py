@@ -17,9 +17,13 @@ so the role lookup is paid), the subtree count (``Division.objects.in_subtree(ow
 and the permission check (a fresh user's ``Division.objects.for_user(user).filter(pk=…).exists()`` on
 a leaf in scope).
 
-Prints ``RESULT province_scope tree=province ratio=… divisions=… …``: ``ratio`` is the largest
-province/district ratio over the village officer's and the district leader's three operations (the
-same users, the same subtrees, a 120× larger table). The province administrator is compared with the
+Each operation's database work is also counted as the shared buffers its SELECTs touch (``EXPLAIN
+(ANALYZE, BUFFERS)``), which the other load on a shared machine does not move.
+
+Prints ``RESULT province_scope tree=province ratio=… buffers_ratio=… divisions=… …``: ``ratio`` is the
+largest province/district time ratio over the village officer's and the district leader's three
+operations (the same users, the same subtrees, a 120× larger table), ``buffers_ratio`` the same for
+buffers. The province administrator is compared with the
 district-only tree's administrator (the top user of each deployment): his list and check are expected
 constant; his subtree count counts every division of the province, so it grows with the province by
 nature (reported, not in ``ratio``).
@@ -168,6 +172,29 @@ def province_generate(cursor, *, scale: float) -> None:
         cursor.execute("SET session_replication_role = DEFAULT")
 
 
+def buffers(func) -> int:
+    """The shared buffers (8 kB pages, hit or read) PostgreSQL touches for the SELECTs ``func`` runs, by
+    ``EXPLAIN (ANALYZE, BUFFERS)`` of each: a measure of the database's work that other load on the
+    machine does not move."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        func()
+    total = 0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            total += plan[0]["Plan"]["Shared Hit Blocks"] + plan[0]["Plan"]["Shared Read Blocks"]
+    return total
+
+
 def _measure(users: dict, targets: dict) -> dict[str, dict[str, float]]:
     from rest_framework.test import APIClient
 
@@ -186,14 +213,21 @@ def _measure(users: dict, targets: dict) -> dict[str, dict[str, float]]:
         def check(pk=user.pk, target=targets[key]):
             assert Division.objects.for_user(User.objects.get(pk=pk)).filter(pk=target).exists()
 
+        def count(own=own):
+            Division.objects.in_subtree(own).count()
+
         out[key] = {
             "list": best_ms(listing),
-            "count": best_ms(lambda own=own: Division.objects.in_subtree(own).count()),
+            "count": best_ms(count),
             "check": best_ms(check),
+            "list_buffers": buffers(listing),
+            "count_buffers": buffers(count),
+            "check_buffers": buffers(check),
         }
         print(
-            f"  {key:16} list {out[key]['list']:7.1f} ms   subtree count {out[key]['count']:7.1f} ms   "
-            f"permission check {out[key]['check']:6.1f} ms",
+            f"  {key:16} list {out[key]['list']:7.1f} ms ({out[key]['list_buffers']:.0f} buffers)   "
+            f"subtree count {out[key]['count']:7.1f} ms ({out[key]['count_buffers']:.0f})   "
+            f"permission check {out[key]['check']:6.1f} ms ({out[key]['check_buffers']:.0f})",
             flush=True,
         )
     return out
@@ -260,8 +294,13 @@ def main() -> None:
         admin = {
             op: province["top_admin"][op] / max(district["top_admin"][op], 0.001) for op in ("list", "count", "check")
         }
+        buffer_ratios = {
+            f"{user}_{op}": province[user][f"{op}_buffers"] / max(district[user][f"{op}_buffers"], 1)
+            for user in ("village_officer", "district_leader")
+            for op in ("list", "count", "check")
+        }
         for key, value in ratios.items():
-            print(f"  ratio {key}: {value:.2f}")
+            print(f"  ratio {key}: time {value:.2f}, buffers {buffer_ratios[key]:.2f}")
         print(
             f"  province admin / district admin: list {admin['list']:.2f}, count {admin['count']:.2f}, "
             f"check {admin['check']:.2f}"
@@ -270,6 +309,7 @@ def main() -> None:
             "province_scope",
             tree="province",
             ratio=max(ratios.values()),
+            buffers_ratio=max(buffer_ratios.values()),
             divisions=province_count,
             leaves=leaves,
             district_divisions=district_count,
@@ -286,6 +326,8 @@ def main() -> None:
             admin_list_ratio=admin["list"],
             admin_check_ratio=admin["check"],
             admin_count_ratio=admin["count"],
+            province_admin_list_buffers=province["top_admin"]["list_buffers"],
+            district_admin_list_buffers=district["top_admin"]["list_buffers"],
         )
 
 
