@@ -295,6 +295,9 @@ CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=280)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_VISIBILITY_TIMEOUT - 30)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, CELERY_TASK_TIME_LIMIT // 2)
 CELERY_TIMEZONE = TIME_ZONE
+# Per-district work (governance.fanout): N > 0 spreads the districts' tasks over queues districts-0…N-1
+# (a city or province deployment: workers take their share with -Q); 0 keeps them on the default queue.
+CELERY_DISTRICT_QUEUES = env.int("CELERY_DISTRICT_QUEUES", default=0)
 # Fail fast when Redis is down, so that a web request never hangs on publishing a task.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
