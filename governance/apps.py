@@ -16,6 +16,7 @@ class GovernanceConfig(AppConfig):
             account_admin,
             calendar_admin,
             checks,
+            fanout_admin,
             tasks,
             webhook_admin,
         )
@@ -23,7 +24,7 @@ class GovernanceConfig(AppConfig):
 
         # Each app contributes demo data, dashboard indicators and API routes through the
         # registry; importing these modules is what registers them.
-        autodiscover_modules("demo", "indicators", "roles")
+        autodiscover_modules("demo", "indicators", "roles", "district_jobs")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
         registry.api("governance", "governance.api.urls")
         from governance.services import SERVICE_OWNED_FIELDS

@@ -75,6 +75,7 @@ class Schedule:
     task: str
     crontab: dict  # minute, hour, day_of_month, month_of_year, day_of_week
     description: str = ""
+    kwargs: dict = field(default_factory=dict)  # the task's keyword arguments (e.g. a district job's name)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,20 @@ class NoticeKind:
     title: str
     description: str = ""
     order: int = 100
+
+
+@dataclass(frozen=True)
+class DistrictJob:
+    """Work run as one Celery task per district (``governance.fanout``): ``run(district=Division,
+    key=str)`` does one district's share and returns a JSON-able summary, idempotent (run again for the
+    same key, it writes nothing twice); ``default_key()`` is the key a scheduled run uses (last month,
+    today…) when none is given; ``check_key(key)`` raises ``ValidationError`` for a key it cannot read."""
+
+    name: str
+    title: str
+    run: Callable[..., Any]
+    default_key: Callable[[], str]
+    check_key: Callable[[str], Any] = lambda key: None
 
 
 @dataclass
@@ -102,6 +117,7 @@ class Registry:
     post_rules: dict[str, Callable[[Any], None]] = field(default_factory=dict)
     notice_kinds: dict[str, NoticeKind] = field(default_factory=dict)
     webhook_events: dict[str, str] = field(default_factory=dict)
+    district_jobs: dict[str, DistrictJob] = field(default_factory=dict)
     service_owned_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
@@ -139,6 +155,9 @@ class Registry:
 
     def nav(self, link: NavLink) -> None:
         self.nav_links[link.url_name] = link
+
+    def district_job(self, job: DistrictJob) -> None:
+        self.district_jobs[job.name] = job
 
     def schedule(self, schedule: Schedule) -> None:
         self.schedules[schedule.name] = schedule

@@ -60,7 +60,7 @@ registry.grant(Role.API_CLIENT, _perms("governance", CORE_REGISTERS, VIEW))
 registry.grant(
     Role.DISTRICT_ADMIN,
     _perms("governance", ["webhooksubscription"], EDIT)
-    + _perms("governance", ["webhookdelivery", "webhookattempt"], VIEW),
+    + _perms("governance", ["webhookdelivery", "webhookattempt", "districtrun"], VIEW),
 )
 registry.grant(Role.API_CLIENT, _perms("governance", ["webhooksubscription"], ALL))
 

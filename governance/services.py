@@ -86,7 +86,7 @@ def schedules_sync() -> int:
             task=schedule.task,
             crontab=crontab,
             description=schedule.description,
-            kwargs=json.dumps({}),
+            kwargs=json.dumps(schedule.kwargs),
         )
         created += 1
     return created

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 
-from governance import import_jobs
+from governance import fanout, import_jobs
 from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
@@ -82,3 +83,23 @@ def import_job_run(job_id: int) -> str:
     """A big spreadsheet import's next step (its dry run, or its import once confirmed); idempotent:
     see ``governance.import_jobs``. Returns what it did."""
     return import_jobs.import_job_run(job_id)
+
+
+@shared_task(name="governance.district_fanout")
+def district_fanout(job: str, key: str | None = None) -> dict[str, Any]:
+    """Beat's entry point for per-district work: ``fanout.dispatch`` — one ``district_job`` per district
+    not yet done for ``key`` (default: the job's own, e.g. last month), a chord reporting them."""
+    return fanout.dispatch(job=job, key=key)
+
+
+@shared_task(name="governance.district_job", acks_late=True)
+def district_job(job: str, key: str, district: str) -> dict[str, Any]:
+    """One district's share of ``job`` (``fanout.job_run``): never raises for the job's own failure, so
+    the chord's report always runs. Redelivered after a lost worker, it resumes (done → skipped)."""
+    return fanout.job_run(job=job, key=key, district_code=district)
+
+
+@shared_task(name="governance.district_jobs_report")
+def district_jobs_report(results: list[dict[str, Any]], job: str, key: str) -> dict[str, Any]:
+    """The chord's callback: ``fanout.report`` of every district's answer."""
+    return fanout.report(results, job=job, key=key)

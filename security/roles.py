@@ -52,9 +52,10 @@ registry.link(HomeLink(_("警务室覆盖"), "security:coverage", CASE_WORKERS, 
 registry.schedule(
     Schedule(
         name="矛盾纠纷超期上报",
-        task="security.disputes_escalate_overdue",
+        task="governance.district_fanout",
+        kwargs={"job": "security.sweep"},
         crontab={"minute": "*/30"},
-        description="每30分钟把超期未办结、调解不成的纠纷上报上一级综治中心。",
+        description="每30分钟按区县分别把超期未办结、调解不成的纠纷上报上一级综治中心（每个区县一个任务）。",
     )
 )
 

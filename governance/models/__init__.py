@@ -1,5 +1,6 @@
 from governance.models.accounts import ApiKey, Role, RoleAssignment, User
 from governance.models.calendar import CalendarDay, CalendarYear
+from governance.models.district_runs import DistrictRun, DistrictRunStatus
 from governance.models.divisions import Division, DivisionLevel
 from governance.models.imports import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.models.notices import Notice, NoticePreference
@@ -15,6 +16,8 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DeliveryStatus",
+    "DistrictRun",
+    "DistrictRunStatus",
     "Division",
     "DivisionLevel",
     "Household",

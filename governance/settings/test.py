@@ -24,3 +24,8 @@ if not REPORTER_KEYS:  # noqa: F405
 
 # Tests run their webhook receivers on 127.0.0.1; the SSRF rule itself is tested with this off.
 WEBHOOK_ALLOW_PRIVATE = True
+
+# Replicas configured in the environment are test mirrors of the primary's test database, which they
+# cannot see inside a test's transaction: tests route to the primary unless they enable replicas
+# themselves (tests/governance/test_replica_router.py).
+DATABASE_REPLICAS: list[str] = []

@@ -71,7 +71,7 @@ class DisputeRepeatsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         "最多十件，匹配项多者在前；只返回案件本身的信息和匹配方式，不返回当事人的姓名、证件号或电话。",
         responses=SuggestionSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def suggestions(self, request, pk=None) -> Response:
         """Earlier cases in the caller's scope with the same party (身份证号, phone) or place and category
         (open, or received within ``SECURITY_REPEAT_WINDOW_DAYS``); at most ten, most matches first."""
