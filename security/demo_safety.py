@@ -185,7 +185,10 @@ def _participants(root: Division, rng: random.Random) -> int:
 @registry.demo("security.patrol_points", order=68)
 def seed_patrol_points(*, stdout, options) -> None:
     """Converts the demo's patrol hours into points (after the civility rules exist, order 60)."""
-    from security.services.patrol_points import patrol_logs_convert_due
+    from security.services.patrol_points import patrol_logs_convert_due, patrol_rule
 
+    if patrol_rule() is None:
+        stdout.write("  巡防时长转化积分：未设置积分规则 XF-01/ZY-01，跳过")
+        return
     result = patrol_logs_convert_due()
     stdout.write(f"  巡防时长转化积分：{result['logs']} 条巡防记录，{result['entries']} 笔积分")

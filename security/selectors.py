@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -206,7 +207,7 @@ PROTECTION_UNIT_LEVELS = (DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY, Divisi
 PEOPLE_PATROL_DAYS = 30
 
 
-def protection_coverage(*, division: Division) -> list[Division]:
+def protection_coverage(*, division: Division) -> list[Any]:
     """三防联保 per village, community and compound in ``division``'s subtree, in path order: each
     ``Division`` carries ``has_people``, ``has_physical`` and ``has_technical`` (bool) — whether it (with its
     subtree: a community counts its compounds' resources) has 人防 (an active ``PatrolTeam`` based
@@ -220,7 +221,7 @@ def protection_coverage(*, division: Division) -> list[Division]:
     under = {"division__path__startswith": OuterRef("path")}
     since = timezone.localdate() - datetime.timedelta(days=PEOPLE_PATROL_DAYS)
     working = ProtectiveResource.objects.filter(status=ResourceStatus.NORMAL, **under)
-    rows = list(
+    rows: list[Any] = list(
         Division.objects.in_subtree(division)
         .filter(level__in=PROTECTION_UNIT_LEVELS, is_active=True)
         .annotate(
@@ -246,7 +247,7 @@ def protection_coverage(*, division: Division) -> list[Division]:
     return rows
 
 
-def protection_summary(rows: list[Division]) -> dict:
+def protection_summary(rows: list[Any]) -> dict:
     """Totals of ``protection_coverage`` rows: ``{"units", "people", "physical", "technical", "full",
     "rate"}`` — counts of units, of units with each kind and with all three, and ``rate`` = full ÷
     units × 100 (Decimal, one decimal place; ``None`` without units). No query."""
@@ -277,7 +278,7 @@ def police_room_staffing(*, division: Division) -> list[dict]:
         .values("kind")
         .annotate(rooms=Count("pk"), without_police=Count("pk", filter=Q(police=False)))
     )
-    by_kind = {row["kind"]: row for row in rooms}
+    by_kind: dict[str, dict[str, Any]] = {row["kind"]: dict(row) for row in rooms}
     staff = (
         PoliceRoomStaff.objects.filter(room__division__path__startswith=division.path, room__is_active=True)
         .values_list("room__kind", "kind")
