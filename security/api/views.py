@@ -252,8 +252,8 @@ class PatrolLogViewSet(
     @extend_schema(
         summary="巡防时长转化积分（单条）",
         description=(
-            "把这条巡防记录（保安、快递员、志愿者巡防队）的时长按积分规则 XF-01（无则 ZY-01）转化为巡防人员家庭的"
-            "文明积分，受规则每户每月上限约束；每条只转化一次，重复调用返回 400（log: patrol_already_converted）。"
+            "把这条巡防记录（保安、快递员、志愿者巡防队）的时长按巡防积分规则（未设置时按志愿服务积分规则）"
+            "转化为巡防人员家庭的文明积分，受规则每户每月上限约束；每条只转化一次，重复调用返回 400。"
         ),
         request=None,
         responses=serializers.PatrolConvertResultSerializer,
