@@ -514,3 +514,81 @@ def test_convert_api(divisions, patrol_rule, t1_officer):
         format="json",
     )  # fmt: skip
     assert_error_body(refused, 400, "participants")
+
+
+# --- admin: changelists, scope, bad input, the conversion action -----------------------------------------
+
+
+def _shift(body, i=0):
+    begin = timezone.now() + datetime.timedelta(hours=i)
+    return DutyShift.objects.create(
+        body=body, name=f"值班{i}", phone="07388123456", starts_at=begin, ends_at=begin + datetime.timedelta(hours=1)
+    )
+
+
+ADMIN_MAKERS = {
+    "protectiveresource": lambda divisions, bodies, t: resource(divisions[f"v{t}1"]),
+    "dutyshift": lambda divisions, bodies, t: _shift(bodies[f"t{t}_station_centre"]),
+    "patrollog": lambda divisions, bodies, t: _log(
+        divisions[f"v{t}1"], people=[PersonFactory(division=divisions[f"v{t}1"])]
+    ),
+}
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN_MAKERS))
+def test_admin_changelist_query_count_does_not_grow(client, district_admin, divisions, bodies, model):
+    verified_login(client, district_admin)
+    changelist = reverse(f"admin:security_{model}_changelist")
+    for _i in range(3):
+        ADMIN_MAKERS[model](divisions, bodies, 1)
+    client.get(changelist)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(changelist).status_code == 200
+    for _i in range(27):
+        ADMIN_MAKERS[model](divisions, bodies, 1)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(changelist)
+    assert response.context["cl"].result_count == 30
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries][len(few) :]
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN_MAKERS))
+def test_admin_other_townships_row_is_404(client, divisions, bodies, t1_officer, model):
+    other = ADMIN_MAKERS[model](divisions, bodies, 2)
+    own = ADMIN_MAKERS[model](divisions, bodies, 1)
+    verified_login(client, t1_officer)
+    assert client.get(reverse(f"admin:security_{model}_change", args=[other.pk])).status_code == 404
+    assert client.get(reverse(f"admin:security_{model}_change", args=[own.pk])).status_code == 200
+
+
+def test_admin_refuses_bad_input_in_chinese_and_writes_nothing(client, divisions, bodies, t1_officer):
+    verified_login(client, t1_officer)
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = client.post(
+        reverse("admin:security_protectiveresource_add"),
+        {"division": divisions["v11"].pk, "category": "camera", "name": "监控", "location": "东门", "owner": "物业",
+         "quantity": 1, "status": "normal", "last_inspected_on": future},
+    )  # fmt: skip
+    assert response.status_code == 200 and "最近检查日期不能晚于今天" in response.content.decode()
+    day = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("admin:security_dutyshift_add"),
+        {"body": bodies["v11"].pk, "name": "甲", "phone": "07388123456", "starts_at_0": day, "starts_at_1": "08:00",
+         "ends_at_0": day, "ends_at_1": "07:00"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not ProtectiveResource.objects.exists() and not DutyShift.objects.exists()
+
+
+def test_admin_action_converts_patrol_hours(client, divisions, district_admin, patrol_rule):
+    log = _log(divisions["v11"], people=_walkers(divisions["v11"]))
+    police = _log(divisions["v11"], kind="police", people=_walkers(divisions["v11"]))
+    verified_login(client, district_admin)
+    response = client.post(
+        reverse("admin:security_patrollog_changelist"),
+        {"action": "convert_points", "_selected_action": [log.pk, police.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "已转化 1 条巡防记录" in page and "只有保安、快递员、志愿者" in page
+    assert PointEntry.objects.count() == 1
