@@ -592,3 +592,27 @@ def test_admin_action_converts_patrol_hours(client, divisions, district_admin, p
     page = response.content.decode()
     assert "已转化 1 条巡防记录" in page and "只有保安、快递员、志愿者" in page
     assert PointEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "make"),
+    [
+        ("/api/v1/security/protective-resources/", lambda divisions, bodies: resource(divisions["v11"])),
+        ("/api/v1/security/duty-shifts/", lambda divisions, bodies: _shift(bodies["t1_station_centre"])),
+        ("/api/v1/security/patrol-logs/", lambda divisions, bodies: ADMIN_MAKERS["patrollog"](divisions, bodies, 1)),
+        ("/api/v1/security/protective-resources/coverage/", lambda divisions, bodies: resource(divisions["v11"])),
+    ],
+)
+def test_api_lists_query_count_does_not_grow(divisions, bodies, t1_officer, path, make):
+    client = api(t1_officer)
+    for _i in range(3):
+        make(divisions, bodies)
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    for _i in range(27):
+        make(divisions, bodies)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries][len(few) :]
