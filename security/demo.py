@@ -218,7 +218,7 @@ def seed_police_rooms(*, stdout, options) -> None:
                 for kind, label in (
                     (RoomStaffKind.POLICE, "民警"),
                     (RoomStaffKind.AUXILIARY, "辅警"),
-                    (RoomStaffKind.TOWNSHIP_OFFICER, "驻村干部"),
+                    (RoomStaffKind.AFFAIRS_OFFICER, "警务专干"),
                 )
             ]
         )
@@ -473,4 +473,4 @@ def seed_account_bodies(*, stdout, options) -> None:
 
 
 # Issue 20: repeats, 领导包案 and 退单 demo data (registered on import).
-from security import demo_repeats  # noqa: E402, F401
+from security import demo_repeats, demo_safety  # noqa: E402, F401  (issue 16: 三防联保, 值班, 巡防积分)

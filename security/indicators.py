@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
-from security.models import Dispute
+from security.models import Dispute, MediationBody
 from security.rates import rates_for_division
-from security.selectors import coverage_gaps, dispute_figures, security_stats_yoy
+from security.selectors import (
+    coverage_gaps,
+    dispute_figures,
+    duty_gaps,
+    protection_coverage,
+    protection_summary,
+    security_stats_yoy,
+)
 
 
 def _figure(key: str):
@@ -123,5 +131,44 @@ registry.indicator(
 registry.indicator(
     Indicator(
         "security.satisfaction_rate", _("群众满意率"), "safety", _rate("satisfaction_rate"), "%", 18, good=GOOD_UP
+    )
+)
+
+
+def _protection_rate(*, division, start=None, end=None):
+    """三防覆盖率: villages, communities and compounds with 人防, 物防 and 技防 ÷ all of them × 100
+    (``security.selectors.protection_coverage``; today's state). ``None`` without such units."""
+    return protection_summary(protection_coverage(division=division))["rate"]
+
+
+def _duty_gap_hours(*, division, start=None, end=None):
+    """值班空档: hours of the next seven days with nobody on duty, summed over the area's 24-hour
+    矛调中心 and 综治中心 (``security.selectors.duty_gaps``)."""
+    rows = duty_gaps(bodies=MediationBody.objects.in_subtree(division))
+    return sum((row["gap_hours"] for row in rows), Decimal(0))
+
+
+registry.indicator(
+    Indicator(
+        "security.protection_rate",
+        _("三防覆盖率（人防、物防、技防齐全）"),
+        "safety",
+        _protection_rate,
+        "%",
+        24,
+        dated=False,
+        good=GOOD_UP,
+    )
+)
+registry.indicator(
+    Indicator(
+        "security.duty_gap_hours",
+        _("未来7天值班空档"),
+        "safety",
+        _duty_gap_hours,
+        _("小时"),
+        25,
+        dated=False,
+        good=GOOD_DOWN,
     )
 )

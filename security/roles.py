@@ -98,3 +98,23 @@ registry.link(
     )
 )
 registry.link(HomeLink(_("退单统计"), "security:bounces", CASE_WORKERS, _("案件在主体之间退回、来回移交的情况"), 33))
+
+# --- Issue 16: 三防联保 resources, 24-hour duty, the 综治中心's 一地办公, patrol hours → points -------------
+SAFETY_REGISTERS = ["protectiveresource", "dutyshift"]
+registry.grant(Role.DISTRICT_ADMIN, _perms(SAFETY_REGISTERS, [*EDIT, "delete"]))
+registry.grant(Role.LEADER, _perms(SAFETY_REGISTERS, VIEW))
+for role in (Role.MEDIATOR, Role.COMMUNITY_OFFICER, Role.API_CLIENT):
+    registry.grant(role, _perms(SAFETY_REGISTERS, VIEW))
+registry.grant(Role.POLICE, _perms(SAFETY_REGISTERS, EDIT))
+registry.grant(Role.TOWNSHIP_OFFICER, _perms(SAFETY_REGISTERS, EDIT))
+registry.link(HomeLink(_("三防联保"), "security:protection", CASE_WORKERS, _("人防、物防、技防覆盖情况"), 34))
+registry.link(HomeLink(_("24小时值班"), "security:duty", CASE_WORKERS, _("矛调中心、综治中心值班表与空档"), 35))
+registry.link(HomeLink(_("综治中心一地办公"), "security:centre", CASE_WORKERS, _("入驻部门与人民调解委员会"), 36))
+registry.schedule(
+    Schedule(
+        name="巡防时长转化积分",
+        task="security.patrol_logs_convert",
+        crontab={"minute": "20", "hour": "2"},
+        description="每晚把保安、快递员、志愿者巡防队已登记巡防人员的巡防时长按积分规则（含每月上限）转化为积分；重复运行不重复记分。",
+    )
+)

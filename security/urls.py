@@ -4,11 +4,13 @@ from django.urls import path
 
 from security import tracking_views, views
 from security.urls_repeats import urlpatterns as repeats_urlpatterns
+from security.urls_safety import urlpatterns as safety_urlpatterns
 
 app_name = "security"
 
 urlpatterns = [
     *repeats_urlpatterns,
+    *safety_urlpatterns,
     path("disputes/", views.DisputeListView.as_view(), name="dispute-list"),
     path("disputes/export/", views.DisputeExportView.as_view(), name="dispute-export"),
     path("disputes/new/", views.DisputeIntakeView.as_view(), name="dispute-intake"),

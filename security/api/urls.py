@@ -12,5 +12,7 @@ router.register("police-rooms", views.PoliceRoomViewSet, basename="police-room")
 router.register("patrol-teams", views.PatrolTeamViewSet, basename="patrol-team")
 router.register("patrol-logs", views.PatrolLogViewSet, basename="patrol-log")
 router.register("stats", views.SecurityStatViewSet, basename="stat")
+router.register("protective-resources", views.ProtectiveResourceViewSet, basename="protective-resource")
+router.register("duty-shifts", views.DutyShiftViewSet, basename="duty-shift")
 
 urlpatterns = router.urls
