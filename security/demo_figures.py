@@ -24,22 +24,30 @@ VIA_STATION_SHARE = 0.3
 BACK_TO_STATION_SHARE = 0.5
 
 
+# Villages and communities per township with a 法官联络点 and a 行政调解工作站 (not every one has them).
+UNITS_WITH_STATIONS = 3
+
+
 def _first_units(root: Division) -> list[Division]:
-    """The first village or community (by code) of each township: where a 法官联络点 and a 行政调解
-    工作站 sit in the demo (not every village has one)."""
+    """The first ``UNITS_WITH_STATIONS`` villages or communities (by code) of each township."""
     units = (
         Division.objects.in_subtree(root)
         .filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY])
         .order_by("parent_id", "code")
-        .distinct("parent_id")
     )
-    return list(units)
+    taken: dict[int | None, int] = {}
+    chosen = []
+    for unit in units:
+        if taken.get(unit.parent_id, 0) < UNITS_WITH_STATIONS:
+            taken[unit.parent_id] = taken.get(unit.parent_id, 0) + 1
+            chosen.append(unit)
+    return chosen
 
 
 @registry.demo("security.bodies_mediation", order=40)
 def seed_mediation_bodies(*, stdout, options) -> None:
-    """Per township a 人民法庭诉调对接工作室 (司法调解) and a 行政调解委员会; in the first village or
-    community of each township a 法官联络点 and a 行政调解工作站."""
+    """Per township a 人民法庭诉调对接工作室 (司法调解) and a 行政调解委员会; in the first three villages
+    or communities of each township a 法官联络点 and a 行政调解工作站."""
     root = district()
     existing = set(MediationBody.objects.values_list("division_id", "kind", "name"))
     bodies = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
@@ -135,18 +136,19 @@ def security_stats_comparison(
         .annotate(returns=Count("pk"), **{name: Sum(name) for name in STAT_FIELDS})
         .order_by()
     )
-    complete = {row["month"]: row for row in rows if units and row["returns"] == units}
+    complete: dict[datetime.date, dict[str, Any]] = {
+        row["month"]: dict(row) for row in rows if units and row["returns"] == units
+    }
     missing = sorted({m for m in (*earlier, *months) if m not in complete})
-    known = bool(months) and not missing
-    figures = {}
+    figures: dict[str, dict] = {}
     for name in STAT_FIELDS:
-        current = sum(complete[m][name] for m in months) if known else None
-        previous = sum(complete[m][name] for m in earlier) if known else None
-        figures[name] = {
-            "current": current,
-            "previous": previous,
-            "change_pct": _change(current, previous) if known else None,
-        }
+        if months and not missing:
+            current = sum(complete[m][name] for m in months)
+            previous = sum(complete[m][name] for m in earlier)
+            figures[name] = {"current": current, "previous": previous, "change_pct": _change(current, previous)}
+        else:
+            figures[name] = {"current": None, "previous": None, "change_pct": None}
+    known = bool(months) and not missing
     return {
         "figures": figures,
         "months": [f"{m:%Y-%m}" for m in months] if known else [],

@@ -274,7 +274,7 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         description=(
             "管辖范围内（或 `within` 指定区划）`start` 至 `end` 期间的接处警、刑事立案、行政案件"
             "与上年同期比较；默认今年至今。只计已结束且各乡镇（街道）均已确认完整的月份，"
-            "任一月份缺少完整月报时同比为 null（无数据）。"
+            "任一月份缺少完整月报时同比为 `null`（无数据）。"
         ),
         parameters=[AreaPeriodQuerySerializer],
         responses=serializers.SecurityStatsYoySerializer,
