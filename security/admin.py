@@ -155,7 +155,8 @@ class DutyShiftAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class SecurityStatAdmin(ScopedImportExportAdmin):
     search_fields = ("division__name", "division__code")
     resource_classes = [SecurityStatResource]
-    list_display = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases")
+    list_display = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases", "is_complete")
+    list_filter = ("is_complete",)
     list_select_related = ("division",)
     date_hierarchy = "month"
     autocomplete_fields = ("division",)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
 from security.models import Dispute, MediationBody
 from security.rates import rates_for_division
+from security.reports.selectors import three_mediations_figures, three_situations_figures
 from security.selectors import (
     coverage_gaps,
     dispute_figures,
@@ -33,6 +34,9 @@ def _coverage_gaps(*, division, start=None, end=None) -> int:
 
 
 def _yoy(field: str):
+    """接处警、刑事立案、行政案件同比 from complete monthly returns (``security_stats_comparison``):
+    None ("无数据") when a month of the period or of the year before lacks them, never −100 %."""
+
     def compute(*, division, start=None, end=None):
         end = end or timezone.localdate()
         start = start or datetime.date(end.year, 1, 1)
@@ -172,3 +176,32 @@ registry.indicator(
         good=GOOD_DOWN,
     )
 )
+
+
+def _three_mediations(key: str):
+    """三调联治 (issue 16 item 4): cases received in the period held by a 人民调解, 司法调解 or 行政调解
+    body of any level (``three_mediations_figures``); one query computing only this figure."""
+
+    def compute(*, division, start=None, end=None):
+        return three_mediations_figures(disputes=Dispute.objects.all(), division=division, start=start, end=end)[key]
+
+    return compute
+
+
+def _three_situations(key: str):
+    """三情联处 (issue 16 item 5): 警情, 诉情 and 访情 received in the period, and how many of them were
+    handed between a police station and a 矛调中心 (``three_situations_figures``); one query."""
+
+    def compute(*, division, start=None, end=None):
+        return three_situations_figures(disputes=Dispute.objects.all(), division=division, start=start, end=end)[key]
+
+    return compute
+
+
+for key, title, unit, order, good, compute in [
+    ("three_mediations_received", _("三调联治受理"), _("件"), 24, "", _three_mediations("received")),
+    ("three_mediations_rate", _("三调联治化解率"), "%", 25, GOOD_UP, _three_mediations("resolution_rate")),
+    ("three_situations_received", _("三情受理（警情、诉情、访情）"), _("件"), 26, "", _three_situations("received")),
+    ("three_situations_transferred", _("警调互转"), _("件"), 27, "", _three_situations("transferred")),
+]:
+    registry.indicator(Indicator(f"security.{key}", title, "safety", compute, unit, order, good=good))

@@ -70,6 +70,12 @@ registry.notice_kind(
     NoticeKind(NOTICE_REOPENED, _("群众评价未解决"), _("当事人评价问题未解决，案件退回您所在的调处主体重新办理"), 46)
 )
 registry.link(HomeLink(_("三率统计"), "security:three-rates", CASE_WORKERS, _("响应率、化解率、满意率"), 33))
+registry.link(
+    HomeLink(_("三调联治"), "security:three-mediations", CASE_WORKERS, _("人民调解、司法调解、行政调解分级统计"), 34)
+)
+registry.link(
+    HomeLink(_("三情联处"), "security:three-situations", CASE_WORKERS, _("警情、诉情、访情按区划和月份对照"), 35)
+)
 registry.webhook_event("dispute.event", _("纠纷办理进展（受理、分派、移交、接收、调解、办结等每一步）"))
 
 registry.schedule(

@@ -11,12 +11,13 @@ from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrappe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.dates import year_shift
+from governance.dates import month_end, months_between, year_shift
 from governance.models import Division, DivisionLevel
 from governance.querysets import path_ancestors
 from governance.selectors import change_pct, child_code_expression
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody, PoliceRoomCoverLink, SecurityStat
+from security.models.stats import REPORTING_LEVELS
 from security.querysets import DisputeQuerySet
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
@@ -104,24 +105,62 @@ def _change(current: int, previous: int) -> Decimal | None:
     return None if change is None else change.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
-    """Monthly figures summed over [start, end] in ``division``'s subtree against the same months a
-    year earlier, with the change in per cent (None when there is nothing to compare with); one query."""
-    prev_start, prev_end = year_shift(start), year_shift(end)
-    now = Q(month__gte=start, month__lte=end)
-    before = Q(month__gte=prev_start, month__lte=prev_end)
-    sums = SecurityStat.objects.in_subtree(division).aggregate(
-        **{f"{name}_now": Sum(name, filter=now, default=0) for name in STAT_FIELDS},
-        **{f"{name}_before": Sum(name, filter=before, default=0) for name in STAT_FIELDS},
+def security_stats_comparison(
+    *, division: Division, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+) -> dict:
+    """治安统计同比 from complete monthly returns (``SecurityStat.is_complete``): the months
+    ``start``–``end`` touch that have ended (the running month has no return yet and is left out of
+    both years), summed over the townships (streets) of ``division``'s subtree, against the same
+    months a year earlier. Rule (issue 12 item 5, issue 16 item 6): a month counts only when every
+    active township (street) of the subtree has a complete return for it; if any month of either
+    year lacks one, there is no comparison (``current``, ``previous`` and ``change_pct`` are None,
+    shown as "无数据"), never a drop to −100 %. Below township level there are no returns: no data.
+
+    Shape: ``{"figures": {field: {"current": int | None, "previous": int | None, "change_pct":
+    Decimal | None (per cent, 2 places)}}, "months": ["YYYY-MM", …] (the months compared),
+    "missing": ["YYYY-MM", …] (months of either year without complete returns)}``; ``field`` is one
+    of ``STAT_FIELDS``. Two queries."""
+    today = today or timezone.localdate()
+    months = [m for m in months_between(start, end) if month_end(m) < today]
+    earlier = [year_shift(m) for m in months]
+    units = Division.objects.in_subtree(division).filter(level__in=REPORTING_LEVELS, is_active=True).count()
+    rows = (
+        SecurityStat.objects.in_subtree(division)
+        .filter(
+            is_complete=True,
+            division__level__in=REPORTING_LEVELS,
+            division__is_active=True,
+            month__in=[*months, *earlier],
+        )
+        .values("month")
+        .annotate(returns=Count("pk"), **{name: Sum(name) for name in STAT_FIELDS})
+        .order_by()
     )
-    return {
-        name: {
-            "current": sums[f"{name}_now"],
-            "previous": sums[f"{name}_before"],
-            "change_pct": _change(sums[f"{name}_now"], sums[f"{name}_before"]),
-        }
-        for name in STAT_FIELDS
+    complete: dict[datetime.date, dict[str, Any]] = {
+        row["month"]: dict(row) for row in rows if units and row["returns"] == units
     }
+    missing = sorted({m for m in (*earlier, *months) if m not in complete})
+    figures: dict[str, dict] = {}
+    for name in STAT_FIELDS:
+        if months and not missing:
+            current = sum(complete[m][name] for m in months)
+            previous = sum(complete[m][name] for m in earlier)
+            figures[name] = {"current": current, "previous": previous, "change_pct": _change(current, previous)}
+        else:
+            figures[name] = {"current": None, "previous": None, "change_pct": None}
+    known = bool(months) and not missing
+    return {
+        "figures": figures,
+        "months": [f"{m:%Y-%m}" for m in months] if known else [],
+        "missing": [f"{m:%Y-%m}" for m in missing],
+    }
+
+
+def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
+    """The ``figures`` of ``security_stats_comparison``: ``{field: {"current", "previous",
+    "change_pct"}}``, all None for a period with a month lacking complete returns. Two queries."""
+    figures: dict[str, dict] = security_stats_comparison(division=division, start=start, end=end)["figures"]
+    return figures
 
 
 def high_risk_open(*, queryset: DisputeQuerySet) -> DisputeQuerySet:

@@ -13,7 +13,7 @@ from governance.api.fields import (
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
 )
-from governance.api.queries import AreaQuerySerializer, ChangeSerializer
+from governance.api.queries import AreaQuerySerializer
 from governance.api.serializers import DivisionRefMixin
 from governance.masking import can_view_personal_data, mask_id_number, mask_phone
 from governance.models import Division, Person
@@ -512,6 +512,7 @@ class SecurityStatSerializer(DivisionRefMixin, ScopedModelSerializer):
             "police_incidents",
             "criminal_cases",
             "administrative_cases",
+            "is_complete",
         ]
 
 
@@ -524,13 +525,27 @@ class CoverageGapSerializer(serializers.Serializer):
     parent = serializers.CharField(help_text=_("上级区划名称"))
 
 
+class StatChangeSerializer(serializers.Serializer):
+    """One monthly figure summed over the months compared, against the same months a year before;
+    all three null when a month of either year lacks complete returns ("无数据")."""
+
+    current = serializers.IntegerField(allow_null=True)
+    previous = serializers.IntegerField(allow_null=True)
+    change_pct = serializers.FloatField(allow_null=True, help_text=_("同比变化（%），保留两位小数"))
+
+
 class SecurityStatsYoySerializer(serializers.Serializer):
-    """``stats/yoy/``: each monthly figure summed over the period, against a year before."""
+    """``stats/yoy/``: each monthly figure summed over the period's ended months, against a year
+    before, from complete returns only (``security.selectors.security_stats_comparison``)."""
 
     division = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
-    figures = serializers.DictField(child=ChangeSerializer(), help_text=_("按统计项"))
+    figures = serializers.DictField(child=StatChangeSerializer(), help_text=_("按统计项"))
+    months = serializers.ListField(child=serializers.CharField(), help_text=_("参与比较的月份（YYYY-MM）"))
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text=_("缺少完整月报的月份（本期或上年同期，YYYY-MM）")
+    )
 
 
 class DisputeElsewhereSerializer(serializers.Serializer):

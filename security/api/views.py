@@ -37,7 +37,7 @@ from security.models import (
     RoutingRule,
     SecurityStat,
 )
-from security.selectors import coverage_gaps, duty_gaps, protection_coverage, security_stats_yoy
+from security.selectors import coverage_gaps, duty_gaps, protection_coverage, security_stats_comparison
 
 
 class DisputePermissions(ScopedModelPermissions):
@@ -329,7 +329,8 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         summary="治安统计同比",
         description=(
             "管辖范围内（或 `within` 指定区划）`start` 至 `end` 期间的接处警、刑事立案、行政案件"
-            "与上年同期比较；默认今年至今。"
+            "与上年同期比较；默认今年至今。只计已结束且各乡镇（街道）均已确认完整的月份，"
+            "任一月份缺少完整月报时同比为 `null`（无数据）。"
         ),
         parameters=[AreaPeriodQuerySerializer],
         responses=serializers.SecurityStatsYoySerializer,
@@ -341,8 +342,8 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         division = query.area(request.user)
         start, end = query.validated_data["start"], query.validated_data["end"]
-        figures = security_stats_yoy(division=division, start=start, end=end)
-        return Response({"division": division.code, "start": start, "end": end, "figures": figures})
+        comparison = security_stats_comparison(division=division, start=start, end=end)
+        return Response({"division": division.code, "start": start, "end": end, **comparison})
 
 
 # --- Issue 16: 三防联保 resources and coverage, 24-hour duty roster and gaps ------------------------------

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('governance', '0010_import_jobs'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('security', '0009_event_actions_tracking_and_repeats'),
+        ('security', '0010_security_stat_returns'),
     ]
 
     operations = [
