@@ -62,7 +62,7 @@ class RollupSource:
       once a day even when no row changed."""
 
     key: str
-    from_sql: str
+    from_sql: str | Callable[[], str]  # or a function giving it (e.g. SQL compiled from the ORM, at use)
     measures: dict[str, str]
     triggers: tuple[RollupTrigger, ...]
     division: str = "t.division_id"

@@ -86,6 +86,10 @@ def _bound(source: RollupSource, day: datetime.date) -> str:
     return f"DATE '{day:%Y-%m-%d}'"
 
 
+def _from(source: RollupSource) -> str:
+    return source.from_sql() if callable(source.from_sql) else source.from_sql
+
+
 def _measures_sql(source: RollupSource) -> str:
     """The measures' SELECT list; ``{today}`` in a measure is today's local date (Django's, so a test's
     frozen clock counts as it does for the base-table figures)."""
@@ -98,7 +102,7 @@ def source_select(source: RollupSource, where: str = "") -> str:
     conditions = " AND ".join(f"({c})" for c in (source.where, where) if c) or "TRUE"
     return (
         f"SELECT {source.division} AS division_id, {_month_expr(source)} AS month, {_measures_sql(source)} "
-        f"FROM {source.from_sql} WHERE {conditions} GROUP BY 1, 2"
+        f"FROM {_from(source)} WHERE {conditions} GROUP BY 1, 2"
     )
 
 
@@ -144,7 +148,7 @@ def _trigger_sql(source: RollupSource) -> list[str]:
             return (
                 "INSERT INTO governance_rollupdirty (source, division_id, month) "
                 f"SELECT DISTINCT {_quote(source.key)}, ({trig.division}), {month} FROM {rows} r {trig.joins} "
-                f"WHERE ({trig.division}) IS NOT NULL"
+                f"WHERE ({trig.division}) IS NOT NULL" + (f" AND ({trig.day}) IS NOT NULL" if trig.day else "")
             )
 
         both = "(SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows)"
@@ -441,7 +445,7 @@ class RollupReader:
                 )
                 conditions = " AND ".join(f"({c})" for c in (source.where, day_range, "d.path LIKE %s") if c)
                 cursor.execute(
-                    f"SELECT rg.i, {child} AS child, {_measures_sql(source)} FROM {source.from_sql} "
+                    f"SELECT rg.i, {child} AS child, {_measures_sql(source)} FROM {_from(source)} "
                     f"JOIN governance_division d ON d.id = {source.division} "
                     f"JOIN (VALUES {values}) AS rg(i, a, b) ON {_day_expr(source)} BETWEEN rg.a AND rg.b "
                     f"WHERE {conditions} GROUP BY 1, 2",
