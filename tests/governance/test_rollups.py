@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -18,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civility.choices import EntrySource
-from civility.models import PointEntry
 from civility.services import entry_reverse, points_record
 from governance.dashboard.periods import Period
 from governance.dashboard.selectors import as_number, dashboard_compute
@@ -39,7 +39,9 @@ from security.models import Dispute
 from tests.auth import verified_login
 from tests.civility.factories import PointRuleFactory, account_in
 from tests.factories import DivisionFactory, PersonFactory, user_with_role
+from tests.integrity.factories import CampaignMatterFactory, IntegrityCaseFactory, RecoveryFactory
 from tests.security.factories import intake, make_bodies, police_rule
+from tests.villages.factories import make_hamlet
 
 TODAY = timezone.localdate()
 
@@ -157,9 +159,22 @@ def test_every_rolled_up_indicator_equals_the_base_tables_after_every_kind_of_wr
         )
     Household.objects.filter(pk=accounts[1].household_id).update(division=world["t1"])
     Person.objects.filter(division=world["v11"]).update(political_status=PoliticalStatus.PARTY_MEMBER)
-    # Integrity records and people written straight to the tables.
-    cases_before = IntegrityCase.objects.count()
-    assert Clue.objects.count() == 0 and cases_before == 0
+    # Integrity records (factories: plain ORM inserts), then moved by bulk update and raw SQL.
+    villages = [world[k] for k in ("v11", "v12", "v21", "v22", "t1")]
+    for _ in range(6):
+        day = TODAY - datetime.timedelta(days=rng.randint(0, 500))
+        case = IntegrityCaseFactory(division=rng.choice(villages), filed_on=day)
+        RecoveryFactory(case=case, amount=Decimal(rng.randint(100, 99999)) / 100, recovered_on=day)
+        CampaignMatterFactory(division=rng.choice(villages), opened_on=day, resolved_on=day)
+    IntegrityCase.objects.filter(pk=case.pk).update(division=world["v11"])
+    with connection.cursor() as cursor:
+        clue = Clue.objects.first().pk
+        cursor.execute("UPDATE integrity_clue SET received_on = received_on - 40 WHERE id = %s", [clue])
+    # 屋场: complete, then one loses its Party member's status (a person's update marks it).
+    hamlets = [make_hamlet(world["v11"]), make_hamlet(world["v21"]), make_hamlet(world["v21"], complete=False)]
+    Person.objects.filter(division=hamlets[0].division, political_status=PoliticalStatus.PARTY_MEMBER).update(
+        political_status=PoliticalStatus.MASSES
+    )
     assert RollupDirty.objects.exists()
     rollups_refresh()
     assert not RollupDirty.objects.exists()
