@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, Rollup, RollupSource, RollupTrigger, registry
 from integrity.choices import CleanUnitStatus
-from integrity.selectors import FUNNEL_LABELS, ZERO, clean_units_by_status, funnel_totals, project_timeliness
+from integrity.selectors import (
+    FUNNEL_LABELS,
+    ZERO,
+    _funnel_from,
+    _funnel_sources,
+    clean_units_by_status,
+    funnel_totals,
+    project_timeliness,
+)
 
 UNITS = {
     "clues": _("件"),
@@ -24,7 +32,13 @@ UNITS = {
 
 
 def _funnel_figure(key: str):
+    """One step of ``funnel_totals``, reading only the record table behind it (one query, not six)."""
+
     def compute(*, division, start=None, end=None) -> int | Decimal:
+        for queryset, _campaign_key, aggregates in _funnel_sources(division, start, end):
+            if key in aggregates:
+                values = queryset.order_by().aggregate(**{key: aggregates[key]})
+                return getattr(_funnel_from(values), key)
         return getattr(funnel_totals(division=division, start=start, end=end), key)
 
     return compute
