@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
+from governance.registry import GOOD_DOWN, GOOD_UP, RATIO, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody
 from security.rates import rates_for_division
 from security.reports.selectors import three_mediations_figures, three_situations_figures
@@ -58,6 +59,61 @@ GOOD = {
     "awaiting_acceptance": GOOD_DOWN,
 }
 
+
+def _sql_in(values) -> str:
+    return "(" + ", ".join("'" + str(v) + "'" for v in values) + ")"
+
+
+# The same figures as ``dispute_figures``, per division and month received (local date), as sums
+# that add up; 超期 depends on today, so the cells are recomputed once a day as well (volatile).
+_OPEN = f"t.status IN {_sql_in(OPEN_STATUSES)}"
+registry.rollup_source(
+    RollupSource(
+        key="security.disputes",
+        from_sql="security_dispute t",
+        day_column="t.received_at",
+        day_is_timestamp=True,
+        measures={
+            "received": "count(*)",
+            "resolved": "count(*) FILTER (WHERE t.resolved_at IS NOT NULL)",
+            "resolve_seconds": (
+                "COALESCE(sum(extract(epoch FROM t.resolved_at - t.received_at)) "
+                "FILTER (WHERE t.resolved_at IS NOT NULL), 0)"
+            ),
+            "overdue": f"count(*) FILTER (WHERE {_OPEN} AND t.deadline < {{today}})",
+            "high_risk_open": f"count(*) FILTER (WHERE {_OPEN} AND t.risk_level >= {int(RiskLevel.HIGH)})",
+            "awaiting_acceptance": f"count(*) FILTER (WHERE t.status IN {_sql_in(AWAITING_ACCEPTANCE)})",
+        },
+        triggers=(RollupTrigger("security_dispute", day="(r.received_at AT TIME ZONE 'Asia/Shanghai')::date"),),
+        volatile=True,
+    )
+)
+
+
+def _rate(numerator, denominator) -> Decimal:
+    """化解率 as ``dispute_figures`` gives it: resolved × 100 ÷ received, 0.1 %, 0 with no case."""
+    rate = Decimal(numerator * 100) / Decimal(denominator) if denominator else Decimal(0)
+    return rate.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _mean_days(seconds, resolved) -> Decimal | None:
+    """平均化解天数 as ``dispute_figures`` gives it: mean (resolved − received) in days, to 0.1; None
+    when none is resolved."""
+    if not resolved or not seconds:
+        return None
+    return Decimal(float(seconds) / float(resolved) / 86400).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+ROLLUPS = {
+    "received": Rollup("security.disputes", "received"),
+    "resolved": Rollup("security.disputes", "resolved"),
+    "resolution_rate": Rollup("security.disputes", "resolved", "received", RATIO, _rate),
+    "mean_days_to_resolve": Rollup("security.disputes", "resolve_seconds", "resolved", RATIO, _mean_days),
+    "overdue": Rollup("security.disputes", "overdue"),
+    "high_risk_open": Rollup("security.disputes", "high_risk_open"),
+    "awaiting_acceptance": Rollup("security.disputes", "awaiting_acceptance"),
+}
+
 for order, (key, title, unit) in enumerate(
     [
         ("received", _("受理纠纷"), _("件")),
@@ -80,6 +136,7 @@ for order, (key, title, unit) in enumerate(
             order,
             charts=CHARTS.get(key, ()),
             good=GOOD.get(key, ""),
+            rollup=ROLLUPS[key],
         )
     )
 registry.indicator(
