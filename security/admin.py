@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.admin_site import BigTableAdminMixin
 from governance.models import Division
 from security.models import (
     Dispute,
@@ -92,7 +93,7 @@ class PatrolTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PatrolLog)
-class PatrolLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PatrolLogAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("team__name", "division__name", "findings")
     list_display = ("team", "date", "division", "duration_minutes", "dispute")
     list_select_related = ("team", "division", "dispute")
@@ -142,7 +143,7 @@ class DisputeEventInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class DisputeAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are read here; they move through the officers' pages and the API, never deleted."""
 
     list_display = (
