@@ -133,9 +133,10 @@ def hamlet_completeness_report(*, division: Division, queryset: HamletQuerySet |
     summary["incomplete"] = incomplete
     children = []
     for child in Division.objects.filter(parent=division).order_by("sort_order", "code"):
-        row = by_code.get(child.code)
-        if row:
-            children.append({"division": child, **row, "percent": round(100 * row["complete"] / row["total"], 1)})
+        counts = by_code.get(child.code)
+        if counts:
+            percent = round(100 * counts["complete"] / counts["total"], 1)
+            children.append({"division": child, **counts, "percent": percent})
     return {"summary": summary, "children": children}
 
 
