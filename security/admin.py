@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.admin_site import BigTableAdminMixin
 from governance.models import Division
 from security.models import (
     Dispute,
@@ -95,7 +96,7 @@ class PatrolTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PatrolLog)
-class PatrolLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PatrolLogAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("team__name", "division__name", "findings")
     list_display = ("team", "date", "division", "duration_minutes", "dispute", "converted_at")
     list_select_related = ("team", "division", "dispute")
@@ -190,7 +191,7 @@ class DisputeEventInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class DisputeAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are read here; they move through the officers' pages and the API, never deleted."""
 
     list_display = (
