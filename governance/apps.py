@@ -26,13 +26,14 @@ class GovernanceConfig(AppConfig):
         # registry; importing these modules is what registers them.
         autodiscover_modules("demo", "indicators", "roles", "district_jobs")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
+        from governance.rollups import rollups_post_migrate
+
+        # The roll-ups' dirty-marking triggers sit on other apps' tables: (re)created after every migrate.
+        post_migrate.connect(rollups_post_migrate, dispatch_uid="governance_rollup_triggers")
         registry.api("governance", "governance.api.urls")
         from governance.services import SERVICE_OWNED_FIELDS
 
         registry.service_owned(SERVICE_OWNED_FIELDS)
-        from governance.dashboard.selectors import cache_invalidation_connect
-
-        cache_invalidation_connect()
         from django.contrib.auth.signals import user_logged_in
 
         from governance.sessions import session_renewed_on_login

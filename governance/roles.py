@@ -112,3 +112,19 @@ registry.schedule(
         description="每分钟重新推送到期重试的推送记录（正常情况下延时任务已完成）。",
     )
 )
+registry.schedule(
+    Schedule(
+        name="指标汇总刷新",
+        task="governance.rollups_refresh",
+        crontab={"minute": "*"},
+        description="每分钟重算数据有变动的指标汇总单元（驾驶舱数据一分钟内更新）。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="指标汇总核对",
+        task="governance.rollups_verify",
+        crontab={"minute": "40", "hour": "2"},
+        description="每晚抽样用业务表重算指标汇总并比对，不一致的记错误日志并修复。",
+    )
+)

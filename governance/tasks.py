@@ -11,6 +11,8 @@ from governance import fanout, import_jobs
 from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
+from governance.rollups import rollups_refresh as refresh_cells
+from governance.rollups import rollups_verify as verify_cells
 from governance.selectors import division_tree_breaks
 from governance.webhooks import RETRY_AFTER_S, WEBHOOK_DELIVER_TASK, webhook_attempt, webhooks_due
 
@@ -24,6 +26,23 @@ def division_tree_verify() -> dict:
     if broken:
         logger.error("division tree: %d broken paths, first %s", len(broken), broken[:10])
     return {"checked": Division.objects.count(), "broken": broken}
+
+
+@shared_task(name="governance.rollups_refresh", acks_late=True, ignore_result=True)
+def rollups_refresh() -> dict:
+    """Every minute: recompute the roll-up cells whose base rows changed (marked dirty by triggers).
+    Idempotent and safe to run twice at once (each source is refreshed by one worker at a time, and
+    marks are claimed with SKIP LOCKED)."""
+    return refresh_cells()
+
+
+@shared_task(name="governance.rollups_verify", acks_late=True)
+def rollups_verify() -> dict:
+    """Nightly: a sample of roll-up cells recomputed from the base tables; mismatches logged and repaired."""
+    result = verify_cells()
+    if result["mismatched"]:
+        logger.error("rollups: %(mismatched)d of %(checked)d sampled cells differed from the base tables", result)
+    return result
 
 
 @shared_task(name="governance.calendar_check")

@@ -36,6 +36,10 @@ class PropertyContractInline(ScopedChoicesMixin, admin.TabularInline):
     autocomplete_fields = ("company",)
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row's title (its compound and company) from the rows' own query, not two more per row.
+        return super().get_queryset(request).select_related("compound__division", "company")
+
 
 class OwnersCommitteeInline(ScopedChoicesMixin, admin.TabularInline):
     model = OwnersCommittee

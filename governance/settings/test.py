@@ -8,6 +8,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The dashboard recomputes dirty roll-up cells before reading, so a test sees its own writes at once
+# (in production the beat task does it every minute).
+ROLLUPS_REFRESH_ON_READ = True
 # Tasks run in-process unless a test starts a real worker (tests marked ``celery_worker``).
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = redis_caches("")  # in memory; the fault tests point them at a Redis of their own
