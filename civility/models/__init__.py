@@ -12,6 +12,7 @@ from civility.choices import (
     BanquetKind,
     BoardKind,
     BoardStatus,
+    DissuasionKind,
     DissuasionOutcome,
     EntrySource,
     EntryStatus,
@@ -20,24 +21,47 @@ from civility.choices import (
     RankingLevel,
     RankingStatus,
     StationLevel,
+    UnitLevel,
+    UnitStatus,
     VolunteerBrand,
 )
 from civility.models.boards import HonorList, HonorListEntry, RankingCorrection
-from civility.models.customs import BanquetAbstention, BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
+from civility.models.customs import (
+    BanquetAbstention,
+    BanquetDeclaration,
+    BanquetKindCap,
+    BanquetServiceFee,
+    BanquetServiceTeam,
+    Dissuasion,
+    VillageRule,
+)
 from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry
 from civility.models.ranking import CivilizedFamily, MonthlyRanking, RankingMonth
 from civility.models.rules import PointRule
 from civility.models.shop import Redemption, RedemptionLine, RewardItem, Shop, ShopOperatorLink
+from civility.models.units import CivilityUnit, UnitKind, UnitReview
 from civility.models.volunteers import (
     ActivityParticipantLink,
+    PlaceLocation,
     PracticeStation,
     ServiceActivity,
     Volunteer,
     VolunteerTeam,
     VolunteerTeamLink,
+    VolunteerTeamServesLink,
 )
 
 __all__ = [
+    "BanquetKindCap",
+    "BanquetServiceFee",
+    "CivilityUnit",
+    "DissuasionKind",
+    "PlaceLocation",
+    "UnitKind",
+    "UnitLevel",
+    "UnitReview",
+    "UnitStatus",
+    "VolunteerTeamServesLink",
     "DISSUADED_OUTCOMES",
     "ENTRY_HASH_SQL",
     "ENTRY_MUTABLE_FIELDS",
