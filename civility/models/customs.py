@@ -68,9 +68,13 @@ class BanquetKindCap(models.Model):
     scope_lookup = "rule__division"
     scope_reach = Reach.ANCESTORS
 
-    rule = models.ForeignKey(VillageRule, verbose_name=_("村规民约"), on_delete=models.CASCADE, related_name="kind_caps")
+    rule = models.ForeignKey(
+        VillageRule, verbose_name=_("村规民约"), on_delete=models.CASCADE, related_name="kind_caps"
+    )
     kind = models.CharField(_("事项类型"), max_length=16, choices=BanquetKind.choices)
-    per_table_cap = models.DecimalField(_("每桌标准上限（元/桌）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    per_table_cap = models.DecimalField(
+        _("每桌标准上限（元/桌）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     gift_money_cap = models.DecimalField(
         _("人情礼金上限（元/人）"), max_digits=8, decimal_places=2, null=True, blank=True
     )
@@ -130,7 +134,9 @@ class BanquetServiceFee(models.Model):
 
     scope_lookup = "team__division"
 
-    team = models.ForeignKey(BanquetServiceTeam, verbose_name=_("服务队"), on_delete=models.CASCADE, related_name="fees")
+    team = models.ForeignKey(
+        BanquetServiceTeam, verbose_name=_("服务队"), on_delete=models.CASCADE, related_name="fees"
+    )
     item = models.CharField(_("收费项目"), max_length=50)
     price = models.DecimalField(_("价格（元）"), max_digits=8, decimal_places=2)
     per_table = models.BooleanField(_("按桌计价"), default=False)
@@ -165,9 +171,7 @@ class BanquetDeclaration(models.Model):
     tables = models.PositiveIntegerField(_("桌数"))
     days = models.PositiveSmallIntegerField(_("天数"), default=1)
     gift_money = models.DecimalField(_("人情礼金（元/人）"), max_digits=8, decimal_places=2, default=0)
-    per_table_cost = models.DecimalField(
-        _("每桌标准（元/桌）"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
+    per_table_cost = models.DecimalField(_("每桌标准（元/桌）"), max_digits=8, decimal_places=2, null=True, blank=True)
     service_team = models.ForeignKey(
         BanquetServiceTeam,
         verbose_name=_("服务队"),
@@ -220,7 +224,9 @@ class Dissuasion(models.Model):
         BanquetDeclaration, verbose_name=_("红白事报备"), on_delete=models.PROTECT, related_name="dissuasion"
     )
     # 无事酒 is its own kind: dissuaded whatever its size (set by ``services.dissuasion_record``).
-    kind = models.CharField(_("劝阻类型"), max_length=16, choices=DissuasionKind.choices, default=DissuasionKind.OVER_CAP)
+    kind = models.CharField(
+        _("劝阻类型"), max_length=16, choices=DissuasionKind.choices, default=DissuasionKind.OVER_CAP
+    )
     outcome = models.CharField(_("结果"), max_length=16, choices=DissuasionOutcome.choices)
     occurred_on = models.DateField(_("劝阻日期"))
     officer = models.ForeignKey(

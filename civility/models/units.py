@@ -101,10 +101,14 @@ class UnitReview(models.Model):
         ordering = ["unit", "round"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "round"], name="civility_unit_review_round", violation_error_message=_("该轮评审已存在。")
+                fields=["unit", "round"],
+                name="civility_unit_review_round",
+                violation_error_message=_("该轮评审已存在。"),
             ),
             models.CheckConstraint(
-                condition=Q(score__lte=100), name="civility_unit_review_score", violation_error_message=_("得分不超过 100。")
+                condition=Q(score__lte=100),
+                name="civility_unit_review_score",
+                violation_error_message=_("得分不超过 100。"),
             ),
         ]
 

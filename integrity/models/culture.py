@@ -46,7 +46,9 @@ class CultureSite(models.Model):
         ordering = ["division__path", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["division", "name"], name="integrity_culture_site_unique", violation_error_message=_("同名阵地已存在。")
+                fields=["division", "name"],
+                name="integrity_culture_site_unique",
+                violation_error_message=_("同名阵地已存在。"),
             ),
         ]
 

@@ -128,12 +128,8 @@ class UnitRule(models.Model):
     # Measurable effects, as numbers the dashboard sums (issue 16 item 9; seed article: 区卫健局
     # "堵塞12项管理漏洞……节约成本18.6%").
     loopholes_closed = models.PositiveSmallIntegerField(_("堵塞管理漏洞（项）"), default=0)
-    savings_percent = models.DecimalField(
-        _("节约成本（%）"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    savings_amount = models.DecimalField(
-        _("节约金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    savings_percent = models.DecimalField(_("节约成本（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    savings_amount = models.DecimalField(_("节约金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
