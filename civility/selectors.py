@@ -306,6 +306,10 @@ class ServiceCircle:
         return len(self.places)
 
     @property
+    def station_count(self) -> int:
+        return len(self.stations)
+
+    @property
     def covered(self) -> int:
         return sum(1 for p in self.places if p.covered)
 
