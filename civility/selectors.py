@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from civility.choices import (
     DISSUADED_OUTCOMES,
@@ -266,6 +267,7 @@ def units_by_level(*, division: Division) -> list[dict]:
 # --- 15 分钟服务圈 -----------------------------------------------------------------------------
 
 EARTH_RADIUS_M = 6_371_000
+OUTSIDE_STATION = _("辖区外阵地")
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -328,26 +330,34 @@ def service_circle(*, division: Division, radius_m: int = SERVICE_CIRCLE_METRES)
     """Which 屋场/小区 of ``division``'s subtree lie beyond ``radius_m`` metres straight-line from every
     新时代文明实践 centre, institute and station (the 15-minute walk, assumed 1.2 km straight-line:
     ``SERVICE_CIRCLE_METRES``; issue 16 item 11, seed article "构建‘15分钟服务圈’"). A place may be
-    served by any located 阵地 of its district (a station over the village boundary still serves it),
-    so stations are read from the nearest district above ``division`` (or ``division`` itself).
-    Places without coordinates are not counted. Two queries; distances in Python (haversine)."""
+    served by any located 阵地 of its district (a station over the boundary still serves it), so
+    distances are measured to every station of the nearest district above ``division``; but only the
+    stations of the area itself and of the divisions above it are named and returned in ``stations``
+    (a nearer one elsewhere is named ``OUTSIDE_STATION``). Places without coordinates are not counted.
+    Two queries; distances in Python (haversine)."""
     ancestors = path_ancestors(division.path)
     district = (
         Division.objects.filter(path__in=ancestors, level="district").order_by("-depth").only("path").first()
         or division
     )
-    stations = [
-        (s.name, s.level, float(s.latitude), float(s.longitude))
-        for s in PracticeStation.objects.in_subtree(district)
+    located = (
+        PracticeStation.objects.in_subtree(district)
         .filter(latitude__isnull=False, longitude__isnull=False)
-        .only("name", "level", "latitude", "longitude")
-    ]
+        .values_list("name", "level", "latitude", "longitude", "division__path")
+    )
+    everywhere: list[tuple[str, float, float]] = []
+    stations: list[tuple[str, str, float, float]] = []
+    for name, level, lat, lon, path in located:
+        named = path.startswith(division.path) or path in ancestors
+        everywhere.append((name if named else str(OUTSIDE_STATION), float(lat), float(lon)))
+        if named:
+            stations.append((name, level, float(lat), float(lon)))
     circle = ServiceCircle(radius_m=radius_m, stations=stations)
     places = PlaceLocation.objects.in_subtree(division).select_related("division").order_by("division__path")
     for place in places:
         lat, lon = float(place.latitude), float(place.longitude)
         best: tuple[float, str] | None = None
-        for name, _level, slat, slon in stations:
+        for name, slat, slon in everywhere:
             d = distance_m(lat, lon, slat, slon)
             if best is None or d < best[0]:
                 best = (d, name)

@@ -266,7 +266,7 @@ class CultureSiteViewSet(ReadViewSet):
 
     queryset = CultureSite.objects.annotate(
         activity_count=Count("activities"), visits=Coalesce(Sum("activities__participants"), 0)
-    )
+    ).order_by("division__path", "name", "id")
     serializer_class = serializers.CultureSiteSerializer
     filterset_class = filtersets.CultureSiteFilterSet
 
