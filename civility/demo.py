@@ -601,7 +601,7 @@ def seed_customs_kinds(*, stdout, options) -> None:
 @transaction.atomic
 def seed_circle(*, stdout, options) -> None:
     """Coordinates for the 三级阵地 (centre → institutes → stations, linked) and every 屋场 and 小区, so the
-    15-minute circle has gaps to show (~1 in 5 places more than 1.2 km from any station); the three
+    15-minute circle has gaps to show (some places lie more than 1.2 km from every station); the three
     brands' teams linked to the 小区、网格、屋场 they serve."""
     root = district()
     rng = random.Random(15)

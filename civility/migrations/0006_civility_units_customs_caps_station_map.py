@@ -7,6 +7,12 @@ import pgtrigger.migrations
 from django.db import migrations, models
 
 
+def mark_no_occasion_dissuasions(apps, schema_editor):
+    """无事酒 is its own kind of dissuasion: dissuasions recorded before the kind existed are marked."""
+    Dissuasion = apps.get_model("civility", "Dissuasion")
+    Dissuasion.objects.filter(declaration__kind="no_occasion").update(kind="no_occasion")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -727,4 +733,5 @@ class Migration(migrations.Migration):
             model_name='volunteerteamserveslink',
             trigger=pgtrigger.compiler.Trigger(name='remove_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "civility_volunteerteamserveslinkevent" ("division_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "volunteerteam_id") VALUES (OLD."division_id", OLD."id", _pgh_attach_context(), NOW(), \'remove\', OLD."volunteerteam_id"); RETURN NULL;', hash='3f82d3fb081a7a3fee326a5296795bb3966ab6b1', operation='DELETE', pgid='pgtrigger_remove_delete_cfdf3', table='civility_volunteerteam_serves', when='AFTER')),
         ),
+        migrations.RunPython(mark_no_occasion_dissuasions, migrations.RunPython.noop),
     ]
