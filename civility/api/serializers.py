@@ -184,7 +184,7 @@ class ConversionResultSerializer(serializers.Serializer):
 
 
 class UnitKindSerializer(ScopedModelSerializer):
-    """A “8+N” kind: ``is_standing`` true for the eight standing kinds, false for the N added."""
+    """A kind of 文明单元: ``is_standing`` true for the eight standing kinds, false for those added."""
 
     class Meta:
         model = UnitKind

@@ -257,7 +257,7 @@ class ServiceActivityConversionViewSet(ScopedViewSetMixin, viewsets.GenericViewS
 
 
 class UnitKindViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """“8+N” 文明单元类型 (kept in the admin): the eight standing kinds and the N the district added."""
+    """文明单元类型 (kept in the admin): the eight standing kinds and those the district added."""
 
     queryset = UnitKind.objects.all()
     serializer_class = serializers.UnitKindSerializer

@@ -26,7 +26,7 @@ class UnitKind(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("创建层级"), max_length=16, choices=UnitLevel.choices)
     is_standing = models.BooleanField(
-        _("常设类型（“8”）"), default=False, help_text=_("八类常设文明单元；不勾选即为区里增设的“N”类。")
+        _("常设类型（“8”）"), default=False, help_text=_("八类常设文明单元；不勾选即为区里增设的类型。")
     )
     criteria = models.TextField(_("创建标准"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)

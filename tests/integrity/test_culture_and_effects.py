@@ -16,7 +16,8 @@ from rest_framework.test import APIClient
 
 from governance.models import Role
 from governance.registry import registry
-from integrity.demo import seed_clean_units, seed_culture
+from integrity.demo import seed_clean_units
+from integrity.demo_culture import seed_culture
 from integrity.models import CultureActivity, CultureSite, UnitRule
 from integrity.selectors import culture_counts, rule_effects
 from tests.auth import verified_login
