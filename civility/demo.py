@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from civility import demo_units  # noqa: F401  (issue 16's steps register themselves)
 from civility.choices import (
     GENESIS_HASH,
     ActivityKind,
@@ -459,6 +460,3 @@ def seed_shop_operators(*, stdout, options) -> None:
     links = [through(shop_id=s, user_id=u) for u, d in assignments for s in shops.get(d, [])]
     through.objects.bulk_create(links, ignore_conflicts=True)
     stdout.write(f"  积分超市管理员：{through.objects.count()} 人次")
-
-
-from civility import demo_units  # noqa: E402, F401  (issue 16's steps register themselves)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from civility.choices import BanquetKind, DissuasionKind, StationLevel, UnitLevel, UnitStatus, VolunteerBrand
-from civility.demo import _units
 from civility.models import (
     BanquetKindCap,
     BanquetServiceFee,
@@ -33,6 +32,11 @@ from governance.querysets import path_ancestors
 from governance.registry import registry
 
 # --- issue 16: “8+N” 文明单元, caps per kind and team fees, the 15-minute circle ---------------------
+
+
+def _units(root: Division, levels: list[str]) -> list[Division]:
+    return list(Division.objects.in_subtree(root).filter(level__in=levels).order_by("path"))
+
 
 # (code, name, level, standing, criteria): the eight standing kinds and the N the district added.
 UNIT_KINDS = [

@@ -29,6 +29,7 @@ from integrity.choices import (
     SubjectLevel,
     VisitMethod,
 )
+from integrity.demo_culture import HEALTH_LOOPHOLES, HEALTH_RULE, HEALTH_SAVINGS_PERCENT
 from integrity.models import (
     Campaign,
     CampaignMatter,
@@ -97,12 +98,6 @@ DEPARTMENTS = [
     "区交通运输局",
     "区自然资源局",
 ]
-
-
-# The seed article's figures: 区卫健局 closed 12 loopholes and saved 18.6 % on drugs and consumables.
-HEALTH_LOOPHOLES = 12
-HEALTH_SAVINGS_PERCENT = Decimal("18.60")
-HEALTH_RULE = "《药品耗材电子追溯管理办法》"
 
 
 def _org(name: str, division: Division, kind: str = OrganizationKind.DEPARTMENT) -> Organization:
@@ -568,6 +563,3 @@ def seed_clean_units(*, stdout, options) -> None:
     )
     UnitRule.objects.bulk_create(rules)
     stdout.write(f"  清廉单元：{len(units)} 个，制度 {len(rules)} 项")
-
-
-from integrity import demo_culture  # noqa: E402, F401  (issue 16's step registers itself)

@@ -156,7 +156,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '文明单元类型',
-                'verbose_name_plural': '文明单元类型（8+N）',
+                'verbose_name_plural': '文明单元类型',
                 'ordering': ['-is_standing', 'sort_order', 'id'],
             },
         ),

@@ -14,7 +14,8 @@ from governance.querysets import Reach, ScopedQuerySet
 
 @audited()
 class UnitKind(models.Model):
-    """文明单元类型 — one of the “8+N” kinds (文明单位、文明村、文明家庭…), with its creation criteria.
+    """文明单元类型 — one of the eight standing kinds or of those the district added (文明单位、文明村、
+    文明家庭…), with its creation criteria.
     Kept by the district (``division``) and visible to every division below it."""
 
     scope_reach = Reach.ANCESTORS
@@ -36,7 +37,7 @@ class UnitKind(models.Model):
 
     class Meta:
         verbose_name = _("文明单元类型")
-        verbose_name_plural = _("文明单元类型（8+N）")
+        verbose_name_plural = _("文明单元类型")
         ordering = ["-is_standing", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
