@@ -347,11 +347,12 @@ def service_circle(*, division: Division, radius_m: int = SERVICE_CIRCLE_METRES)
     )
     everywhere: list[tuple[str, float, float]] = []
     stations: list[tuple[str, str, float, float]] = []
-    for name, level, lat, lon, path in located:
+    for name, level, s_lat, s_lon, path in located:
+        assert s_lat is not None and s_lon is not None  # filtered above
         named = path.startswith(division.path) or path in ancestors
-        everywhere.append((name if named else str(OUTSIDE_STATION), float(lat), float(lon)))
+        everywhere.append((name if named else str(OUTSIDE_STATION), float(s_lat), float(s_lon)))
         if named:
-            stations.append((name, level, float(lat), float(lon)))
+            stations.append((name, level, float(s_lat), float(s_lon)))
     circle = ServiceCircle(radius_m=radius_m, stations=stations)
     places = PlaceLocation.objects.in_subtree(division).select_related("division").order_by("division__path")
     for place in places:
