@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -26,6 +27,7 @@ from civility.services import (
     unit_review_record,
 )
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
+from governance.dates import past_date_validate
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -429,6 +431,30 @@ class CivilityUnitAdmin(CivilityAdmin):
         return False
 
 
+class UnitReviewForm(forms.ModelForm):
+    """The service's own checks, run on the form so that a refused review shows its error in Chinese
+    (never a 500): the date neither in the future nor before the application, the score 0–100."""
+
+    class Meta:
+        model = models.UnitReview
+        fields = ["unit", "reviewed_on", "score", "result", "note"]
+
+    def clean(self):
+        data = super().clean()
+        unit, reviewed_on, score = data.get("unit"), data.get("reviewed_on"), data.get("score")
+        if reviewed_on is not None:
+            try:
+                past_date_validate(reviewed_on)
+            except ValidationError as error:
+                self.add_error("reviewed_on", error)
+            else:
+                if unit is not None and reviewed_on < unit.applied_on:
+                    self.add_error("reviewed_on", _("评审日期不能早于申报日期。"))
+        if score is not None and not 0 <= score <= 100:
+            self.add_error("score", _("得分应在 0 至 100 之间。"))
+        return data
+
+
 @admin.register(models.UnitReview)
 class UnitReviewAdmin(CivilityAdmin):
     """评审轮次: added through ``unit_review_record`` (next round, the unit's status follows); not edited after."""
@@ -439,6 +465,7 @@ class UnitReviewAdmin(CivilityAdmin):
     list_select_related = ["unit__kind"]
     readonly_fields = ["round"]
     autocomplete_fields = ["unit"]
+    form = UnitReviewForm
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] if obj is not None else self.readonly_fields

@@ -347,3 +347,16 @@ def test_service_circle_api(api, divisions, circle_world):
     assert api.get("/api/v1/civility/stations/service-circle/", {"within": divisions["t2"].code}).status_code == 404
     names = [s["name"] for s in api.get("/api/v1/civility/stations/").json()["results"]]
     assert names == ["村一站"]
+
+
+def test_admin_review_goes_through_the_service_and_a_bad_one_shows_its_error(client, district_admin, divisions):
+    verified_login(client, district_admin)
+    u = unit(kind(divisions), divisions["v11"], "文明村甲")
+    add = reverse("admin:civility_unitreview_add")
+    data = {"unit": u.pk, "reviewed_on": (DAY - datetime.timedelta(days=1)).isoformat(), "result": "awarded"}
+    refused = client.post(add, data)
+    assert refused.status_code == 200 and "评审日期不能早于申报日期" in refused.content.decode()
+    assert not UnitReview.objects.exists()
+    assert client.post(add, {**data, "reviewed_on": DAY.isoformat(), "score": 90}).status_code == 302
+    u.refresh_from_db()
+    assert (UnitReview.objects.get().round, u.status) == (1, UnitStatus.AWARDED)
