@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civility import models
@@ -22,9 +24,11 @@ from civility.services import (
     dissuasion_record,
     ranking_compute,
     ranking_publish,
+    unit_review_record,
 )
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
 from governance.admin_site import BigTableAdminMixin
+from governance.dates import past_date_validate
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -229,11 +233,30 @@ class HonorListAdmin(ReadOnlyAdmin):
     inlines = [HonorListEntryInline]
 
 
+class BanquetKindCapInline(ScopedChoicesMixin, admin.TabularInline):
+    model = models.BanquetKindCap
+    extra = 1
+
+
 @admin.register(models.VillageRule)
 class VillageRuleAdmin(CivilityAdmin):
     search_fields = ("division__name", "division__code")
     list_display = ["division", "gift_money_cap", "tables_cap", "days_cap"]
     list_select_related = ["division"]
+    inlines = [BanquetKindCapInline]
+
+
+@admin.register(models.BanquetKindCap)
+class BanquetKindCapAdmin(CivilityAdmin):
+    search_fields = ("rule__division__name",)
+    list_display = ["rule", "kind", "per_table_cap", "gift_money_cap", "tables_cap", "days_cap"]
+    list_filter = ["kind"]
+    list_select_related = ["rule__division"]
+
+
+class BanquetServiceFeeInline(ScopedChoicesMixin, admin.TabularInline):
+    model = models.BanquetServiceFee
+    extra = 1
 
 
 @admin.register(models.BanquetServiceTeam)
@@ -241,6 +264,14 @@ class BanquetServiceTeamAdmin(CivilityAdmin):
     search_fields = ("name", "place", "division__name")
     list_display = ["name", "division", "place"]
     list_select_related = ["division"]
+    inlines = [BanquetServiceFeeInline]
+
+
+@admin.register(models.BanquetServiceFee)
+class BanquetServiceFeeAdmin(CivilityAdmin):
+    search_fields = ("item", "team__name")
+    list_display = ["team", "item", "price", "per_table"]
+    list_select_related = ["team"]
 
 
 @admin.register(models.BanquetDeclaration)
@@ -253,7 +284,17 @@ class BanquetDeclarationAdmin(CivilityAdmin):
     readonly_fields = ["is_flagged", "violations_shown", "declared_by"]
     exclude = ["violations"]  # shown by its Chinese labels (violations_shown), set by the cap check
     # What the cap check read: changing it later would leave the flag (and any reward) stale.
-    checked_fields = ["household", "kind", "held_on", "tables", "days", "gift_money", "is_simple"]
+    checked_fields = [
+        "household",
+        "kind",
+        "held_on",
+        "tables",
+        "days",
+        "gift_money",
+        "per_table_cost",
+        "service_team",
+        "is_simple",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (self.checked_fields if obj is not None else [])
@@ -275,6 +316,7 @@ class BanquetDeclarationAdmin(CivilityAdmin):
             gift_money=data["gift_money"],
             is_simple=data.get("is_simple", False),
             service_team=data.get("service_team"),
+            per_table_cost=data.get("per_table_cost"),
             declared_by=request.user,
         )
         obj.pk, obj.is_flagged, obj.violations = saved.pk, saved.is_flagged, saved.violations
@@ -283,17 +325,19 @@ class BanquetDeclarationAdmin(CivilityAdmin):
 @admin.register(models.Dissuasion)
 class DissuasionAdmin(CivilityAdmin):
     search_fields = ("declaration__household__number", "declaration__household__head__name", "note")
-    list_display = ["declaration", "outcome", "occurred_on"]
-    list_filter = ["outcome"]
+    list_display = ["declaration", "kind", "outcome", "occurred_on"]
+    list_filter = ["kind", "outcome"]
     list_select_related = ["declaration__household__head"]
     # 劝导人 is whoever records the dissuasion here; nobody picks another account.
-    readonly_fields = ["entry", "officer"]
+    readonly_fields = ["kind", "entry", "officer"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "declaration":
             # Only a flagged banquet not yet dealt with can be dissuaded.
-            kwargs["queryset"] = (
-                models.BanquetDeclaration.objects.for_user(request.user).flagged().filter(dissuasion__isnull=True)
+            # Only a flagged banquet (or any 无事酒) not yet dealt with can be dissuaded.
+            declarations = models.BanquetDeclaration.objects.for_user(request.user)
+            kwargs["queryset"] = declarations.filter(
+                Q(is_flagged=True) | Q(kind=models.BanquetKind.NO_OCCASION), dissuasion__isnull=True
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -324,10 +368,24 @@ class BanquetAbstentionAdmin(CivilityAdmin):
 
 @admin.register(models.PracticeStation)
 class PracticeStationAdmin(CivilityAdmin):
-    list_display = ["name", "level", "division"]
+    list_display = ["name", "level", "parent", "division", "latitude", "longitude"]
     list_filter = ["level"]
-    list_select_related = ["division"]
+    list_select_related = ["division", "parent"]
     search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(models.PlaceLocation)
+class PlaceLocationAdmin(CivilityAdmin):
+    list_display = ["division", "latitude", "longitude"]
+    list_select_related = ["division"]
+    search_fields = ["division__name", "division__code"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "division" and field is not None:
+            field.queryset = field.queryset.filter(level__in=["hamlet", "compound"])
+        return field
 
 
 @admin.register(models.VolunteerTeam)
@@ -336,6 +394,103 @@ class VolunteerTeamAdmin(CivilityAdmin):
     list_display = ["name", "brand", "station"]
     list_filter = ["brand"]
     list_select_related = ["station"]
+    filter_horizontal = ["serves"]
+
+
+@admin.register(models.UnitKind)
+class UnitKindAdmin(CivilityAdmin):
+    """“8+N” 文明单元类型: the eight standing kinds and the N the district adds; retired, never deleted."""
+
+    search_fields = ("name", "code")
+    list_display = ["name", "code", "level", "is_standing", "sort_order", "is_active"]
+    list_filter = ["is_standing", "level", "is_active"]
+    list_select_related = ["division"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UnitReviewInline(ScopedChoicesMixin, admin.TabularInline):
+    model = models.UnitReview
+    fields = ["round", "reviewed_on", "score", "result", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.CivilityUnit)
+class CivilityUnitAdmin(CivilityAdmin):
+    """文明单元: applied here; its status follows the latest 评审 (recorded through the service)."""
+
+    search_fields = ("name", "division__name")
+    list_display = ["name", "kind", "division", "applied_on", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["kind", "division"]
+    readonly_fields = ["status"]
+    inlines = [UnitReviewInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UnitReviewForm(forms.ModelForm):
+    """The service's own checks, run on the form so that a refused review shows its error in Chinese
+    (never a 500): the date neither in the future nor before the application, the score 0–100."""
+
+    class Meta:
+        model = models.UnitReview
+        fields = ["unit", "reviewed_on", "score", "result", "note"]
+
+    def clean(self):
+        data = super().clean()
+        unit, reviewed_on, score = data.get("unit"), data.get("reviewed_on"), data.get("score")
+        if reviewed_on is not None:
+            try:
+                past_date_validate(reviewed_on)
+            except ValidationError as error:
+                self.add_error("reviewed_on", error)
+            else:
+                if unit is not None and reviewed_on < unit.applied_on:
+                    self.add_error("reviewed_on", _("评审日期不能早于申报日期。"))
+        if score is not None and not 0 <= score <= 100:
+            self.add_error("score", _("得分应在 0 至 100 之间。"))
+        return data
+
+
+@admin.register(models.UnitReview)
+class UnitReviewAdmin(CivilityAdmin):
+    """评审轮次: added through ``unit_review_record`` (next round, the unit's status follows); not edited after."""
+
+    search_fields = ("unit__name",)
+    list_display = ["unit", "round", "reviewed_on", "score", "result"]
+    list_filter = ["result"]
+    list_select_related = ["unit__kind"]
+    readonly_fields = ["round"]
+    autocomplete_fields = ["unit"]
+    form = UnitReviewForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        saved = unit_review_record(
+            unit=data["unit"],
+            reviewed_on=data["reviewed_on"],
+            result=data["result"],
+            score=data.get("score"),
+            note=data.get("note", ""),
+        )
+        obj.pk, obj.round = saved.pk, saved.round
+        obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Volunteer)

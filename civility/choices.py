@@ -96,6 +96,7 @@ class BanquetKind(models.TextChoices):
     FUNERAL = "funeral", _("丧事")
     BIRTHDAY = "birthday", _("寿宴")
     HOUSEWARMING = "housewarming", _("乔迁")
+    SCHOOL = "school", _("升学宴")
     NO_OCCASION = "no_occasion", _("无事酒")
 
 
@@ -131,3 +132,33 @@ class ActivityKind(models.TextChoices):
 # 站内通知 kinds the civility app sends (registered in ``civility.roles``).
 NOTICE_ENTRY_PENDING = "civility.entry_pending"
 NOTICE_RANKING_PUBLISHED = "civility.ranking_published"
+
+
+class UnitLevel(models.TextChoices):
+    """The level a kind of 文明单元 sits at: the article's basic units (单位、乡镇、村) extended down to
+    社区 and 家庭 (seed article: "推动文明单位、文明乡镇、文明村等基础单元向社区、家庭等社会细胞延伸")."""
+
+    ORGANIZATION = "organization", _("单位")
+    TOWNSHIP = "township", _("乡镇")
+    VILLAGE = "village", _("村")
+    COMMUNITY = "community", _("社区")
+    COMPOUND = "compound", _("小区")
+    FAMILY = "family", _("家庭")
+
+
+class UnitStatus(models.TextChoices):
+    APPLIED = "applied", _("已申报")
+    BUILDING = "building", _("创建中")
+    AWARDED = "awarded", _("已命名")
+    FAILED = "failed", _("复查未通过")
+
+
+class DissuasionKind(models.TextChoices):
+    OVER_CAP = "over_cap", _("超标操办")
+    NO_OCCASION = "no_occasion", _("无事酒")
+
+
+# 15 分钟服务圈: the assumed walk, as straight-line distance from a 屋场/小区 to the nearest 阵地 (an
+# adult walks ~4.8 km/h, 15 minutes ≈ 1.2 km; streets are longer than the straight line, so this is
+# a generous bound). Source: issue 16 item 11 ("e.g. 1.2 km straight-line").
+SERVICE_CIRCLE_METRES = 1200

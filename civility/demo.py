@@ -12,10 +12,12 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from civility import demo_units  # noqa: F401  (issue 16's steps register themselves)
 from civility.choices import (
     GENESIS_HASH,
     ActivityKind,
     BanquetKind,
+    DissuasionKind,
     DissuasionOutcome,
     EntrySource,
     EntryStatus,
@@ -219,7 +221,12 @@ def seed_customs(*, stdout, options) -> None:
         BanquetDeclaration.objects.bulk_create(declarations, batch_size=2000)
         Dissuasion.objects.bulk_create(
             [
-                Dissuasion(declaration=d, outcome=o, occurred_on=max(d.held_on - datetime.timedelta(days=3), start))
+                Dissuasion(
+                    declaration=d,
+                    kind=DissuasionKind.NO_OCCASION if d.kind == BanquetKind.NO_OCCASION else DissuasionKind.OVER_CAP,
+                    outcome=o,
+                    occurred_on=max(d.held_on - datetime.timedelta(days=3), start),
+                )
                 for d, o in zip(declarations, outcomes, strict=False)
             ]
         )

@@ -7,8 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import BanquetKind, EntrySource, EntryStatus, RankingLevel
-from civility.models import BanquetDeclaration, MonthlyRanking, PointAccount, PointEntry, Redemption
+from civility.choices import BanquetKind, EntrySource, EntryStatus, RankingLevel, StationLevel, UnitLevel, UnitStatus
+from civility.models import (
+    BanquetDeclaration,
+    CivilityUnit,
+    MonthlyRanking,
+    PointAccount,
+    PointEntry,
+    PracticeStation,
+    Redemption,
+)
 from civility.services import parse_month
 from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 
@@ -76,3 +84,23 @@ class BanquetDeclarationFilterSet(DivisionTreeFilterSet):
     class Meta:
         model = BanquetDeclaration
         fields = ["kind", "flagged", "division_id", "division", "within"]
+
+
+class CivilityUnitFilterSet(DivisionTreeFilterSet):
+    """文明单元 per kind (编码), level and status, and per division (``within``: the code of an area)."""
+
+    kind = filters.CharFilter(field_name="kind__code", label=_("类型编码"))
+    level = filters.ChoiceFilter(field_name="kind__level", choices=UnitLevel.choices, label=_("创建层级"))
+    status = filters.MultipleChoiceFilter(choices=UnitStatus.choices, label=_("创建状态"))
+
+    class Meta:
+        model = CivilityUnit
+        fields = ["kind", "level", "status", "division_id", "division", "within"]
+
+
+class PracticeStationFilterSet(DivisionTreeFilterSet):
+    level = filters.MultipleChoiceFilter(choices=StationLevel.choices, label=_("层级"))
+
+    class Meta:
+        model = PracticeStation
+        fields = ["level", "division_id", "division", "within"]

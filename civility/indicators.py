@@ -7,9 +7,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import EntrySource, EntryStatus, StationLevel
+from civility.choices import EntrySource, EntryStatus, StationLevel, UnitStatus
 from civility.models import PracticeStation
-from civility.selectors import customs_counters, points_flow, volunteer_hours
+from civility.selectors import customs_counters, points_flow, service_circle, units_by_level, volunteer_hours
 from governance.dates import month_start
 from governance.registry import GOOD_UP, Indicator, Rollup, RollupSource, RollupTrigger, registry
 
@@ -121,3 +121,45 @@ for key, title, compute, unit, order in [
             rollup=ROLLUPS.get(key),
         )
     )
+
+
+def _no_occasion(*, division, start=None, end=None) -> int:
+    return customs_counters(division=division, start=start, end=_after(end))["no_occasion_dissuaded"]
+
+
+def _circle_rate(*, division, start=None, end=None):
+    """15 分钟服务圈覆盖率: located 屋场/小区 within 1.2 km straight-line of a 阵地 ÷ all located ones, %."""
+    return service_circle(division=division).rate
+
+
+def _units_awarded(*, division, start=None, end=None) -> int:
+    return sum(row[UnitStatus.AWARDED] for row in units_by_level(division=division))
+
+
+registry.indicator(
+    Indicator("civility.no_occasion_dissuaded", _("劝阻“无事酒”"), "civility", _no_occasion, _("起"), 67, good=GOOD_UP)
+)
+registry.indicator(
+    Indicator(
+        "civility.service_circle_rate",
+        _("15分钟服务圈覆盖率"),
+        "civility",
+        _circle_rate,
+        "%",
+        68,
+        dated=False,
+        good=GOOD_UP,
+    )
+)
+registry.indicator(
+    Indicator(
+        "civility.units_awarded",
+        _("已命名文明单元（8+N）"),
+        "civility",
+        _units_awarded,
+        _("个"),
+        69,
+        dated=False,
+        good=GOOD_UP,
+    )
+)

@@ -29,8 +29,26 @@ REGISTERS = [
     "honorlist",
     "honorlistentry",
     "rankingcorrection",
+    "banquetkindcap",
+    "banquetservicefee",
+    "placelocation",
+    "unitkind",
+    "civilityunit",
+    "unitreview",
 ]
-CONFIG = ["pointrule", "rewarditem", "shop", "villagerule", "banquetserviceteam", "practicestation", "volunteerteam"]
+CONFIG = [
+    "pointrule",
+    "rewarditem",
+    "shop",
+    "villagerule",
+    "banquetserviceteam",
+    "practicestation",
+    "volunteerteam",
+    "banquetkindcap",
+    "banquetservicefee",
+    "placelocation",
+    "unitkind",
+]
 OFFICER_WRITES = [
     "pointentry",
     "banquetdeclaration",
@@ -40,6 +58,8 @@ OFFICER_WRITES = [
     "serviceactivity",
     "civilizedfamily",
     "honorlist",
+    "civilityunit",
+    "unitreview",
 ]
 
 
@@ -80,6 +100,10 @@ registry.link(
 )
 registry.link(HomeLink(_("红黑榜"), "civility:board-list", OFFICERS, _("提名、审核、公布；公布后不可修改"), 54))
 registry.link(HomeLink(_("文明家庭"), "civility:family-list", OFFICERS, _("推荐、评定、公布"), 55))
+registry.link(HomeLink(_("“8+N”文明单元"), "civility:unit-list", OFFICERS, _("各类文明单元的申报、评审与分级统计"), 56))
+registry.link(
+    HomeLink(_("15分钟服务圈"), "civility:service-circle", OFFICERS, _("文明实践阵地分布与服务圈外的屋场、小区"), 57)
+)
 registry.link(
     HomeLink(_("积分超市"), "civility:shop", frozenset({Role.SHOP_OPERATOR}), _("查户、看余额、兑换商品"), 52)
 )

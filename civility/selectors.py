@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import datetime
+import math
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
-from civility.choices import DISSUADED_OUTCOMES, BanquetKind, EntrySource, RankingLevel, RankingStatus
+from civility.choices import (
+    DISSUADED_OUTCOMES,
+    SERVICE_CIRCLE_METRES,
+    BanquetKind,
+    DissuasionKind,
+    EntrySource,
+    RankingLevel,
+    RankingStatus,
+    UnitLevel,
+    UnitStatus,
+)
 from civility.models import (
     BanquetAbstention,
     BanquetDeclaration,
+    CivilityUnit,
     Dissuasion,
     MonthlyRanking,
+    PlaceLocation,
     PointEntry,
+    PracticeStation,
     RankingCorrection,
     RankingMonth,
     ServiceActivity,
@@ -37,18 +53,21 @@ def _period(queryset: QuerySet, field: str, start: datetime.date | None, end: da
 def customs_counters(
     *, division: Division, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> dict[str, int]:
-    """移风易俗 counters for a subtree and period (``start`` inclusive, ``end`` exclusive; three
-    queries): ``{"dissuaded"}`` banquets dissuaded or scaled down, ``{"simple_funerals"}`` funerals held
+    """移风易俗 counters for a subtree and period (``start`` inclusive, ``end`` exclusive; four
+    queries): ``{"dissuaded"}`` banquets dissuaded or scaled down, ``{"no_occasion_dissuaded"}`` the
+    无事酒 among them (their own kind of dissuasion), ``{"simple_funerals"}`` funerals held
     simply, ``{"officials_abstained"}`` Party members and officials who declined to hold a banquet."""
     dissuaded = _period(Dissuasion.objects.in_subtree(division), "occurred_on", start, end).filter(
         outcome__in=DISSUADED_OUTCOMES
     )
+    no_occasion = dissuaded.filter(kind=DissuasionKind.NO_OCCASION)
     funerals = _period(BanquetDeclaration.objects.in_subtree(division), "held_on", start, end).filter(
         kind=BanquetKind.FUNERAL, is_simple=True, is_flagged=False
     )
     abstentions = _period(BanquetAbstention.objects.in_subtree(division), "occurred_on", start, end)
     return {
         "dissuaded": dissuaded.count(),
+        "no_occasion_dissuaded": no_occasion.count(),
         "simple_funerals": funerals.count(),
         "officials_abstained": abstentions.count(),
     }
@@ -222,3 +241,138 @@ def ranking_board(*, run: RankingMonth, division: Division) -> QuerySet[MonthlyR
         .annotate(previous=Subquery(previous), late=Coalesce(Subquery(late), Value(0)))
         .annotate(change=F("points") - F("previous"))
     )
+
+
+# --- “8+N” 文明单元 ------------------------------------------------------------------------------
+
+
+def units_by_level(*, division: Division) -> list[dict]:
+    """文明单元 of a subtree counted per level (单位、乡镇、村、社区、小区、家庭 — the article's extension
+    from 单位/乡镇/村 down to 社区 and 家庭), one query. Rows in ``UnitLevel`` order, every level
+    present: ``{"level": code, "label": str, "total": int, "<status>": int for each UnitStatus}``."""
+    counts = {
+        (row["kind__level"], row["status"]): row["n"]
+        for row in CivilityUnit.objects.in_subtree(division).values("kind__level", "status").annotate(n=Count("id"))
+    }
+    rows = []
+    for level, label in UnitLevel.choices:
+        row: dict = {"level": level, "label": str(label)}
+        for status in UnitStatus.values:
+            row[status] = counts.get((level, status), 0)
+        row["total"] = sum(row[status] for status in UnitStatus.values)
+        rows.append(row)
+    return rows
+
+
+# --- 15 分钟服务圈 -----------------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_000
+OUTSIDE_STATION = _("辖区外阵地")
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance between two WGS-84 points in degrees, in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@dataclass
+class CirclePlace:
+    """One 屋场/小区 of the report: where it is, its nearest 阵地 and how far (metres, rounded)."""
+
+    division_id: int
+    code: str
+    name: str
+    level: str
+    latitude: float
+    longitude: float
+    nearest: str | None
+    distance_m: int | None
+    covered: bool
+
+
+@dataclass
+class ServiceCircle:
+    """The 15-minute service circle of a subtree: ``places`` (every located 屋场/小区), ``stations``
+    (``(name, level, latitude, longitude)`` of every located 阵地 that may serve it), ``radius_m``,
+    ``covered``/``total`` and ``rate`` (percent, one decimal; ``None`` with no located place)."""
+
+    radius_m: int
+    places: list[CirclePlace] = field(default_factory=list)
+    stations: list[tuple[str, str, float, float]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.places)
+
+    @property
+    def station_count(self) -> int:
+        return len(self.stations)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for p in self.places if p.covered)
+
+    @property
+    def gaps(self) -> list[CirclePlace]:
+        return [p for p in self.places if not p.covered]
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.places:
+            return None
+        return (Decimal(self.covered * 100) / Decimal(self.total)).quantize(Decimal("0.1"))
+
+
+def service_circle(*, division: Division, radius_m: int = SERVICE_CIRCLE_METRES) -> ServiceCircle:
+    """Which 屋场/小区 of ``division``'s subtree lie beyond ``radius_m`` metres straight-line from every
+    新时代文明实践 centre, institute and station (the 15-minute walk, assumed 1.2 km straight-line:
+    ``SERVICE_CIRCLE_METRES``; issue 16 item 11, seed article "构建‘15分钟服务圈’"). A place may be
+    served by any located 阵地 of its district (a station over the boundary still serves it), so
+    distances are measured to every station of the nearest district above ``division``; but only the
+    stations of the area itself and of the divisions above it are named and returned in ``stations``
+    (a nearer one elsewhere is named ``OUTSIDE_STATION``). Places without coordinates are not counted.
+    Two queries; distances in Python (haversine)."""
+    ancestors = path_ancestors(division.path)
+    district = (
+        Division.objects.filter(path__in=ancestors, level="district").order_by("-depth").only("path").first()
+        or division
+    )
+    located = (
+        PracticeStation.objects.in_subtree(district)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .values_list("name", "level", "latitude", "longitude", "division__path")
+    )
+    everywhere: list[tuple[str, float, float]] = []
+    stations: list[tuple[str, str, float, float]] = []
+    for name, level, s_lat, s_lon, path in located:
+        assert s_lat is not None and s_lon is not None  # filtered above
+        named = path.startswith(division.path) or path in ancestors
+        everywhere.append((name if named else str(OUTSIDE_STATION), float(s_lat), float(s_lon)))
+        if named:
+            stations.append((name, level, float(s_lat), float(s_lon)))
+    circle = ServiceCircle(radius_m=radius_m, stations=stations)
+    places = PlaceLocation.objects.in_subtree(division).select_related("division").order_by("division__path")
+    for place in places:
+        lat, lon = float(place.latitude), float(place.longitude)
+        best: tuple[float, str] | None = None
+        for name, slat, slon in everywhere:
+            d = distance_m(lat, lon, slat, slon)
+            if best is None or d < best[0]:
+                best = (d, name)
+        circle.places.append(
+            CirclePlace(
+                division_id=place.division_id,
+                code=place.division.code,
+                name=place.division.name,
+                level=place.division.level,
+                latitude=lat,
+                longitude=lon,
+                nearest=best[1] if best else None,
+                distance_m=round(best[0]) if best else None,
+                covered=best is not None and best[0] <= radius_m,
+            )
+        )
+    return circle

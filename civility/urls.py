@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility import board_views, views
+from civility import board_views, unit_views, views
 
 app_name = "civility"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("boards/", board_views.BoardListView.as_view(), name="board-list"),
     path("boards/<int:pk>/", board_views.BoardDetailView.as_view(), name="board-detail"),
     path("families/", board_views.FamilyListView.as_view(), name="family-list"),
+    path("units/", unit_views.UnitListView.as_view(), name="unit-list"),
+    path("service-circle/", unit_views.ServiceCircleView.as_view(), name="service-circle"),
 ]

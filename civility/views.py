@@ -20,7 +20,7 @@ from django.views import View
 
 from civility.filtersets import BanquetDeclarationFilterSet
 from civility.forms import BanquetDeclarationForm, BatchEntryForm, RedeemForm, UnitForm
-from civility.models import BanquetDeclaration, PointAccount, PointEntry, RewardItem, Shop
+from civility.models import BanquetDeclaration, BanquetServiceTeam, PointAccount, PointEntry, RewardItem, Shop
 from civility.selectors import households_find, pending_entries
 from civility.services import (
     BANQUET_VIOLATION_LABELS,
@@ -30,8 +30,10 @@ from civility.services import (
     banquet_check,
     banquet_declare,
     entry_confirm,
+    kind_cap_for,
     points_batch_record,
     points_redeem,
+    team_table_fee,
     village_rule_for,
 )
 from governance.forms import form_errors_add
@@ -191,13 +193,27 @@ class DeclarationCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
             tables = int(request.GET.get("tables") or 0)
             days = int(request.GET.get("days") or 1)
             gift = Decimal(request.GET.get("gift_money") or 0)
-            if not gift.is_finite():  # NaN and Infinity are Decimals too
-                raise InvalidOperation
+            per_table = Decimal(request.GET["per_table_cost"]) if request.GET.get("per_table_cost") else None
+            if not gift.is_finite() or (per_table is not None and not per_table.is_finite()):
+                raise InvalidOperation  # NaN and Infinity are Decimals too
         except (ValueError, InvalidOperation):
             return JsonResponse({"errors": [_("请输入数字。")]}, status=400)
+        team = None
+        if request.GET.get("service_team"):
+            team = get_object_or_404(
+                BanquetServiceTeam.objects.for_user(request.user), pk=_household_pk(request.GET["service_team"])
+            )
         rule = village_rule_for(household.division)
+        kind = request.GET.get("kind", "")
         violations = banquet_check(
-            rule=rule, kind=request.GET.get("kind", ""), tables=tables, days=days, gift_money=gift
+            rule=rule,
+            kind=kind,
+            tables=tables,
+            days=days,
+            gift_money=gift,
+            per_table_cost=per_table,
+            kind_cap=kind_cap_for(rule, kind),
+            team_fee=team_table_fee(team),
         )
         caps = (
             {"tables": rule.tables_cap, "days": rule.days_cap, "gift_money": str(rule.gift_money_cap)} if rule else None

@@ -32,6 +32,8 @@ from integrity.models import (
     CleanUnit,
     Clue,
     ClueReporter,
+    CultureActivity,
+    CultureSite,
     Evaluation,
     EvaluationItem,
     IntegrityCase,
@@ -518,10 +520,34 @@ class EvaluationAdmin(IntegrityAdmin):
 
 @admin.register(UnitRule)
 class UnitRuleAdmin(IntegrityAdmin):
-    list_display = ("title", "unit", "adopted_on")
+    list_display = ("title", "unit", "adopted_on", "loopholes_closed", "savings_percent", "savings_amount")
     list_select_related = ("unit__organization",)
     search_fields = ("title", "closes")
     autocomplete_fields = ("unit",)
+
+
+@admin.register(CultureSite)
+class CultureSiteAdmin(IntegrityAdmin):
+    list_display = ("name", "kind", "division", "organization", "opened_on")
+    list_filter = ("kind",)
+    list_select_related = ("division", "organization")
+    search_fields = ("name", "address")
+    autocomplete_fields = ("division", "organization")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CultureActivity)
+class CultureActivityAdmin(IntegrityAdmin):
+    list_display = ("title", "target", "site", "division", "held_on", "participants")
+    list_filter = ("target",)
+    list_select_related = ("division", "site")
+    search_fields = ("title",)
+    autocomplete_fields = ("division", "site")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AccessLog)

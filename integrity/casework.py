@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -17,10 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
 from governance.forms import form_errors_add
+from governance.selectors import division_in_scope
 from governance.views import ModelOpenRequiredMixin
 from integrity import forms, services
-from integrity.choices import AccessVia
+from integrity.choices import DISCIPLINE_ROLES, AccessVia
 from integrity.models import CleanUnit, Clue, IntegrityCase, Measure
+from integrity.selectors import rule_effects
 from integrity.views import CaseDetailView, ClueDetailView
 
 
@@ -255,7 +259,21 @@ class CleanUnitListView(ModelOpenRequiredMixin, PermissionRequiredMixin, ListVie
     paginate_by = 50
 
     def get_queryset(self):
-        return CleanUnit.objects.for_user(self.request.user).select_related("organization").order_by("kind", "id")
+        # Each unit's rules and their measured effects (issue 16 item 9), summed in the same query.
+        return (
+            CleanUnit.objects.for_user(self.request.user)
+            .select_related("organization")
+            .annotate(
+                rule_count=Count("rules", distinct=True),
+                loopholes=Coalesce(Sum("rules__loopholes_closed"), 0),
+                savings_percent_max=Max("rules__savings_percent"),
+            )
+            .order_by("kind", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        area = division_in_scope(self.request.user, roles=DISCIPLINE_ROLES)
+        return super().get_context_data(area=area, effects=rule_effects(division=area), **kwargs)
 
 
 class EvaluationEnterView(ModelOpenRequiredMixin, PermissionRequiredMixin, FormView):

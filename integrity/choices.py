@@ -163,3 +163,22 @@ class AccessVia(models.TextChoices):
 def dates_error(field: str, message: str) -> ValidationError:
     """A date before the one it must follow, reported against ``field`` (code ``ERR_DATES_ORDER``)."""
     return ValidationError({field: ValidationError(message, code=ERR_DATES_ORDER)})
+
+
+class CultureSiteKind(models.TextChoices):
+    """廉洁文化阵地 kinds the seed article names ("在网红景点打造廉洁文化主题公园、在社区建立家风家训馆")."""
+
+    THEME_PARK = "theme_park", _("廉洁文化主题公园")
+    FAMILY_HALL = "family_hall", _("家风家训馆")
+    EDUCATION_BASE = "education_base", _("廉政教育基地")
+    OTHER = "other", _("其他阵地")
+
+
+class CultureTarget(models.TextChoices):
+    """“廉洁文化进企业、团体、家庭、公共场所” — where an activity took integrity culture."""
+
+    ENTERPRISE = "enterprise", _("进企业")
+    GROUP = "group", _("进团体")
+    FAMILY = "family", _("进家庭")
+    PUBLIC_PLACE = "public_place", _("进公共场所")
+    SITE = "site", _("阵地参观")

@@ -29,6 +29,7 @@ from integrity.choices import (
     SubjectLevel,
     VisitMethod,
 )
+from integrity.demo_culture import HEALTH_LOOPHOLES, HEALTH_RULE, HEALTH_SAVINGS_PERCENT
 from integrity.models import (
     Campaign,
     CampaignMatter,
@@ -545,9 +546,11 @@ def seed_clean_units(*, stdout, options) -> None:
     rules.append(
         UnitRule(
             unit=by_org[health.pk],
-            title="《药品耗材电子追溯管理办法》",
+            title=HEALTH_RULE,
             adopted_on=datetime.date(2024, 3, 15),
             closes="通过电子追溯系统堵塞12项管理漏洞；2024年通过省级平台采购药品耗材节约成本18.6%",
+            loopholes_closed=HEALTH_LOOPHOLES,
+            savings_percent=HEALTH_SAVINGS_PERCENT,
         )
     )
     rules.append(

@@ -15,6 +15,8 @@ from integrity.choices import (
     ClueCategory,
     ClueSource,
     ClueStatus,
+    CultureSiteKind,
+    CultureTarget,
     Disposition,
     MeasureKind,
     ProjectLevel,
@@ -28,6 +30,8 @@ from integrity.models import (
     CampaignMatter,
     CleanUnit,
     Clue,
+    CultureActivity,
+    CultureSite,
     IntegrityCase,
     LivelihoodProject,
     Measure,
@@ -167,6 +171,26 @@ class UnitRuleFilterSet(DivisionTreeFilterSet):
     class Meta:
         model = UnitRule
         fields = ["q", "unit_id", "within"]
+
+
+class CultureSiteFilterSet(DivisionTreeFilterSet):
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
+    kind = filters.MultipleChoiceFilter(choices=CultureSiteKind.choices, label=_("类型"))
+
+    class Meta:
+        model = CultureSite
+        fields = ["q", "kind", "division_id", "division", "within"]
+
+
+class CultureActivityFilterSet(DivisionTreeFilterSet):
+    target = filters.MultipleChoiceFilter(choices=CultureTarget.choices, label=_("活动类型"))
+    site_id = filters.NumberFilter(field_name="site_id", label=_("阵地ID"))
+    held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("日期起"))
+    held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("日期止"))
+
+    class Meta:
+        model = CultureActivity
+        fields = ["target", "site_id", "division_id", "division", "within"]
 
 
 class AccessLogFilterSet(DivisionTreeFilterSet):

@@ -16,8 +16,10 @@ from integrity.selectors import (
     _funnel_from,
     _funnel_sources,
     clean_units_by_status,
+    culture_counts,
     funnel_totals,
     project_timeliness,
+    rule_effects,
 )
 
 UNITS = {
@@ -149,3 +151,45 @@ for order, (status, label) in enumerate(CleanUnitStatus.choices, start=72):
             dated=False,
         )
     )
+
+
+def _rule_effect(key: str):
+    """Sums of the clean units' rules' measured effects (``selectors.rule_effects``), as they stand."""
+
+    def compute(*, division, start=None, end=None):
+        return rule_effects(division=division)[key]
+
+    return compute
+
+
+def _culture(key: str):
+    def compute(*, division, start=None, end=None) -> int:
+        return culture_counts(division=division, start=start, end=end)[key]
+
+    return compute
+
+
+for key, title, unit, order in [
+    ("loopholes", _("制度堵塞管理漏洞"), _("项"), 80),
+    ("savings_amount", _("制度节约资金"), _("元"), 81),
+    ("measured", _("有量化成效的制度"), _("项"), 82),
+]:
+    registry.indicator(
+        Indicator(
+            f"integrity.rules.{key}", title, "integrity", _rule_effect(key), unit, order, dated=False, good=GOOD_UP
+        )
+    )
+registry.indicator(
+    Indicator("integrity.culture.sites", _("廉洁文化阵地"), "integrity", _culture("sites"), _("个"), 83, dated=False)
+)
+registry.indicator(
+    Indicator(
+        "integrity.culture.activities",
+        _("廉洁文化进企业、团体、家庭、公共场所活动"),
+        "integrity",
+        _culture("activities"),
+        _("场"),
+        84,
+        good=GOOD_UP,
+    )
+)

@@ -24,6 +24,8 @@ EDITABLE = [
     "evaluation",
     "evaluationitem",
     "unitrule",
+    "culturesite",
+    "cultureactivity",
 ]
 
 registry.grant(
@@ -38,5 +40,8 @@ registry.link(
     HomeLink(
         _("集中整治"), "integrity:campaign-list", DISCIPLINE_ROLES, _("线索—处理—立案—处分—留置—追缴—民生实事"), 61
     )
+)
+registry.link(
+    HomeLink(_("廉洁文化阵地"), "integrity:culture", DISCIPLINE_ROLES, _("阵地、参观人次与“廉洁文化进……”活动"), 63)
 )
 registry.link(HomeLink(_("民生实事监督"), "integrity:project-list", DISCIPLINE_ROLES, _("节点进度、督导与回头看"), 62))

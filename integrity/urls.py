@@ -26,4 +26,5 @@ urlpatterns = [
     path("units/", casework.CleanUnitListView.as_view(), name="unit-list"),
     path("units/<int:pk>/evaluate/", casework.EvaluationEnterView.as_view(), name="unit-evaluate"),
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
+    path("culture/", views.CultureSiteListView.as_view(), name="culture"),
 ]

@@ -8,7 +8,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Prefetch, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +23,13 @@ from governance.selectors import division_in_scope
 from governance.spreadsheets import header_append, spreadsheet_response
 from governance.views import FilteredListView, ModelOpenRequiredMixin
 from integrity import services
-from integrity.choices import DISCIPLINE_ROLES, AccessTarget, AccessVia, ClueStatus
-from integrity.filtersets import ClueFilterSet, IntegrityCaseFilterSet, LivelihoodProjectFilterSet
+from integrity.choices import DISCIPLINE_ROLES, AccessTarget, AccessVia, ClueStatus, CultureTarget
+from integrity.filtersets import ClueFilterSet, CultureSiteFilterSet, IntegrityCaseFilterSet, LivelihoodProjectFilterSet
 from integrity.forms import CloseForm, DisposeForm, MeasureForm, RecoveryForm, SanctionForm
 from integrity.models import (
     Campaign,
     Clue,
+    CultureSite,
     IntegrityCase,
     LivelihoodProject,
     Milestone,
@@ -42,6 +44,7 @@ from integrity.selectors import (
     campaign_area,
     campaign_funnel,
     campaign_funnels,
+    culture_counts,
     funnel_by_child,
     overdue_milestones,
 )
@@ -332,3 +335,30 @@ class ProjectListView(IntegrityListView):
         overdue = overdue_milestones(queryset=Milestone.objects.for_user(user))[:200]
         visits = SupervisionVisit.objects.for_user(user).select_related("project").order_by("-visited_on", "-id")[:20]
         return super().get_context_data(overdue=overdue, visits=visits, today=timezone.localdate(), **kwargs)
+
+
+# --- 廉洁文化阵地 (issue 16 item 8) -----------------------------------------------------------------
+
+
+class CultureSiteListView(IntegrityListView):
+    """廉洁文化阵地: each site with its unit, opening date, activities and visits (participants of its
+    activities, summed in the same query), and the area's “廉洁文化进企业、团体、家庭、公共场所”
+    activities counted by target (``selectors.culture_counts``)."""
+
+    model = CultureSite
+    filterset_class = CultureSiteFilterSet
+    template_name = "integrity/culture_sites.html"
+
+    def base_queryset(self):
+        return (
+            super()
+            .base_queryset()
+            .select_related("division", "organization")
+            .annotate(activity_count=Count("activities"), visits=Coalesce(Sum("activities__participants"), 0))
+        )
+
+    def get_context_data(self, **kwargs):
+        area = division_in_scope(self.request.user, roles=DISCIPLINE_ROLES)
+        counts = culture_counts(division=area)
+        targets = [(label, counts["by_target"][value]) for value, label in CultureTarget.choices]
+        return super().get_context_data(area=area, counts=counts, targets=targets, **kwargs)

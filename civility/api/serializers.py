@@ -5,12 +5,17 @@ from rest_framework import serializers
 
 from civility.models import (
     BanquetDeclaration,
+    BanquetServiceFee,
+    BanquetServiceTeam,
+    CivilityUnit,
     MonthlyRanking,
     PointAccount,
     PointEntry,
     PointRule,
+    PracticeStation,
     Redemption,
     RedemptionLine,
+    UnitKind,
 )
 from governance.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from governance.api.queries import AreaQuerySerializer
@@ -153,6 +158,7 @@ class BanquetDeclarationSerializer(ScopedModelSerializer):
             "tables",
             "days",
             "gift_money",
+            "per_table_cost",
             "service_team",
             "is_simple",
             "is_flagged",
@@ -175,3 +181,86 @@ class ConversionResultSerializer(serializers.Serializer):
     activities = serializers.IntegerField(help_text=_("本次转化的活动数"))
     entries = serializers.IntegerField(help_text=_("本次写入的积分流水笔数"))
     refused = serializers.ListField(child=serializers.DictField(), help_text=_("未能转化的活动及原因"))
+
+
+class UnitKindSerializer(ScopedModelSerializer):
+    """A kind of 文明单元: ``is_standing`` true for the eight standing kinds, false for those added."""
+
+    class Meta:
+        model = UnitKind
+        fields = ["id", "code", "name", "level", "is_standing", "criteria", "sort_order", "is_active"]
+        read_only_fields = fields
+
+
+class CivilityUnitSerializer(ScopedModelSerializer):
+    kind_code = serializers.CharField(source="kind.code", read_only=True)
+    level = serializers.CharField(source="kind.level", read_only=True)
+    division_code = serializers.CharField(source="division.code", read_only=True)
+
+    class Meta:
+        model = CivilityUnit
+        fields = ["id", "kind", "kind_code", "level", "name", "division", "division_code", "applied_on", "status"]
+        read_only_fields = fields
+
+
+class UnitLevelCountSerializer(serializers.Serializer):
+    """One level's units (``selectors.units_by_level``): counts per status and in all."""
+
+    level = serializers.CharField()
+    label = serializers.CharField()
+    applied = serializers.IntegerField()
+    building = serializers.IntegerField()
+    awarded = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class BanquetServiceFeeSerializer(ScopedModelSerializer):
+    class Meta:
+        model = BanquetServiceFee
+        fields = ["item", "price", "per_table"]
+        read_only_fields = fields
+
+
+class BanquetServiceTeamSerializer(ScopedModelSerializer):
+    """宴席服务队: one place, its fee list (yuan) and services offered (one per line)."""
+
+    fees = BanquetServiceFeeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BanquetServiceTeam
+        fields = ["id", "name", "division", "place", "services", "fees"]
+        read_only_fields = fields
+
+
+class PracticeStationSerializer(ScopedModelSerializer):
+    """A 文明实践 centre/institute/station with its parent (三级阵地) and WGS-84 coordinates (degrees)."""
+
+    class Meta:
+        model = PracticeStation
+        fields = ["id", "name", "level", "parent", "division", "address", "latitude", "longitude"]
+        read_only_fields = fields
+
+
+class CirclePlaceSerializer(serializers.Serializer):
+    division_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    nearest = serializers.CharField(allow_null=True, help_text=_("最近的阵地"))
+    distance_m = serializers.IntegerField(allow_null=True, help_text=_("到最近阵地的直线距离（米）"))
+    covered = serializers.BooleanField(help_text=_("是否在 15 分钟服务圈内"))
+
+
+class ServiceCircleSerializer(serializers.Serializer):
+    """15 分钟服务圈 of an area: ``radius_m`` the assumed walk (straight-line metres), ``rate`` percent
+    (null with no located place), ``gaps`` the 屋场/小区 beyond it."""
+
+    radius_m = serializers.IntegerField()
+    total = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    stations = serializers.IntegerField(source="station_count")
+    gaps = CirclePlaceSerializer(many=True)

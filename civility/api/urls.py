@@ -9,5 +9,9 @@ router.register("redemptions", views.RedemptionViewSet)
 router.register("rankings", views.MonthlyRankingViewSet)
 router.register("declarations", views.BanquetDeclarationViewSet)
 router.register("activities", views.ServiceActivityConversionViewSet)
+router.register("unit-kinds", views.UnitKindViewSet)
+router.register("units", views.CivilityUnitViewSet)
+router.register("banquet-teams", views.BanquetServiceTeamViewSet)
+router.register("stations", views.PracticeStationViewSet)
 
 urlpatterns = router.urls

@@ -15,21 +15,27 @@ from civility.api import serializers
 from civility.choices import EntrySource
 from civility.filtersets import (
     BanquetDeclarationFilterSet,
+    CivilityUnitFilterSet,
     MonthlyRankingFilterSet,
     PointAccountFilterSet,
     PointEntryFilterSet,
+    PracticeStationFilterSet,
     RedemptionFilterSet,
 )
 from civility.models import (
     BanquetDeclaration,
+    BanquetServiceTeam,
+    CivilityUnit,
     MonthlyRanking,
     PointAccount,
     PointEntry,
+    PracticeStation,
     RankingMonth,
     Redemption,
     ServiceActivity,
+    UnitKind,
 )
-from civility.selectors import black_list, ranking_published_for, red_list
+from civility.selectors import black_list, ranking_published_for, red_list, service_circle, units_by_level
 from civility.services import (
     RedemptionRequest,
     activities_convert_due,
@@ -40,6 +46,7 @@ from civility.services import (
     points_redeem,
 )
 from governance.api.pagination import KeysetPagination
+from governance.api.queries import AreaQuerySerializer
 from governance.api.views import ScopedViewSetMixin
 from governance.models import Division
 from governance.selectors import division_in_scope
@@ -256,3 +263,66 @@ class ServiceActivityConversionViewSet(ScopedViewSetMixin, viewsets.GenericViewS
         area = division_in_scope(request.user)
         result = activities_convert_due(until=query.validated_data.get("until"), division=area, by=request.user)
         return Response(self.get_serializer(result).data)
+
+
+class UnitKindViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """文明单元类型 (kept in the admin): the eight standing kinds and those the district added."""
+
+    queryset = UnitKind.objects.all()
+    serializer_class = serializers.UnitKindSerializer
+    filterset_fields = ["level", "is_standing", "is_active"]
+
+
+class CivilityUnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """文明单元 per kind and division, with their status after the latest evaluation round."""
+
+    queryset = CivilityUnit.objects.select_related("kind", "division")
+    serializer_class = serializers.CivilityUnitSerializer
+    filterset_class = CivilityUnitFilterSet
+    ordering_fields = ["applied_on", "id"]
+
+    @extend_schema(
+        summary="文明单元分级统计",
+        description="`within`（默认本辖区）内各层级（单位、乡镇、村、社区、小区、家庭）文明单元数，按创建状态分列。",
+        parameters=[AreaQuerySerializer],
+        responses=serializers.UnitLevelCountSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="by-level", pagination_class=None, filterset_class=None)
+    def by_level(self, request):
+        """Counts per level and status of the area's units (``selectors.units_by_level``); 404 outside the scope."""
+        query = AreaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = units_by_level(division=query.area(request.user))
+        return Response(serializers.UnitLevelCountSerializer(rows, many=True).data)
+
+
+class BanquetServiceTeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """宴席服务队 with their place, fee list and services."""
+
+    queryset = BanquetServiceTeam.objects.prefetch_related("fees")
+    serializer_class = serializers.BanquetServiceTeamSerializer
+
+
+class PracticeStationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """新时代文明实践中心、所、站 (三级阵地) with coordinates."""
+
+    queryset = PracticeStation.objects.all()
+    serializer_class = serializers.PracticeStationSerializer
+    filterset_class = PracticeStationFilterSet
+
+    @extend_schema(
+        summary="15分钟服务圈",
+        description=(
+            "`within`（默认本辖区）内屋场、小区到最近文明实践阵地的直线距离；"
+            "超过 1200 米（步行 15 分钟的假设）即为服务圈外。"
+        ),
+        parameters=[AreaQuerySerializer],
+        responses=serializers.ServiceCircleSerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="service-circle", pagination_class=None, filterset_class=None)
+    def service_circle(self, request):
+        """The area's 15-minute circle (``selectors.service_circle``); 404 for an area outside the scope."""
+        query = AreaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        circle = service_circle(division=query.area(request.user))
+        return Response(serializers.ServiceCircleSerializer(circle).data)

@@ -12,6 +12,7 @@ from civility.choices import (
     BanquetKind,
     BoardKind,
     BoardStatus,
+    DissuasionKind,
     DissuasionOutcome,
     EntrySource,
     EntryStatus,
@@ -20,21 +21,34 @@ from civility.choices import (
     RankingLevel,
     RankingStatus,
     StationLevel,
+    UnitLevel,
+    UnitStatus,
     VolunteerBrand,
 )
 from civility.models.boards import HonorList, HonorListEntry, RankingCorrection
-from civility.models.customs import BanquetAbstention, BanquetDeclaration, BanquetServiceTeam, Dissuasion, VillageRule
+from civility.models.customs import (
+    BanquetAbstention,
+    BanquetDeclaration,
+    BanquetKindCap,
+    BanquetServiceFee,
+    BanquetServiceTeam,
+    Dissuasion,
+    VillageRule,
+)
 from civility.models.ledger import ENTRY_HASH_SQL, ENTRY_MUTABLE_FIELDS, PointAccount, PointEntry
 from civility.models.ranking import CivilizedFamily, MonthlyRanking, RankingMonth
 from civility.models.rules import PointRule
 from civility.models.shop import Redemption, RedemptionLine, RewardItem, Shop, ShopOperatorLink
+from civility.models.units import CivilityUnit, UnitKind, UnitReview
 from civility.models.volunteers import (
     ActivityParticipantLink,
+    PlaceLocation,
     PracticeStation,
     ServiceActivity,
     Volunteer,
     VolunteerTeam,
     VolunteerTeamLink,
+    VolunteerTeamServesLink,
 )
 
 __all__ = [
@@ -48,11 +62,15 @@ __all__ = [
     "BanquetAbstention",
     "BanquetDeclaration",
     "BanquetKind",
+    "BanquetKindCap",
+    "BanquetServiceFee",
     "BanquetServiceTeam",
     "BoardKind",
     "BoardStatus",
+    "CivilityUnit",
     "CivilizedFamily",
     "Dissuasion",
+    "DissuasionKind",
     "DissuasionOutcome",
     "EntrySource",
     "EntryStatus",
@@ -60,6 +78,7 @@ __all__ = [
     "HonorList",
     "HonorListEntry",
     "MonthlyRanking",
+    "PlaceLocation",
     "PointAccount",
     "PointCategory",
     "PointEntry",
@@ -76,9 +95,14 @@ __all__ = [
     "Shop",
     "ShopOperatorLink",
     "StationLevel",
+    "UnitKind",
+    "UnitLevel",
+    "UnitReview",
+    "UnitStatus",
     "VillageRule",
     "Volunteer",
     "VolunteerBrand",
     "VolunteerTeam",
     "VolunteerTeamLink",
+    "VolunteerTeamServesLink",
 ]

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import BanquetKind, DissuasionOutcome
+from civility.choices import BanquetKind, DissuasionKind, DissuasionOutcome
 from civility.models.ledger import PointEntry
 from civility.querysets import BanquetDeclarationQuerySet
 from governance.audit import audited
@@ -59,25 +59,102 @@ class VillageRule(models.Model):
 
 
 @audited()
+class BanquetKindCap(models.Model):
+    """分类操办标准 — a village's caps for one kind of event (婚事、丧事、升学宴、乔迁…), as villages write
+    them in their 村规民约: 每桌标准 (yuan per table), gift money, tables and days. A blank cap falls
+    back to the village's general one (``VillageRule``). Source: seed article "明确红白事礼金数额、
+    宴席规模、办事期限的操办上限"; issue 16 item 12."""
+
+    scope_lookup = "rule__division"
+    scope_reach = Reach.ANCESTORS
+
+    rule = models.ForeignKey(
+        VillageRule, verbose_name=_("村规民约"), on_delete=models.CASCADE, related_name="kind_caps"
+    )
+    kind = models.CharField(_("事项类型"), max_length=16, choices=BanquetKind.choices)
+    per_table_cap = models.DecimalField(
+        _("每桌标准上限（元/桌）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    gift_money_cap = models.DecimalField(
+        _("人情礼金上限（元/人）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    tables_cap = models.PositiveIntegerField(_("酒席桌数上限"), null=True, blank=True)
+    days_cap = models.PositiveSmallIntegerField(_("办酒天数上限"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分类操办标准")
+        verbose_name_plural = _("分类操办标准")
+        ordering = ["rule", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "kind"], name="banquet_kind_cap_unique", violation_error_message=_("该类事项已有标准。")
+            ),
+            models.CheckConstraint(
+                condition=(Q(per_table_cap__gte=0) | Q(per_table_cap__isnull=True))
+                & (Q(gift_money_cap__gte=0) | Q(gift_money_cap__isnull=True)),
+                name="banquet_kind_cap_nonnegative",
+                violation_error_message=_("标准不能为负数。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} · {self.get_kind_display()}"
+
+
+@audited()
 class BanquetServiceTeam(models.Model):
-    """红白理事服务队 — a village group's banquet service team: one place, one price list."""
+    """宴席服务队 (红白理事服务队) — a village group's banquet service team: one place, a fee list
+    (``fees``) and the services it offers; "同一村组红白事统一地点、收费标准和服务项目" (seed article)."""
 
     division = models.ForeignKey(
         "governance.Division", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="banquet_teams"
     )
     name = models.CharField(_("名称"), max_length=100)
     place = models.CharField(_("办酒场所"), max_length=200, blank=True)
-    price_list = models.TextField(_("价目表"), blank=True)
+    price_list = models.TextField(_("价目表（说明）"), blank=True)
+    services = models.TextField(_("服务项目"), blank=True, help_text=_("每行一项，如：厨师、餐具、场地布置。"))
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("红白理事服务队")
-        verbose_name_plural = _("红白理事服务队")
+        verbose_name = _("宴席服务队")
+        verbose_name_plural = _("宴席服务队")
         ordering = ["division__path", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+@audited()
+class BanquetServiceFee(models.Model):
+    """收费标准 — one line of a service team's fee list; a line ``per_table`` is the price of a table
+    (每桌), against which a declaration's 每桌标准 using the team is checked."""
+
+    scope_lookup = "team__division"
+
+    team = models.ForeignKey(
+        BanquetServiceTeam, verbose_name=_("服务队"), on_delete=models.CASCADE, related_name="fees"
+    )
+    item = models.CharField(_("收费项目"), max_length=50)
+    price = models.DecimalField(_("价格（元）"), max_digits=8, decimal_places=2)
+    per_table = models.BooleanField(_("按桌计价"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务队收费标准")
+        verbose_name_plural = _("服务队收费标准")
+        ordering = ["team", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="banquet_fee_nonnegative", violation_error_message=_("价格不能为负数。")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.price}"
 
 
 @audited()
@@ -94,6 +171,7 @@ class BanquetDeclaration(models.Model):
     tables = models.PositiveIntegerField(_("桌数"))
     days = models.PositiveSmallIntegerField(_("天数"), default=1)
     gift_money = models.DecimalField(_("人情礼金（元/人）"), max_digits=8, decimal_places=2, default=0)
+    per_table_cost = models.DecimalField(_("每桌标准（元/桌）"), max_digits=8, decimal_places=2, null=True, blank=True)
     service_team = models.ForeignKey(
         BanquetServiceTeam,
         verbose_name=_("服务队"),
@@ -144,6 +222,10 @@ class Dissuasion(models.Model):
 
     declaration = models.OneToOneField(
         BanquetDeclaration, verbose_name=_("红白事报备"), on_delete=models.PROTECT, related_name="dissuasion"
+    )
+    # 无事酒 is its own kind: dissuaded whatever its size (set by ``services.dissuasion_record``).
+    kind = models.CharField(
+        _("劝阻类型"), max_length=16, choices=DissuasionKind.choices, default=DissuasionKind.OVER_CAP
     )
     outcome = models.CharField(_("结果"), max_length=16, choices=DissuasionOutcome.choices)
     occurred_on = models.DateField(_("劝阻日期"))

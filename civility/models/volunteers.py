@@ -21,6 +21,12 @@ class PracticeStation(models.Model):
         "governance.Division", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="practice_stations"
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # 三级阵地: a station under its township's institute, an institute under the district's centre.
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级阵地"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -34,10 +40,48 @@ class PracticeStation(models.Model):
                 name="practice_station_unique",
                 violation_error_message=_("同名阵地已存在。"),
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="practice_station_latitude",
+                violation_error_message=_("纬度应在 -90 至 90 之间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="practice_station_longitude",
+                violation_error_message=_("经度应在 -180 至 180 之间。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+@audited()
+class PlaceLocation(models.Model):
+    """屋场/小区坐标 — where a 屋场 or 小区 lies (WGS-84 degrees), for the 15-minute service circle."""
+
+    division = models.OneToOneField(
+        "governance.Division", verbose_name=_("屋场/小区"), on_delete=models.PROTECT, related_name="civility_location"
+    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("屋场/小区坐标")
+        verbose_name_plural = _("屋场/小区坐标")
+        ordering = ["division__path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="place_location_range",
+                violation_error_message=_("经纬度超出范围。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.division)
 
 
 @audited()
@@ -50,6 +94,14 @@ class VolunteerTeam(models.Model):
     brand = models.CharField(_("品牌"), max_length=16, choices=VolunteerBrand.choices)
     station = models.ForeignKey(
         PracticeStation, verbose_name=_("实践阵地"), on_delete=models.PROTECT, related_name="teams"
+    )
+    # "将志愿服务融进小区、网格、屋场管理": the 小区, 网格 and 屋场 the team serves.
+    serves = models.ManyToManyField(
+        "governance.Division",
+        verbose_name=_("服务的小区、网格、屋场"),
+        blank=True,
+        related_name="volunteer_teams_serving",
+        limit_choices_to={"level__in": ["hamlet", "compound", "grid"]},
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -123,6 +175,14 @@ class ServiceActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.held_on}"
+
+
+@audited_links()
+class VolunteerTeamServesLink(VolunteerTeam.serves.through):
+    """服务队联系的小区、网格、屋场 — every change is audited."""
+
+    class Meta:
+        proxy = True
 
 
 @audited_links()

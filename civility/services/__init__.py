@@ -41,6 +41,9 @@ from civility.services.customs import (
     banquet_check,
     banquet_declare,
     dissuasion_record,
+    kind_cap_for,
+    team_serves,
+    team_table_fee,
     village_rule_for,
 )
 from civility.services.ledger import (
@@ -61,6 +64,7 @@ from civility.services.ranking import (
     ranking_root,
 )
 from civility.services.shop import RedemptionRequest, points_redeem
+from civility.services.units import unit_review_record
 from civility.services.volunteers import (
     RULE_PATROL_HOUR,
     RULE_VOLUNTEER_HOUR,
@@ -172,6 +176,7 @@ __all__ = [
     "family_actions",
     "honor_list_advance",
     "honor_list_propose",
+    "kind_cap_for",
     "late_correction_record",
     "ledger_verify",
     "parse_month",
@@ -181,5 +186,8 @@ __all__ = [
     "ranking_compute",
     "ranking_publish",
     "ranking_root",
+    "team_serves",
+    "team_table_fee",
+    "unit_review_record",
     "village_rule_for",
 ]

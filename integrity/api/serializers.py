@@ -21,6 +21,8 @@ from integrity.models import (
     CampaignMatter,
     CleanUnit,
     Clue,
+    CultureActivity,
+    CultureSite,
     IntegrityCase,
     LivelihoodProject,
     Measure,
@@ -239,7 +241,16 @@ class CleanUnitSerializer(ServiceOwnedRefusalMixin, ScopedModelSerializer):
 class UnitRuleSerializer(ScopedModelSerializer):
     class Meta:
         model = UnitRule
-        fields = ["id", "unit", "title", "adopted_on", "closes"]
+        fields = [
+            "id",
+            "unit",
+            "title",
+            "adopted_on",
+            "closes",
+            "loopholes_closed",
+            "savings_percent",
+            "savings_amount",
+        ]
 
 
 class AccessLogSerializer(ScopedModelSerializer):
@@ -248,3 +259,34 @@ class AccessLogSerializer(ScopedModelSerializer):
     class Meta:
         model = AccessLog
         fields = ["id", "user", "username", "action", "target", "row_ids", "clue", "case", "via", "path", "at"]
+
+
+class CultureSiteSerializer(ScopedModelSerializer):
+    """廉洁文化阵地; ``visits`` is the participants of its activities summed, ``activity_count`` their number."""
+
+    activity_count = serializers.IntegerField(read_only=True)
+    visits = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CultureSite
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "division",
+            "organization",
+            "address",
+            "latitude",
+            "longitude",
+            "opened_on",
+            "activity_count",
+            "visits",
+        ]
+        read_only_fields = fields
+
+
+class CultureActivitySerializer(ScopedModelSerializer):
+    class Meta:
+        model = CultureActivity
+        fields = ["id", "title", "target", "division", "site", "held_on", "participants"]
+        read_only_fields = fields

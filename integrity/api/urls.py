@@ -15,6 +15,8 @@ router.register("projects", views.LivelihoodProjectViewSet, basename="project")
 router.register("visits", views.SupervisionVisitViewSet, basename="visit")
 router.register("clean-units", views.CleanUnitViewSet, basename="clean-unit")
 router.register("unit-rules", views.UnitRuleViewSet, basename="unit-rule")
+router.register("culture-sites", views.CultureSiteViewSet, basename="culture-site")
+router.register("culture-activities", views.CultureActivityViewSet, basename="culture-activity")
 router.register("access-logs", views.AccessLogViewSet, basename="access-log")
 
 urlpatterns = router.urls

@@ -5,7 +5,8 @@ or a case writes an access-log row."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -21,6 +22,8 @@ from integrity.models import (
     CampaignMatter,
     CleanUnit,
     Clue,
+    CultureActivity,
+    CultureSite,
     IntegrityCase,
     LivelihoodProject,
     Measure,
@@ -256,6 +259,24 @@ class UnitRuleViewSet(ReadViewSet):
     queryset = UnitRule.objects.all()
     serializer_class = serializers.UnitRuleSerializer
     filterset_class = filtersets.UnitRuleFilterSet
+
+
+class CultureSiteViewSet(ReadViewSet):
+    """廉洁文化阵地 with their activities and visits (participants summed)."""
+
+    queryset = CultureSite.objects.annotate(
+        activity_count=Count("activities"), visits=Coalesce(Sum("activities__participants"), 0)
+    ).order_by("division__path", "name", "id")
+    serializer_class = serializers.CultureSiteSerializer
+    filterset_class = filtersets.CultureSiteFilterSet
+
+
+class CultureActivityViewSet(ReadViewSet):
+    """廉洁文化进企业、团体、家庭、公共场所 activities (and visits to the sites)."""
+
+    queryset = CultureActivity.objects.all()
+    serializer_class = serializers.CultureActivitySerializer
+    filterset_class = filtersets.CultureActivityFilterSet
 
 
 class AccessLogViewSet(ReadViewSet):

@@ -9,6 +9,7 @@ from integrity.models.access import AccessLog
 from integrity.models.campaigns import Campaign, CampaignMatter
 from integrity.models.cases import CaseClueLink, CaseSubjectLink, IntegrityCase, Measure, Recovery, Sanction
 from integrity.models.clues import Clue, ClueReporter, ClueSubjectLink, Subject
+from integrity.models.culture import CultureActivity, CultureSite
 from integrity.models.projects import LivelihoodProject, Milestone, SupervisionVisit
 from integrity.models.units import CleanUnit, Evaluation, EvaluationItem, UnitRule
 
@@ -22,6 +23,8 @@ __all__ = [
     "Clue",
     "ClueReporter",
     "ClueSubjectLink",
+    "CultureActivity",
+    "CultureSite",
     "Evaluation",
     "EvaluationItem",
     "IntegrityCase",

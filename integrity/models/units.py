@@ -125,6 +125,11 @@ class UnitRule(models.Model):
     title = models.CharField(_("制度名称"), max_length=200)
     adopted_on = models.DateField(_("出台日期"))
     closes = models.TextField(_("规范事项（堵塞漏洞）"), blank=True)
+    # Measurable effects, as numbers the dashboard sums (issue 16 item 9; seed article: 区卫健局
+    # "堵塞12项管理漏洞……节约成本18.6%").
+    loopholes_closed = models.PositiveSmallIntegerField(_("堵塞管理漏洞（项）"), default=0)
+    savings_percent = models.DecimalField(_("节约成本（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    savings_amount = models.DecimalField(_("节约金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -137,6 +142,16 @@ class UnitRule(models.Model):
                 fields=["unit", "title"],
                 name="integrity_rule_unique_title",
                 violation_error_message=_("该单元已有同名制度。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_percent__isnull=True) | Q(savings_percent__gte=0, savings_percent__lte=100),
+                name="integrity_rule_savings_percent",
+                violation_error_message=_("节约比例应在 0 至 100 之间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_amount__isnull=True) | Q(savings_amount__gte=0),
+                name="integrity_rule_savings_amount",
+                violation_error_message=_("节约金额不能为负数。"),
             ),
         ]
 

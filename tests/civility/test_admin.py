@@ -16,7 +16,10 @@ from django.urls import reverse
 from civility.models import (
     BanquetAbstention,
     BanquetKind,
+    BanquetKindCap,
+    BanquetServiceFee,
     BanquetServiceTeam,
+    CivilityUnit,
     CivilizedFamily,
     Dissuasion,
     DissuasionOutcome,
@@ -24,10 +27,13 @@ from civility.models import (
     FamilyStatus,
     HonorList,
     MonthlyRanking,
+    PlaceLocation,
     PointAccount,
     PointEntry,
     RankingCorrection,
     RankingMonth,
+    UnitKind,
+    UnitReview,
 )
 from civility.services import (
     RULE_BANQUET_OVER_CAP,
@@ -138,6 +144,17 @@ def activity(division: Division):
     return made
 
 
+def unit_kind(division: Division):
+    n = next(_seq)
+    return UnitKind.objects.create(division=division, code=f"k{n}", name=f"文明类型{n}", level="village")
+
+
+def civility_unit(division: Division):
+    return CivilityUnit.objects.create(
+        kind=unit_kind(division), division=division, name=f"单元{next(_seq)}", applied_on=datetime.date(2025, 1, 1)
+    )
+
+
 # One row of each register the civility admin shows, living in a division.
 MAKERS: dict[str, Callable] = {
     "pointrule": lambda d: PointRuleFactory(division=d),
@@ -166,6 +183,19 @@ MAKERS: dict[str, Callable] = {
     "volunteerteam": team,
     "volunteer": volunteer,
     "serviceactivity": activity,
+    # issue 16
+    "banquetkindcap": lambda d: BanquetKindCap.objects.create(
+        rule=VillageRuleFactory(division=hamlet(d)), kind=BanquetKind.SCHOOL, tables_cap=10
+    ),
+    "banquetservicefee": lambda d: BanquetServiceFee.objects.create(
+        team=BanquetServiceTeam.objects.create(division=d, name=f"服务队{next(_seq)}"), item="每桌", price=400
+    ),
+    "placelocation": lambda d: PlaceLocation.objects.create(division=hamlet(d), latitude=27.7, longitude=112),
+    "unitkind": unit_kind,
+    "civilityunit": civility_unit,
+    "unitreview": lambda d: UnitReview.objects.create(
+        unit=civility_unit(d), round=1, reviewed_on=datetime.date(2025, 3, 1), result="building"
+    ),
 }
 
 

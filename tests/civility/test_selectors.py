@@ -14,11 +14,14 @@ from django.utils import timezone
 from civility.models import (
     BanquetAbstention,
     BanquetKind,
+    CivilityUnit,
     Dissuasion,
     DissuasionOutcome,
     EntrySource,
+    PlaceLocation,
     PointCategory,
     StationLevel,
+    UnitKind,
 )
 from civility.selectors import customs_counters, volunteer_hours
 from civility.services import RedemptionRequest, entry_reverse, points_record, points_redeem
@@ -34,7 +37,7 @@ from tests.civility.factories import (
     VolunteerTeamFactory,
     account_in,
 )
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import DivisionFactory, HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,16 +99,19 @@ def customs(divisions):
 def test_customs_counters_count_a_subtree_and_period(customs, divisions):
     assert customs_counters(division=divisions["t1"], start=YEAR[0], end=YEAR[1]) == {
         "dissuaded": 2,
+        "no_occasion_dissuaded": 0,
         "simple_funerals": 2,
         "officials_abstained": 2,
     }
     assert customs_counters(division=divisions["v11"], start=YEAR[0], end=YEAR[1]) == {
         "dissuaded": 1,
+        "no_occasion_dissuaded": 0,
         "simple_funerals": 1,
         "officials_abstained": 2,
     }
     assert customs_counters(division=divisions["district"]) == {
         "dissuaded": 4,
+        "no_occasion_dissuaded": 0,
         "simple_funerals": 4,
         "officials_abstained": 4,
     }
@@ -232,6 +238,28 @@ def grow(divisions, n: int) -> None:
         funeral(v11)
         abstention(v11)
         activity(v11, "2", 2)
+        grow_issue16(divisions)
+
+
+def grow_issue16(divisions) -> None:
+    """One more of each row issue 16's indicators read: a 无事酒 dissuaded, an awarded 文明单元 and a
+    located 屋场 within 1.2 km of v11's station (with, the first time, the station and one 屋场 beyond)."""
+    v11 = divisions["v11"]
+    declaration = BanquetDeclarationFactory(household=HouseholdFactory(division=v11), kind=BanquetKind.NO_OCCASION)
+    Dissuasion.objects.create(
+        declaration=declaration, kind="no_occasion", outcome=DissuasionOutcome.DISSUADED, occurred_on=IN_YEAR
+    )
+    kind, _created = UnitKind.objects.get_or_create(
+        division=divisions["district"], code="village", defaults={"name": "文明村", "level": "village"}
+    )
+    n = CivilityUnit.objects.count() + PlaceLocation.objects.count()
+    CivilityUnit.objects.create(kind=kind, division=v11, name=f"单元{n}", applied_on=IN_YEAR, status="awarded")
+    if not PlaceLocation.objects.exists():
+        PracticeStationFactory(division=v11, latitude=Decimal("27.7"), longitude=Decimal("112"))
+        far = DivisionFactory(code=f"{v11.code}900", name="远屋场", level="hamlet", parent=v11)
+        PlaceLocation.objects.create(division=far, latitude=Decimal("27.8"), longitude=Decimal("112"))
+    near = DivisionFactory(code=f"{v11.code}{n + 1:03d}", name=f"屋场{n}", level="hamlet", parent=v11)
+    PlaceLocation.objects.create(division=near, latitude=Decimal("27.701"), longitude=Decimal("112"))
 
 
 @pytest.mark.parametrize("key", CIVILITY_INDICATORS)

@@ -73,6 +73,8 @@ WITHIN_REPORTS = {
     "three_situations",
     "coverage",
     "gaps",
+    "by_level",
+    "service_circle",
 }
 
 

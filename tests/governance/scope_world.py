@@ -19,11 +19,17 @@ from django.utils import timezone
 
 from civility.models import (
     BanquetAbstention,
+    BanquetKindCap,
+    BanquetServiceFee,
     BanquetServiceTeam,
+    CivilityUnit,
     CivilizedFamily,
     Dissuasion,
+    PlaceLocation,
     PointEntry,
     RankingCorrection,
+    UnitKind,
+    UnitReview,
 )
 from civility.services import points_redeem, ranking_compute, ranking_publish
 from civility.services.boards import honor_list_propose
@@ -41,7 +47,7 @@ from governance.models import (
 )
 from governance.services import api_key_create
 from governance.webhooks import webhook_subscribe
-from integrity.models import Evaluation, EvaluationItem
+from integrity.models import CultureActivity, CultureSite, Evaluation, EvaluationItem
 from integrity.services import access_log_record
 from residential.models import (
     BuildingCouncilMeeting,
@@ -269,12 +275,25 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     unit = CleanUnitFactory(organization=org)
     evaluation = Evaluation.objects.create(unit=unit, round=1, evaluated_on=DAY, result="building")
     EvaluationItem.objects.create(evaluation=evaluation, item="制度建设", max_score=10, score=8)
-    UnitRuleFactory(unit=unit)
+    UnitRuleFactory(unit=unit, loopholes_closed=12, savings_percent=Decimal("18.60"))
+    # issue 16: 廉洁文化阵地 and an activity at it
+    site = CultureSite.objects.create(
+        name=f"廉洁文化主题公园{s}", kind="theme_park", division=village, organization=org, opened_on=DAY
+    )
+    CultureActivity.objects.create(
+        title=f"廉洁文化进企业{s}", target="enterprise", division=village, site=site, held_on=DAY, participants=30
+    )
     # civility: a funded account (ledger), banquets, the month's ranking, a shop and a redemption
     rule = PointRuleFactory(code=f"RULE{s}", division=township, points=5)
     account = account_in(village, balance=100, rule=rule)
-    VillageRuleFactory(division=village)
-    BanquetServiceTeam.objects.create(division=village, name=f"宴席服务队{s}")
+    village_rule = VillageRuleFactory(division=village)
+    BanquetKindCap.objects.create(rule=village_rule, kind="wedding", per_table_cap=Decimal("800"))
+    banquet_team = BanquetServiceTeam.objects.create(division=village, name=f"宴席服务队{s}", services="厨师")
+    BanquetServiceFee.objects.create(team=banquet_team, item="每桌", price=Decimal("600"), per_table=True)
+    # issue 16: “8+N” kinds (kept by the township here), a unit and its review round
+    unit_kind = UnitKind.objects.create(division=township, code=f"kind{s}", name=f"文明村{s}", level="village")
+    civility_unit = CivilityUnit.objects.create(kind=unit_kind, division=village, name=f"文明村创建{s}", applied_on=DAY)
+    UnitReview.objects.create(unit=civility_unit, round=1, reviewed_on=DAY, result="building")
     declaration = BanquetDeclarationFactory(household=account.household)
     Dissuasion.objects.create(declaration=declaration, outcome="dissuaded", occurred_on=DAY)
     BanquetAbstention.objects.create(person=person, kind="wedding", occurred_on=DAY)
@@ -298,7 +317,10 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
         operator=shop_operator,
         idempotency_key=f"matrix-{s}",
     )
-    team = VolunteerTeamFactory(station=PracticeStationFactory(division=village))
+    station = PracticeStationFactory(division=village, latitude=Decimal(f"27.{s}"), longitude=Decimal("112.0"))
+    team = VolunteerTeamFactory(station=station)
+    team.serves.add(hamlet.division)
+    PlaceLocation.objects.create(division=hamlet.division, latitude=Decimal(f"27.{s}05"), longitude=Decimal("112.0"))
     volunteer = VolunteerFactory(person=person)
     volunteer.teams.add(team)
     activity = ServiceActivityFactory(team=team)
