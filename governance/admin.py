@@ -42,6 +42,7 @@ from governance.models import (
 from governance.names import name_normalize
 from governance.phones import phone_search_form
 from governance.querysets import ScopedQuerySet, model_open_to, row_editable_by
+from governance.registry import registry
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
 from governance.selectors import choices_in_scope
 from governance.services import (
@@ -556,6 +557,21 @@ class HouseholdAdmin(ScopedImportExportAdmin):
     autocomplete_fields = ("division", "head")
     readonly_fields = ("created_at", "updated_at")
     inlines = [HouseholdMemberInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A household's division is set when it is added; later it changes only through a service
+        that moves its members too and recomputes its shares (划入屋场 / 移出屋场, the actions the
+        villages app adds through ``registry.admin_action``), never by editing the field."""
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "division") if obj is not None else fields
+
+    def _get_base_actions(self):
+        actions = list(super()._get_base_actions())
+        names = {name for _func, name, _description in actions}
+        for action in registry.admin_actions.get("governance.household", []):
+            if action.__name__ not in names:
+                actions.append(self.get_action(action))
+        return actions
 
 
 # --- 组织与职务 ----------------------------------------------------------------------------------
