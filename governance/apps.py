@@ -23,7 +23,7 @@ class GovernanceConfig(AppConfig):
 
         # Each app contributes demo data, dashboard indicators and API routes through the
         # registry; importing these modules is what registers them.
-        autodiscover_modules("demo", "indicators", "roles")
+        autodiscover_modules("demo", "indicators", "roles", "todo")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
         registry.api("governance", "governance.api.urls")
         from governance.dashboard.selectors import cache_invalidation_connect

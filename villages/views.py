@@ -189,9 +189,9 @@ class HouseholdsAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
             rows = households_search(queryset=scoped.select_related("division"), q=q, limit=ASSIGN_PAGE)
         else:
             rows = list(
-                scoped.filter(division_id=village.pk).select_related("head", "division").order_by("number")[
-                    :ASSIGN_PAGE
-                ]
+                scoped.filter(division_id=village.pk)
+                .select_related("head", "division")
+                .order_by("number")[:ASSIGN_PAGE]
             )
         for row in rows:
             row.in_this_hamlet = row.division_id == hamlet.division_id
@@ -212,7 +212,9 @@ class HouseholdsAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = HouseholdsAssignForm(request.POST, user=request.user, hamlet=hamlet)
         if form.is_valid():
             try:
-                moved = services.hamlet_households_assign(hamlet=hamlet, households=list(form.cleaned_data["households"]))
+                moved = services.hamlet_households_assign(
+                    hamlet=hamlet, households=list(form.cleaned_data["households"])
+                )
             except ValidationError as error:
                 form_errors_add(form, error)
             else:

@@ -56,7 +56,9 @@ def test_assigning_moves_households_members_and_recomputes_shares(officer_client
     assert set(Household.objects.filter(pk__in=[first.pk, second.pk]).values_list("division_id", flat=True)) == {
         hamlet.division_id
     }
-    members = HouseholdMember.objects.filter(household__in=[first, second]).values_list("person__division_id", flat=True)
+    members = HouseholdMember.objects.filter(household__in=[first, second]).values_list(
+        "person__division_id", flat=True
+    )
     assert set(members) == {hamlet.division_id}
     holding = ShareHolding.objects.current().get(household=first)
     assert holding.contracted_area == 2 and holding.shares == 2
@@ -138,7 +140,7 @@ def test_admin_cannot_change_a_households_division_by_the_form(client, officer, 
     for formset in response.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         data.update({f"{management.prefix}-{k}": v for k, v in management.initial.items()})
-        for i, inline in enumerate(formset.formset.forms):
+        for inline in formset.formset.forms:
             for name, value in inline.initial.items():
                 data[f"{inline.prefix}-{name}"] = value if value is not None else ""
             data[f"{inline.prefix}-id"] = inline.instance.pk or ""
@@ -170,7 +172,12 @@ def test_admin_action_refuses_a_hamlet_of_another_village(client, hamlet, divisi
     verified_login(client, user_with_role("township_officer", divisions["t1"], username="officer_t1"))
     response = client.post(
         reverse("admin:governance_household_changelist"),
-        {"action": "households_assign_to_hamlet", "_selected_action": [household.pk], "apply": "1", "hamlet": hamlet.pk},
+        {
+            "action": "households_assign_to_hamlet",
+            "_selected_action": [household.pk],
+            "apply": "1",
+            "hamlet": hamlet.pk,
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["hamlet"]
