@@ -559,19 +559,13 @@ class HouseholdAdmin(ScopedImportExportAdmin):
     inlines = [HouseholdMemberInline]
 
     def get_readonly_fields(self, request, obj=None):
-        """A household's division is set when it is added; later it changes only through a service
-        that moves its members too and recomputes its shares (划入屋场 / 移出屋场, the actions the
-        villages app adds through ``registry.admin_action``), never by editing the field."""
-        fields = super().get_readonly_fields(request, obj)
-        return (*fields, "division") if obj is not None else fields
+        """The division is set on adding; then only services move it (with the members and shares):
+        the actions 划入屋场 / 移出屋场 an app adds through ``registry.admin_action``."""
+        return (*super().get_readonly_fields(request, obj), *(("division",) if obj else ()))
 
     def _get_base_actions(self):
-        actions = list(super()._get_base_actions())
-        names = {name for _func, name, _description in actions}
-        for action in registry.admin_actions.get("governance.household", []):
-            if action.__name__ not in names:
-                actions.append(self.get_action(action))
-        return actions
+        extra = registry.admin_actions.get("governance.household", [])
+        return [*super()._get_base_actions(), *(self.get_action(action) for action in extra)]
 
 
 # --- 组织与职务 ----------------------------------------------------------------------------------
