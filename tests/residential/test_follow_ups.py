@@ -147,8 +147,9 @@ def test_bad_filter_is_a_chinese_400(officer_client, params):
 def test_bad_posted_status_is_refused_and_nothing_written(officer_client, divisions):
     compound = CompoundFactory(community=divisions["c11"])
     row = visit(compound, TODAY - DAY)
-    officer_client.post(reverse("residential:follow-up-record", args=["enforcement", row.pk]), {"status": "in_progress"})
-    officer_client.post(reverse("residential:follow-up-record", args=["enforcement", row.pk]), {"status": "bogus"})
+    url = reverse("residential:follow-up-record", args=["enforcement", row.pk])
+    officer_client.post(url, {"status": "in_progress"})
+    officer_client.post(url, {"status": "bogus"})
     row.refresh_from_db()
     assert row.rectified_on is None
 
