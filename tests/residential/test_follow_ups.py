@@ -135,9 +135,7 @@ def test_a_done_day_in_the_future_is_refused_in_chinese_and_nothing_written(offi
     assert error.value.error_dict["done_on"][0].code == ERR_FOLLOW_UP_DATE
 
 
-@pytest.mark.parametrize(
-    "params", [{"kind": "nonsense"}, {"state": "later"}, {"kind": "rectification", "state": "x"}]
-)
+@pytest.mark.parametrize("params", [{"kind": "nonsense"}, {"state": "later"}, {"kind": "rectification", "state": "x"}])
 def test_bad_filter_is_a_chinese_400(officer_client, params):
     response = officer_client.get(reverse("residential:follow-ups"), params)
     assert response.status_code == 400
