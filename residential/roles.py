@@ -71,3 +71,12 @@ registry.link(
         42,
     )
 )
+registry.link(
+    HomeLink(
+        _("物业服务信用评价"),
+        "residential:credit-periods",
+        frozenset({Role.DISTRICT_ADMIN, Role.LEADER, Role.TOWNSHIP_OFFICER}),
+        _("按评分模板评分、信访扣分、等级，红黑榜生成与发布"),
+        44,
+    )
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residential import views
+from residential import credit_views, views
 
 app_name = "residential"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("petitions/new/", views.PetitionCreateView.as_view(), name="petition-create"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow-ups"),
     path("follow-ups/<str:kind>/<int:pk>/", views.FollowUpRecordView.as_view(), name="follow-up-record"),
+    path("credit/", credit_views.CreditPeriodListView.as_view(), name="credit-periods"),
+    path("credit/<int:pk>/", credit_views.CreditPeriodDetailView.as_view(), name="credit-period"),
+    path("credit/<int:pk>/evaluate/", credit_views.CreditEvaluationView.as_view(), name="credit-evaluate"),
+    path("credit/<int:pk>/list/", credit_views.RedBlackListActionView.as_view(), name="credit-list-action"),
     path("compliance/", views.ComplianceReportView.as_view(), name="compliance"),
     path("petitions/yoy/", views.PetitionYearOverYearView.as_view(), name="petition-yoy"),
 ]
