@@ -57,7 +57,8 @@ def test_form_shows_the_template_and_saves_scores_deduction_and_grade(admin_clie
     response = admin_client.post(url, form_data(company, items))
     assert response.status_code == 302
     evaluation = CreditEvaluation.objects.get(company=company, period=period)
-    assert (evaluation.item_total, evaluation.petition_deduction, evaluation.total, evaluation.grade) == (93, 6, 87, "B")
+    figures = (evaluation.item_total, evaluation.petition_deduction, evaluation.total, evaluation.grade)
+    assert figures == (93, 6, 87, "B")
     shown = admin_client.get(reverse("residential:credit-period", args=[period.pk])).content.decode()
     assert company.name in shown and "B 级" in shown
 
@@ -142,7 +143,7 @@ def test_company_out_of_scope_is_not_a_valid_choice(admin_client, divisions):
 
 
 def test_officer_without_write_permission_cannot_evaluate(client, divisions):
-    period, items = setup(divisions["t1"])
+    period, _items = setup(divisions["t1"])
     verified_login(client, user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="credit_officer"))
     assert client.get(reverse("residential:credit-period", args=[period.pk])).status_code == 200
     assert client.get(reverse("residential:credit-evaluate", args=[period.pk])).status_code == 403
