@@ -120,7 +120,7 @@ def latest_red_black_list(*, division: Division) -> RedBlackList | None:
 
 # --- 跟进 (issue 13 item 5) ----------------------------------------------------------------------------
 
-FOLLOW_UP_KINDS: dict[str, tuple[type, tuple[str, ...]]] = {
+FOLLOW_UP_KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "rectification": (CommitteeRectification, ("committee__compound__division",)),
     "enforcement": (EnforcementVisit, ("compound__division",)),
     "resolution": (MeetingResolution, ("meeting__compound__division",)),
@@ -137,7 +137,7 @@ def follow_ups(
     the compound joined. ``queryset`` is the caller's ``for_user`` of the kind's model. Raises
     ``KeyError`` for an unknown kind or state (the page checks them first)."""
     model, related = FOLLOW_UP_KINDS[kind]
-    rows = (queryset if queryset is not None else model.objects.all()).select_related(*related)
+    rows: Any = (queryset if queryset is not None else model.objects.all()).select_related(*related)
     if state == "open":
         rows = rows.open()
     elif state == "overdue":

@@ -409,12 +409,11 @@ def follow_up_record(
     visit / the meeting, ``ERR_FOLLOW_UP_DATE``)."""
     row = type(row).objects.select_for_update().get(pk=row.pk)
     today = timezone.localdate()
-    is_visit = isinstance(row, EnforcementVisit)
-    allowed = (WorkStatus.DONE,) if is_visit else (WorkStatus.IN_PROGRESS, WorkStatus.DONE)
+    allowed = (WorkStatus.DONE,) if isinstance(row, EnforcementVisit) else (WorkStatus.IN_PROGRESS, WorkStatus.DONE)
     if status not in allowed:
         raise ValidationError({"status": ValidationError(_("该事项不能设为此跟进状态。"), code=ERR_FOLLOW_UP_STATUS)})
-    already_done = row.rectified_on is not None if is_visit else row.status == WorkStatus.DONE
-    if already_done:
+    done = row.rectified_on is not None if isinstance(row, EnforcementVisit) else row.status == WorkStatus.DONE
+    if done:
         raise ValidationError({"status": ValidationError(_("该事项已办结。"), code=ERR_FOLLOW_UP_DONE)})
     if status == WorkStatus.DONE:
         done_on = done_on or today
@@ -430,15 +429,14 @@ def follow_up_record(
                 }
             )
     note = note.strip()[:2000]
-    if is_visit:
+    if isinstance(row, EnforcementVisit):
         row.rectified_on = done_on
         fields = ["rectified_on"]
     else:
         text_field = "measures" if isinstance(row, CommitteeRectification) else "follow_up"
         if note:
-            stamp = f"{today:%Y-%m-%d}"
             current = getattr(row, text_field)
-            setattr(row, text_field, f"{current}\n{stamp} {note}".strip())
+            setattr(row, text_field, f"{current}\n{today:%Y-%m-%d} {note}".strip())
         row.status = status
         row.done_on = done_on if status == WorkStatus.DONE else None
         fields = [text_field, "status", "done_on"]
