@@ -195,3 +195,37 @@ def test_admin_action_releases_a_household_from_its_hamlet(client, officer, haml
     assert response.status_code == 302
     household.refresh_from_db()
     assert household.division_id == hamlet.division.parent_id
+
+
+# --- the API and the import cannot move a household either ---------------------------------------
+
+
+def test_api_update_of_a_households_division_is_400_naming_the_field(officer, hamlet, divisions):
+    from rest_framework.test import APIClient
+
+    from governance.services import ERR_HOUSEHOLD_DIVISION_MOVE
+    from tests.api_mixin import assert_error_body
+
+    household = _village_household(divisions["v11"])
+    api = APIClient()
+    verified_login(api, officer)
+    url = reverse("api:governance-api:household-detail", args=[household.pk])
+    body = assert_error_body(api.patch(url, {"division": hamlet.division.code}, format="json"), 400, "division")
+    assert body["errors"]["division"][0]["code"] == ERR_HOUSEHOLD_DIVISION_MOVE
+    household.refresh_from_db()
+    assert household.division_id == divisions["v11"].pk
+    assert api.patch(url, {"address": "新址1号"}, format="json").status_code == 200
+
+
+def test_import_cannot_move_an_existing_household(officer, hamlet, divisions):
+    from governance.resources import HouseholdResource
+    from tests.governance.test_import import HOUSEHOLD_HEADERS, dataset
+
+    household = _village_household(divisions["v11"])
+    head = Person.objects.get(pk=household.head_id)
+    rows = [[household.number, household.address, hamlet.division.code, head.id_number]]
+    result = HouseholdResource(user=officer).import_data(dataset(HOUSEHOLD_HEADERS, rows), dry_run=False)
+    assert not result.has_errors() and result.has_validation_errors()
+    assert "划入屋场" in str(result.invalid_rows[0].error)
+    household.refresh_from_db()
+    assert household.division_id == divisions["v11"].pk
