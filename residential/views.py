@@ -254,6 +254,7 @@ class FollowUpListView(LoginRequiredMixin, View):
             "rows": page.object_list,
             "can_change": request.user.has_perm(f"residential.change_{FOLLOW_UP_PERMISSIONS[kind]}"),
             "follow_up_form": FollowUpForm(),
+            "record_base": reverse(f"residential:follow-up-{kind}", args=[0]).removesuffix("0/"),
         }
         return render(request, self.template_name, context)
 

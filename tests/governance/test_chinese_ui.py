@@ -102,7 +102,10 @@ ROUTES_NOT_PAGES = {
     "security:dispute-link": "POST only (the link buttons of the dispute page's suggestions)",
     "security:leader-case-action": "POST only (the forms of the leader-case page)",
     "governance:notice-read": "POST only (marks notices read and follows the link)",
-    "residential:follow-up-record": "POST only (the forms of the follow-up list, which is checked)",
+    **dict.fromkeys(
+        (f"residential:follow-up-{kind}" for kind in ("rectification", "enforcement", "resolution")),
+        "POST only (the forms of the follow-up list, which is checked)",
+    ),
     "residential:credit-list-action": "POST only (the 红黑榜 buttons of the period page, which is checked)",
     "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
     "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",

@@ -107,7 +107,7 @@ def test_officer_records_done_and_the_row_leaves_the_overdue_list(officer_client
     compound = CompoundFactory(community=divisions["c11"])
     row = {"rectification": rectification, "enforcement": visit, "resolution": resolution}[kind](compound, TODAY - DAY)
     response = officer_client.post(
-        reverse("residential:follow-up-record", args=[kind, row.pk]),
+        reverse(f"residential:follow-up-{kind}", args=[row.pk]),
         {"status": "done", "done_on": TODAY.isoformat(), "note": "已整改到位"},
     )
     assert response.status_code == 302
@@ -123,7 +123,7 @@ def test_a_done_day_in_the_future_is_refused_in_chinese_and_nothing_written(offi
     compound = CompoundFactory(community=divisions["c11"])
     row = rectification(compound, TODAY - DAY)
     response = officer_client.post(
-        reverse("residential:follow-up-record", args=["rectification", row.pk]),
+        reverse("residential:follow-up-rectification", args=[row.pk]),
         {"status": "done", "done_on": (TODAY + DAY).isoformat()},
         follow=True,
     )
@@ -145,7 +145,7 @@ def test_bad_filter_is_a_chinese_400(officer_client, params):
 def test_bad_posted_status_is_refused_and_nothing_written(officer_client, divisions):
     compound = CompoundFactory(community=divisions["c11"])
     row = visit(compound, TODAY - DAY)
-    url = reverse("residential:follow-up-record", args=["enforcement", row.pk])
+    url = reverse("residential:follow-up-enforcement", args=[row.pk])
     officer_client.post(url, {"status": "in_progress"})
     officer_client.post(url, {"status": "bogus"})
     row.refresh_from_db()
@@ -156,12 +156,11 @@ def test_rows_of_another_township_are_404_and_not_listed(officer_client, divisio
     other = rectification(CompoundFactory(community=divisions["c21"]), TODAY - DAY)
     response = officer_client.get(reverse("residential:follow-ups"), {"kind": "rectification"})
     assert other not in list(response.context["rows"])
-    url = reverse("residential:follow-up-record", args=["rectification", other.pk])
+    url = reverse("residential:follow-up-rectification", args=[other.pk])
     assert officer_client.post(url, {"status": "done"}).status_code == 404
     other.refresh_from_db()
     assert other.status == WorkStatus.PENDING
     assert officer_client.get(reverse("residential:follow-ups"), {"within": divisions["t2"].code}).status_code == 404
-    assert officer_client.post(reverse("residential:follow-up-record", args=["bogus", 1]), {}).status_code == 404
 
 
 def test_overdue_follow_ups_wait_in_the_officers_todo(officer, divisions):
