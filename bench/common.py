@@ -48,7 +48,7 @@ WHERE d.level IN ('village', 'community');
 
 INSERT INTO security_dispute (id, number, channel, external_id, category, division_id, description, threats_noted,
     received_at, received_by_id, risk_level, risk_score, risk_reasons, current_body_id, status, handling_days,
-    deadline, resolved_at, closed_at, updated_at)
+    deadline, resolved_at, closed_at, updated_at, address, media_url)
 SELECT g, '431302' || lpad(g::text, 12, '0'),
     (ARRAY['police','litigation','petition','walk_in','hotline','grid','other_system'])[1 + g %% 7],
     NULL,
@@ -60,7 +60,7 @@ SELECT g, '431302' || lpad(g::text, 12, '0'),
          ELSE (ARRAY['closed','closed','closed','closed','agreement','mediating','accepted','routed'])[1 + g %% 8] END,
     10,
     CASE WHEN g %% %(overdue_every)s = 0 THEN current_date - 3 ELSE current_date + 5 END,
-    NULL, NULL, now()
+    NULL, NULL, now(), '', ''
 FROM generate_series(%(first)s + 1, %(first)s + %(disputes)s) g
 JOIN bench_units u ON u.idx = g %% (SELECT count(*) FROM bench_units);
 

@@ -24,6 +24,7 @@ from civility.services import (
     ranking_publish,
 )
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
+from governance.admin_site import BigTableAdminMixin
 
 
 class CivilityAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -46,14 +47,14 @@ class PointRuleAdmin(CivilityAdmin):
 
 
 @admin.register(models.PointAccount)
-class PointAccountAdmin(ReadOnlyAdmin):
+class PointAccountAdmin(BigTableAdminMixin, ReadOnlyAdmin):
     list_display = ["household", "balance", "entry_count"]
     list_select_related = ["household__head"]
     search_fields = ["household__number", "household__head__name"]
 
 
 @admin.register(models.PointEntry)
-class PointEntryAdmin(ReadOnlyAdmin):
+class PointEntryAdmin(BigTableAdminMixin, ReadOnlyAdmin):
     list_display = ["account", "seq", "rule", "points", "occurred_on", "source", "status"]
     list_filter = ["status", "source", "occurred_on"]
     list_select_related = ["account__household__head", "rule"]
@@ -85,7 +86,7 @@ class RewardItemAdmin(CivilityAdmin):
 
 
 @admin.register(models.Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(BigTableAdminMixin, ReadOnlyAdmin):
     search_fields = ("account__household__number", "account__household__head__name", "idempotency_key")
     list_display = ["account", "shop", "points", "operator", "created_at"]
     list_select_related = ["account__household__head", "shop", "operator"]
@@ -174,14 +175,18 @@ class CivilizedFamilyAdmin(CivilityAdmin):
         # A published rating is frozen (database trigger): nothing of it is editable here either.
         if obj is not None and obj.status == models.FamilyStatus.PUBLISHED:
             return [f.name for f in self.model._meta.fields]
-        return self.readonly_fields
+        # Its points, status and who confirmed it come from the services (one write path).
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # proposed from the published rankings (``civilized_families_propose``, an action)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(models.MonthlyRanking)
-class MonthlyRankingAdmin(ReadOnlyAdmin):
+class MonthlyRankingAdmin(BigTableAdminMixin, ReadOnlyAdmin):
     """月度排名, read-only: written only by ``ranking_compute``, frozen once published."""
 
     search_fields = ("household__number", "household__head__name")
@@ -341,7 +346,7 @@ class VolunteerAdmin(CivilityAdmin):
 
 
 @admin.register(models.ServiceActivity)
-class ServiceActivityAdmin(CivilityAdmin):
+class ServiceActivityAdmin(BigTableAdminMixin, CivilityAdmin):
     search_fields = ("team__name", "kind")
     list_display = ["team", "held_on", "kind", "hours", "converted_at"]
     list_select_related = ["team"]

@@ -12,3 +12,7 @@ class CivilityConfig(AppConfig):
 
         registry.api("civility", "civility.api.urls")
         registry.pages("civility", "civility.urls")
+
+        from civility.services import SERVICE_OWNED_FIELDS
+
+        registry.service_owned(SERVICE_OWNED_FIELDS)

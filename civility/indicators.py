@@ -7,11 +7,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import StationLevel
+from civility.choices import EntrySource, EntryStatus, StationLevel
 from civility.models import PracticeStation
 from civility.selectors import customs_counters, points_flow, volunteer_hours
 from governance.dates import month_start
-from governance.registry import GOOD_UP, Indicator, registry
+from governance.registry import GOOD_UP, Indicator, Rollup, RollupSource, RollupTrigger, registry
 
 
 def _this_month(start, end) -> tuple[datetime.date, datetime.date | None]:
@@ -53,6 +53,48 @@ def _stations(*, division, start=None, end=None) -> int:
     return PracticeStation.objects.in_subtree(division).filter(level=StationLevel.STATION).count()
 
 
+_ENTRY_JOINS = (
+    "JOIN civility_pointaccount a ON a.id = r.account_id JOIN governance_household h ON h.id = a.household_id"
+)
+# ``points_flow`` per division (the household's) and month of ``occurred_on``. A household moving to
+# another division marks its entries' months in both.
+registry.rollup_source(
+    RollupSource(
+        key="civility.points",
+        from_sql=(
+            "civility_pointentry t JOIN civility_pointaccount a ON a.id = t.account_id "
+            "JOIN governance_household h ON h.id = a.household_id"
+        ),
+        division="h.division_id",
+        day_column="t.occurred_on",
+        where=f"t.status = '{EntryStatus.CONFIRMED}'",
+        measures={
+            "issued": (
+                "COALESCE(sum(t.points) FILTER (WHERE (t.points > 0 AND t.source NOT IN "
+                f"('{EntrySource.REDEMPTION}', '{EntrySource.REVERSAL}')) OR "
+                f"(t.points < 0 AND t.source = '{EntrySource.REVERSAL}')), 0)"
+            ),
+            "redeemed": f"-COALESCE(sum(t.points) FILTER (WHERE t.source = '{EntrySource.REDEMPTION}'), 0)",
+        },
+        triggers=(
+            RollupTrigger("civility_pointentry", division="h.division_id", day="r.occurred_on", joins=_ENTRY_JOINS),
+            RollupTrigger(
+                "governance_household",
+                division="r.division_id",
+                day="e.occurred_on",
+                joins=(
+                    "JOIN civility_pointaccount a ON a.household_id = r.id "
+                    "JOIN civility_pointentry e ON e.account_id = a.id"
+                ),
+            ),
+        ),
+    )
+)
+ROLLUPS = {
+    "civility.points_issued": Rollup("civility.points", "issued"),
+    "civility.points_redeemed": Rollup("civility.points", "redeemed"),
+}
+
 for key, title, compute, unit, order in [
     ("civility.points_issued", _("本月发放积分"), _issued, _("分"), 60),
     ("civility.points_redeemed", _("本月兑换积分"), _redeemed, _("分"), 61),
@@ -67,6 +109,15 @@ for key, title, compute, unit, order in [
     registry.indicator(
         # More points issued and redeemed, dissuasions, simple funerals and service hours are all better.
         Indicator(
-            key, title, "civility", compute, unit, order, dated=key != "civility.stations", charts=charts, good=GOOD_UP
+            key,
+            title,
+            "civility",
+            compute,
+            unit,
+            order,
+            dated=key != "civility.stations",
+            charts=charts,
+            good=GOOD_UP,
+            rollup=ROLLUPS.get(key),
         )
     )

@@ -87,9 +87,10 @@ registry.link(
 registry.schedule(
     Schedule(
         name="文明积分月度评比",
-        task="civility.ranking_compute",
+        task="governance.district_fanout",
+        kwargs={"job": "civility.ranking"},
         crontab={"minute": "30", "hour": "1", "day_of_month": "1"},
-        description="每月 1 日计算上月评比（已公布的月份不重算）。",
+        description="每月 1 日按区县分别计算上月评比（每个区县一个任务；已公布的月份不重算，已算完的区县不重复）。",
     )
 )
 registry.schedule(
@@ -111,9 +112,10 @@ registry.schedule(
 registry.schedule(
     Schedule(
         name="文明积分流水核验",
-        task="civility.ledger_verify",
+        task="governance.district_fanout",
+        kwargs={"job": "civility.ledger_verify"},
         crontab={"minute": "40", "hour": "2"},
-        description="每晚核验积分流水哈希链与账户余额。",
+        description="每晚按区县分别核验积分流水哈希链与账户余额（每个区县一个任务，发现问题的区县记为失败并报告）。",
     )
 )
 

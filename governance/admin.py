@@ -18,6 +18,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -25,6 +26,7 @@ from import_export.forms import SelectableFieldsExportForm
 from pghistory.models import Events
 
 from governance.admin_imports import DivisionImportConflictsMixin
+from governance.admin_site import BigTableAdminMixin, PreparedAutocompleteSelect, autocomplete_labels_prepare
 from governance.division_codes import division_code_normalize
 from governance.import_pages import BackgroundImportMixin
 from governance.imports import ERR_IMPORT_FILE_UNREADABLE, IMPORT_FORMATS, SpreadsheetError, expected_columns_text
@@ -51,6 +53,7 @@ from governance.services import (
     record_save,
 )
 from governance.spreadsheets import EXPORT_FORMATS
+from governance.write_path import ServiceOwnedAdminMixin
 
 ERR_HEAD_RELATION = "household_head_relation"
 
@@ -113,11 +116,11 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows]
 
 
-class ScopedChoicesMixin:
+class ScopedChoicesMixin(ServiceOwnedAdminMixin):
     """Rows and every related choice (foreign key, many-to-many) limited to the user's scope, for
     model admins and inlines alike: any related model with a ``ScopedQuerySet`` is scoped, with the
     roles of the model being edited (an integrity form offers only the divisions where the user is
-    discipline staff)."""
+    discipline staff). Fields only a service sets are read-only (``ServiceOwnedAdminMixin``)."""
 
     def scope_queryset(self, request, queryset):
         # An inline of a model that is not itself scoped still gets its related choices scoped.
@@ -150,7 +153,16 @@ class ScopedChoicesMixin:
     def _own_row(self, request, obj) -> bool:
         """A row issued above the user's subtree (``Reach.ANCESTORS``: a district's rule seen from a
         village) is shown read-only."""
-        return obj is None or row_editable_by(obj, request.user)
+        if obj is None:
+            return True
+        if obj.pk is None:
+            return row_editable_by(obj, request.user)
+        # Asked again for each inline row's form of the same parent: one query per row per request.
+        known = request.__dict__.setdefault("_portal_own_rows", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in known:
+            known[key] = row_editable_by(obj, request.user)
+        return known[key]
 
     def _scoped_kwargs(self, db_field, request, kwargs):
         if "queryset" not in kwargs:
@@ -177,7 +189,27 @@ class ScopedChoicesMixin:
         return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
+        kwargs = self._scoped_kwargs(db_field, request, kwargs)
+        to_pk = db_field.remote_field.field_name == db_field.related_model._meta.pk.name
+        if "widget" not in kwargs and to_pk and db_field.name in self.get_autocomplete_fields(request):
+            # Django's box, whose selected label an inline's formset reads once for all its rows.
+            kwargs["widget"] = PreparedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """(Inlines) the formset's autocomplete boxes read their selected rows in one query per field."""
+        formset = super().get_formset(request, obj, **kwargs)
+        site = self.admin_site
+
+        class PreparedFormSet(formset):
+            @cached_property
+            def forms(self):
+                forms = super().forms
+                autocomplete_labels_prepare(site, forms)
+                return forms
+
+        PreparedFormSet.__name__ = formset.__name__
+        return PreparedFormSet
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_kwargs(db_field, request, kwargs))
@@ -457,7 +489,7 @@ class DivisionAdmin(DivisionImportConflictsMixin, ScopedImportExportAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedImportExportAdmin):
+class PersonAdmin(BigTableAdminMixin, ScopedImportExportAdmin):
     resource_classes = [PersonResource]
     list_display = ("name", "political_status", "division")
     list_filter = ("political_status",)
@@ -549,7 +581,7 @@ class HouseholdMemberInline(ScopedChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedImportExportAdmin):
+class HouseholdAdmin(BigTableAdminMixin, ScopedImportExportAdmin):
     resource_classes = [HouseholdResource]
     list_display = ("number", "head", "address", "division")
     list_select_related = ("division", "head")

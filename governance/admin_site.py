@@ -13,10 +13,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from governance.paging import EstimatedCountPaginator
 from governance.querysets import model_open_to
 from governance.selectors import choices_in_scope
 
@@ -68,3 +70,63 @@ class PortalAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+# --- Big changelists (issue 12 item 3) ---------------------------------------------------------------
+
+
+class BigTableAdminMixin:
+    """For changelists of tables that grow to millions of rows (ledger entries, disputes, people,
+    households, rankings, logs): no full ``COUNT(*)`` — no "共 N 条" beside a filtered count
+    (``show_full_result_count``) and the planner's estimate above ``EXACT_COUNT_LIMIT`` rows, written
+    约 N (``governance.paging.EstimatedCountPaginator``, ``templates/admin/pagination.html``); a page
+    is read by key, so page 1 and page 1000 cost about the same at any size."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+
+# --- Autocomplete boxes of an inline: the selected rows' labels read once per formset --------------
+
+
+class PreparedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box reads its selected row's label with a query of its own: one per
+    inline row and field (issue 14: a property company's page with 15 contracts, 88 queries, 1.5 s).
+    ``labels`` (``{str(key): label}``), set for every form of a formset by
+    ``autocomplete_labels_prepare``, answers from memory; without it the box queries as Django's does."""
+
+    labels: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        labels = self.labels
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if labels is None or not selected <= labels.keys():
+            return super().optgroups(name, value, attr)
+        default: tuple[Any, list, int] = (None, [], 0)
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected):
+            default[1].append(self.create_option(name, key, labels[key], selected, len(default[1])))
+        return [default]
+
+
+def autocomplete_labels_prepare(site: admin.AdminSite, forms: list) -> None:
+    """For each ``PreparedAutocompleteSelect`` field of ``forms`` (one formset's forms): one query for
+    the rows all of them show (with the target admin's ``list_select_related``, which its labels
+    read), their labels handed to every form's box."""
+    if not forms:
+        return
+    for name, field in forms[0].fields.items():
+        widget = getattr(field.widget, "widget", field.widget)
+        if not isinstance(widget, PreparedAutocompleteSelect):
+            continue
+        keys = {str(value) for form in forms if (value := form[name].value()) not in (None, "")}
+        target = site._registry.get(field.queryset.model)
+        related = getattr(target, "list_select_related", False)
+        rows = field.queryset.filter(pk__in=keys) if keys else field.queryset.none()
+        if isinstance(related, list | tuple) and related:
+            rows = rows.select_related(*related)
+        labels = {str(row.pk): field.label_from_instance(row) for row in rows}
+        for form in forms:
+            box = form.fields[name].widget
+            getattr(box, "widget", box).labels = labels

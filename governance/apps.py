@@ -16,6 +16,7 @@ class GovernanceConfig(AppConfig):
             account_admin,
             calendar_admin,
             checks,
+            fanout_admin,
             tasks,
             webhook_admin,
         )
@@ -23,12 +24,16 @@ class GovernanceConfig(AppConfig):
 
         # Each app contributes demo data, dashboard indicators and API routes through the
         # registry; importing these modules is what registers them.
-        autodiscover_modules("demo", "indicators", "roles", "todo")
+        autodiscover_modules("demo", "indicators", "roles", "district_jobs", "todo")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
-        registry.api("governance", "governance.api.urls")
-        from governance.dashboard.selectors import cache_invalidation_connect
+        from governance.rollups import rollups_post_migrate
 
-        cache_invalidation_connect()
+        # The roll-ups' dirty-marking triggers sit on other apps' tables: (re)created after every migrate.
+        post_migrate.connect(rollups_post_migrate, dispatch_uid="governance_rollup_triggers")
+        registry.api("governance", "governance.api.urls")
+        from governance.services import SERVICE_OWNED_FIELDS
+
+        registry.service_owned(SERVICE_OWNED_FIELDS)
         from django.contrib.auth.signals import user_logged_in
 
         from governance.sessions import session_renewed_on_login

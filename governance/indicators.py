@@ -5,7 +5,31 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Household, Person
-from governance.registry import Indicator, registry
+from governance.models.people import PARTY_STATUSES
+from governance.registry import SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
+
+# How things stand: the registers' sizes per division (a snapshot, whatever the period).
+registry.rollup_source(
+    RollupSource(
+        key="governance.people",
+        from_sql="governance_person t",
+        measures={
+            "people": "count(*)",
+            "party_members": "count(*) FILTER (WHERE t.political_status IN ({}))".format(
+                ", ".join(f"'{status}'" for status in PARTY_STATUSES)
+            ),
+        },
+        triggers=(RollupTrigger("governance_person"),),
+    )
+)
+registry.rollup_source(
+    RollupSource(
+        key="governance.households",
+        from_sql="governance_household t",
+        measures={"households": "count(*)"},
+        triggers=(RollupTrigger("governance_household"),),
+    )
+)
 
 
 def _people(*, division, start=None, end=None) -> int:
@@ -20,9 +44,29 @@ def _households(*, division, start=None, end=None) -> int:
     return Household.objects.in_subtree(division).count()
 
 
-registry.indicator(Indicator("governance.people", _("登记人口"), "organisation", _people, _("人"), 10, dated=False))
 registry.indicator(
-    Indicator("governance.party_members", _("党员"), "organisation", _party_members, _("人"), 11, dated=False)
+    Indicator(
+        "governance.people",
+        _("登记人口"),
+        "organisation",
+        _people,
+        _("人"),
+        10,
+        dated=False,
+        rollup=Rollup("governance.people", "people", kind=SNAPSHOT),
+    )
+)
+registry.indicator(
+    Indicator(
+        "governance.party_members",
+        _("党员"),
+        "organisation",
+        _party_members,
+        _("人"),
+        11,
+        dated=False,
+        rollup=Rollup("governance.people", "party_members", kind=SNAPSHOT),
+    )
 )
 registry.indicator(
     Indicator(
@@ -34,5 +78,6 @@ registry.indicator(
         12,
         dated=False,
         charts=("by_child",),
+        rollup=Rollup("governance.households", "households", kind=SNAPSHOT),
     )
 )

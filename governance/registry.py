@@ -24,6 +24,67 @@ class DemoStep:
 GOOD_UP = "up"
 GOOD_DOWN = "down"
 
+# How a figure rolls up (``Rollup.kind``): a count or sum adds up over divisions and months; a ratio or
+# mean is kept as numerator and denominator (each adds up) and divided at read; a snapshot is how
+# things stand now, kept once per division whatever the period.
+ADDITIVE = "additive"
+RATIO = "ratio"
+SNAPSHOT = "snapshot"
+
+
+@dataclass(frozen=True)
+class RollupTrigger:
+    """A base table whose writes make roll-up cells dirty. ``division`` and ``day`` are SQL over a
+    changed row ``r`` (and the ``joins``), run on the statement's transition tables: e.g. division
+    ``"r.division_id"``, day ``"(r.received_at AT TIME ZONE 'Asia/Shanghai')::date"``, joins
+    ``"JOIN civility_pointaccount a ON a.id = r.account_id"``. ``day`` is empty for a snapshot source."""
+
+    table: str
+    division: str = "r.division_id"
+    day: str = ""
+    joins: str = ""
+
+
+@dataclass(frozen=True)
+class RollupSource:
+    """Base rows that some indicators roll up from, as one set-based ``GROUP BY`` (division, month):
+    ``SELECT <division>, <month of day>, <measures…> FROM <from_sql> WHERE <where> GROUP BY 1, 2``.
+
+    - ``from_sql``: the FROM clause, the main table aliased ``t`` (``"security_dispute t"``);
+    - ``division``: SQL of the row's division id (``"t.division_id"``);
+    - ``day_column``: the column dating a row (``"t.received_at"``), empty for a snapshot source;
+      ``day_is_timestamp``: True for a timestamp (its local date, Asia/Shanghai, counts);
+    - ``measures``: name → aggregate SQL (``{"received": "count(*)"}``), numbers only; ``{today}`` in
+      one stands for today's local date;
+    - ``where``: a fixed filter (``"t.status = 'confirmed'"``);
+    - ``triggers``: the tables whose inserts, updates and deletes mark (division, month) dirty;
+    - ``volatile``: a measure depends on today (超期: deadline before today): the cells are recomputed
+      once a day even when no row changed."""
+
+    key: str
+    from_sql: str | Callable[[], str]  # or a function giving it (e.g. SQL compiled from the ORM, at use)
+    measures: dict[str, str]
+    triggers: tuple[RollupTrigger, ...]
+    division: str = "t.division_id"
+    day_column: str = ""
+    day_is_timestamp: bool = False
+    where: str = ""
+    volatile: bool = False
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """How an indicator is read from roll-up cells instead of computed from base tables: the measure(s)
+    of ``source`` it stands on and how they become the figure. ``finish(numerator, denominator)`` turns
+    the summed measures into the figure (default: the numerator for a count, ``None`` when a ratio's
+    denominator is 0); it must give what ``Indicator.compute`` gives for the same rows."""
+
+    source: str
+    numerator: str
+    denominator: str = ""
+    kind: str = ADDITIVE
+    finish: Callable[[Any, Any], Any] | None = None
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -42,6 +103,8 @@ class Indicator:
     # Which way is better: "up" (化解率, 按期推进), "down" (超期, 信访同比) or "" (neither: 受理纠纷 may rise
     # because people trust the centre). The dashboard colours a change by it, never by its sign alone.
     good: str = ""
+    # How the figure rolls up (see ``Rollup``); None: computed from base tables each time (the fallback).
+    rollup: Rollup | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +138,7 @@ class Schedule:
     task: str
     crontab: dict  # minute, hour, day_of_month, month_of_year, day_of_week
     description: str = ""
+    kwargs: dict = field(default_factory=dict)  # the task's keyword arguments (e.g. a district job's name)
 
 
 @dataclass(frozen=True)
@@ -122,6 +186,20 @@ class TodoSource:
         return not self.permission or user.has_perm(self.permission)
 
 
+@dataclass(frozen=True)
+class DistrictJob:
+    """Work run as one Celery task per district (``governance.fanout``): ``run(district=Division,
+    key=str)`` does one district's share and returns a JSON-able summary, idempotent (run again for the
+    same key, it writes nothing twice); ``default_key()`` is the key a scheduled run uses (last month,
+    today…) when none is given; ``check_key(key)`` raises ``ValidationError`` for a key it cannot read."""
+
+    name: str
+    title: str
+    run: Callable[..., Any]
+    default_key: Callable[[], str]
+    check_key: Callable[[str], Any] = lambda key: None
+
+
 @dataclass
 class Registry:
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
@@ -138,6 +216,9 @@ class Registry:
     webhook_events: dict[str, str] = field(default_factory=dict)
     admin_actions: dict[str, list[Callable]] = field(default_factory=dict)
     todo_sources: dict[str, TodoSource] = field(default_factory=dict)
+    district_jobs: dict[str, DistrictJob] = field(default_factory=dict)
+    rollup_sources: dict[str, RollupSource] = field(default_factory=dict)
+    service_owned_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
         """Decorator: ``@registry.demo("villages.hamlets", order=20)`` adds a step to ``seed_demo``."""
@@ -150,6 +231,10 @@ class Registry:
 
     def indicator(self, indicator: Indicator) -> None:
         self.indicators[indicator.key] = indicator
+
+    def rollup_source(self, source: RollupSource) -> None:
+        """Declare base rows indicators roll up from (see ``RollupSource``); ``Indicator.rollup`` names it."""
+        self.rollup_sources[source.key] = source
 
     def api(self, prefix: str, urlconf: str) -> None:
         """Mount an app's router module (e.g. ``"villages.api.urls"``) at ``/api/v1/<prefix>/``."""
@@ -174,6 +259,9 @@ class Registry:
 
     def nav(self, link: NavLink) -> None:
         self.nav_links[link.url_name] = link
+
+    def district_job(self, job: DistrictJob) -> None:
+        self.district_jobs[job.name] = job
 
     def schedule(self, schedule: Schedule) -> None:
         self.schedules[schedule.name] = schedule
@@ -203,6 +291,13 @@ class Registry:
     def todo(self, source: TodoSource) -> None:
         """Add a kind of work to 我的待办 (``/todo/``) and its count to the home page."""
         self.todo_sources[source.key] = source
+
+    def service_owned(self, fields: dict[str, dict[str, str]]) -> None:
+        """Declare the fields only a service may set (``{"civility.rankingmonth": {"status":
+        "ranking_publish"}}``): read-only in every admin, refused by every API write (see
+        ``governance.write_path``)."""
+        for label, owned in fields.items():
+            self.service_owned_fields.setdefault(label.lower(), {}).update(owned)
 
     def ordered_demo_steps(self) -> list[DemoStep]:
         return sorted(self.demo_steps.values(), key=lambda step: (step.order, step.name))

@@ -60,7 +60,7 @@ registry.grant(Role.API_CLIENT, _perms("governance", CORE_REGISTERS, VIEW))
 registry.grant(
     Role.DISTRICT_ADMIN,
     _perms("governance", ["webhooksubscription"], EDIT)
-    + _perms("governance", ["webhookdelivery", "webhookattempt"], VIEW),
+    + _perms("governance", ["webhookdelivery", "webhookattempt", "districtrun"], VIEW),
 )
 registry.grant(Role.API_CLIENT, _perms("governance", ["webhooksubscription"], ALL))
 
@@ -143,3 +143,19 @@ registry.link(
     )
 )
 registry.nav(NavLink(_("我的待办"), "governance:todo", 1, roles=TODO_ROLES))
+registry.schedule(
+    Schedule(
+        name="指标汇总刷新",
+        task="governance.rollups_refresh",
+        crontab={"minute": "*"},
+        description="每分钟重算数据有变动的指标汇总单元（驾驶舱数据一分钟内更新）。",
+    )
+)
+registry.schedule(
+    Schedule(
+        name="指标汇总核对",
+        task="governance.rollups_verify",
+        crontab={"minute": "40", "hour": "2"},
+        description="每晚抽样用业务表重算指标汇总并比对，不一致的记错误日志并修复。",
+    )
+)

@@ -23,6 +23,30 @@ ERR_DUPLICATE_MEMBER = "household_duplicate_member"
 ERR_UNKNOWN_ROLE = "unknown_role"
 ERR_HOUSEHOLD_DIVISION_MOVE = "household_division_move"
 
+# One write path (issue 13, ``governance.write_path``): fields of the core registers only a service
+# sets. (A household's ``division`` moves through ``villages.services.hamlet_households_assign``:
+# declared where that move is built.)
+SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
+    "governance.apikey": {
+        "user": "api_key_create",
+        "role": "api_key_create",
+        "division": "api_key_create",
+        "revoked_at": "api_key_revoke",
+        "last_used_at": "api_key_touch",
+    },
+    "governance.webhookdelivery": {
+        "status": "webhook_attempt",
+        "attempts": "webhook_attempt",
+        "next_attempt_at": "webhook_attempt / webhook_replay",
+        "last_status_code": "webhook_attempt",
+        "delivered_at": "webhook_attempt",
+    },
+    "governance.importjob": dict.fromkeys(
+        ("status", "total_rows", "new_rows", "updated_rows", "skipped_rows", "refused_rows", "finished_at"),
+        "import_job_run",
+    ),
+}
+
 API_KEY_PREFIX = "lx"
 
 
@@ -63,7 +87,7 @@ def schedules_sync() -> int:
             task=schedule.task,
             crontab=crontab,
             description=schedule.description,
-            kwargs=json.dumps({}),
+            kwargs=json.dumps(schedule.kwargs),
         )
         created += 1
     return created

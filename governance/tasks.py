@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 
-from governance import import_jobs
+from governance import fanout, import_jobs
 from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
+from governance.rollups import rollups_refresh as refresh_cells
+from governance.rollups import rollups_verify as verify_cells
 from governance.selectors import division_tree_breaks
 from governance.webhooks import RETRY_AFTER_S, WEBHOOK_DELIVER_TASK, webhook_attempt, webhooks_due
 
@@ -23,6 +26,23 @@ def division_tree_verify() -> dict:
     if broken:
         logger.error("division tree: %d broken paths, first %s", len(broken), broken[:10])
     return {"checked": Division.objects.count(), "broken": broken}
+
+
+@shared_task(name="governance.rollups_refresh", acks_late=True, ignore_result=True)
+def rollups_refresh() -> dict:
+    """Every minute: recompute the roll-up cells whose base rows changed (marked dirty by triggers).
+    Idempotent and safe to run twice at once (each source is refreshed by one worker at a time, and
+    marks are claimed with SKIP LOCKED)."""
+    return refresh_cells()
+
+
+@shared_task(name="governance.rollups_verify", acks_late=True)
+def rollups_verify() -> dict:
+    """Nightly: a sample of roll-up cells recomputed from the base tables; mismatches logged and repaired."""
+    result = verify_cells()
+    if result["mismatched"]:
+        logger.error("rollups: %(mismatched)d of %(checked)d sampled cells differed from the base tables", result)
+    return result
 
 
 @shared_task(name="governance.calendar_check")
@@ -82,3 +102,23 @@ def import_job_run(job_id: int) -> str:
     """A big spreadsheet import's next step (its dry run, or its import once confirmed); idempotent:
     see ``governance.import_jobs``. Returns what it did."""
     return import_jobs.import_job_run(job_id)
+
+
+@shared_task(name="governance.district_fanout")
+def district_fanout(job: str, key: str | None = None) -> dict[str, Any]:
+    """Beat's entry point for per-district work: ``fanout.dispatch`` — one ``district_job`` per district
+    not yet done for ``key`` (default: the job's own, e.g. last month), a chord reporting them."""
+    return fanout.dispatch(job=job, key=key)
+
+
+@shared_task(name="governance.district_job", acks_late=True)
+def district_job(job: str, key: str, district: str) -> dict[str, Any]:
+    """One district's share of ``job`` (``fanout.job_run``): never raises for the job's own failure, so
+    the chord's report always runs. Redelivered after a lost worker, it resumes (done → skipped)."""
+    return fanout.job_run(job=job, key=key, district_code=district)
+
+
+@shared_task(name="governance.district_jobs_report")
+def district_jobs_report(results: list[dict[str, Any]], job: str, key: str) -> dict[str, Any]:
+    """The chord's callback: ``fanout.report`` of every district's answer."""
+    return fanout.report(results, job=job, key=key)

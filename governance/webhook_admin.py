@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
+from governance.admin_site import BigTableAdminMixin
 from governance.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from governance.registry import registry
 from governance.webhooks import webhook_private_address, webhook_replay, webhook_subscribe
@@ -79,7 +80,7 @@ class AttemptInline(ReadOnlyAdminMixin, ScopedChoicesMixin, admin.TabularInline)
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("event_type", "event_id", "subscription", "status", "attempts", "last_status_code", "created_at")
     list_filter = ("status", "event_type")
     list_select_related = ("subscription__api_key",)

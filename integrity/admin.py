@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
+from governance.admin_site import BigTableAdminMixin
 from governance.phones import PhoneFormField
 from integrity import services
 from integrity.choices import AccessTarget, AccessVia, Disposition
@@ -524,7 +525,7 @@ class UnitRuleAdmin(IntegrityAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdminMixin, IntegrityAdmin):
+class AccessLogAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, IntegrityAdmin):
     """Read by discipline staff; written only by views; changed or deleted by nobody (a trigger refuses it)."""
 
     search_fields = ("user__username", "user__full_name", "path")

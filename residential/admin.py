@@ -28,13 +28,17 @@ from residential.models import (
     ScoringItem,
 )
 from residential.resources import CompoundResource, PropertyCompanyResource
-from residential.services import red_black_list_draft, red_black_list_publish
+from residential.services import meeting_record, meeting_update, red_black_list_draft, red_black_list_publish
 
 
 class PropertyContractInline(ScopedChoicesMixin, admin.TabularInline):
     model = PropertyContract
     autocomplete_fields = ("company",)
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row's title (its compound and company) from the rows' own query, not two more per row.
+        return super().get_queryset(request).select_related("compound__division", "company")
 
 
 class OwnersCommitteeInline(ScopedChoicesMixin, admin.TabularInline):
@@ -105,6 +109,9 @@ class OwnersCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("compound", "organization")
     readonly_fields = ("members",)
     inlines = [CommitteeRectificationInline]
+
+    def has_add_permission(self, request):
+        return False  # made by the owners'-committee page (``committee_create``), with its organisation
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_compliance()
@@ -262,22 +269,65 @@ class RedBlackListAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class MeetingParticipantInline(ScopedChoicesMixin, admin.TabularInline):
     model = MeetingParticipant
+    fields = ("kind", "name")
     extra = 1
 
 
 class MeetingResolutionInline(ScopedChoicesMixin, admin.TabularInline):
+    """Followed up, never deleted; saved through ``meeting_update``."""
+
     model = MeetingResolution
+    fields = ("content", "owner_kind", "owner", "deadline", "status", "follow_up", "done_on")
     extra = 1
+    can_delete = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(BuildingCouncilMeeting)
 class BuildingCouncilMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """楼宇会: recorded through ``meeting_record`` (the recorder is whoever records it here) and changed,
+    participants and resolutions included, through ``meeting_update``."""
+
     list_display = ("compound", "held_on", "place")
     list_select_related = ("compound__division",)
     search_fields = ("compound__division__name", "topics")
     autocomplete_fields = ("compound",)
     readonly_fields = ("recorded_by",)
     inlines = [MeetingParticipantInline, MeetingResolutionInline]
+
+    MEETING_FIELDS = ("compound", "held_on", "topics", "place")
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in self.MEETING_FIELDS if name in form.cleaned_data}
+        if change:
+            meeting_update(meeting=obj, fields=fields)
+        else:
+            saved = meeting_record(**fields, participants=[], resolutions=[], recorded_by=request.user)
+            obj.pk, obj._state.adding, obj.recorded_by = saved.pk, False, saved.recorded_by
+
+    def save_related(self, request, form, formsets, change):
+        participants, resolutions, participants_changed = [], [], False
+        for formset in formsets:
+            rows = [f for f in formset.forms if f.cleaned_data]
+            if formset.model is MeetingParticipant:
+                kept = [f for f in rows if not f.cleaned_data.get("DELETE")]
+                participants = [{name: f.cleaned_data[name] for name in ("kind", "name")} for f in kept]
+                participants_changed = any(f.has_changed() for f in rows)
+            elif formset.model is MeetingResolution:
+                resolutions = [
+                    {"id": f.instance.pk, **{name: f.cleaned_data[name] for name in MeetingResolutionInline.fields}}
+                    for f in rows
+                    if f.has_changed()
+                ]
+        meeting_update(
+            meeting=BuildingCouncilMeeting.objects.get(pk=form.instance.pk),  # as saved, not the form's copy
+            participants=participants if participants_changed else None,
+            resolutions=resolutions or None,
+        )
+        for formset in formsets:  # what the admin's change message reads (``formset.save`` would set it)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(Petition)

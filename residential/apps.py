@@ -13,6 +13,10 @@ class ResidentialConfig(AppConfig):
         registry.api("residential", "residential.api.urls")
         registry.pages("residential", "residential.urls")
 
+        from residential.services import SERVICE_OWNED_FIELDS
+
+        registry.service_owned(SERVICE_OWNED_FIELDS)
+
         from governance.models import OrganizationKind
         from residential.services import committee_post_check
 

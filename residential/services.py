@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,6 +51,21 @@ from residential.models import (
     RedBlackList,
     ScoringItem,
 )
+
+# One write path (issue 13, ``governance.write_path``): the fields only these services set — read-only
+# in every admin, refused (400 ``service_owned_field``) by every API write. Model → field → service.
+SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
+    "residential.ownerscommittee": {"organization": "committee_create"},
+    "residential.creditevaluation": dict.fromkeys(
+        ("evaluator", "item_total", "petition_count", "petition_deduction", "total", "grade"), "evaluation_save"
+    ),
+    "residential.redblacklist": {
+        "published_at": "red_black_list_publish",
+        "published_by": "red_black_list_publish",
+    },
+    "residential.redblackentry": dict.fromkeys(("side", "rank", "company", "total", "grade"), "red_black_list_draft"),
+    "residential.buildingcouncilmeeting": {"recorded_by": "meeting_record"},
+}
 
 ERR_NOT_RESIDENT = "committee_member_not_resident"
 ERR_ALREADY_MEMBER = "committee_member_duplicate"
@@ -361,6 +377,55 @@ def meeting_record(
         _save_child(MeetingParticipant(meeting=meeting, **data), "participants", index)
     for index, data in enumerate(resolutions):
         _save_child(MeetingResolution(meeting=meeting, **data), "resolutions", index)
+    return meeting
+
+
+ERR_RESOLUTION_OTHER_MEETING = "meeting_resolution_other_meeting"
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: BuildingCouncilMeeting,
+    fields: dict[str, Any] | None = None,
+    participants: Sequence[dict] | None = None,
+    resolutions: Sequence[dict] | None = None,
+) -> BuildingCouncilMeeting:
+    """Change a 楼宇会 in one transaction: its plain ``fields`` (compound, held_on, topics, place);
+    ``participants`` given (``{kind, name}``) are the whole list and replace the old one; each of
+    ``resolutions`` with an ``id`` changes that resolution of this meeting, one without is added —
+    none is removed (a resolution is followed up, not deleted). ``None``: left as they are.
+
+    Raises ``ValidationError`` from the meeting's checks, keyed ``participants.<i>.<field>`` /
+    ``resolutions.<i>.<field>`` for a bad row, or ``resolutions`` (``ERR_RESOLUTION_OTHER_MEETING``)
+    for an id of another meeting; nothing is written then."""
+    for name, value in (fields or {}).items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    if participants is not None:
+        meeting.participants.all().delete()
+        for index, data in enumerate(participants):
+            _save_child(MeetingParticipant(meeting=meeting, **data), "participants", index)
+    if resolutions is not None:
+        ids = [data["id"] for data in resolutions if data.get("id")]
+        existing = {row.pk: row for row in MeetingResolution.objects.filter(meeting=meeting, pk__in=ids)}
+        if len(existing) != len(set(ids)):
+            raise ValidationError(
+                {
+                    "resolutions": ValidationError(
+                        _("决议编号 %(ids)s 不属于该楼宇会。"),
+                        code=ERR_RESOLUTION_OTHER_MEETING,
+                        params={"ids": "、".join(str(i) for i in ids if i not in existing)},
+                    )
+                }
+            )
+        for index, data in enumerate(resolutions):
+            values = {name: value for name, value in data.items() if name != "id"}
+            row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting)
+            for name, value in values.items():
+                setattr(row, name, value)
+            _save_child(row, "resolutions", index)
     return meeting
 
 

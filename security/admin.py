@@ -4,15 +4,18 @@ through the services (the officers' pages and the API); nobody deletes them."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
+from governance.admin_site import BigTableAdminMixin
 from governance.models import Division
 from security.models import (
     Dispute,
     DisputeEvent,
     DisputeLink,
     DisputeParty,
+    DutyShift,
     JurisdictionReferral,
     LeaderCase,
     LeaderCaseRule,
@@ -22,6 +25,7 @@ from security.models import (
     PatrolTeam,
     PoliceRoom,
     PoliceRoomStaff,
+    ProtectiveResource,
     RoutingRule,
     SecurityStat,
 )
@@ -68,8 +72,8 @@ class PoliceRoomStaffInline(ScopedChoicesMixin, admin.TabularInline):
 
 @admin.register(PoliceRoom)
 class PoliceRoomAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "division", "station", "is_active")
-    list_filter = ("is_active",)
+    list_display = ("name", "kind", "division", "station", "is_active")
+    list_filter = ("kind", "is_active")
     list_select_related = ("division", "station")
     search_fields = ("name",)
     autocomplete_fields = ("division", "station")
@@ -92,23 +96,68 @@ class PatrolTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PatrolLog)
-class PatrolLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PatrolLogAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("team__name", "division__name", "findings")
-    list_display = ("team", "date", "division", "duration_minutes", "dispute")
+    list_display = ("team", "date", "division", "duration_minutes", "dispute", "converted_at")
     list_select_related = ("team", "division", "dispute")
     date_hierarchy = "date"
-    autocomplete_fields = ("team", "division")
-    readonly_fields = ("dispute",)
+    autocomplete_fields = ("team", "division", "participants")
+    readonly_fields = ("dispute", "converted_at")
+    actions = ["convert_points"]
+
+    @admin.action(description=_("把所选巡防时长转化为文明积分"), permissions=["change"])
+    def convert_points(self, request, queryset):
+        """Patrol hours → civility points for the selected logs (``patrol_log_convert``): each once."""
+        from django.core.exceptions import ValidationError
+
+        from security.services.patrol_points import patrol_log_convert
+
+        done = entries = 0
+        for log in queryset.filter(converted_at__isnull=True).order_by("pk"):
+            try:
+                entries += patrol_log_convert(log=log, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{log}：{'；'.join(error.messages)}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(
+            request, _("已转化 %(logs)s 条巡防记录，记分 %(entries)s 笔。") % {"logs": done, "entries": entries}
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProtectiveResource)
+class ProtectiveResourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """三防联保 register: 物防 and 技防 resources of villages, communities and compounds."""
+
+    list_display = ("name", "category", "division", "location", "owner", "status", "last_inspected_on")
+    list_filter = ("category", "status")
+    list_select_related = ("division",)
+    search_fields = ("name", "location", "owner", "division__name")
+    autocomplete_fields = ("division",)
+    date_hierarchy = "last_inspected_on"
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """24-hour duty roster of the police stations' 矛调中心 and the 综治中心."""
+
+    list_display = ("body", "name", "post", "phone", "place", "starts_at", "ends_at")
+    list_filter = ("body__kind",)
+    list_select_related = ("body",)
+    search_fields = ("name", "body__name", "place")
+    autocomplete_fields = ("body",)
+    date_hierarchy = "starts_at"
 
 
 @admin.register(SecurityStat)
 class SecurityStatAdmin(ScopedImportExportAdmin):
     search_fields = ("division__name", "division__code")
     resource_classes = [SecurityStatResource]
-    list_display = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases")
+    list_display = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases", "is_complete")
+    list_filter = ("is_complete",)
     list_select_related = ("division",)
     date_hierarchy = "month"
     autocomplete_fields = ("division",)
@@ -142,7 +191,7 @@ class DisputeEventInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class DisputeAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are read here; they move through the officers' pages and the API, never deleted."""
 
     list_display = (

@@ -14,3 +14,7 @@ class SecurityConfig(AppConfig):
         registry.pages("security", "security.urls")
         registry.pages("t", "security.tracking_urls")  # 一案一码: the public page of a case's code
         registry.protocol("open311/v2", "security.open311.urls")
+
+        from security.services import SERVICE_OWNED_FIELDS
+
+        registry.service_owned(SERVICE_OWNED_FIELDS)

@@ -121,9 +121,54 @@ class Satisfaction(models.IntegerChoices):
 
 
 class RoomStaffKind(models.TextChoices):
+    """Who staffs a 警务室 (the article: 民警、辅警、乡镇街道警务专干 as full-time auxiliary force). Migration
+    0011 turned the former "乡镇（街道）干部" (``township_officer``) into 警务专干."""
+
     POLICE = "police", _("民警")
     AUXILIARY = "auxiliary", _("辅警")
-    TOWNSHIP_OFFICER = "township_officer", _("乡镇（街道）干部")
+    AFFAIRS_OFFICER = "affairs_officer", _("乡镇街道警务专干")
+
+
+class PoliceRoomKind(models.TextChoices):
+    """中心警务室 (in high-incident, complex areas) or the 警务室 every community (village) has."""
+
+    CENTRAL = "central", _("中心警务室")
+    COMMUNITY = "community", _("社区（村）警务室")
+
+
+class ResourceCategory(models.TextChoices):
+    """What a protective resource is; its kind (物防 or 技防) follows from it (``RESOURCE_KINDS``)."""
+
+    GATE = "gate", _("门岗（大门）")
+    BARRIER = "barrier", _("道闸（护栏）")
+    FIRE_EQUIPMENT = "fire_equipment", _("消防器材")
+    CAMERA = "camera", _("视频监控")
+    ACCESS_CONTROL = "access_control", _("门禁")
+    ALARM = "alarm", _("报警装置")
+
+
+class ProtectionKind(models.TextChoices):
+    """三防联保: 人防 (patrol teams, guards, volunteers — ``PatrolTeam``/``PatrolLog``), 物防, 技防."""
+
+    PEOPLE = "people", _("人防")
+    PHYSICAL = "physical", _("物防")
+    TECHNICAL = "technical", _("技防")
+
+
+PHYSICAL_CATEGORIES = (ResourceCategory.GATE, ResourceCategory.BARRIER, ResourceCategory.FIRE_EQUIPMENT)
+TECHNICAL_CATEGORIES = (ResourceCategory.CAMERA, ResourceCategory.ACCESS_CONTROL, ResourceCategory.ALARM)
+RESOURCE_KINDS = {
+    **dict.fromkeys(PHYSICAL_CATEGORIES, ProtectionKind.PHYSICAL),
+    **dict.fromkeys(TECHNICAL_CATEGORIES, ProtectionKind.TECHNICAL),
+}
+
+
+class ResourceStatus(models.TextChoices):
+    """Only a resource in service (``NORMAL``) counts towards coverage."""
+
+    NORMAL = "normal", _("正常")
+    FAULTY = "faulty", _("故障待修")
+    RETIRED = "retired", _("停用")
 
 
 class PatrolKind(models.TextChoices):
@@ -131,6 +176,11 @@ class PatrolKind(models.TextChoices):
     COURIER = "courier", _("快递员")
     VOLUNTEER = "volunteer", _("志愿者")
     POLICE = "police", _("警力")
+
+
+# Patrols whose members earn civility points for their hours (issue 16: 保安、快递员、志愿者 "融进小区、网格、
+# 屋场管理"); police patrols are duty, not volunteering.
+POINT_PATROL_KINDS = (PatrolKind.SECURITY_GUARD, PatrolKind.COURIER, PatrolKind.VOLUNTEER)
 
 
 # 站内通知 kinds the security app sends (registered in ``security.roles``).

@@ -34,6 +34,7 @@ from security.choices import (
     RoomStaffKind,
     Status,
 )
+from security.demo_figures import BACK_TO_STATION_SHARE, VIA_STATION_SHARE, mediation_body
 from security.models import (
     Dispute,
     DisputeEvent,
@@ -218,7 +219,7 @@ def seed_police_rooms(*, stdout, options) -> None:
                 for kind, label in (
                     (RoomStaffKind.POLICE, "民警"),
                     (RoomStaffKind.AUXILIARY, "辅警"),
-                    (RoomStaffKind.TOWNSHIP_OFFICER, "驻村干部"),
+                    (RoomStaffKind.AFFAIRS_OFFICER, "警务专干"),
                 )
             ]
         )
@@ -268,7 +269,9 @@ def _split(total: int, weights: list[float]) -> list[int]:
 
 @registry.demo("security.stats", order=43)
 def seed_stats(*, stdout, options) -> None:
-    """Monthly figures per township for 2023 and 2024; district totals give the seed's changes."""
+    """Monthly returns per township for 2023 and 2024, confirmed complete; district totals give the
+    seed's changes (−3.97 %, −30.95 %, −26.02 %). Since 2025 every ended month complete, the running
+    month's return entered so far and not confirmed."""
     root = district()
     townships = _townships(root)
     rng = random.Random(2024)
@@ -284,7 +287,11 @@ def seed_stats(*, stdout, options) -> None:
             month = datetime.date(year, m + 1, 1)
             if (townships[t].pk, month) in have:
                 continue
-            rows.append(SecurityStat(division=townships[t], month=month, **{f: split[f][index] for f in totals}))
+            rows.append(
+                SecurityStat(
+                    division=townships[t], month=month, is_complete=True, **{f: split[f][index] for f in totals}
+                )
+            )
     # Since 2025, every month up to the seeding day (the current month so far), near 2024's level:
     # the same figures for the same day, whenever seeded.
     today = timezone.localdate()
@@ -296,7 +303,8 @@ def seed_stats(*, stdout, options) -> None:
             cell = random.Random(f"{township.code}{month:%Y%m}")
             weight = weights[t] * seasonal[month.month - 1] / sum(cell_weights) * share
             figures = {f: round(total * weight * cell.uniform(0.85, 1.1)) for f, total in STATS_2024.items()}
-            rows.append(SecurityStat(division=township, month=month, **figures))
+            # Every ended month's return is confirmed complete; the running month's is not (yet).
+            rows.append(SecurityStat(division=township, month=month, is_complete=month < month_start(today), **figures))
     SecurityStat.objects.bulk_create(rows)
     stdout.write(f"  治安统计：新建 {len(rows)} 条（2023 年起每乡镇每月，至今日）")
 
@@ -379,20 +387,39 @@ def seed_disputes(*, stdout, options) -> None:
         reasons = (["有威胁、暴力言行"] if threats else []) + (
             ["曾调解不成"] if score % 40 in (25, 0) and score else []
         )
+        # 三调联治 and 三情联处 (issue 16): draws of their own, so every draw above and below stays.
+        pick = random.Random(f"{external_id}:16")
+        station = by_kind_division[(BodyKind.POLICE_STATION, township_id)]
+        station_centre = by_kind_division[(BodyKind.STATION_CENTRE, township_id)]
+        via_station = False
         if category == Category.PUBLIC_ORDER:
-            first_body, first_kind = by_kind_division[(BodyKind.POLICE_STATION, township_id)], BodyKind.POLICE_STATION
+            first_body, first_kind = station, BodyKind.POLICE_STATION
         elif channel == Channel.POLICE:
-            first_body, first_kind = by_kind_division[(BodyKind.STATION_CENTRE, township_id)], BodyKind.STATION_CENTRE
+            first_body, first_kind = station_centre, BodyKind.STATION_CENTRE
+            if pick.random() < VIA_STATION_SHARE:
+                first_body, first_kind, via_station = station, BodyKind.POLICE_STATION, True
         else:
             first_body, first_kind = village_body[unit.pk], BodyKind.PEOPLES_MEDIATION
+            other = mediation_body(
+                pick, unit_id=unit.pk, township_id=township_id, root_id=root.pk, by_kind_division=by_kind_division
+            )
+            if other is not None:
+                first_body, first_kind = other
         body, step_time = first_body, received
         actor = rng.choice(staff)
         timeline = [(EventAction.RECEIVED, "", Status.RECEIVED, None, None, None)]
         timeline.append((EventAction.ROUTED, Status.RECEIVED, Status.ROUTED, None, body, rule_ids.get(first_kind)))
         current = Status.ROUTED
-        for move in PATHS[status]:
+        path = PATHS[status]
+        if via_station and path and path[0] != "transferred":
+            path = ["transferred", *path]  # the station hands the 警情 to its 矛调中心 first
+        for move in path:
             to_body = body
-            if move == "transferred":
+            if move == "transferred" and body == station and via_station:
+                to_body = station_centre
+            elif move == "transferred" and body == station_centre and pick.random() < BACK_TO_STATION_SHARE:
+                to_body = station
+            elif move == "transferred":
                 to_body = village_body[unit.pk] if body != village_body[unit.pk] else by_kind_division[
                     (BodyKind.CENTRE, township_id)]  # fmt: skip
             elif move == "escalated":
@@ -473,4 +500,4 @@ def seed_account_bodies(*, stdout, options) -> None:
 
 
 # Issue 20: repeats, 领导包案 and 退单 demo data (registered on import).
-from security import demo_repeats  # noqa: E402, F401
+from security import demo_figures, demo_repeats, demo_safety  # noqa: E402, F401  (issue 16)

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, registry
-from security.models import Dispute
+from governance.registry import GOOD_DOWN, GOOD_UP, RATIO, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
+from security.models import Dispute, MediationBody
 from security.rates import rates_for_division
-from security.selectors import coverage_gaps, dispute_figures, security_stats_yoy
+from security.reports.selectors import three_mediations_figures, three_situations_figures
+from security.selectors import (
+    coverage_gaps,
+    dispute_figures,
+    duty_gaps,
+    protection_coverage,
+    protection_summary,
+    security_stats_yoy,
+)
 
 
 def _figure(key: str):
@@ -25,6 +35,9 @@ def _coverage_gaps(*, division, start=None, end=None) -> int:
 
 
 def _yoy(field: str):
+    """接处警、刑事立案、行政案件同比 from complete monthly returns (``security_stats_comparison``):
+    None ("无数据") when a month of the period or of the year before lacks them, never −100 %."""
+
     def compute(*, division, start=None, end=None):
         end = end or timezone.localdate()
         start = start or datetime.date(end.year, 1, 1)
@@ -44,6 +57,61 @@ GOOD = {
     "overdue": GOOD_DOWN,
     "high_risk_open": GOOD_DOWN,
     "awaiting_acceptance": GOOD_DOWN,
+}
+
+
+def _sql_in(values) -> str:
+    return "(" + ", ".join("'" + str(v) + "'" for v in values) + ")"
+
+
+# The same figures as ``dispute_figures``, per division and month received (local date), as sums
+# that add up; 超期 depends on today, so the cells are recomputed once a day as well (volatile).
+_OPEN = f"t.status IN {_sql_in(OPEN_STATUSES)}"
+registry.rollup_source(
+    RollupSource(
+        key="security.disputes",
+        from_sql="security_dispute t",
+        day_column="t.received_at",
+        day_is_timestamp=True,
+        measures={
+            "received": "count(*)",
+            "resolved": "count(*) FILTER (WHERE t.resolved_at IS NOT NULL)",
+            "resolve_seconds": (
+                "COALESCE(sum(extract(epoch FROM t.resolved_at - t.received_at)) "
+                "FILTER (WHERE t.resolved_at IS NOT NULL), 0)"
+            ),
+            "overdue": f"count(*) FILTER (WHERE {_OPEN} AND t.deadline < {{today}})",
+            "high_risk_open": f"count(*) FILTER (WHERE {_OPEN} AND t.risk_level >= {int(RiskLevel.HIGH)})",
+            "awaiting_acceptance": f"count(*) FILTER (WHERE t.status IN {_sql_in(AWAITING_ACCEPTANCE)})",
+        },
+        triggers=(RollupTrigger("security_dispute", day="(r.received_at AT TIME ZONE 'Asia/Shanghai')::date"),),
+        volatile=True,
+    )
+)
+
+
+def _rate(numerator, denominator) -> Decimal:
+    """化解率 as ``dispute_figures`` gives it: resolved × 100 ÷ received, 0.1 %, 0 with no case."""
+    rate = Decimal(numerator * 100) / Decimal(denominator) if denominator else Decimal(0)
+    return rate.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _mean_days(seconds, resolved) -> Decimal | None:
+    """平均化解天数 as ``dispute_figures`` gives it: mean (resolved − received) in days, to 0.1; None
+    when none is resolved."""
+    if not resolved or not seconds:
+        return None
+    return Decimal(float(seconds) / float(resolved) / 86400).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+ROLLUPS = {
+    "received": Rollup("security.disputes", "received"),
+    "resolved": Rollup("security.disputes", "resolved"),
+    "resolution_rate": Rollup("security.disputes", "resolved", "received", RATIO, _rate),
+    "mean_days_to_resolve": Rollup("security.disputes", "resolve_seconds", "resolved", RATIO, _mean_days),
+    "overdue": Rollup("security.disputes", "overdue"),
+    "high_risk_open": Rollup("security.disputes", "high_risk_open"),
+    "awaiting_acceptance": Rollup("security.disputes", "awaiting_acceptance"),
 }
 
 for order, (key, title, unit) in enumerate(
@@ -68,6 +136,7 @@ for order, (key, title, unit) in enumerate(
             order,
             charts=CHARTS.get(key, ()),
             good=GOOD.get(key, ""),
+            rollup=ROLLUPS[key],
         )
     )
 registry.indicator(
@@ -125,3 +194,71 @@ registry.indicator(
         "security.satisfaction_rate", _("群众满意率"), "safety", _rate("satisfaction_rate"), "%", 18, good=GOOD_UP
     )
 )
+
+
+def _protection_rate(*, division, start=None, end=None):
+    """三防覆盖率: villages, communities and compounds with 人防, 物防 and 技防 ÷ all of them × 100
+    (``security.selectors.protection_coverage``; today's state). ``None`` without such units."""
+    return protection_summary(protection_coverage(division=division))["rate"]
+
+
+def _duty_gap_hours(*, division, start=None, end=None):
+    """值班空档: hours of the next seven days with nobody on duty, summed over the area's 24-hour
+    矛调中心 and 综治中心 (``security.selectors.duty_gaps``)."""
+    rows = duty_gaps(bodies=MediationBody.objects.in_subtree(division))
+    return sum((row["gap_hours"] for row in rows), Decimal(0))
+
+
+registry.indicator(
+    Indicator(
+        "security.protection_rate",
+        _("三防覆盖率（人防、物防、技防齐全）"),
+        "safety",
+        _protection_rate,
+        "%",
+        24,
+        dated=False,
+        good=GOOD_UP,
+    )
+)
+registry.indicator(
+    Indicator(
+        "security.duty_gap_hours",
+        _("未来7天值班空档"),
+        "safety",
+        _duty_gap_hours,
+        _("小时"),
+        25,
+        dated=False,
+        good=GOOD_DOWN,
+    )
+)
+
+
+def _three_mediations(key: str):
+    """三调联治 (issue 16 item 4): cases received in the period held by a 人民调解, 司法调解 or 行政调解
+    body of any level (``three_mediations_figures``); one query computing only this figure."""
+
+    def compute(*, division, start=None, end=None):
+        return three_mediations_figures(disputes=Dispute.objects.all(), division=division, start=start, end=end)[key]
+
+    return compute
+
+
+def _three_situations(key: str):
+    """三情联处 (issue 16 item 5): 警情, 诉情 and 访情 received in the period, and how many of them were
+    handed between a police station and a 矛调中心 (``three_situations_figures``); one query."""
+
+    def compute(*, division, start=None, end=None):
+        return three_situations_figures(disputes=Dispute.objects.all(), division=division, start=start, end=end)[key]
+
+    return compute
+
+
+for key, title, unit, order, good, compute in [
+    ("three_mediations_received", _("三调联治受理"), _("件"), 24, "", _three_mediations("received")),
+    ("three_mediations_rate", _("三调联治化解率"), "%", 25, GOOD_UP, _three_mediations("resolution_rate")),
+    ("three_situations_received", _("三情受理（警情、诉情、访情）"), _("件"), 26, "", _three_situations("received")),
+    ("three_situations_transferred", _("警调互转"), _("件"), 27, "", _three_situations("transferred")),
+]:
+    registry.indicator(Indicator(f"security.{key}", title, "safety", compute, unit, order, good=good))

@@ -12,6 +12,7 @@ from governance.resources import (
     ScopedResource,
     SheetIntegerWidget,
     SheetMonthWidget,
+    YesNoWidget,
 )
 from security.models import SecurityStat
 
@@ -32,18 +33,22 @@ class SecurityStatResource(ScopedResource):
     administrative_cases = fields.Field(
         attribute="administrative_cases", column_name=str(_("行政案件数")), widget=SheetIntegerWidget(), default=0
     )
+    is_complete = fields.Field(
+        attribute="is_complete", column_name=str(_("已确认完整")), widget=YesNoWidget(), default=False
+    )
     header_aliases = {
         "division": DIVISION_CODE_ALIASES,
         "month": ("统计月份", "年月"),
         "police_incidents": ("接处警",),
         "criminal_cases": ("刑事立案",),
         "administrative_cases": ("行政案件",),
+        "is_complete": ("确认完整", "完整"),
     }
 
     class Meta:
         model = SecurityStat
         name = str(_("治安统计"))
-        fields = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases")
+        fields = ("division", "month", "police_incidents", "criminal_cases", "administrative_cases", "is_complete")
         import_id_fields = ("division", "month")
         clean_model_instances = True
         skip_unchanged = True

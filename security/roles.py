@@ -52,9 +52,10 @@ registry.link(HomeLink(_("警务室覆盖"), "security:coverage", CASE_WORKERS, 
 registry.schedule(
     Schedule(
         name="矛盾纠纷超期上报",
-        task="security.disputes_escalate_overdue",
+        task="governance.district_fanout",
+        kwargs={"job": "security.sweep"},
         crontab={"minute": "*/30"},
-        description="每30分钟把超期未办结、调解不成的纠纷上报上一级综治中心。",
+        description="每30分钟按区县分别把超期未办结、调解不成的纠纷上报上一级综治中心（每个区县一个任务）。",
     )
 )
 
@@ -69,6 +70,12 @@ registry.notice_kind(
     NoticeKind(NOTICE_REOPENED, _("群众评价未解决"), _("当事人评价问题未解决，案件退回您所在的调处主体重新办理"), 46)
 )
 registry.link(HomeLink(_("三率统计"), "security:three-rates", CASE_WORKERS, _("响应率、化解率、满意率"), 33))
+registry.link(
+    HomeLink(_("三调联治"), "security:three-mediations", CASE_WORKERS, _("人民调解、司法调解、行政调解分级统计"), 34)
+)
+registry.link(
+    HomeLink(_("三情联处"), "security:three-situations", CASE_WORKERS, _("警情、诉情、访情按区划和月份对照"), 35)
+)
 registry.webhook_event("dispute.event", _("纠纷办理进展（受理、分派、移交、接收、调解、办结等每一步）"))
 
 registry.schedule(
@@ -97,3 +104,23 @@ registry.link(
     )
 )
 registry.link(HomeLink(_("退单统计"), "security:bounces", CASE_WORKERS, _("案件在主体之间退回、来回移交的情况"), 33))
+
+# --- Issue 16: 三防联保 resources, 24-hour duty, the 综治中心's 一地办公, patrol hours → points -------------
+SAFETY_REGISTERS = ["protectiveresource", "dutyshift"]
+registry.grant(Role.DISTRICT_ADMIN, _perms(SAFETY_REGISTERS, [*EDIT, "delete"]))
+registry.grant(Role.LEADER, _perms(SAFETY_REGISTERS, VIEW))
+for role in (Role.MEDIATOR, Role.COMMUNITY_OFFICER, Role.API_CLIENT):
+    registry.grant(role, _perms(SAFETY_REGISTERS, VIEW))
+registry.grant(Role.POLICE, _perms(SAFETY_REGISTERS, EDIT))
+registry.grant(Role.TOWNSHIP_OFFICER, _perms(SAFETY_REGISTERS, EDIT))
+registry.link(HomeLink(_("三防联保"), "security:protection", CASE_WORKERS, _("人防、物防、技防覆盖情况"), 34))
+registry.link(HomeLink(_("24小时值班"), "security:duty", CASE_WORKERS, _("矛调中心、综治中心值班表与空档"), 35))
+registry.link(HomeLink(_("综治中心一地办公"), "security:centre", CASE_WORKERS, _("入驻部门与人民调解委员会"), 36))
+registry.schedule(
+    Schedule(
+        name="巡防时长转化积分",
+        task="security.patrol_logs_convert",
+        crontab={"minute": "20", "hour": "2"},
+        description="每晚把保安、快递员、志愿者巡防队已登记巡防人员的巡防时长按积分规则（含每月上限）转化为积分；重复运行不重复记分。",
+    )
+)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.dates import year_shift
+from governance.dates import month_end, months_between, year_shift
 from governance.models import Division, DivisionLevel
 from governance.querysets import path_ancestors
 from governance.selectors import change_pct, child_code_expression
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody, PoliceRoomCoverLink, SecurityStat
+from security.models.stats import REPORTING_LEVELS
 from security.querysets import DisputeQuerySet
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
@@ -103,24 +105,62 @@ def _change(current: int, previous: int) -> Decimal | None:
     return None if change is None else change.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
-    """Monthly figures summed over [start, end] in ``division``'s subtree against the same months a
-    year earlier, with the change in per cent (None when there is nothing to compare with); one query."""
-    prev_start, prev_end = year_shift(start), year_shift(end)
-    now = Q(month__gte=start, month__lte=end)
-    before = Q(month__gte=prev_start, month__lte=prev_end)
-    sums = SecurityStat.objects.in_subtree(division).aggregate(
-        **{f"{name}_now": Sum(name, filter=now, default=0) for name in STAT_FIELDS},
-        **{f"{name}_before": Sum(name, filter=before, default=0) for name in STAT_FIELDS},
+def security_stats_comparison(
+    *, division: Division, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+) -> dict:
+    """治安统计同比 from complete monthly returns (``SecurityStat.is_complete``): the months
+    ``start``–``end`` touch that have ended (the running month has no return yet and is left out of
+    both years), summed over the townships (streets) of ``division``'s subtree, against the same
+    months a year earlier. Rule (issue 12 item 5, issue 16 item 6): a month counts only when every
+    active township (street) of the subtree has a complete return for it; if any month of either
+    year lacks one, there is no comparison (``current``, ``previous`` and ``change_pct`` are None,
+    shown as "无数据"), never a drop to −100 %. Below township level there are no returns: no data.
+
+    Shape: ``{"figures": {field: {"current": int | None, "previous": int | None, "change_pct":
+    Decimal | None (per cent, 2 places)}}, "months": ["YYYY-MM", …] (the months compared),
+    "missing": ["YYYY-MM", …] (months of either year without complete returns)}``; ``field`` is one
+    of ``STAT_FIELDS``. Two queries."""
+    today = today or timezone.localdate()
+    months = [m for m in months_between(start, end) if month_end(m) < today]
+    earlier = [year_shift(m) for m in months]
+    units = Division.objects.in_subtree(division).filter(level__in=REPORTING_LEVELS, is_active=True).count()
+    rows = (
+        SecurityStat.objects.in_subtree(division)
+        .filter(
+            is_complete=True,
+            division__level__in=REPORTING_LEVELS,
+            division__is_active=True,
+            month__in=[*months, *earlier],
+        )
+        .values("month")
+        .annotate(returns=Count("pk"), **{name: Sum(name) for name in STAT_FIELDS})
+        .order_by()
     )
-    return {
-        name: {
-            "current": sums[f"{name}_now"],
-            "previous": sums[f"{name}_before"],
-            "change_pct": _change(sums[f"{name}_now"], sums[f"{name}_before"]),
-        }
-        for name in STAT_FIELDS
+    complete: dict[datetime.date, dict[str, Any]] = {
+        row["month"]: dict(row) for row in rows if units and row["returns"] == units
     }
+    missing = sorted({m for m in (*earlier, *months) if m not in complete})
+    figures: dict[str, dict] = {}
+    for name in STAT_FIELDS:
+        if months and not missing:
+            current = sum(complete[m][name] for m in months)
+            previous = sum(complete[m][name] for m in earlier)
+            figures[name] = {"current": current, "previous": previous, "change_pct": _change(current, previous)}
+        else:
+            figures[name] = {"current": None, "previous": None, "change_pct": None}
+    known = bool(months) and not missing
+    return {
+        "figures": figures,
+        "months": [f"{m:%Y-%m}" for m in months] if known else [],
+        "missing": [f"{m:%Y-%m}" for m in missing],
+    }
+
+
+def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
+    """The ``figures`` of ``security_stats_comparison``: ``{field: {"current", "previous",
+    "change_pct"}}``, all None for a period with a month lacking complete returns. Two queries."""
+    figures: dict[str, dict] = security_stats_comparison(division=division, start=start, end=end)["figures"]
+    return figures
 
 
 def high_risk_open(*, queryset: DisputeQuerySet) -> DisputeQuerySet:
@@ -196,3 +236,200 @@ def body_label(body: MediationBody) -> str:
     if parent is not None and division.level not in (*TOWNSHIP_LEVELS, DivisionLevel.DISTRICT):
         place = f"{parent.name}{place}"
     return f"{body.name}（{place}）"
+
+
+# --- Issue 16: 三防联保 coverage, 警务室 staffing, 24-hour duty ------------------------------------------
+
+# The units the 三防 coverage report lists: villages, communities and compounds (小区).
+PROTECTION_UNIT_LEVELS = (DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY, DivisionLevel.COMPOUND)
+# 人防 counts a patrol logged in the unit within this many days, besides an active team based there.
+PEOPLE_PATROL_DAYS = 30
+
+
+def protection_coverage(*, division: Division) -> list[Any]:
+    """三防联保 per village, community and compound in ``division``'s subtree, in path order: each
+    ``Division`` carries ``has_people``, ``has_physical`` and ``has_technical`` (bool) — whether it (with its
+    subtree: a community counts its compounds' resources) has 人防 (an active ``PatrolTeam`` based
+    there, or a ``PatrolLog`` there in the last ``PEOPLE_PATROL_DAYS`` days), 物防 and 技防 (a
+    ``ProtectiveResource`` of that kind in service, ``ResourceStatus.NORMAL``), and ``missing``: the
+    ``ProtectionKind`` labels it lacks. One query. Source: issue 16 item 1; the article's "人防、物防、技防
+    '三防联保'"."""
+    from security.choices import PHYSICAL_CATEGORIES, TECHNICAL_CATEGORIES, ProtectionKind, ResourceStatus
+    from security.models import PatrolLog, PatrolTeam, ProtectiveResource
+
+    under = {"division__path__startswith": OuterRef("path")}
+    since = timezone.localdate() - datetime.timedelta(days=PEOPLE_PATROL_DAYS)
+    working = ProtectiveResource.objects.filter(status=ResourceStatus.NORMAL, **under)
+    rows: list[Any] = list(
+        Division.objects.in_subtree(division)
+        .filter(level__in=PROTECTION_UNIT_LEVELS, is_active=True)
+        .annotate(
+            team=Exists(PatrolTeam.objects.filter(is_active=True, **under)),
+            patrolled=Exists(PatrolLog.objects.filter(date__gte=since, **under)),
+            has_physical=Exists(working.filter(category__in=PHYSICAL_CATEGORIES)),
+            has_technical=Exists(working.filter(category__in=TECHNICAL_CATEGORIES)),
+        )
+        .only("id", "code", "name", "level", "path", "parent_id")
+        .order_by("path")
+    )
+    for row in rows:
+        row.has_people = row.team or row.patrolled
+        row.missing = [
+            str(label)
+            for label, present in (
+                (ProtectionKind.PEOPLE.label, row.has_people),
+                (ProtectionKind.PHYSICAL.label, row.has_physical),
+                (ProtectionKind.TECHNICAL.label, row.has_technical),
+            )
+            if not present
+        ]
+    return rows
+
+
+def protection_summary(rows: list[Any]) -> dict:
+    """Totals of ``protection_coverage`` rows: ``{"units", "people", "physical", "technical", "full",
+    "rate"}`` — counts of units, of units with each kind and with all three, and ``rate`` = full ÷
+    units × 100 (Decimal, one decimal place; ``None`` without units). No query."""
+    units = len(rows)
+    full = sum(1 for row in rows if not row.missing)
+    return {
+        "units": units,
+        "people": sum(1 for row in rows if row.has_people),
+        "physical": sum(1 for row in rows if row.has_physical),
+        "technical": sum(1 for row in rows if row.has_technical),
+        "full": full,
+        "rate": (Decimal(full * 100) / units).quantize(Decimal("0.1"), ROUND_HALF_UP) if units else None,
+    }
+
+
+def police_room_staffing(*, division: Division) -> list[dict]:
+    """警务室 by kind (中心警务室, 社区（村）警务室) in ``division``'s subtree, active rooms only: ``[{"kind",
+    "label", "rooms", "staff": {RoomStaffKind value: count}, "staff_labelled": [(label, count)],
+    "without_police"}]`` (``without_police``: rooms
+    with no 民警). Two queries. Source: issue 16 item 2 (民警、辅警、乡镇街道警务专干)."""
+    from security.choices import PoliceRoomKind, RoomStaffKind
+    from security.models import PoliceRoom, PoliceRoomStaff
+
+    rooms = (
+        PoliceRoom.objects.in_subtree(division)
+        .filter(is_active=True)
+        .annotate(police=Exists(PoliceRoomStaff.objects.filter(room=OuterRef("pk"), kind=RoomStaffKind.POLICE)))
+        .values("kind")
+        .annotate(rooms=Count("pk"), without_police=Count("pk", filter=Q(police=False)))
+    )
+    by_kind: dict[str, dict[str, Any]] = {row["kind"]: dict(row) for row in rooms}
+    staff = (
+        PoliceRoomStaff.objects.filter(room__division__path__startswith=division.path, room__is_active=True)
+        .values_list("room__kind", "kind")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for room_kind, staff_kind, n in staff:
+        counts.setdefault(room_kind, {})[staff_kind] = n
+    return [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "rooms": by_kind.get(kind.value, {}).get("rooms", 0),
+            "without_police": by_kind.get(kind.value, {}).get("without_police", 0),
+            "staff": {
+                staff_kind.value: counts.get(kind.value, {}).get(staff_kind.value, 0) for staff_kind in RoomStaffKind
+            },
+            "staff_labelled": [
+                (str(staff_kind.label), counts.get(kind.value, {}).get(staff_kind.value, 0))
+                for staff_kind in RoomStaffKind
+            ],
+        }
+        for kind in PoliceRoomKind
+    ]
+
+
+# The roster's horizon and what "at night" means for a case's transfer (outside 08:00–18:00 local time).
+DUTY_HORIZON_HOURS = 7 * 24
+NIGHT_ENDS_HOUR = 8
+NIGHT_STARTS_HOUR = 18
+
+
+def duty_window(now: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The gap report's window: from the current hour (local time, minutes dropped) for
+    ``DUTY_HORIZON_HOURS`` hours."""
+    start = timezone.localtime(now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(hours=DUTY_HORIZON_HOURS)
+
+
+def _uncovered(
+    start: datetime.datetime, end: datetime.datetime, shifts: list[tuple[datetime.datetime, datetime.datetime]]
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The parts of [start, end) no shift covers, merged, in order."""
+    gaps = []
+    cursor = start
+    for shift_start, shift_end in sorted(shifts):
+        if shift_start > cursor:
+            gaps.append((cursor, min(shift_start, end)))
+        cursor = max(cursor, shift_end)
+        if cursor >= end:
+            break
+    if cursor < end:
+        gaps.append((cursor, end))
+    return [(a, b) for a, b in gaps if b > a]
+
+
+def duty_gaps(*, bodies: QuerySet[MediationBody], now: datetime.datetime | None = None) -> list[dict]:
+    """24-hour duty gaps: for each active body of ``bodies`` that keeps 24-hour duty (a police station's
+    矛调中心 or a 综治中心 with ``on_duty_24h``), the stretches of the next ``DUTY_HORIZON_HOURS`` hours
+    (``duty_window``) with nobody on duty. ``[{"body", "gaps": [(from, to) aware datetimes], "gap_hours":
+    Decimal hours, one place, "shifts": count in the window}]``, bodies in path order. Two queries.
+    Source: issue 16 item 3; the article's 矛调中心 "24小时值班"."""
+    from security.models import DUTY_BODY_KINDS, DutyShift
+
+    start, end = duty_window(now)
+    listed = list(
+        bodies.filter(kind__in=DUTY_BODY_KINDS, on_duty_24h=True, is_active=True)
+        .select_related("division")
+        .order_by("division__path", "kind", "name")
+    )
+    shifts: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {body.pk: [] for body in listed}
+    for body_id, shift_start, shift_end in DutyShift.objects.filter(
+        body__in=[body.pk for body in listed], starts_at__lt=end, ends_at__gt=start
+    ).values_list("body_id", "starts_at", "ends_at"):
+        shifts[body_id].append((shift_start, shift_end))
+    rows = []
+    for body in listed:
+        gaps = [(timezone.localtime(a), timezone.localtime(b)) for a, b in _uncovered(start, end, shifts[body.pk])]
+        seconds = sum((b - a).total_seconds() for a, b in gaps)
+        rows.append(
+            {
+                "body": body,
+                "gaps": gaps,
+                "gap_hours": (Decimal(seconds) / 3600).quantize(Decimal("0.1"), ROUND_HALF_UP),
+                "shifts": len(shifts[body.pk]),
+            }
+        )
+    return rows
+
+
+def is_night(moment: datetime.datetime) -> bool:
+    """Whether ``moment`` (aware) falls at night: before 08:00 or from 18:00 local time."""
+    hour = timezone.localtime(moment).hour
+    return hour < NIGHT_ENDS_HOUR or hour >= NIGHT_STARTS_HOUR
+
+
+def night_transfer_contact(*, dispute: Dispute, events: list | None = None) -> dict | None:
+    """The on-duty contact for a case handed at night to a 24-hour body: when the case's current body
+    is a police station's 矛调中心 or a 综治中心 and the last event that brought it there (``to_body``)
+    happened at night (``is_night``), ``{"at": that moment, "body", "shifts": [DutyShift on duty then]}``
+    (``shifts`` empty: nobody was rostered — a gap); else ``None``. ``events``: the case's timeline if
+    already loaded (oldest first). At most one query (two without ``events``)."""
+    from security.models import DUTY_BODY_KINDS, DutyShift
+
+    body = dispute.current_body
+    if body is None or body.kind not in DUTY_BODY_KINDS:
+        return None
+    if events is None:
+        events = list(dispute.events.order_by("created_at", "id"))
+    arrivals = [event for event in events if event.to_body_id == body.pk]
+    if not arrivals or not is_night(arrivals[-1].created_at):
+        return None
+    at = arrivals[-1].created_at
+    shifts = list(DutyShift.objects.filter(body=body, starts_at__lte=at, ends_at__gt=at).order_by("starts_at", "pk"))
+    return {"at": at, "body": body, "shifts": shifts}

@@ -32,3 +32,14 @@ def nominate_leader_cases() -> int:
     if nominated:
         logger.info("nominated %d cases for a leader", nominated)
     return nominated
+
+
+@shared_task(name="security.patrol_logs_convert", acks_late=True)
+def convert_patrol_logs() -> dict:
+    """Nightly: patrol hours of 保安/快递员/志愿者 → civility points (``patrol_logs_convert_due``); idempotent."""
+    from security.services.patrol_points import patrol_logs_convert_due
+
+    result = patrol_logs_convert_due()
+    if result["logs"]:
+        logger.info("converted %d patrol logs into %d point entries", result["logs"], result["entries"])
+    return result

@@ -3,12 +3,15 @@
 from django.urls import path
 
 from security import tracking_views, views
+from security.reports import views as report_views
 from security.urls_repeats import urlpatterns as repeats_urlpatterns
+from security.urls_safety import urlpatterns as safety_urlpatterns
 
 app_name = "security"
 
 urlpatterns = [
     *repeats_urlpatterns,
+    *safety_urlpatterns,
     path("disputes/", views.DisputeListView.as_view(), name="dispute-list"),
     path("disputes/export/", views.DisputeExportView.as_view(), name="dispute-export"),
     path("disputes/new/", views.DisputeIntakeView.as_view(), name="dispute-intake"),
@@ -19,4 +22,6 @@ urlpatterns = [
     path("three-rates/", tracking_views.RatesReportView.as_view(), name="three-rates"),
     path("high-risk/", views.HighRiskListView.as_view(), name="high-risk"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("three-mediations/", report_views.ThreeMediationsView.as_view(), name="three-mediations"),
+    path("three-situations/", report_views.ThreeSituationsView.as_view(), name="three-situations"),
 ]

@@ -23,10 +23,16 @@ from governance.selectors import division_in_scope
 from governance.spreadsheets import heading
 from governance.views import PAGE_SIZE, FilteredListView
 from security import forms, services
-from security.choices import OPEN_STATUSES, RESOLVED_STATUSES
+from security.choices import OPEN_STATUSES, RESOLVED_STATUSES, RoomStaffKind
 from security.filtersets import DisputeFilterSet
 from security.models import Dispute, DisputeEvent, DisputeParty, MediationBody
-from security.selectors import coverage_by_child, coverage_gaps, high_risk_open
+from security.selectors import (
+    coverage_by_child,
+    coverage_gaps,
+    high_risk_open,
+    night_transfer_contact,
+    police_room_staffing,
+)
 from security.services.duplicates import dispute_suggestions as suggestions_for
 from security.views_repeats import repeats_context
 
@@ -205,11 +211,13 @@ def _detail_context(request, dispute: Dispute, bound: tuple[str, object] | None 
             form.for_dispute(dispute)
         moves.append({"name": move.name, "label": move.label, "form": form})
     agreement = getattr(dispute, "agreement", None) if dispute.status in RESOLVED_STATUSES else None
+    events = list(dispute.events.all())
     return {
         "dispute": dispute,
         "object": dispute,
         "parties": parties,
-        "events": dispute.events.all(),
+        "events": events,
+        "night_duty": night_transfer_contact(dispute=dispute, events=events),
         "moves": moves,
         "agreement": agreement,
         **repeats_context(request, dispute),
@@ -278,7 +286,12 @@ class CoverageView(ReportView):
         for gap in gaps:
             gap.township = township_of(gap.path, townships)
         return super().get_context_data(
-            division=division, gaps=gaps, children=coverage_by_child(division=division), **kwargs
+            division=division,
+            gaps=gaps,
+            children=coverage_by_child(division=division),
+            staffing=police_room_staffing(division=division),
+            staff_kinds=RoomStaffKind.choices,
+            **kwargs,
         )
 
     def export_tables(self, context):
@@ -293,4 +306,13 @@ class CoverageView(ReportView):
             [_("区划代码"), _("名称"), _("乡镇（街道）")],
             [[gap.code, gap.name, gap.township.name if gap.township else ""] for gap in context["gaps"]],
         )
-        return [by_child, gaps]
+        staff_headings = [heading(label, _("人")) for _value, label in RoomStaffKind.choices]
+        staffing = ReportTable(
+            _("警务室配备"),
+            [_("类型"), heading(_("警务室"), unit), *staff_headings, heading(_("无民警的警务室"), unit)],
+            [
+                [row["label"], row["rooms"], *row["staff"].values(), row["without_police"]]
+                for row in context["staffing"]
+            ],
+        )
+        return [by_child, gaps, staffing]

@@ -107,7 +107,8 @@ class ReadAPITests:
             self.make(division)
         with CaptureQueriesContext(connection) as many:
             response = api.get(self.list_url(), {"page_size": 100})
-        assert response.json()["count"] >= 30
+        body = response.json()  # a keyset-paginated list (ledger entries) has no count: its page shows them all
+        assert body.get("count", len(body["results"])) >= 30
         assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 

@@ -289,13 +289,42 @@ class LandTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class MeetingResolutionInline(ScopedChoicesMixin, admin.TabularInline):
+    """A meeting's resolutions, saved by ``HamletMeetingAdmin.save_related`` through the service;
+    followed up, never deleted."""
+
     model = MeetingResolution
     fields = ("text", "follow_up", "due_on")
     extra = 1
+    can_delete = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HamletMeetingAdminForm(forms.ModelForm):
+    """The 屋场会's attendees are checked on the form (people of the 屋场's village), as the service does."""
+
+    class Meta:
+        model = HamletMeeting
+        fields = ["hamlet", "held_on", "topics", "attendees"]
+
+    def clean(self):
+        data = super().clean()
+        hamlet = data.get("hamlet") or (self.instance.hamlet if self.instance.hamlet_id else None)
+        if hamlet is not None and data.get("attendees") is not None:
+            try:
+                services.meeting_attendees_check(hamlet=hamlet, attendees=data["attendees"])
+            except ValidationError as error:
+                self.add_error("attendees", error.message_dict["attendees"])
+        return data
 
 
 @admin.register(HamletMeeting)
 class HamletMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """屋场会: recorded through ``hamlet_meeting_record`` (the recorder is whoever records it here) and
+    changed through ``hamlet_meeting_update``, resolutions included."""
+
+    form = HamletMeetingAdminForm
     list_display = ("hamlet", "held_on", "topics")
     list_select_related = ("hamlet__division",)
     search_fields = ("hamlet__division__name", "topics")
@@ -305,9 +334,28 @@ class HamletMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     exclude = ("recorded_by",)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("hamlet", "held_on", "topics")}
+        attendees = list(data.get("attendees") or [])
+        if change:
+            services.hamlet_meeting_update(meeting=obj, attendees=attendees, **fields)
+        else:
+            saved = services.hamlet_meeting_record(attendees=attendees, recorded_by=request.user, **fields)
+            obj.pk, obj._state.adding, obj.recorded_by = saved.pk, False, saved.recorded_by
+
+    def save_related(self, request, form, formsets, change):
+        # Attendees went with the meeting (save_model); resolutions go through the same service.
+        resolutions = [
+            {"id": f.instance.pk, **{name: f.cleaned_data[name] for name in ("text", "follow_up", "due_on")}}
+            for formset in formsets
+            for f in formset.forms
+            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if resolutions:
+            meeting = HamletMeeting.objects.get(pk=form.instance.pk)  # as saved (the form's copy lacks created_at)
+            services.hamlet_meeting_update(meeting=meeting, resolutions=resolutions)
+        for formset in formsets:  # what the admin's change message reads (``formset.save`` would set it)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 # --- 家庭户: 划入屋场 / 移出屋场 (the core's 家庭户 admin offers them through registry.admin_action) ------

@@ -12,3 +12,7 @@ class VillagesConfig(AppConfig):
 
         registry.api("villages", "villages.api.urls")
         registry.pages("villages", "villages.urls")
+
+        from villages.services import SERVICE_OWNED_FIELDS
+
+        registry.service_owned(SERVICE_OWNED_FIELDS)

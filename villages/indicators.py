@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_UP, Indicator, registry
+from governance.registry import GOOD_UP, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
 from villages.models import Hamlet
+from villages.querysets import any_gap, completeness_conditions
 from villages.selectors import hamlet_completeness, land_figures, meetings_count
 
 
@@ -35,6 +38,48 @@ def _meetings(*, division, start: datetime.date | None = None, end: datetime.dat
     return meetings_count(division=division, start=start, end=end)
 
 
+def _hamlets_sql() -> str:
+    """Each 屋场's division and whether it is complete, by the same conditions as ``hamlet_completeness``
+    (compiled from the ORM, so the rule is written once), as a FROM item ``t``."""
+    complete = ExpressionWrapper(~any_gap(completeness_conditions()), output_field=BooleanField())
+    query = Hamlet.objects.annotate(complete=complete).values("division_id", "complete").order_by().query
+    sql, params = query.sql_with_params()
+    return f"({connection.ops.compose_sql(sql, params)}) t"
+
+
+def _percent(complete, total) -> float:
+    """三屋同治完整率 as ``hamlet_completeness`` gives it: one decimal, 0.0 without 屋场."""
+    return round(100 * int(complete) / int(total), 1) if total else 0.0
+
+
+# How things stand (current posts: recomputed daily too). A 屋场's completeness changes with its
+# division's bodies, their posts and the political status of the people holding them.
+registry.rollup_source(
+    RollupSource(
+        key="villages.completeness",
+        from_sql=_hamlets_sql,
+        measures={"hamlets": "count(*)", "complete": "count(*) FILTER (WHERE t.complete)"},
+        triggers=(
+            RollupTrigger("villages_hamlet"),
+            RollupTrigger("governance_organization"),
+            RollupTrigger(
+                "governance_post",
+                division="o.division_id",
+                joins="JOIN governance_organization o ON o.id = r.organization_id",
+            ),
+            RollupTrigger(
+                "governance_person",
+                division="o.division_id",
+                joins=(
+                    "JOIN governance_post p ON p.person_id = r.id "
+                    "JOIN governance_organization o ON o.id = p.organization_id"
+                ),
+            ),
+        ),
+        volatile=True,
+    )
+)
+
 registry.indicator(Indicator("villages.hamlets", _("屋场"), "organisation", _hamlets, _("个"), 30, dated=False))
 registry.indicator(
     Indicator(
@@ -46,6 +91,7 @@ registry.indicator(
         31,
         dated=False,
         charts=("by_child",),
+        rollup=Rollup("villages.completeness", "complete", "hamlets", SNAPSHOT, _percent),
     )
 )
 registry.indicator(

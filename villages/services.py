@@ -4,8 +4,9 @@ the share register they drive, land transfers and 屋场会 meetings."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,17 @@ from villages.models import (
     ShareHolding,
     ShareRule,
 )
+
+# One write path (issue 13, ``governance.write_path``): the fields only these services set — read-only
+# in every admin, refused (400 ``service_owned_field``) by every API write. Model → field → service.
+SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
+    "villages.hamlet": {"division": "hamlet_create"},
+    "villages.shareholding": dict.fromkeys(
+        ("cooperative", "household", "contracted_area", "shares", "valid_from", "valid_to", "reason"),
+        "share_holding_recompute",
+    ),
+    "villages.hamletmeeting": {"recorded_by": "hamlet_meeting_record"},
+}
 
 ERR_NOT_VILLAGE = "hamlet_village_required"
 ERR_HOUSEHOLD_OTHER_HAMLET = "household_in_other_hamlet"
@@ -403,19 +415,12 @@ def land_transfer_update(
     return transfer
 
 
-@transaction.atomic
-def hamlet_meeting_record(
-    *,
-    hamlet: Hamlet,
-    held_on: datetime.date,
-    topics: str,
-    attendees: Sequence[Person] = (),
-    resolutions: Sequence[str] = (),
-    recorded_by: User | None = None,
-) -> HamletMeeting:
-    """Record a 屋场会 with its attendees (people of the 屋场's village) and resolutions (one text
-    each, blank ones skipped; 待落实). Raises ``ValidationError``: an attendee from outside the
-    village (``ERR_MEETING_ATTENDEE`` on ``attendees``), or the meeting's or a resolution's checks."""
+ERR_RESOLUTION_OTHER_MEETING = "meeting_resolution_other_meeting"
+
+
+def meeting_attendees_check(*, hamlet: Hamlet, attendees: Iterable[Person]) -> None:
+    """Attendees of a 屋场会 are people of the 屋场's village. Raises ``ValidationError`` naming
+    ``attendees`` (``ERR_MEETING_ATTENDEE``) with the names of those from elsewhere."""
     village = hamlet.village
     outsiders = [p.name for p in attendees if not p.division.is_within(village)]
     if outsiders:
@@ -428,18 +433,97 @@ def hamlet_meeting_record(
                 )
             }
         )
+
+
+ResolutionInput = str | Mapping[str, Any]
+
+
+def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionInput]) -> None:
+    """Add or change the meeting's resolutions: a text alone, or ``{"id"?, "text", "follow_up"?,
+    "due_on"?}`` — with an ``id``, that resolution of this meeting is changed; without, a new one
+    (待落实 unless given) is added; blank texts are skipped. Resolutions not named are kept (a
+    resolution is followed up, never deleted). Raises ``ValidationError`` naming ``resolutions``
+    (``ERR_RESOLUTION_OTHER_MEETING``) for an id of another meeting, or the resolution's checks."""
+    wanted: list[dict[str, Any]] = [{"text": r} if isinstance(r, str) else dict(r) for r in resolutions]
+    ids = [r["id"] for r in wanted if r.get("id")]
+    existing = {row.pk: row for row in MeetingResolution.objects.filter(meeting=meeting, pk__in=ids)}
+    if len(existing) != len(set(ids)):
+        raise ValidationError(
+            {
+                "resolutions": ValidationError(
+                    _("决议编号 %(ids)s 不属于该屋场会。"),
+                    code=ERR_RESOLUTION_OTHER_MEETING,
+                    params={"ids": "、".join(str(i) for i in ids if i not in existing)},
+                )
+            }
+        )
+    for data in wanted:
+        text = (data.get("text") or "").strip()
+        if not text:
+            continue
+        row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting, follow_up=FollowUpStatus.PENDING)
+        row.text = text
+        for name in ("follow_up", "due_on"):
+            if name in data:
+                setattr(row, name, data[name])
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def hamlet_meeting_record(
+    *,
+    hamlet: Hamlet,
+    held_on: datetime.date,
+    topics: str,
+    attendees: Sequence[Person] = (),
+    resolutions: Sequence[ResolutionInput] = (),
+    recorded_by: User | None = None,
+) -> HamletMeeting:
+    """Record a 屋场会 with its attendees (people of the 屋场's village) and resolutions (a text each,
+    or ``{"text", "follow_up"?, "due_on"?}``; blank ones skipped; 待落实 unless given). Raises
+    ``ValidationError``: an attendee from outside the village (``ERR_MEETING_ATTENDEE`` on
+    ``attendees``), or the meeting's or a resolution's checks; nothing is written."""
+    meeting_attendees_check(hamlet=hamlet, attendees=attendees)
     meeting = HamletMeeting(hamlet=hamlet, held_on=held_on, topics=topics, recorded_by=recorded_by)
     meeting.full_clean()
     meeting.save()
     if attendees:
         meeting.attendees.set(attendees)
-    for text in resolutions:
-        text = text.strip()
-        if not text:
-            continue
-        resolution = MeetingResolution(meeting=meeting, text=text, follow_up=FollowUpStatus.PENDING)
-        resolution.full_clean()
-        resolution.save()
+    _resolutions_save(meeting, resolutions)
+    return meeting
+
+
+@transaction.atomic
+def hamlet_meeting_update(
+    *,
+    meeting: HamletMeeting,
+    hamlet: Hamlet | None = None,
+    held_on: datetime.date | None = None,
+    topics: str | None = None,
+    attendees: Sequence[Person] | None = None,
+    resolutions: Sequence[ResolutionInput] | None = None,
+) -> HamletMeeting:
+    """Change a 屋场会 in one transaction: the values given (``None``: unchanged), its attendees
+    (the whole list, people of the 屋场's village) and its resolutions (added or changed as in
+    ``hamlet_meeting_record``; ``{"id", …}`` changes that one; none is removed). Raises
+    ``ValidationError`` as ``hamlet_meeting_record`` does (attendees are checked again when the
+    meeting moves to another 屋场), or ``ERR_RESOLUTION_OTHER_MEETING`` on ``resolutions``; nothing
+    is written then."""
+    if hamlet is not None:
+        meeting.hamlet = hamlet
+    if held_on is not None:
+        meeting.held_on = held_on
+    if topics is not None:
+        meeting.topics = topics
+    people = list(attendees) if attendees is not None else list(meeting.attendees.select_related("division"))
+    meeting_attendees_check(hamlet=meeting.hamlet, attendees=people)
+    meeting.full_clean()
+    meeting.save()
+    if attendees is not None:
+        meeting.attendees.set(people)
+    if resolutions is not None:
+        _resolutions_save(meeting, resolutions)
     return meeting
 
 

@@ -79,18 +79,15 @@ class CompletenessView(ReportView):
 
     def get_context_data(self, **kwargs):
         division = division_in_scope(self.request.user, self.request.GET.get("within"))
-        scoped = Hamlet.objects.for_user(self.request.user)
-        summary = selectors.hamlet_completeness(division=division, queryset=scoped)
+        report = selectors.hamlet_completeness_report(
+            division=division, queryset=Hamlet.objects.for_user(self.request.user)
+        )
         townships = townships_around(division)
-        incomplete = list(summary["incomplete"])
+        incomplete = report["summary"]["incomplete"]
         for hamlet in incomplete:
             hamlet.township = township_of(hamlet.division.path, townships)
         return super().get_context_data(
-            division=division,
-            summary=summary,
-            incomplete=incomplete,
-            children=selectors.hamlet_completeness_by_child(division=division, queryset=scoped),
-            **kwargs,
+            division=division, summary=report["summary"], incomplete=incomplete, children=report["children"], **kwargs
         )
 
     def export_tables(self, context):

@@ -39,6 +39,7 @@ from civility.services import (
     points_record,
     points_redeem,
 )
+from governance.api.pagination import KeysetPagination
 from governance.api.views import ScopedViewSetMixin
 from governance.models import Division
 from governance.selectors import division_in_scope
@@ -63,12 +64,20 @@ class PointEntryViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """积分流水: list, read, record by a rule, or reverse an entry (``reverses``). No update, no delete."""
+    """积分流水: list, read, record by a rule, or reverse an entry (``reverses``). No update, no delete.
+
+    The list is keyset-paginated like the dispute list (``KeysetPagination``: ``?cursor=`` from the
+    ``next``/``previous`` links, ``?page_size=``, no ``count``): newest first (``-id``), or
+    ``?ordering=occurred_on`` / ``-occurred_on`` (then ``id``). A page is one index range read after
+    the last row seen, so a page deep in ten million entries costs what the first one does
+    (issue 12: at most four queries — caller, scope, page, nothing per row)."""
 
     queryset = PointEntry.objects.select_related("rule")
     serializer_class = serializers.PointEntrySerializer
     filterset_class = PointEntryFilterSet
+    pagination_class = KeysetPagination
     ordering_fields = ["occurred_on", "id"]
+    ordering = ["-id"]
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -69,6 +69,62 @@ from civility.services.volunteers import (
     activity_rule,
 )
 
+# One write path (issue 13, ``governance.write_path``): the fields only these services set — read-only
+# in every admin, refused (400 ``service_owned_field``) by every API write. Model → field → service.
+SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
+    "civility.pointaccount": {
+        "balance": "entry_append",
+        "entry_count": "entry_append",
+        "last_hash": "entry_append",
+    },
+    "civility.pointentry": {
+        "seq": "entry_append",
+        "points": "points_record / entry_reverse",
+        "status": "entry_confirm",
+        "recorded_by": "points_record",
+        "confirmed_by": "entry_confirm",
+        "confirmed_at": "entry_confirm",
+        "prev_hash": "entry_append",
+        "hash": "entry_append",
+    },
+    "civility.redemption": {"points": "points_redeem", "operator": "points_redeem", "entry": "points_redeem"},
+    "civility.rankingmonth": {
+        "status": "ranking_publish",
+        "computed_at": "ranking_compute",
+        "published_at": "ranking_publish",
+        "published_by": "ranking_publish",
+        "households": "ranking_compute",
+    },
+    "civility.monthlyranking": {
+        "points": "ranking_compute",
+        "deductions": "ranking_compute",
+        "rank": "ranking_compute",
+    },
+    "civility.rankingcorrection": {"points": "late_correction_record", "entry": "late_correction_record"},
+    "civility.honorlist": {
+        "status": "honor_list_advance",
+        "proposed_by": "honor_list_propose",
+        "confirmed_by": "honor_list_advance",
+        "confirmed_at": "honor_list_advance",
+        "published_by": "honor_list_advance",
+        "published_at": "honor_list_advance",
+    },
+    "civility.civilizedfamily": {
+        "points": "civilized_families_propose",
+        "status": "civilized_family_confirm / civilized_family_advance",
+        "confirmed_by": "civilized_family_confirm",
+        "confirmed_at": "civilized_family_confirm",
+        "published_at": "civilized_family_advance",
+    },
+    "civility.banquetdeclaration": {
+        "is_flagged": "banquet_declare",
+        "violations": "banquet_declare",
+        "declared_by": "banquet_declare",
+    },
+    "civility.dissuasion": {"officer": "dissuasion_record", "entry": "dissuasion_record"},
+    "civility.serviceactivity": {"converted_at": "activity_convert"},
+}
+
 __all__ = [
     "BANQUET_VIOLATION_LABELS",
     "BOARD_ACTION_LABELS",
@@ -96,6 +152,7 @@ __all__ = [
     "RULE_PATROL_HOUR",
     "RULE_SIMPLE_FUNERAL",
     "RULE_VOLUNTEER_HOUR",
+    "SERVICE_OWNED_FIELDS",
     "IdempotencyConflict",
     "RedemptionRequest",
     "account_for",

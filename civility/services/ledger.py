@@ -281,43 +281,58 @@ def entry_reverse(
     )
 
 
-def ledger_verify() -> list[dict[str, Any]]:
+# The accounts of households in a subtree (``%(root)s``: a division's path followed by ``%``).
+_ACCOUNTS_IN = """
+    SELECT a.id FROM civility_pointaccount a
+    JOIN governance_household h ON h.id = a.household_id
+    JOIN governance_division d ON d.id = h.division_id
+    WHERE d.path LIKE %(root)s
+"""
+
+
+def ledger_verify(*, root: Any = None) -> list[dict[str, Any]]:
     """Every break of the ledger, in two queries: an entry whose hash does not match its fields, whose
     ``prev_hash`` is not its predecessor's hash or whose sequence has a gap
     (``{"entry", "account", "seq", "problem": "hash" | "chain" | "sequence"}``); an account whose
     cached balance, count or last hash disagrees with its entries (``{"account", "problem": "balance",
-    "cached", "entries", "count", "entry_count"}``). An empty list means the ledger holds; raises nothing."""
+    "cached", "entries", "count", "entry_count"}``). ``root`` (a ``Division``): only the accounts of
+    households in its subtree (one district's share of the nightly check, ``governance.fanout``).
+    An empty list means the ledger holds; raises nothing."""
     problems: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"genesis": GENESIS_HASH, "root": root.path + "%" if root is not None else None}
+    entries_in = f"WHERE e.account_id IN ({_ACCOUNTS_IN})" if root is not None else ""
+    accounts_in = f"AND a.id IN ({_ACCOUNTS_IN})" if root is not None else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT id, account_id, seq, problem FROM (
                 SELECT e.id, e.account_id, e.seq,
                     CASE WHEN e.hash <> {ENTRY_HASH_SQL.format(t="e")} THEN 'hash'
-                         WHEN e.prev_hash <> COALESCE(LAG(e.hash) OVER w, %s) THEN 'chain'
+                         WHEN e.prev_hash <> COALESCE(LAG(e.hash) OVER w, %(genesis)s) THEN 'chain'
                          WHEN e.seq <> ROW_NUMBER() OVER w THEN 'sequence'
                     END AS problem
                 FROM civility_pointentry e
+                {entries_in}
                 WINDOW w AS (PARTITION BY e.account_id ORDER BY e.seq)
             ) checked WHERE problem IS NOT NULL ORDER BY account_id, seq
             """,
-            [GENESIS_HASH],
+            params,
         )
         problems += [{"entry": r[0], "account": r[1], "seq": r[2], "problem": r[3]} for r in cursor.fetchall()]
         cursor.execute(
-            """
+            f"""
             SELECT a.id, a.balance, COALESCE(s.balance, 0), a.entry_count, COALESCE(s.n, 0)
             FROM civility_pointaccount a
             LEFT JOIN (
                 SELECT account_id, SUM(points) FILTER (WHERE status = 'confirmed') AS balance, COUNT(*) AS n,
                        (array_agg(hash ORDER BY seq DESC))[1] AS last_hash
-                FROM civility_pointentry GROUP BY account_id
+                FROM civility_pointentry e {entries_in} GROUP BY account_id
             ) s ON s.account_id = a.id
-            WHERE a.balance <> COALESCE(s.balance, 0) OR a.entry_count <> COALESCE(s.n, 0)
-               OR a.last_hash <> COALESCE(s.last_hash, %s)
+            WHERE (a.balance <> COALESCE(s.balance, 0) OR a.entry_count <> COALESCE(s.n, 0)
+               OR a.last_hash <> COALESCE(s.last_hash, %(genesis)s)) {accounts_in}
             ORDER BY a.id
             """,
-            [GENESIS_HASH],
+            params,
         )
         problems += [
             {"account": r[0], "problem": "balance", "cached": r[1], "entries": r[2], "count": r[3], "entry_count": r[4]}

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,8 +90,17 @@ def ranking_compute(*, month: datetime.date, division: Division | None = None) -
         cursor.execute(_UNIT_SQL, params)
         run.households = cursor.rowcount
         # The levels above read the unit rows just written; without fresh statistics the planner
-        # takes them for a handful of rows and picks a plan that is several times slower.
-        cursor.execute("ANALYZE civility_monthlyranking")
+        # takes them for a handful of rows and picks a plan that is several times slower. ANALYZE
+        # holds its lock to the end of this transaction, so districts ranked at the same time
+        # (governance.fanout) would queue behind each other: when another run holds it, that run's
+        # fresh statistics serve this one too, and this one goes on without waiting.
+        cursor.execute("SET LOCAL lock_timeout = '50ms'")
+        try:
+            with transaction.atomic():  # a savepoint: the refused ANALYZE undoes nothing else
+                cursor.execute("ANALYZE civility_monthlyranking")
+        except OperationalError:
+            pass
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
         for level, kinds in RANKING_LEVEL_DIVISIONS.items():
             cursor.execute(_LEVEL_SQL, {**params, "level": level.value, "kinds": list(kinds)})
     run.computed_at = timezone.now()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import empty
 
 from governance.phones import PhoneNumberField, phone_normalize
 from governance.selectors import choices_in_scope
 from governance.services import record_save
+from governance.write_path import service_owned_error, service_owned_named
 
 
 def serializer_scope_roles(field: serializers.Field) -> frozenset[str] | None:
@@ -112,9 +116,35 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         finally:
             self.partial = partial
 
+    #: service-owned fields (``governance.write_path``) a create may name: the viewset hands them to
+    #: the creating service
+    allowed_on_create: tuple[str, ...] = ()
+
+    def _owned_allowed(self) -> tuple[str, ...]:
+        return self.allowed_on_create if self.instance is None else ()
+
+    def to_internal_value(self, data):
+        """One write path: a write naming a field only a service sets is refused — 400 on that field,
+        code ``service_owned_field``, nothing written — instead of being silently dropped."""
+        if isinstance(data, Mapping):
+            named = service_owned_named(self.Meta.model, data, allowed=self._owned_allowed())
+            if named:
+                error = service_owned_error(named)
+                raise serializers.ValidationError(
+                    {
+                        name: [ErrorDetail(str(e.message), code=e.code) for e in errors]
+                        for name, errors in error.error_dict.items()
+                    }
+                )
+        return super().to_internal_value(data)
+
     def get_fields(self):
         fields = super().get_fields()
         model = self.Meta.model
+        # A field only a service sets is read-only here (and so in the OpenAPI schema).
+        allowed = set(self.allowed_on_create)
+        for name in service_owned_named(model, fields, allowed=allowed):
+            fields[name].read_only, fields[name].required = True, False
         for name, field in fields.items():
             chain = [step for step in _model_field_path(model, field.source or name) if step.concrete]
             if not chain:

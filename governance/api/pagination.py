@@ -20,9 +20,25 @@ from django.db.models import Q
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination, _reverse_ordering
 
+from governance.paging import EXACT_COUNT_LIMIT, EstimatedCountPaginator
+
 
 class StandardPagination(PageNumberPagination):
+    """``?page=`` and ``?page_size=`` (up to ``API_MAX_PAGE_SIZE``) with ``count``. No full ``COUNT(*)``
+    of a big table: ``count`` is exact up to ``EXACT_COUNT_LIMIT`` (10 000) rows, above that
+    PostgreSQL's estimate; a page is read by key, and ``next`` is given when a row follows (read, not
+    derived from the count), so every row stays reachable (``governance.paging``)."""
+
     page_size_query_param = "page_size"
+    django_paginator_class = EstimatedCountPaginator
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"]["count"]["description"] = (
+            f"行数：{EXACT_COUNT_LIMIT} 行以内为精确值，超过时为数据库的估计值。"
+            f" Rows: exact up to {EXACT_COUNT_LIMIT}, PostgreSQL's estimate above."
+        )
+        return answer
 
     @property
     def max_page_size(self) -> int:

@@ -1,6 +1,10 @@
-"""Dashboard figures. Every figure is an indicator that an app registers, computed for a subtree and
-a period; the page's query count depends on the number of indicators, child divisions and months
-shown, never on the number of rows behind them. Results are cached per division and period."""
+"""Dashboard figures. Every figure is an indicator that an app registers, for a subtree and a period.
+Indicators that declare a roll-up (``Indicator.rollup``) are read from roll-up cells
+(``governance.rollups``): all of them, for the period, a year before, every child division and every
+month, in one query for the cells plus one per source for partial months, so that part of the page
+costs the same for any division, period, number of children and number of rows. The others (the
+fallback) are computed from base tables: a fixed number of queries per indicator, and per child or
+month only for those charted. Nothing is cached: figures are as fresh as the cells (≤ 1 minute)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,7 @@ from governance.dates import month_end
 from governance.models import Division, Role
 from governance.querysets import path_ancestors, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
+from governance.rollups import RollupReader, rollups_refresh_if_dirty
 from governance.selectors import change_pct, division_in_scope
 from governance.spreadsheets import heading
 
@@ -36,11 +40,6 @@ SECTION_ALIASES = {
     "clean": "integrity",
     "civilization": "civility",
 }
-
-# Which indicators each section charts by child division and by month. Keys an app has not
-# registered are skipped, so the core names no app module, only figures.
-
-VERSION_KEY = "dashboard:version"
 
 
 def section_of(indicator: Indicator) -> str:
@@ -165,43 +164,51 @@ def _compute(indicator: Indicator, division: Division, start: datetime.date, end
 
 
 def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
-    """All the figures of one division and period (no cache): each indicator for the period and a year
-    before, the charted indicators for each child division and each month."""
+    """All the figures of one division and period: each indicator for the period and a year before, the
+    charted indicators for each child division and each month. Rolled-up indicators come from one
+    ``RollupReader`` (2–6 queries whatever the division, period and children); the others from their
+    ``compute``. With ``ROLLUPS_REFRESH_ON_READ`` (tests) dirty cells are recomputed first."""
+    if getattr(settings, "ROLLUPS_REFRESH_ON_READ", False):
+        rollups_refresh_if_dirty()
     earlier = period.year_earlier()
     indicators = sorted(registry.indicators.values(), key=lambda i: (i.order, i.key))
+    indicators = [i for i in indicators if section_of(i) in SECTIONS]
     children = list(Division.objects.filter(parent=division, is_active=True).order_by("code"))
     months = period.months()
+    current, before = (period.start, period.end), (earlier.start, earlier.end)
+    slices = [(max(month, period.start), min(month_end(month), period.end)) for month in months]
+    rolled = [i for i in indicators if i.rollup is not None]
+    reader = RollupReader.load(division_path=division.path, indicators=rolled, ranges=[current, before, *slices])
+
+    def figure(indicator: Indicator, span: tuple[datetime.date, datetime.date], child: Division | None = None):
+        if indicator.rollup is not None:
+            return as_number(reader.value(indicator, span, child.path if child else None))
+        return _compute(indicator, child or division, *span)
+
     sections = {key: Section(key=key, title=str(title)) for key, title in SECTIONS.items()}
     for indicator in indicators:
-        section = sections.get(section_of(indicator))
-        if section is None:
-            continue
+        section = sections[section_of(indicator)]
         compared = compares_with_last_year(indicator)
         section.figures.append(
             Figure(
                 key=indicator.key,
                 title=str(indicator.title),
                 unit=str(indicator.unit),
-                value=_compute(indicator, division, period.start, period.end),
-                previous=_compute(indicator, division, earlier.start, earlier.end) if compared else None,
+                value=figure(indicator, current),
+                previous=figure(indicator, before) if compared else None,
                 compared=compared,
                 good=indicator.good,
                 is_change=is_change_figure(indicator),
             )
         )
     for indicator in indicators:
-        section = sections.get(section_of(indicator))
-        if section is None:
-            continue
+        section = sections[section_of(indicator)]
         if "by_child" in indicator.charts and children:
-            values = [_compute(indicator, child, period.start, period.end) for child in children]
+            values = [figure(indicator, current, child) for child in children]
             section.by_child.append(Series(indicator.key, str(indicator.title), str(indicator.unit), values))
         # Every month, even a period of one: the export's month sheet is never empty (the page charts two or more).
         if "by_month" in indicator.charts:
-            values = [
-                _compute(indicator, division, max(month, period.start), min(month_end(month), period.end))
-                for month in months
-            ]
+            values = [figure(indicator, span) for span in slices]
             section.by_month.append(Series(indicator.key, str(indicator.title), str(indicator.unit), values))
     return Dashboard(
         division_id=division.pk,
@@ -212,49 +219,7 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     )
 
 
-# --- cache --------------------------------------------------------------------------------------
-
-
-def cache_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def cache_invalidate(**kwargs) -> None:
-    """Called when data an indicator reads changes: every cached dashboard becomes stale at once."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet: nothing cached under one either
-        cache.add(VERSION_KEY, 1, timeout=None)
-
-
-def _on_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in _watched_apps():
-        cache_invalidate()
-
-
-def _watched_apps() -> set[str]:
-    return {"governance"} | {key.split(".", 1)[0] for key in registry.indicators}
-
-
-def cache_invalidation_connect() -> None:
-    """Drop cached dashboards whenever a row of an app with indicators is saved or deleted through the ORM.
-    Bulk writes and raw SQL send no signal: the short timeout bounds how stale a figure can be then."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_change, dispatch_uid=f"dashboard_cache_{signal is post_save}{signal is post_delete}")
-
-
 def dashboard_get(*, division: Division, period: Period) -> Dashboard:
-    """The dashboard from the cache (per division and period, for ``DASHBOARD_CACHE_SECONDS``), computed
-    on a miss."""
-    key = f"dashboard:{cache_version()}:{division.pk}:{period.start}:{period.end}"
-    dashboard = cache.get(key)
-    if dashboard is None:
-        dashboard = dashboard_compute(division=division, period=period)
-        cache.set(key, dashboard, timeout=getattr(settings, "DASHBOARD_CACHE_SECONDS", 300))
-    return dashboard
+    """The dashboard of one division and period (see ``dashboard_compute``). No page cache: the
+    roll-ups make a cold page cheap, and a cache dropped on every save was cold for every leader."""
+    return dashboard_compute(division=division, period=period)

@@ -1,10 +1,12 @@
 from governance.models.accounts import ApiKey, Role, RoleAssignment, User
 from governance.models.calendar import CalendarDay, CalendarYear
+from governance.models.district_runs import DistrictRun, DistrictRunStatus
 from governance.models.divisions import Division, DivisionLevel
 from governance.models.imports import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.models.notices import Notice, NoticePreference
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
+from governance.models.rollups import RollupCell, RollupDirty, RollupKind
 from governance.models.second_factor import AuthenticatorDevice, RecoveryCodesDevice
 from governance.models.webhooks import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -15,6 +17,8 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DeliveryStatus",
+    "DistrictRun",
+    "DistrictRunStatus",
     "Division",
     "DivisionLevel",
     "Household",
@@ -32,6 +36,9 @@ __all__ = [
     "Relation",
     "Role",
     "RoleAssignment",
+    "RollupCell",
+    "RollupDirty",
+    "RollupKind",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -78,6 +78,25 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# Read replicas (issue 18): DATABASE_REPLICA_URLS, comma-separated PostgreSQL streaming replicas of the
+# primary, become DATABASES["replica_0"], ["replica_1"]…; governance.db_router sends reads made outside a
+# write to them (README, "Read replicas"). None configured: the router does nothing.
+DATABASE_REPLICAS: list[str] = []
+for _index, _replica_url in enumerate(u.strip() for u in env.list("DATABASE_REPLICA_URLS", default=[]) if u.strip()):
+    _replica = env.db_url_config(_replica_url)
+    _replica["ENGINE"] = "django.db.backends.postgresql"
+    _replica.setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    # A replica that does not answer is given up on quickly; reads then go to the primary.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests see the replica as the primary's test database (no second test database is created).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_index}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_index}")
+DATABASE_ROUTERS = ["governance.db_router.ReplicaRouter"]
+# After a write a browser reads the primary for this many seconds (a signed cookie): read-your-writes.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
+# A replica's reachability, up or down, is remembered this many seconds per process.
+DATABASE_REPLICA_HEALTH_SECONDS = env.float("DATABASE_REPLICA_HEALTH_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ------------------------------------------------------------------------------
@@ -115,6 +134,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the path or query string is a 400 here, not a 500 from PostgreSQL later.
     "governance.middleware.RejectNulCharactersMiddleware",
+    # Read replicas: a request's reads go to a replica until it writes; a short cookie keeps a browser
+    # that wrote on the primary (governance.db_router). A no-op without DATABASE_REPLICA_URLS.
+    "governance.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -273,6 +295,9 @@ CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=280)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_VISIBILITY_TIMEOUT - 30)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, CELERY_TASK_TIME_LIMIT // 2)
 CELERY_TIMEZONE = TIME_ZONE
+# Per-district work (governance.fanout): N > 0 spreads the districts' tasks over queues districts-0…N-1
+# (a city or province deployment: workers take their share with -Q); 0 keeps them on the default queue.
+CELERY_DISTRICT_QUEUES = env.int("CELERY_DISTRICT_QUEUES", default=0)
 # Fail fast when Redis is down, so that a web request never hangs on publishing a task.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -37,7 +37,6 @@ from residential.services import (
     committee_member_add,
     compound_save,
     evaluation_save,
-    meeting_record,
     red_black_list_draft,
 )
 
@@ -286,12 +285,22 @@ class MeetingParticipantSerializer(ScopedModelSerializer):
 
 
 class MeetingResolutionSerializer(ScopedModelSerializer):
+    """楼宇会决议: what, who is responsible, by when, and its follow-up."""
+
+    id = serializers.IntegerField(
+        required=False, help_text=_("修改已有决议时填写其编号；不填则新增一条决议。未列出的决议保持不变。")
+    )
+
     class Meta:
         model = MeetingResolution
         fields = ["id", "content", "owner_kind", "owner", "deadline", "status", "follow_up", "done_on"]
 
 
 class BuildingCouncilMeetingSerializer(ScopedModelSerializer):
+    """楼宇会. Only validates: ``BuildingCouncilMeetingViewSet`` records it through ``meeting_record`` and
+    changes it through ``meeting_update`` (one transaction: ``participants`` given replace the list,
+    ``resolutions`` are added or, named by ``id``, changed — none removed)."""
+
     compound = ScopedPrimaryKeyRelatedField(queryset=Compound.objects.all())
     compound_name = serializers.CharField(source="compound.division.name", read_only=True)
     participants = MeetingParticipantSerializer(many=True)
@@ -300,18 +309,6 @@ class BuildingCouncilMeetingSerializer(ScopedModelSerializer):
     class Meta:
         model = BuildingCouncilMeeting
         fields = ["id", "compound", "compound_name", "held_on", "place", "topics", "participants", "resolutions"]
-
-    def create(self, validated_data):
-        request = self.context.get("request")
-        resolutions = validated_data.pop("resolutions", [])
-        return meeting_record(**validated_data, resolutions=resolutions, recorded_by=request.user if request else None)
-
-    def update(self, instance, validated_data):
-        validated_data.pop("participants", None)
-        validated_data.pop("resolutions", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return record_save(instance=instance)
 
 
 class MeetingResolutionFollowUpSerializer(RecordSerializer):

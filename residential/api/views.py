@@ -26,7 +26,7 @@ from residential.models import (
     RedBlackList,
 )
 from residential.selectors import petition_yoy, petition_yoy_by_child
-from residential.services import red_black_list_publish
+from residential.services import meeting_record, meeting_update, red_black_list_publish
 
 
 class CompoundViewSet(RegisterViewSet):
@@ -127,6 +127,22 @@ class BuildingCouncilMeetingViewSet(RegisterViewSet):
     )
     serializer_class = s.BuildingCouncilMeetingSerializer
     filterset_class = filtersets.BuildingCouncilMeetingFilterSet
+
+    def perform_create(self, serializer):
+        """Through ``meeting_record`` (the recorder is the caller), all or nothing."""
+        data = dict(serializer.validated_data)
+        resolutions = [{k: v for k, v in r.items() if k != "id"} for r in data.pop("resolutions", [])]
+        serializer.instance = meeting_record(**data, resolutions=resolutions, recorded_by=self.request.user)
+        self._reread(serializer)
+
+    def perform_update(self, serializer):
+        """Through ``meeting_update``: one transaction, participants and resolutions not dropped."""
+        data = dict(serializer.validated_data)
+        participants, resolutions = data.pop("participants", None), data.pop("resolutions", None)
+        serializer.instance = meeting_update(
+            meeting=serializer.instance, fields=data, participants=participants, resolutions=resolutions
+        )
+        self._reread(serializer)
 
 
 class MeetingResolutionViewSet(

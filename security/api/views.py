@@ -3,6 +3,7 @@ rooms and their coverage, patrols and monthly figures. Every queryset is scoped 
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -27,14 +28,16 @@ from security.models import (
     Dispute,
     DisputeEvent,
     DisputeParty,
+    DutyShift,
     MediationBody,
     PatrolLog,
     PatrolTeam,
     PoliceRoom,
+    ProtectiveResource,
     RoutingRule,
     SecurityStat,
 )
-from security.selectors import coverage_gaps, security_stats_yoy
+from security.selectors import coverage_gaps, duty_gaps, protection_coverage, security_stats_comparison
 
 
 class DisputePermissions(ScopedModelPermissions):
@@ -234,10 +237,63 @@ class PatrolLogViewSet(
     serializer_class = serializers.PatrolLogSerializer
     filterset_class = PatrolLogFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("participants")
+
     def perform_create(self, serializer):
         from governance.services import record_save
 
-        serializer.instance = record_save(instance=PatrolLog(**serializer.validated_data))
+        data = dict(serializer.validated_data)
+        participants = data.pop("participants", [])
+        with transaction.atomic():
+            serializer.instance = record_save(instance=PatrolLog(**data))
+            serializer.instance.participants.set(participants)
+
+    @extend_schema(
+        summary="巡防时长转化积分（单条）",
+        description=(
+            "把这条巡防记录（保安、快递员、志愿者巡防队）的时长按巡防积分规则（未设置时按志愿服务积分规则）"
+            "转化为巡防人员家庭的文明积分，受规则每户每月上限约束；每条只转化一次，重复调用返回 400。"
+        ),
+        request=None,
+        responses=serializers.PatrolConvertResultSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="convert", url_name="convert", serializer_class=None)
+    def convert(self, request, pk=None):
+        from security.services.patrol_points import patrol_log_convert
+
+        log = self.get_object()
+        entries = patrol_log_convert(log=log, by=request.user)
+        return Response({"logs": 1, "entries": entries, "refused": []})
+
+    @extend_schema(
+        summary="巡防时长转化积分（本辖区）",
+        operation_id="security_patrol_logs_convert_due",
+        description=(
+            "把管辖范围内（或 `within` 指定区划）截至 `until`（默认今天）尚未转化、登记了巡防人员的巡防记录"
+            "全部转化；可重复调用，不重复记分。"
+        ),
+        request=None,
+        parameters=[serializers.PatrolConvertQuerySerializer],
+        responses=serializers.PatrolConvertResultSerializer,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="convert",
+        url_name="convert-due",
+        filter_backends=[],
+        pagination_class=None,
+        serializer_class=None,
+    )
+    def convert_due(self, request):
+        from security.services.patrol_points import patrol_logs_convert_due
+
+        query = serializers.PatrolConvertQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = query.area(request.user)
+        result = patrol_logs_convert_due(until=query.validated_data.get("until"), division=division, by=request.user)
+        return Response(result)
 
     @extend_schema(
         summary="由巡防发现登记纠纷",
@@ -273,7 +329,8 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         summary="治安统计同比",
         description=(
             "管辖范围内（或 `within` 指定区划）`start` 至 `end` 期间的接处警、刑事立案、行政案件"
-            "与上年同期比较；默认今年至今。"
+            "与上年同期比较；默认今年至今。只计已结束且各乡镇（街道）均已确认完整的月份，"
+            "任一月份缺少完整月报时同比为 `null`（无数据）。"
         ),
         parameters=[AreaPeriodQuerySerializer],
         responses=serializers.SecurityStatsYoySerializer,
@@ -285,5 +342,80 @@ class SecurityStatViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         division = query.area(request.user)
         start, end = query.validated_data["start"], query.validated_data["end"]
-        figures = security_stats_yoy(division=division, start=start, end=end)
-        return Response({"division": division.code, "start": start, "end": end, "figures": figures})
+        comparison = security_stats_comparison(division=division, start=start, end=end)
+        return Response({"division": division.code, "start": start, "end": end, **comparison})
+
+
+# --- Issue 16: 三防联保 resources and coverage, 24-hour duty roster and gaps ------------------------------
+
+
+class ProtectiveResourceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """防范资源（物防、技防）, kept in the admin; ``coverage`` answers 三防联保 per village, community and
+    compound."""
+
+    queryset = ProtectiveResource.objects.select_related("division")
+    serializer_class = serializers.ProtectiveResourceSerializer
+
+    @extend_schema(
+        summary="三防联保覆盖",
+        description=(
+            "管辖范围内（或 `within` 指定区划）每个村、社区、小区是否有人防（在岗巡防队或近30天巡防记录）、"
+            "物防、技防（状态正常的防范资源），以及缺少的类别。"
+        ),
+        parameters=[AreaQuerySerializer],
+        responses=serializers.ProtectionCoverageSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def coverage(self, request):
+        """``?within=<code>`` (default: your area)."""
+        query = AreaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = query.area(request.user)
+        rows = [
+            {
+                "code": row.code,
+                "name": row.name,
+                "level": row.level,
+                "people": row.has_people,
+                "physical": row.has_physical,
+                "technical": row.has_technical,
+                "missing": row.missing,
+            }
+            for row in protection_coverage(division=division)
+        ]
+        return Response(rows)
+
+
+class DutyShiftViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """值班安排 of the police stations' 矛调中心 and the 综治中心 (kept in the admin); ``gaps`` answers the
+    stretches of the next 7 days with nobody on duty."""
+
+    queryset = DutyShift.objects.select_related("body")
+    serializer_class = serializers.DutyShiftSerializer
+
+    @extend_schema(
+        summary="值班空档",
+        description=(
+            "管辖范围内（或 `within` 指定区划）24小时值守的矛调中心、综治中心在未来7天（从当前整点起）无人值班的时段。"
+        ),
+        parameters=[AreaQuerySerializer],
+        responses=serializers.DutyGapSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def gaps(self, request):
+        """``?within=<code>`` (default: your area)."""
+        query = AreaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        division = query.area(request.user)
+        rows = duty_gaps(bodies=MediationBody.objects.in_subtree(division))
+        return Response(
+            [
+                {
+                    "body": row["body"].pk,
+                    "body_name": row["body"].name,
+                    "gap_hours": row["gap_hours"],
+                    "gaps": [[a, b] for a, b in row["gaps"]],
+                }
+                for row in rows
+            ]
+        )

@@ -1,6 +1,7 @@
 """The models of the security app, one module per aggregate: ``bodies`` (调处主体, 分流规则),
 ``disputes`` (矛盾纠纷 with its parties, timeline, agreement and visits), ``police`` (警务室, 巡防) and
-``stats`` (治安统计). The choices live in ``security.choices`` and are re-exported here for callers."""
+``stats`` (治安统计), ``safety`` (三防联保 resources, 24-hour duty). The choices live in
+``security.choices`` and are re-exported here for callers."""
 
 from security.choices import (
     AWAITING_ACCEPTANCE,
@@ -39,12 +40,21 @@ from security.models.leader_cases import (
     LeaderRuleKind,
 )
 from security.models.links import DisputeLink, LinkKind
-from security.models.police import PatrolLog, PatrolTeam, PoliceRoom, PoliceRoomCoverLink, PoliceRoomStaff
+from security.models.police import (
+    PatrolLog,
+    PatrolLogParticipantLink,
+    PatrolTeam,
+    PoliceRoom,
+    PoliceRoomCoverLink,
+    PoliceRoomStaff,
+)
+from security.models.safety import DUTY_BODY_KINDS, DutyShift, ProtectiveResource
 from security.models.stats import SecurityStat
 from security.models.tracking import DisputeRating, TrackingCode
 
 __all__ = [
     "AWAITING_ACCEPTANCE",
+    "DUTY_BODY_KINDS",
     "ERR_DATE_BEFORE_CASE",
     "ERR_DATE_IN_FUTURE",
     "OPEN_STATUSES",
@@ -59,6 +69,7 @@ __all__ = [
     "DisputeLink",
     "DisputeParty",
     "DisputeRating",
+    "DutyShift",
     "EventAction",
     "FollowUpVisit",
     "JudicialConfirmation",
@@ -75,10 +86,12 @@ __all__ = [
     "PartyRole",
     "PatrolKind",
     "PatrolLog",
+    "PatrolLogParticipantLink",
     "PatrolTeam",
     "PoliceRoom",
     "PoliceRoomCoverLink",
     "PoliceRoomStaff",
+    "ProtectiveResource",
     "RiskLevel",
     "RoomStaffKind",
     "RoutingRule",

@@ -10,16 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from governance.audit import audited, audited_links
 from governance.phones import PhoneNumberField
 from governance.querysets import ScopedQuerySet
-from security.choices import BodyKind, PatrolKind, RoomStaffKind
+from security.choices import BodyKind, PatrolKind, PoliceRoomKind, RoomStaffKind
 from security.models.bodies import MediationBody
 from security.models.disputes import Dispute
 
 
 @audited()
 class PoliceRoom(models.Model):
-    """警务室 — a community/village police room, under a station, covering villages and communities."""
+    """警务室 — a community/village police room, or a 中心警务室 in a high-incident, complex area, under
+    a station, covering villages and communities; staffed by 民警、辅警 and 警务专干."""
 
     name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=16, choices=PoliceRoomKind.choices, default=PoliceRoomKind.COMMUNITY)
     division = models.ForeignKey(
         "governance.Division", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="police_rooms"
     )
@@ -119,7 +121,9 @@ class PatrolTeam(models.Model):
 
 @audited()
 class PatrolLog(models.Model):
-    """巡防记录 — one patrol: team, date, area, duration and findings; a finding may open a dispute."""
+    """巡防记录 — one patrol: team, date, area, duration and findings; a finding may open a dispute. The
+    people who walked it (``participants``) earn civility points for its hours once
+    (``security.services.patrol_points``); ``converted_at`` records when."""
 
     team = models.ForeignKey(PatrolTeam, verbose_name=_("巡防队"), on_delete=models.PROTECT, related_name="logs")
     date = models.DateField(_("日期"))
@@ -136,6 +140,10 @@ class PatrolLog(models.Model):
         on_delete=models.PROTECT,
         related_name="patrol_logs",
     )
+    participants = models.ManyToManyField(
+        "governance.Person", verbose_name=_("巡防人员"), blank=True, related_name="patrol_logs"
+    )
+    converted_at = models.DateTimeField(_("积分转化时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -154,3 +162,11 @@ class PatrolLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.date}"
+
+
+@audited_links()
+class PatrolLogParticipantLink(PatrolLog.participants.through):
+    """巡防人员 — who walked a patrol (their households earn its hours once); every change is audited."""
+
+    class Meta:
+        proxy = True

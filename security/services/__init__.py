@@ -48,6 +48,36 @@ from security.services.risk import RiskAssessment, dispute_risk_assess, dispute_
 from security.services.routing import Route, body_nearest, centre_above, route_for, routing_rule_match
 from security.services.sweep import disputes_escalate_overdue
 
+# One write path (issue 13, ``governance.write_path``): the fields only these services set — read-only
+# in every admin, refused (400 ``service_owned_field``) by every API write. Model → field → service.
+SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
+    "security.dispute": {
+        "status": "dispute_move",
+        "current_body": "dispute_intake / dispute_move",
+        "handling_days": "dispute_intake / dispute_move",
+        "deadline": "dispute_intake / dispute_move",
+        "deadline_provisional": "dispute_intake / dispute_move",
+        "risk_level": "dispute_intake (risk)",
+        "risk_score": "dispute_intake (risk)",
+        "risk_reasons": "dispute_intake (risk)",
+        "received_by": "dispute_intake",
+        "resolved_at": "dispute_move",
+        "closed_at": "dispute_move",
+    },
+    "security.disputeevent": dict.fromkeys(
+        ("dispute", "action", "from_status", "to_status", "from_body", "to_body", "actor", "rule"), "dispute_move"
+    ),
+    "security.mediationagreement": {"dispute": "dispute_record_agreement"},
+    "security.patrollog": {"dispute": "patrol_log_open_dispute"},
+    "security.leadercase": {
+        "status": "leader_case_take / leader_case_plan",
+        "leader": "leader_case_take",
+        "taken_at": "leader_case_take",
+        "plan": "leader_case_plan",
+        "plan_due": "leader_case_plan",
+    },
+}
+
 __all__ = [
     "ACCEPT_WORKING_DAYS",
     "DEFAULT_DEADLINE_DAYS",
@@ -65,6 +95,7 @@ __all__ = [
     "ERR_VISIT_TOO_EARLY",
     "MOVES",
     "MOVE_PERMISSION",
+    "SERVICE_OWNED_FIELDS",
     "Actor",
     "Deadline",
     "DisputeConflict",

@@ -30,7 +30,8 @@ WITH due AS (
         WHERE u.division_id = bd.parent_id AND u.kind = %(centre)s AND u.is_active
         ORDER BY u.id LIMIT 1
     ) up ON TRUE
-    WHERE (d.status = ANY(%(open)s) AND d.deadline < %(today)s) OR d.status = %(failed)s
+    WHERE ((d.status = ANY(%(open)s) AND d.deadline < %(today)s) OR d.status = %(failed)s)
+      AND (%(root)s::text IS NULL OR bd.path LIKE %(root)s)
     ORDER BY d.id
     LIMIT %(batch)s
     FOR UPDATE OF d SKIP LOCKED
@@ -49,12 +50,15 @@ RETURNING id
 """
 
 
-def disputes_escalate_overdue(*, today: datetime.date | None = None, batch_size: int = 10_000) -> int:
+def disputes_escalate_overdue(
+    *, today: datetime.date | None = None, batch_size: int = 10_000, root: Division | None = None
+) -> int:
     """Escalate every overdue (or failed) case one level up, in set-based batches: one statement per
     batch selects (skipping rows another worker holds), updates and writes the events, as the
     "escalate" row of ``MOVES`` says (the system may make it). An escalated case gets a new acceptance
     deadline, so running the sweep again escalates nothing twice. Returns how many cases went up;
-    a case at the top level stays where it is. Raises nothing of its own."""
+    a case at the top level stays where it is. ``root``: only cases held by bodies in its subtree (one
+    district's share, ``governance.fanout``). Raises nothing of its own."""
     escalate = MOVES["escalate"]
     today = today or timezone.localdate()
     deadline, provisional = working_days_due(today, ACCEPT_WORKING_DAYS)
@@ -74,6 +78,7 @@ def disputes_escalate_overdue(*, today: datetime.date | None = None, batch_size:
         "deadline": deadline,
         "provisional": provisional,
         "batch": batch_size,
+        "root": root.path + "%" if root is not None else None,
         "reason": str(_("超期未办结，自动上报上级")),
     }
     total = 0

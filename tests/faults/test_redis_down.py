@@ -89,7 +89,7 @@ def test_requests_are_answered_while_redis_is_down_and_the_cache_returns_with_it
     without_cache = _without_cache(clients)
     with override_settings(CACHES=_caches_on(redis_server.url)):
         _answer_all(clients, without_cache)
-        assert any(key.startswith(b":1:dashboard:") for key in redis_server.client().keys("*"))
+        # The dashboard keeps no page cache (it reads roll-up cells); the rate limiter uses Redis.
         assert any(b"throttle_user" in key for key in redis_server.client().keys("*"))
 
         redis_server.stop()
@@ -112,7 +112,6 @@ def test_requests_are_answered_while_redis_is_down_and_the_cache_returns_with_it
         caches["default"].set("probe", 1)
         assert caches["default"].get("probe") == 1
         assert redis_server.client().exists(":1:probe")
-        assert any(key.startswith(b":1:dashboard:") for key in redis_server.client().keys("*"))
 
 
 def test_an_unreachable_redis_costs_a_request_at_most_one_connect_timeout(redis_server):

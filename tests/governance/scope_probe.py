@@ -70,7 +70,17 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
 # public page of a case's code (一案一码: no login, no scope; tests/security/test_tracking.py).
 NOT_OFFICER_PAGES = {"divisions/options/", "t/<str:token>/"}
 # Report actions of the API that take ``?within=<code>`` (a code outside the scope is 404).
-WITHIN_REPORTS = {"black_list", "red_list", "yoy", "coverage_gaps", "completeness"}
+WITHIN_REPORTS = {
+    "black_list",
+    "red_list",
+    "yoy",
+    "coverage_gaps",
+    "completeness",
+    "three_mediations",
+    "three_situations",
+    "coverage",
+    "gaps",
+}
 
 
 def _clean(route: str) -> str:

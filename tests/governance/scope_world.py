@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import DatabaseError, models, transaction
 from django.db.models import CharField, F, TextField, Value
 from django.db.models.functions import Cast, Concat, Left
+from django.utils import timezone
 
 from civility.models import (
     BanquetAbstention,
@@ -44,6 +45,7 @@ from residential.services import evaluation_save, red_black_list_draft
 from security.models import (
     DisputeLink,
     DisputeRating,
+    DutyShift,
     FollowUpVisit,
     JurisdictionReferral,
     LeaderCase,
@@ -52,6 +54,7 @@ from security.models import (
     MediationBody,
     PoliceRoom,
     PoliceRoomStaff,
+    ProtectiveResource,
     RoutingRule,
     SecurityStat,
 )
@@ -214,7 +217,20 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     room = PoliceRoom.objects.create(name=f"警务室{s}", division=village)
     room.covers.add(village)
     PoliceRoomStaff.objects.create(room=room, name="驻室民警", kind="police")
-    PatrolLogFactory(team=PatrolTeamFactory(division=village), division=village, date=DAY)
+    patrol = PatrolLogFactory(team=PatrolTeamFactory(division=village), division=village, date=DAY)
+    patrol.participants.add(person)
+    # issue 16: a 物防/技防 resource of the village, a duty shift at the township's 矛调中心
+    ProtectiveResource.objects.create(
+        division=village, category="camera", name="村口监控", location="村口", owner="派出所", last_inspected_on=DAY
+    )
+    DutyShift.objects.create(
+        body=bodies[f"t{s}_station_centre"],
+        name="值班民警",
+        phone="07388123456",
+        place="矛调中心值班室",
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + datetime.timedelta(hours=8),
+    )
     SecurityStat.objects.create(division=township, month=datetime.date(2025, 5, 1))
     RoutingRule.objects.create(name=f"乡镇规则{s}", division=township, channel="walk_in", target_kind="centre")
     # integrity

@@ -17,6 +17,7 @@ from integrity.selectors import campaign_funnel
 from residential.models import CommitteeRectification, OwnersCommittee
 from residential.selectors import petition_yoy
 from security.models import Dispute
+from security.reports.selectors import three_mediations, three_situations
 from security.selectors import security_stats_yoy
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,12 @@ def test_demo_seeded_on_any_day_is_alive_and_keeps_the_seed_figures(moment):
         # The default dashboard period: this year to date.
         assert figure("security.received", district, start, today) > 0
         assert figure("integrity.funnel.clues", district, start, today) > 0
-        assert figure("security.police_incidents_yoy", district, start, today) is not None
+        # 接处警同比 compares ended months only: early in January no month of the year has ended, so
+        # there is no figure yet ("无数据", not −100 %); later in the year there is one.
+        yoy = figure("security.police_incidents_yoy", district, start, today)
+        assert (yoy is None) if today.month == 1 else (yoy is not None)
+        last_year = (datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
+        assert figure("security.police_incidents_yoy", district, *last_year) is not None
         assert petition_yoy(division=district, start=start, end=today).current > 0
 
         # Officers' work lists: open cases of the mediator's bodies, some due in the coming days.
@@ -67,6 +73,16 @@ def test_demo_seeded_on_any_day_is_alive_and_keeps_the_seed_figures(moment):
         committees = OwnersCommittee.objects.all()
         assert committees.exists()
         assert not committees.exclude(term_start__lte=today, term_end__gte=today).exists()
+
+        # 三调联治: every kind of mediation at every level has cases; 三情联处: all three channels, and
+        # 警情 handed between police stations and their 矛调中心.
+        since = today - datetime.timedelta(days=700)
+        mediations = three_mediations(disputes=Dispute.objects.all(), division=district, start=since, end=today)
+        empty = [(k, lv) for k, row in mediations["cells"].items() for lv, cell in row.items() if not cell["received"]]
+        assert not empty
+        situations = three_situations(disputes=Dispute.objects.all(), division=district, start=since, end=today)
+        assert all(situations["totals"][channel]["received"]["current"] for channel in situations["totals"])
+        assert situations["totals"]["police"]["transferred"]["current"] > 0
 
         # The seed article's figures, in their years.
         stats = security_stats_yoy(division=district, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31))

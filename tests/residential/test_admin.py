@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -103,3 +105,62 @@ def test_draft_red_black_list_is_remade_when_saved_in_the_admin(admin_client, di
     )
     assert response.status_code == 302, response.context and response.context.get("errors")
     assert draft.entries.get().company_id == evaluation.company_id
+
+
+def _contracts(company, divisions, count: int) -> None:
+    from residential.models import PropertyContract
+
+    for _i in range(count):
+        PropertyContract.objects.create(
+            compound=CompoundFactory(community=divisions["c11"]), company=company, start_date=datetime.date(2024, 1, 1)
+        )
+
+
+def test_property_company_page_takes_as_many_queries_for_3_as_for_30_contracts(admin_client, divisions):
+    # Issue 14: each contract row's boxes and title read their compound and company one by one (1.5 s).
+    company = PropertyCompanyFactory(division=divisions["district"])
+    _contracts(company, divisions, 3)
+    change = url("propertycompany_change", company.pk)
+    admin_client.get(change)  # first request of the session: per-process caches filled
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(change).status_code == 200
+    _contracts(company, divisions, 27)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(change)
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    page = response.content.decode()
+    # Every row's compound box still shows its compound, all read in one query.
+    for contract in company.contracts.select_related("compound__division"):
+        option = f'<option value="{contract.compound_id}" selected>{contract.compound}</option>'
+        assert option in page
+
+
+def test_property_company_page_of_another_township_is_404(client, divisions):
+    company = PropertyCompanyFactory(division=divisions["t1"])
+    verified_login(client, user_with_role(Role.DISTRICT_ADMIN, divisions["t2"]))
+    assert client.get(url("propertycompany_change", company.pk)).status_code == 404
+
+
+def test_property_company_page_with_a_bad_contract_date_is_a_chinese_error_and_saves_nothing(admin_client, divisions):
+    from residential.models import PropertyContract
+
+    company = PropertyCompanyFactory(division=divisions["district"])
+    compound = CompoundFactory(community=divisions["c11"])
+    data = {
+        "name": company.name,
+        "uscc": company.uscc,
+        "contact_person": company.contact_person,
+        "phone": company.phone,
+        "division": company.division_id,
+        "contracts-TOTAL_FORMS": "1",
+        "contracts-INITIAL_FORMS": "0",
+        "contracts-MIN_NUM_FORMS": "0",
+        "contracts-MAX_NUM_FORMS": "1000",
+        "contracts-0-compound": compound.pk,
+        "contracts-0-company": company.pk,
+        "contracts-0-start_date": "2024-13-45",
+    }
+    response = admin_client.post(url("propertycompany_change", company.pk), data)
+    assert response.status_code == 200
+    assert "日期" in response.content.decode()
+    assert not PropertyContract.objects.filter(company=company).exists()

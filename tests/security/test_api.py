@@ -247,13 +247,22 @@ def test_coverage_gaps_lists_uncovered_villages(divisions, bodies, district_admi
 def test_stats_yoy(divisions, district_admin):
     import datetime
 
-    SecurityStat.objects.create(division=divisions["t1"], month=datetime.date(2023, 5, 1), police_incidents=100)
-    SecurityStat.objects.create(division=divisions["t2"], month=datetime.date(2024, 5, 1), police_incidents=96)
-    response = client_for(district_admin).get(
-        reverse("api:security-api:stat-yoy"), {"within": "431302", "start": "2024-01-01", "end": "2024-12-31"}
-    )
-    figures = response.json()["figures"]["police_incidents"]
-    assert (figures["current"], figures["previous"], figures["change_pct"]) == (96, 100, -4.0)
+    # Complete returns of both townships in May of both years: 200 → 192, −4 %.
+    for division, figures in (("t1", (100, 96)), ("t2", (100, 96))):
+        for year, count in zip((2023, 2024), figures, strict=True):
+            SecurityStat.objects.create(
+                division=divisions[division], month=datetime.date(year, 5, 1), police_incidents=count, is_complete=True
+            )
+    url = reverse("api:security-api:stat-yoy")
+    response = client_for(district_admin).get(url, {"within": "431302", "start": "2024-05-01", "end": "2024-05-31"})
+    body = response.json()
+    assert body["figures"]["police_incidents"] == {"current": 192, "previous": 200, "change_pct": -4.0}
+    assert body["months"] == ["2024-05"] and body["missing"] == []
+    # t1 in 2023 against t2 alone in 2024 is no comparison at all (the old sum said −4 %, then −100 %).
+    SecurityStat.objects.filter(division=divisions["t1"], month__year=2024).delete()
+    body = client_for(district_admin).get(url, {"within": "431302", "start": "2024-05-01", "end": "2024-05-31"}).json()
+    assert body["figures"]["police_incidents"] == {"current": None, "previous": None, "change_pct": None}
+    assert body["missing"] == ["2024-05"]
 
 
 def test_reports_of_an_area_outside_the_scope_are_404(divisions, officer):

@@ -125,8 +125,10 @@ def test_coverage_report_has_township_rows_crumbs_and_export(client, divisions, 
     assert [crumb.code for crumb in drill.context["crumbs"]] == [divisions["district"].code, divisions["t1"].code]
     assert f"?within={divisions['district'].code}" in drill.content.decode()
     sheets = _sheet(client.get(reverse("security:coverage"), {"format": "xlsx"}))
-    assert [sheet.title for sheet in sheets] == ["按区划", "未覆盖的村（社区）"]
+    assert [sheet.title for sheet in sheets] == ["按区划", "未覆盖的村（社区）", "警务室配备"]
     assert list(sheets[0].values)[1] == ("乡镇1", 2, 0, 2)
+    # issue 16: staffing by room kind (no rooms here: zeros)
+    assert [row[0] for row in list(sheets[2].values)[1:]] == ["中心警务室", "社区（村）警务室"]
 
 
 def test_coverage_report_takes_as_many_queries_for_3_as_for_30_villages(client, divisions, district_admin):

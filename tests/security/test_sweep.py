@@ -89,4 +89,21 @@ def test_accepted_escalated_case_gets_a_new_deadline(divisions, bodies, village_
 def test_the_sweep_has_a_default_schedule():
     from governance.registry import registry
 
-    assert any(s.task == "security.disputes_escalate_overdue" for s in registry.schedules.values())
+    assert any(
+        s.task == "governance.district_fanout" and s.kwargs == {"job": "security.sweep"}
+        for s in registry.schedules.values()
+    )
+
+
+def test_a_district_s_share_of_the_sweep_escalates_only_cases_in_its_tree(divisions, bodies, village_mediator):
+    """The per-district fan-out (governance.fanout) runs the sweep once per 区县 with ``root``: a case
+    held in 娄星区 is not another district's to move, and is moved by its own district's share."""
+    from security.district_jobs import sweep_for_district
+    from tests.factories import tree
+
+    other = tree("431321")["district"]
+    dispute = _overdue_village_case(divisions, village_mediator)
+    assert sweep_for_district(district=other, key="2026-12-01T10:30") == {"escalated": 0}
+    assert Dispute.objects.get(pk=dispute.pk).status == Status.ACCEPTED
+    assert sweep_for_district(district=divisions["district"], key="2026-12-01T10:30") == {"escalated": 1}
+    assert Dispute.objects.get(pk=dispute.pk).status == Status.ESCALATED

@@ -79,3 +79,37 @@ def test_population_is_derived_from_the_hamlets_households(hamlet):
     make_household(hamlet)
     row = selectors.hamlet_list(queryset=Hamlet.objects.filter(pk=hamlet.pk)).get()
     assert (row.household_count, row.population) == (2, 2)
+
+
+def test_completeness_report_equals_the_summary_and_breakdown_in_three_queries(divisions):
+    # The page's one-pass report (issue 14: 2.2 s) gives the figures of the two selectors it replaced.
+    make_hamlet(divisions["v11"])
+    for division in ("v11", "v12", "v21"):
+        make_hamlet(divisions[division], complete=False)
+    no_council = make_hamlet(divisions["v12"])
+    Organization.objects.filter(division=no_council.division, kind=OrganizationKind.COUNCIL).update(is_active=False)
+    for root in ("district", "t1", "v12"):
+        division = divisions[root]
+        with CaptureQueriesContext(connection) as queries:
+            report = selectors.hamlet_completeness_report(division=division)
+        assert len(queries) == 3
+        summary = selectors.hamlet_completeness(division=division)
+        flags = {h.pk: (h.lacks_body, h.lacks_head, h.lacks_party_member) for h in summary.pop("incomplete")}
+        got = report["summary"]
+        assert {h.pk: (h.lacks_body, h.lacks_head, h.lacks_party_member) for h in got.pop("incomplete")} == flags
+        assert got == summary
+        by_child = selectors.hamlet_completeness_by_child(division=division)
+        assert report["children"] == by_child
+
+
+def test_completeness_report_queries_do_not_grow_with_hamlets(divisions):
+    for _i in range(3):
+        make_hamlet(divisions["v11"], complete=False)
+    with CaptureQueriesContext(connection) as few:
+        selectors.hamlet_completeness_report(division=divisions["district"])
+    for _i in range(27):
+        make_hamlet(divisions["v21"], complete=False)
+    with CaptureQueriesContext(connection) as many:
+        report = selectors.hamlet_completeness_report(division=divisions["district"])
+    assert len(report["summary"]["incomplete"]) == 30
+    assert len(few) == len(many)

@@ -193,15 +193,23 @@ class LandTransferSerializer(ScopedModelSerializer):
 
 
 class HamletResolutionSerializer(ScopedModelSerializer):
+    """屋场会决议 with its follow-up (落实情况, 办结时限)."""
+
+    id = serializers.IntegerField(
+        required=False, help_text=_("修改已有决议时填写其编号；不填则新增一条决议。未列出的决议保持不变。")
+    )
     follow_up_display = serializers.CharField(source="get_follow_up_display", read_only=True)
 
     class Meta:
         model = MeetingResolution
         fields = ["id", "text", "follow_up", "follow_up_display", "due_on"]
-        read_only_fields = ["id"]
 
 
 class HamletMeetingSerializer(ScopedModelSerializer):
+    """屋场会. Only validates: ``HamletMeetingViewSet`` records it through ``hamlet_meeting_record`` and
+    changes it through ``hamlet_meeting_update`` (one transaction; ``resolutions`` are added or, named by
+    ``id``, changed — none removed)."""
+
     hamlet = ScopedPrimaryKeyRelatedField(queryset=Hamlet.objects.all())
     hamlet_name = serializers.CharField(source="hamlet.division.name", read_only=True)
     attendees = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), many=True, required=False)
@@ -210,28 +218,6 @@ class HamletMeetingSerializer(ScopedModelSerializer):
     class Meta:
         model = HamletMeeting
         fields = ["id", "hamlet", "hamlet_name", "held_on", "topics", "attendees", "resolutions"]
-
-    def create(self, validated_data):
-        request = self.context.get("request")
-        return services.hamlet_meeting_record(
-            hamlet=validated_data["hamlet"],
-            held_on=validated_data["held_on"],
-            topics=validated_data["topics"],
-            attendees=validated_data.get("attendees", []),
-            resolutions=[r["text"] for r in validated_data.get("resolutions", [])],
-            recorded_by=request.user if request else None,
-        )
-
-    def update(self, instance, validated_data):
-        validated_data.pop("resolutions", None)
-        attendees = validated_data.pop("attendees", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        if attendees is not None:
-            instance.attendees.set(attendees)
-        return instance
 
 
 class HamletCompletenessSerializer(serializers.Serializer):

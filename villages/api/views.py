@@ -139,3 +139,32 @@ class HamletMeetingViewSet(
     serializer_class = serializers.HamletMeetingSerializer
     filterset_class = HamletMeetingFilterSet
     ordering_fields = ["id", "held_on"]
+
+    def _reread(self, serializer, meeting: HamletMeeting) -> None:
+        serializer.instance = self.get_queryset().get(pk=meeting.pk)
+
+    def perform_create(self, serializer):
+        """Through ``hamlet_meeting_record`` (the recorder is the caller)."""
+        data = serializer.validated_data
+        meeting = services.hamlet_meeting_record(
+            hamlet=data["hamlet"],
+            held_on=data["held_on"],
+            topics=data["topics"],
+            attendees=data.get("attendees", []),
+            resolutions=data.get("resolutions", []),
+            recorded_by=self.request.user,
+        )
+        self._reread(serializer, meeting)
+
+    def perform_update(self, serializer):
+        """Through ``hamlet_meeting_update``: one transaction, resolutions kept and followed up."""
+        data = serializer.validated_data
+        meeting = services.hamlet_meeting_update(
+            meeting=serializer.instance,
+            hamlet=data.get("hamlet"),
+            held_on=data.get("held_on"),
+            topics=data.get("topics"),
+            attendees=data.get("attendees"),
+            resolutions=data.get("resolutions"),
+        )
+        self._reread(serializer, meeting)

@@ -1,0 +1,516 @@
+"""Roll-ups: the dashboard's figures kept per division, month and indicator in ``RollupCell``.
+
+Each app declares, next to its indicators, the base rows they roll up from (``RollupSource``: one
+``GROUP BY`` division, month) and how each figure stands on the measures (``Indicator.rollup``).
+Cells hold the measures of the rows of exactly one division; a subtree's figure is the sum of its
+divisions' cells, read with the division path (one indexed prefix match), so a write touches one cell.
+
+Freshness: statement-level triggers on the base tables (AFTER INSERT/UPDATE/DELETE, with transition
+tables) mark (source, division, month) dirty in ``RollupDirty`` — services, bulk updates and raw SQL
+alike. ``rollups_refresh`` (Celery, every minute) claims dirty marks (``FOR UPDATE SKIP LOCKED``,
+deleted with ``RETURNING``) and recomputes just those cells with one set-based query per source.
+``rollups_verify`` (nightly) recomputes a sample from the base tables, logs and repairs mismatches;
+``manage.py rollups_rebuild`` rebuilds everything.
+
+Periods that do not start and end on month boundaries (this year *to date*) read the whole months
+from cells and the partial months from the base tables: one query per source, grouped by division.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from governance.dates import month_end, month_start
+from governance.registry import RATIO, SNAPSHOT, Indicator, RollupSource, registry
+
+logger = logging.getLogger(__name__)
+
+TZ = "Asia/Shanghai"
+# The month under which a snapshot source's cells are kept (they do not depend on the period).
+SNAPSHOT_MONTH = datetime.date(1970, 1, 1)
+CLAIM_BATCH = 5000
+TRIGGER_PREFIX = "rollup_dirty"
+
+
+# --- declarations ---------------------------------------------------------------------------------
+
+
+def rolled_indicators(source: str | None = None) -> list[Indicator]:
+    """Registered indicators read from cells (their source declared), optionally of one source."""
+    return [
+        indicator
+        for indicator in registry.indicators.values()
+        if indicator.rollup is not None
+        and indicator.rollup.source in registry.rollup_sources
+        and (source is None or indicator.rollup.source == source)
+    ]
+
+
+def rollup_sources() -> list[RollupSource]:
+    """Declared sources that at least one registered indicator reads."""
+    used = {indicator.rollup.source for indicator in rolled_indicators() if indicator.rollup}
+    return [registry.rollup_sources[key] for key in sorted(used)]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _day_expr(source: RollupSource) -> str:
+    if source.day_is_timestamp:
+        return f"({source.day_column} AT TIME ZONE '{TZ}')::date"
+    return source.day_column
+
+
+def _month_expr(source: RollupSource) -> str:
+    if not source.day_column:
+        return f"DATE '{SNAPSHOT_MONTH:%Y-%m-%d}'"
+    return f"date_trunc('month', {_day_expr(source)})::date"
+
+
+def _bound(source: RollupSource, day: datetime.date) -> str:
+    """SQL comparing ``source.day_column`` to the start of ``day`` (local midnight for a timestamp), so
+    that an index on the raw column serves the range."""
+    if source.day_is_timestamp:
+        return f"(DATE '{day:%Y-%m-%d}'::timestamp AT TIME ZONE '{TZ}')"
+    return f"DATE '{day:%Y-%m-%d}'"
+
+
+def _from(source: RollupSource) -> str:
+    return source.from_sql() if callable(source.from_sql) else source.from_sql
+
+
+def _measures_sql(source: RollupSource) -> str:
+    """The measures' SELECT list; ``{today}`` in a measure is today's local date (Django's, so a test's
+    frozen clock counts as it does for the base-table figures)."""
+    today = f"DATE '{timezone.localdate():%Y-%m-%d}'"
+    return ", ".join(f"{sql.replace('{today}', today)} AS m_{name}" for name, sql in source.measures.items())
+
+
+def source_select(source: RollupSource, where: str = "") -> str:
+    """``SELECT division_id, month, m_<measure>… FROM <source> WHERE … GROUP BY 1, 2``."""
+    conditions = " AND ".join(f"({c})" for c in (source.where, where) if c) or "TRUE"
+    return (
+        f"SELECT {source.division} AS division_id, {_month_expr(source)} AS month, {_measures_sql(source)} "
+        f"FROM {_from(source)} WHERE {conditions} GROUP BY 1, 2"
+    )
+
+
+def _cells_insert(source: RollupSource, select_sql: str) -> str:
+    """INSERT the cells of every indicator of ``source`` from ``select_sql``'s measures (one statement)."""
+    values = []
+    for indicator in rolled_indicators(source.key):
+        rollup = indicator.rollup
+        assert rollup is not None
+        den = f"s.m_{rollup.denominator}::numeric" if rollup.denominator else "NULL::numeric"
+        values.append(f"({_quote(indicator.key)}, s.m_{rollup.numerator}::numeric, {den}, {_quote(rollup.kind)})")
+    return (
+        "INSERT INTO governance_rollupcell (indicator, division_id, month, numerator, denominator, kind, computed_at) "
+        "SELECT x.indicator, s.division_id, s.month, COALESCE(x.num, 0), x.den, x.kind, now() "
+        f"FROM ({select_sql}) s CROSS JOIN LATERAL (VALUES {', '.join(values)}) AS x(indicator, num, den, kind) "
+        "WHERE s.division_id IS NOT NULL "
+        "ON CONFLICT (indicator, division_id, month) DO UPDATE SET numerator = EXCLUDED.numerator, "
+        "denominator = EXCLUDED.denominator, kind = EXCLUDED.kind, computed_at = EXCLUDED.computed_at"
+    )
+
+
+def _keys(source: RollupSource) -> list[str]:
+    return [indicator.key for indicator in rolled_indicators(source.key)]
+
+
+def _lock(cursor, source: RollupSource) -> bool:
+    """One refresh of a source at a time (others skip it): a transaction-level advisory lock."""
+    cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [4242, zlib.crc32(source.key.encode()) & 0x7FFFFFFF])
+    return bool(cursor.fetchone()[0])
+
+
+# --- triggers -------------------------------------------------------------------------------------
+
+
+def _trigger_sql(source: RollupSource) -> list[str]:
+    """The functions and statement-level triggers marking (source, division, month) dirty, per table."""
+    statements = []
+    for trig in source.triggers:
+        name = f"{TRIGGER_PREFIX}_{zlib.crc32(f'{source.key}:{trig.table}'.encode()):08x}"
+        month = f"date_trunc('month', ({trig.day}))::date" if trig.day else f"DATE '{SNAPSHOT_MONTH:%Y-%m-%d}'"
+
+        def body(rows: str, trig=trig, month=month) -> str:
+            return (
+                "INSERT INTO governance_rollupdirty (source, division_id, month) "
+                f"SELECT DISTINCT {_quote(source.key)}, ({trig.division}), {month} FROM {rows} r {trig.joins} "
+                f"WHERE ({trig.division}) IS NOT NULL" + (f" AND ({trig.day}) IS NOT NULL" if trig.day else "")
+            )
+
+        both = "(SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows)"
+        statements.append(
+            f"""
+CREATE OR REPLACE FUNCTION {name}_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN {body("new_rows")}; RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION {name}_del() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN {body("old_rows")}; RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION {name}_upd() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN {body(both)}; RETURN NULL; END $$;
+DROP TRIGGER IF EXISTS {name}_ins ON {trig.table};
+DROP TRIGGER IF EXISTS {name}_del ON {trig.table};
+DROP TRIGGER IF EXISTS {name}_upd ON {trig.table};
+CREATE TRIGGER {name}_ins AFTER INSERT ON {trig.table} REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_ins();
+CREATE TRIGGER {name}_del AFTER DELETE ON {trig.table} REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_del();
+CREATE TRIGGER {name}_upd AFTER UPDATE ON {trig.table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_upd();
+"""
+        )
+    return statements
+
+
+def rollup_triggers_install(using: str = "default") -> int:
+    """Create (or replace) the dirty-marking triggers of every declared source; idempotent. Run after
+    ``migrate`` (post_migrate), since the base tables belong to other apps. Returns the tables covered."""
+    from django.db import connections
+
+    count = 0
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT to_regclass('governance_rollupdirty') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return 0
+        for source in rollup_sources():
+            for trig, sql in zip(source.triggers, _trigger_sql(source), strict=True):
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [trig.table])
+                if cursor.fetchone()[0]:
+                    cursor.execute(sql)
+                    count += 1
+    return count
+
+
+def rollups_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate receiver: installs the triggers once per migrate (on the governance app's turn)."""
+    if sender.label == "governance":
+        rollup_triggers_install(using)
+
+
+# --- refresh, rebuild, verify ---------------------------------------------------------------------
+
+
+def _pairs_filter(source: RollupSource, months: Sequence[datetime.date]) -> str:
+    """Rows of the claimed (division, month) pairs (bound as ``%s::bigint[]``, ``%s::date[]``); the
+    day range of those months helps an index on the day column."""
+    condition = f"({source.division}, {_month_expr(source)}) IN (SELECT * FROM unnest(%s::bigint[], %s::date[]))"
+    if source.day_column:
+        last = month_end(max(months)) + datetime.timedelta(days=1)
+        column = source.day_column
+        condition += f" AND {column} >= {_bound(source, min(months))} AND {column} < {_bound(source, last)}"
+    return condition
+
+
+def source_refresh(source: RollupSource, *, batch: int = CLAIM_BATCH) -> int:
+    """Recompute the cells of the dirty (division, month) pairs of one source: claims up to ``batch``
+    marks, one GROUP BY over just those pairs. Returns the pairs recomputed (0 if another worker holds
+    the source). Idempotent and safe under concurrency (advisory lock, SKIP LOCKED, upsert)."""
+    keys = _keys(source)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not _lock(cursor, source):
+            return 0
+        cursor.execute(
+            "WITH claimed AS (DELETE FROM governance_rollupdirty WHERE id IN (SELECT id FROM governance_rollupdirty "
+            "WHERE source = %s ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING division_id, month) "
+            "SELECT DISTINCT division_id, month FROM claimed",
+            [source.key, batch],
+        )
+        pairs = cursor.fetchall()
+        if not pairs:
+            return 0
+        divisions = [row[0] for row in pairs]
+        months = [row[1] for row in pairs]
+        cursor.execute(
+            "DELETE FROM governance_rollupcell WHERE indicator = ANY(%s) AND (division_id, month) IN "
+            "(SELECT * FROM unnest(%s::bigint[], %s::date[]))",
+            [keys, divisions, months],
+        )
+        cursor.execute(_cells_insert(source, source_select(source, _pairs_filter(source, months))), [divisions, months])
+    return len(pairs)
+
+
+def source_rebuild(source: RollupSource) -> int:
+    """All the cells of one source from its base tables (one GROUP BY); clears its dirty marks.
+    Returns the cells written."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, zlib.crc32(source.key.encode()) & 0x7FFFFFFF])
+        cursor.execute("DELETE FROM governance_rollupdirty WHERE source = %s", [source.key])
+        cursor.execute("DELETE FROM governance_rollupcell WHERE indicator = ANY(%s)", [_keys(source)])
+        cursor.execute(_cells_insert(source, source_select(source)))
+        return cursor.rowcount
+
+
+def rollups_rebuild() -> dict[str, int]:
+    """Rebuild every source's cells from scratch: ``{source key: cells written}``. Also drops the cells
+    of indicators no longer declared."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM governance_rollupcell WHERE NOT (indicator = ANY(%s))", [[i.key for i in rolled_indicators()]]
+        )
+    return {source.key: source_rebuild(source) for source in rollup_sources()}
+
+
+def _volatile_stale(source: RollupSource) -> bool:
+    """A source whose measures depend on today and whose cells were computed before today's midnight."""
+    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM governance_rollupcell WHERE indicator = ANY(%s) AND computed_at < %s)",
+            [_keys(source), midnight],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def rollups_refresh() -> dict[str, int]:
+    """Recompute every dirty cell (each source until no mark is left; a source that depends on today is
+    rebuilt once a day): ``{source key: pairs (or cells, when rebuilt) recomputed}``."""
+    done: dict[str, int] = {}
+    for source in rollup_sources():
+        if source.volatile and _volatile_stale(source):
+            done[source.key] = source_rebuild(source)
+            continue
+        total = 0
+        while count := source_refresh(source):
+            total += count
+        done[source.key] = total
+    return done
+
+
+def rollups_refresh_if_dirty() -> dict[str, int]:
+    """``rollups_refresh`` when any mark is waiting (one query when none is): read-your-writes for tests
+    and for ``ROLLUPS_REFRESH_ON_READ``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM governance_rollupdirty)")
+        if not cursor.fetchone()[0]:
+            return {}
+    return rollups_refresh()
+
+
+def rollups_verify(*, sample: int = 200) -> dict[str, int]:
+    """Recompute ``sample`` random (division, month) pairs per source from the base tables and compare
+    with the cells; every mismatch is logged and repaired (the pair marked dirty and refreshed).
+    Returns ``{"checked": n, "mismatched": m}``."""
+    checked = mismatched = 0
+    for source in rollup_sources():
+        keys = _keys(source)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT division_id, month FROM (SELECT DISTINCT division_id, month FROM governance_rollupcell "
+                "WHERE indicator = ANY(%s)) p ORDER BY random() LIMIT %s",
+                [keys, sample],
+            )
+            pairs = cursor.fetchall()
+            # Pairs with base rows but no cell at all are found by comparing the other way too.
+            cursor.execute(
+                f"SELECT division_id, month FROM ({source_select(source)}) s ORDER BY random() LIMIT %s", [sample]
+            )
+            pairs = list({*pairs, *cursor.fetchall()})
+        if not pairs:
+            continue
+        divisions, months = [p[0] for p in pairs], [p[1] for p in pairs]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indicator, division_id, month, numerator, denominator FROM governance_rollupcell "
+                "WHERE indicator = ANY(%s) AND (division_id, month) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::date[]))",
+                [keys, divisions, months],
+            )
+            stored = {(r[0], r[1], r[2]): (r[3], r[4]) for r in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT * FROM ({source_select(source, _pairs_filter(source, months))}) s", [divisions, months]
+            )
+            columns = [c.name for c in cursor.description]
+            fresh: dict[tuple, tuple] = {}
+            for row in cursor.fetchall():
+                data = dict(zip(columns, row, strict=True))
+                for indicator in rolled_indicators(source.key):
+                    rollup = indicator.rollup
+                    assert rollup is not None
+                    num = data[f"m_{rollup.numerator}"] or 0
+                    den = data[f"m_{rollup.denominator}"] if rollup.denominator else None
+                    fresh[(indicator.key, data["division_id"], data["month"])] = (num, den)
+        bad = set()
+        for key in set(stored) | set(fresh):
+            if not _same(stored.get(key), fresh.get(key)):
+                bad.add((key[1], key[2]))
+                logger.error("rollups: %s %s %s stored %s, base tables %s", *key, stored.get(key), fresh.get(key))
+        checked += len(pairs)
+        mismatched += len(bad)
+        if bad:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO governance_rollupdirty (source, division_id, month) VALUES (%s, %s, %s)",
+                    [(source.key, d, m) for d, m in bad],
+                )
+            while source_refresh(source):
+                pass
+    return {"checked": checked, "mismatched": mismatched}
+
+
+def _same(a: tuple | None, b: tuple | None) -> bool:
+    def norm(pair: tuple | None) -> tuple:
+        if pair is None:
+            return (Decimal(0), None)
+        num, den = pair
+        return (Decimal(num or 0), None if den is None else Decimal(den))
+
+    left, right = norm(a), norm(b)
+    # A cell of zeros and no cell at all mean the same.
+    return (_is_zero(left) and _is_zero(right)) or left == right
+
+
+def _is_zero(pair: tuple) -> bool:
+    return pair[0] == 0 and (pair[1] is None or pair[1] == 0)
+
+
+# --- read -----------------------------------------------------------------------------------------
+
+Range = tuple[datetime.date, datetime.date]  # inclusive dates
+
+
+def _split(start: datetime.date, end: datetime.date) -> tuple[list[datetime.date], list[Range]]:
+    """A range's whole months (first days) and its partial pieces (at most two)."""
+    full: list[datetime.date] = []
+    parts: list[Range] = []
+    month = month_start(start)
+    while month <= end:
+        last = month_end(month)
+        piece = (max(month, start), min(last, end))
+        if piece == (month, last):
+            full.append(month)
+        else:
+            parts.append(piece)
+        month = last + datetime.timedelta(days=1)
+    return full, parts
+
+
+Measures = dict[str, list]  # child path → [numerator, denominator]
+
+
+@dataclass
+class RollupReader:
+    """The measures of the rolled-up indicators in one division's subtree for some ranges, read at once:
+    one query for the cells and one per source for partial months. ``value(indicator, range, child)``
+    then answers from memory (``child``: a child division's path; None: the whole subtree)."""
+
+    cells: dict[tuple[str, datetime.date], Measures]
+    parts: dict[tuple[str, Range], Measures]
+    splits: dict[Range, tuple[list[datetime.date], list[Range]]]
+
+    @classmethod
+    def load(cls, *, division_path: str, indicators: Iterable[Indicator], ranges: Iterable[Range]) -> RollupReader:
+        """Two kinds of query: the cells of the ranges' whole months (one), each source's rows in their
+        partial months (one per source, only when a range has one)."""
+        rolled = [i for i in indicators if i.rollup is not None]
+        splits = {r: _split(*r) for r in set(ranges)}
+        months = sorted({m for full, _ in splits.values() for m in full} | {SNAPSHOT_MONTH})
+        pieces = sorted({p for _, parts in splits.values() for p in parts})
+        child = "left(d.path, length(%s) + strpos(substr(d.path, length(%s) + 1), '/'))"
+        cells: dict[tuple[str, datetime.date], Measures] = defaultdict(dict)
+        parts: dict[tuple[str, Range], Measures] = defaultdict(dict)
+        if not rolled:
+            return cls(cells, parts, splits)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.indicator, {child} AS child, c.month, sum(c.numerator), sum(c.denominator) "
+                "FROM governance_rollupcell c JOIN governance_division d ON d.id = c.division_id "
+                "WHERE d.path LIKE %s AND c.indicator = ANY(%s) AND c.month = ANY(%s::date[]) GROUP BY 1, 2, 3",
+                [division_path, division_path, _like(division_path), [i.key for i in rolled], months],
+            )
+            for key, child_path, month, num, den in cursor.fetchall():
+                cells[(key, month)][child_path] = [num, den]
+            dated_sources = {i.rollup.source for i in rolled if i.rollup and i.rollup.kind != SNAPSHOT}
+            for source_key in sorted(dated_sources) if pieces else ():
+                source = registry.rollup_sources[source_key]
+                if not source.day_column:
+                    continue
+                values = ", ".join(
+                    f"({index}, DATE '{a:%Y-%m-%d}', DATE '{b:%Y-%m-%d}')" for index, (a, b) in enumerate(pieces)
+                )
+                low, high = pieces[0][0], max(b for _, b in pieces) + datetime.timedelta(days=1)
+                day_range = (
+                    f"{source.day_column} >= {_bound(source, low)} AND {source.day_column} < {_bound(source, high)}"
+                )
+                conditions = " AND ".join(f"({c})" for c in (source.where, day_range, "d.path LIKE %s") if c)
+                cursor.execute(
+                    f"SELECT rg.i, {child} AS child, {_measures_sql(source)} FROM {_from(source)} "
+                    f"JOIN governance_division d ON d.id = {source.division} "
+                    f"JOIN (VALUES {values}) AS rg(i, a, b) ON {_day_expr(source)} BETWEEN rg.a AND rg.b "
+                    f"WHERE {conditions} GROUP BY 1, 2",
+                    [division_path, division_path, _like(division_path)],
+                )
+                columns = [c.name for c in cursor.description]
+                for row in cursor.fetchall():
+                    data = dict(zip(columns, row, strict=True))
+                    piece = pieces[data["i"]]
+                    for indicator in rolled:
+                        rollup = indicator.rollup
+                        if rollup is None or rollup.source != source_key:
+                            continue
+                        num = data[f"m_{rollup.numerator}"] or 0
+                        den = (data[f"m_{rollup.denominator}"] or 0) if rollup.denominator else None
+                        parts[(indicator.key, piece)][data["child"]] = [num, den]
+        return cls(cells, parts, splits)
+
+    def measures(self, indicator: Indicator, span: Range, child: str | None = None) -> tuple[Any, Any]:
+        """The summed numerator and denominator of ``indicator`` over ``span`` in the subtree (or one
+        child's subtree)."""
+        rollup = indicator.rollup
+        assert rollup is not None
+        num: Any = 0
+        den: Any = 0 if rollup.denominator else None
+        found: list[Measures] = []
+        if rollup.kind == SNAPSHOT:
+            found.append(self.cells.get((indicator.key, SNAPSHOT_MONTH), {}))
+        else:
+            full, pieces = self.splits[span]
+            found.extend(self.cells.get((indicator.key, month), {}) for month in full)
+            found.extend(self.parts.get((indicator.key, piece), {}) for piece in pieces)
+        for by_child in found:
+            pairs = by_child.values() if child is None else ([by_child[child]] if child in by_child else [])
+            for pair_num, pair_den in pairs:
+                num += pair_num or 0
+                if den is not None:
+                    den += pair_den or 0
+        return num, den
+
+    def value(self, indicator: Indicator, span: Range, child: str | None = None) -> Any:
+        """The figure, as ``Indicator.compute`` gives it for the same rows."""
+        rollup = indicator.rollup
+        assert rollup is not None
+        num, den = self.measures(indicator, span, child)
+        if rollup.finish is not None:
+            return rollup.finish(num, den)
+        if rollup.kind == RATIO or rollup.denominator:
+            return None if not den else Decimal(num) / Decimal(den)
+        return _plain(num)
+
+
+def _plain(number: Any) -> Any:
+    """A Decimal sum that is a whole number as an int (counts), else as it is."""
+    if isinstance(number, Decimal) and number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+def _like(path: str) -> str:
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def indicator_rollup_value(indicator: Indicator, *, division: Any, start: datetime.date, end: datetime.date) -> Any:
+    """One rolled-up figure for one division and range (tests and the verify command compare it with
+    ``indicator.compute``)."""
+    reader = RollupReader.load(division_path=division.path, indicators=[indicator], ranges=[(start, end)])
+    return reader.value(indicator, (start, end))

@@ -1,0 +1,161 @@
+"""楼宇会 writes go through ``meeting_record`` / ``meeting_update`` (issue 13 item 1): the API's update
+used to drop participants and resolutions silently; now a change is one transaction that replaces the
+participants given and adds or changes resolutions (none removed), in the API and in the admin."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from residential.choices import ParticipantKind, WorkStatus
+from residential.models import BuildingCouncilMeeting
+from residential.services import ERR_RESOLUTION_OTHER_MEETING, meeting_record
+from tests.auth import verified_login
+from tests.factories import user_with_role
+from tests.residential.factories import CompoundFactory
+
+pytestmark = pytest.mark.django_db
+
+RESOLUTION = {
+    "content": "更换门禁",
+    "owner_kind": ParticipantKind.PROPERTY_COMPANY,
+    "owner": "物业经理",
+    "deadline": datetime.date(2025, 6, 30),
+}
+
+
+@pytest.fixture
+def compound(divisions):
+    return CompoundFactory(community=divisions["c11"])
+
+
+@pytest.fixture
+def meeting(compound):
+    return meeting_record(
+        compound=compound,
+        held_on=datetime.date(2025, 5, 1),
+        topics="议题",
+        participants=[{"kind": ParticipantKind.OWNERS_COMMITTEE, "name": "业委会"}],
+        resolutions=[RESOLUTION],
+    )
+
+
+@pytest.fixture
+def api(divisions):
+    client = APIClient()
+    verified_login(client, user_with_role("community_officer", divisions["c11"]))
+    return client
+
+
+def _url(meeting):
+    return reverse("api:residential-api:meeting-detail", args=[meeting.pk])
+
+
+def test_an_update_keeps_participants_and_resolutions_it_does_not_name(api, meeting):
+    response = api.patch(_url(meeting), {"topics": "改议题"}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["topics"] == "改议题" and len(body["participants"]) == 1 and len(body["resolutions"]) == 1
+
+
+def test_an_update_replaces_participants_and_adds_or_changes_resolutions(api, meeting):
+    first = meeting.resolutions.get()
+    response = api.patch(
+        _url(meeting),
+        {
+            "participants": [
+                {"kind": ParticipantKind.PARTY_BRANCH, "name": "党支部"},
+                {"kind": ParticipantKind.PROPERTY_COMPANY, "name": "物业"},
+            ],
+            "resolutions": [
+                {
+                    **RESOLUTION,
+                    "id": first.pk,
+                    "deadline": "2025-06-30",
+                    "status": WorkStatus.DONE,
+                    "done_on": "2025-06-01",
+                },
+                {**RESOLUTION, "content": "清理楼道", "deadline": "2025-07-31"},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    meeting.refresh_from_db()
+    assert sorted(meeting.participants.values_list("name", flat=True)) == ["党支部", "物业"]
+    assert sorted(meeting.resolutions.values_list("content", flat=True)) == ["更换门禁", "清理楼道"]
+    first.refresh_from_db()
+    assert first.status == WorkStatus.DONE
+
+
+def test_a_bad_row_writes_nothing(api, meeting):
+    response = api.patch(
+        _url(meeting),
+        {
+            "topics": "不该保存",
+            "participants": [{"kind": ParticipantKind.PARTY_BRANCH, "name": "党支部"}],
+            "resolutions": [{**RESOLUTION, "deadline": "2025-07-31", "done_on": "2025-01-01", "id": 999999}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["resolutions"][0]["code"] == ERR_RESOLUTION_OTHER_MEETING
+    meeting.refresh_from_db()
+    assert meeting.topics == "议题"
+    assert list(meeting.participants.values_list("name", flat=True)) == ["业委会"]
+
+
+def test_a_create_records_the_caller(api, compound):
+    response = api.post(
+        reverse("api:residential-api:meeting-list"),
+        {
+            "compound": compound.pk,
+            "held_on": "2025-05-02",
+            "topics": "新会",
+            "participants": [{"kind": ParticipantKind.PARTY_BRANCH, "name": "党支部"}],
+            "resolutions": [{**RESOLUTION, "deadline": "2025-06-30"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    meeting = BuildingCouncilMeeting.objects.get(pk=response.json()["id"])
+    assert meeting.recorded_by is not None and meeting.resolutions.count() == 1
+
+
+def test_the_admin_changes_a_meeting_through_the_service(client, meeting, divisions):
+    verified_login(client, user_with_role("district_admin", divisions["district"]))
+    first = meeting.resolutions.get()
+    participant = meeting.participants.get()
+    url = reverse("admin:residential_buildingcouncilmeeting_change", args=[meeting.pk])
+    data = {
+        "compound": meeting.compound_id,
+        "held_on": "2025-05-01",
+        "topics": "议题",
+        "place": "",
+        "participants-TOTAL_FORMS": "1",
+        "participants-INITIAL_FORMS": "1",
+        "participants-0-id": participant.pk,
+        "participants-0-meeting": meeting.pk,
+        "participants-0-kind": ParticipantKind.OWNERS_COMMITTEE,
+        "participants-0-name": "业委会（改）",
+        "resolutions-TOTAL_FORMS": "1",
+        "resolutions-INITIAL_FORMS": "1",
+        "resolutions-0-id": first.pk,
+        "resolutions-0-meeting": meeting.pk,
+        "resolutions-0-content": "更换门禁",
+        "resolutions-0-owner_kind": ParticipantKind.PROPERTY_COMPANY,
+        "resolutions-0-owner": "物业经理",
+        "resolutions-0-deadline": "2025-06-30",
+        "resolutions-0-status": WorkStatus.IN_PROGRESS,
+        "resolutions-0-follow_up": "已联系厂家",
+        "resolutions-0-done_on": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    first.refresh_from_db()
+    assert first.status == WorkStatus.IN_PROGRESS and first.follow_up == "已联系厂家"
+    assert list(meeting.participants.values_list("name", flat=True)) == ["业委会（改）"]
+    assert meeting.resolutions.count() == 1
