@@ -16,3 +16,8 @@ class CivilityConfig(AppConfig):
         from civility.services import SERVICE_OWNED_FIELDS
 
         registry.service_owned(SERVICE_OWNED_FIELDS)
+
+        from civility.services.volunteers import hours_points_award
+
+        # Patrol hours recorded by the security app become points without an import between the apps.
+        registry.provide("points.hours_award", hours_points_award)

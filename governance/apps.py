@@ -17,6 +17,7 @@ class GovernanceConfig(AppConfig):
             calendar_admin,
             checks,
             fanout_admin,
+            organization_admin,
             tasks,
             webhook_admin,
         )

@@ -212,6 +212,9 @@ class Registry:
     nav_links: dict[str, NavLink] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
     post_rules: dict[str, Callable[[Any], None]] = field(default_factory=dict)
+    # Services one app offers another without an import between them (apps stand on governance only):
+    # ``registry.provide("points.hours_award", func)`` in one app, ``registry.provided(...)`` in another.
+    services: dict[str, Callable[..., Any]] = field(default_factory=dict)
     notice_kinds: dict[str, NoticeKind] = field(default_factory=dict)
     webhook_events: dict[str, str] = field(default_factory=dict)
     admin_actions: dict[str, list[Callable]] = field(default_factory=dict)
@@ -265,6 +268,16 @@ class Registry:
 
     def schedule(self, schedule: Schedule) -> None:
         self.schedules[schedule.name] = schedule
+
+    def provide(self, name: str, func: Callable[..., Any]) -> None:
+        self.services[name] = func
+
+    def provided(self, name: str) -> Callable[..., Any]:
+        """The service another app registered as ``name``; ``LookupError`` when no installed app offers it."""
+        try:
+            return self.services[name]
+        except KeyError:
+            raise LookupError(f"no installed app provides {name!r}") from None
 
     def post_rule(self, kind: str, rule: Callable[[Any], None]) -> None:
         """Who may hold a post in an organisation of ``kind`` (an ``OrganizationKind`` value): ``rule(post)``

@@ -112,3 +112,53 @@ def activities_convert_due(
         else:
             result["activities"] += 1
     return result
+
+
+@transaction.atomic
+def hours_points_award(
+    *,
+    persons: Any,
+    hours: Decimal,
+    occurred_on: datetime.date,
+    key: str,
+    note: str,
+    by: User | None = None,
+    rule: PointRule | None = None,
+) -> int:
+    """Hours given by ``persons`` (a queryset or list of people) on ``occurred_on`` → point entries for
+    their households, for other apps' records of service (security's 保安/快递员/志愿者 patrol logs; offered
+    as ``registry.provided("points.hours_award")``): per household, hours × its members among ``persons``
+    × the rule's points per hour, rounded down, up to what the rule's monthly cap leaves it in that month.
+    The rule: ``rule``, else ``XF-01`` (巡防时长), else ``ZY-01`` (志愿服务时长). Each entry's idempotency key
+    is ``<key>:<household>``, so a repeated call writes nothing twice; people without a household earn
+    nothing. Returns how many entries were written. Raises ``ValidationError`` on ``rule``
+    (``ERR_RULE_INACTIVE``) when no rule exists, and what ``points_record`` raises."""
+    rule = rule or point_rule_by_code(RULE_PATROL_HOUR) or point_rule_by_code(RULE_VOLUNTEER_HOUR)
+    if rule is None:
+        raise field_error("rule", _("未设置巡防积分规则（%(code)s）。"), ERR_RULE_INACTIVE, code=RULE_PATROL_HOUR)
+    members = dict(
+        HouseholdMember.objects.filter(person__in=persons)
+        .values("household_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("household_id", "n")
+    )
+    count = 0
+    for household in Household.objects.filter(pk__in=members).order_by("pk"):
+        points = int((Decimal(rule.points) * hours * members[household.pk]).to_integral_value(rounding=ROUND_DOWN))
+        account = account_lock(account_for(household))
+        if rule.monthly_cap is not None:
+            points = min(points, max(rule.monthly_cap - abs(rule_cap_used(account, rule, occurred_on)), 0))
+        if points <= 0:
+            continue
+        _entry, created = points_record(
+            account=account,
+            rule=rule,
+            occurred_on=occurred_on,
+            recorded_by=by,
+            source=EntrySource.VOLUNTEER,
+            idempotency_key=f"{key}:{household.pk}",
+            points=points,
+            note=note,
+        )
+        count += created
+    return count

@@ -15,7 +15,7 @@ from governance.api.permissions import ScopedModelPermissions
 from governance.api.queries import AreaPeriodQuerySerializer, AreaQuerySerializer
 from governance.api.views import ScopedViewSetMixin
 from security import services
-from security.api import serializers
+from security.api import serializers, serializers_safety
 from security.filtersets import (
     DisputeFilterSet,
     MediationBodyFilterSet,
@@ -256,7 +256,7 @@ class PatrolLogViewSet(
             "转化为巡防人员家庭的文明积分，受规则每户每月上限约束；每条只转化一次，重复调用返回 400。"
         ),
         request=None,
-        responses=serializers.PatrolConvertResultSerializer,
+        responses=serializers_safety.PatrolConvertResultSerializer,
     )
     @action(detail=True, methods=["post"], url_path="convert", url_name="convert", serializer_class=None)
     def convert(self, request, pk=None):
@@ -274,8 +274,8 @@ class PatrolLogViewSet(
             "全部转化；可重复调用，不重复记分。"
         ),
         request=None,
-        parameters=[serializers.PatrolConvertQuerySerializer],
-        responses=serializers.PatrolConvertResultSerializer,
+        parameters=[serializers_safety.PatrolConvertQuerySerializer],
+        responses=serializers_safety.PatrolConvertResultSerializer,
     )
     @action(
         detail=False,
@@ -289,7 +289,7 @@ class PatrolLogViewSet(
     def convert_due(self, request):
         from security.services.patrol_points import patrol_logs_convert_due
 
-        query = serializers.PatrolConvertQuerySerializer(data=request.query_params)
+        query = serializers_safety.PatrolConvertQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         division = query.area(request.user)
         result = patrol_logs_convert_due(until=query.validated_data.get("until"), division=division, by=request.user)
@@ -354,7 +354,7 @@ class ProtectiveResourceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSe
     compound."""
 
     queryset = ProtectiveResource.objects.select_related("division")
-    serializer_class = serializers.ProtectiveResourceSerializer
+    serializer_class = serializers_safety.ProtectiveResourceSerializer
 
     @extend_schema(
         summary="三防联保覆盖",
@@ -363,7 +363,7 @@ class ProtectiveResourceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSe
             "物防、技防（状态正常的防范资源），以及缺少的类别。"
         ),
         parameters=[AreaQuerySerializer],
-        responses=serializers.ProtectionCoverageSerializer(many=True),
+        responses=serializers_safety.ProtectionCoverageSerializer(many=True),
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def coverage(self, request):
@@ -391,7 +391,7 @@ class DutyShiftViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     stretches of the next 7 days with nobody on duty."""
 
     queryset = DutyShift.objects.select_related("body")
-    serializer_class = serializers.DutyShiftSerializer
+    serializer_class = serializers_safety.DutyShiftSerializer
 
     @extend_schema(
         summary="值班空档",
@@ -399,7 +399,7 @@ class DutyShiftViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             "管辖范围内（或 `within` 指定区划）24小时值守的矛调中心、综治中心在未来7天（从当前整点起）无人值班的时段。"
         ),
         parameters=[AreaQuerySerializer],
-        responses=serializers.DutyGapSerializer(many=True),
+        responses=serializers_safety.DutyGapSerializer(many=True),
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def gaps(self, request):

@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import datetime
 import logging
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.choices import EntrySource
-from civility.errors import ERR_RULE_INACTIVE, field_error
-from civility.models import PointRule
-from civility.services.ledger import account_for, account_lock, point_rule_by_code, points_record, rule_cap_used
-from civility.services.volunteers import RULE_PATROL_HOUR, RULE_VOLUNTEER_HOUR
-from governance.models import Division, Household, HouseholdMember, User
+from governance.models import Division, User
+from governance.registry import registry
 from security.choices import POINT_PATROL_KINDS
 from security.models import PatrolLog
 
@@ -37,61 +32,39 @@ ERR_PATROL_KIND = "patrol_kind_earns_no_points"
 logger = logging.getLogger(__name__)
 
 
-def patrol_rule() -> PointRule | None:
-    """The rule patrol hours earn by: ``XF-01`` (巡防时长) if the district defined it, else ``ZY-01``
-    (志愿服务时长) — as for a civility patrol activity; ``None`` when neither exists."""
-    return point_rule_by_code(RULE_PATROL_HOUR) or point_rule_by_code(RULE_VOLUNTEER_HOUR)
-
-
 @transaction.atomic
-def patrol_log_convert(*, log: PatrolLog, rule: PointRule | None = None, by: User | None = None) -> int:
+def patrol_log_convert(*, log: PatrolLog, rule: Any = None, by: User | None = None) -> int:
     """Turn a patrol's hours (``duration_minutes`` ÷ 60, per participant) into point entries for each
-    participant's household: hours × its members who walked × the rule's points per hour, rounded
-    down, up to what the rule's monthly cap leaves the household in the patrol's month; a household at
-    its cap gets nothing more and holds up nobody. Once per log: each entry's idempotency key is
-    ``patrol:<log>:<household>`` and ``converted_at`` is set. Participants without a household earn
-    nothing. Returns how many entries were written.
+    participant's household, through the civility app's ``points.hours_award`` (registry): hours ×
+    its members who walked × the rule's points per hour (``XF-01`` 巡防时长, else ``ZY-01``), rounded
+    down, up to what the rule's monthly cap leaves the household in the patrol's month. Once per log:
+    each entry's idempotency key is ``patrol:<log>:<household>`` and ``converted_at`` is set.
+    Participants without a household earn nothing. Returns how many entries were written.
 
     Raises ``ValidationError`` on ``log`` (``ERR_PATROL_CONVERTED``: converted before, nothing written;
-    ``ERR_PATROL_KIND``: a police patrol — duty, not volunteering), on ``rule`` (``ERR_RULE_INACTIVE``:
-    no rule), and what ``points_record`` raises (a rule not in force that day)."""
+    ``ERR_PATROL_KIND``: a police patrol — duty, not volunteering), and what the award raises (on
+    ``rule``: no rule; a rule not in force that day)."""
     log = PatrolLog.objects.select_for_update().select_related("team").get(pk=log.pk)
     if log.converted_at is not None:
-        raise field_error("log", _("该巡防记录的时长已转化为积分。"), ERR_PATROL_CONVERTED)
+        raise _log_error(_("该巡防记录的时长已转化为积分。"), ERR_PATROL_CONVERTED)
     if log.team.kind not in POINT_PATROL_KINDS:
-        raise field_error("log", _("只有保安、快递员、志愿者的巡防时长可转化为积分。"), ERR_PATROL_KIND)
-    rule = rule or patrol_rule()
-    if rule is None:
-        raise field_error("rule", _("未设置巡防积分规则（%(code)s）。"), ERR_RULE_INACTIVE, code=RULE_PATROL_HOUR)
-    hours = Decimal(log.duration_minutes) / 60
-    members = dict(
-        HouseholdMember.objects.filter(person__in=log.participants.all())
-        .values("household_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("household_id", "n")
+        raise _log_error(_("只有保安、快递员、志愿者的巡防时长可转化为积分。"), ERR_PATROL_KIND)
+    count = registry.provided("points.hours_award")(
+        persons=log.participants.all(),
+        hours=Decimal(log.duration_minutes) / 60,
+        occurred_on=log.date,
+        key=f"patrol:{log.pk}",
+        note=str(_("巡防：%(team)s %(date)s") % {"team": log.team.name, "date": log.date}),
+        by=by,
+        rule=rule,
     )
-    count = 0
-    for household in Household.objects.filter(pk__in=members).order_by("pk"):
-        points = int((Decimal(rule.points) * hours * members[household.pk]).to_integral_value(rounding=ROUND_DOWN))
-        account = account_lock(account_for(household))
-        if rule.monthly_cap is not None:
-            points = min(points, max(rule.monthly_cap - abs(rule_cap_used(account, rule, log.date)), 0))
-        if points <= 0:
-            continue
-        _entry, created = points_record(
-            account=account,
-            rule=rule,
-            occurred_on=log.date,
-            recorded_by=by,
-            source=EntrySource.VOLUNTEER,
-            idempotency_key=f"patrol:{log.pk}:{household.pk}",
-            points=points,
-            note=str(_("巡防：%(team)s %(date)s") % {"team": log.team.name, "date": log.date}),
-        )
-        count += created
     log.converted_at = timezone.now()
     log.save(update_fields=["converted_at"])
     return count
+
+
+def _log_error(message: Any, code: str) -> ValidationError:
+    return ValidationError({"log": ValidationError(message, code=code)})
 
 
 def patrol_logs_convert_due(

@@ -28,7 +28,17 @@ from civility.models import (
 from civility.services import points_redeem, ranking_compute, ranking_publish
 from civility.services.boards import honor_list_propose
 from civility.services.shop import RedemptionRequest
-from governance.models import Division, DivisionLevel, ImportJob, Role, User, WebhookAttempt, WebhookDelivery
+from governance.models import (
+    DistrictRun,
+    DistrictRunStatus,
+    Division,
+    DivisionLevel,
+    ImportJob,
+    Role,
+    User,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from governance.services import api_key_create
 from governance.webhooks import webhook_subscribe
 from integrity.models import Evaluation, EvaluationItem
@@ -156,6 +166,16 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
         file_name=f"乡镇{s}人员.xlsx",
         data=b"",
         message=f"乡镇{s}",
+    )
+    # governance: a per-district job's record (in a real run its division is a 区县; here each side's
+    # township stands in, so the matrix proves the record is scoped like every other row)
+    DistrictRun.objects.create(
+        job="civility.ranking",
+        key=f"side-{s}",
+        division=township,
+        status=DistrictRunStatus.DONE,
+        started_at=timezone.now(),
+        result={"side": s},
     )
     # residential
     community = DivisionFactory(
