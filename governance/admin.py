@@ -42,6 +42,7 @@ from governance.models import (
 from governance.names import name_normalize
 from governance.phones import phone_search_form
 from governance.querysets import ScopedQuerySet, model_open_to, row_editable_by
+from governance.registry import registry
 from governance.resources import DivisionResource, HouseholdResource, PersonResource
 from governance.selectors import choices_in_scope
 from governance.services import (
@@ -586,3 +587,12 @@ class HouseholdAdmin(BigTableAdminMixin, ScopedImportExportAdmin):
     autocomplete_fields = ("division", "head")
     readonly_fields = ("created_at", "updated_at")
     inlines = [HouseholdMemberInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The division is set on adding; then only services move it (with the members and shares):
+        the actions 划入屋场 / 移出屋场 an app adds through ``registry.admin_action``."""
+        return (*super().get_readonly_fields(request, obj), *(("division",) if obj else ()))
+
+    def _get_base_actions(self):
+        extra = registry.admin_actions.get("governance.household", [])
+        return [*super()._get_base_actions(), *(self.get_action(action) for action in extra)]

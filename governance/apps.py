@@ -25,7 +25,7 @@ class GovernanceConfig(AppConfig):
 
         # Each app contributes demo data, dashboard indicators and API routes through the
         # registry; importing these modules is what registers them.
-        autodiscover_modules("demo", "indicators", "roles", "district_jobs")
+        autodiscover_modules("demo", "indicators", "roles", "district_jobs", "todo")
         post_migrate.connect(_sync_roles, dispatch_uid="governance_roles_sync")
         from governance.rollups import rollups_post_migrate
 

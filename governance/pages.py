@@ -4,7 +4,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from governance import notice_views, second_factor_views, views
+from governance import notice_views, second_factor_views, todo, views
 
 # No module-level ``app_name``: ``include("governance.pages")`` would then namespace login and home too.
 register_patterns = [
@@ -15,6 +15,7 @@ register_patterns = [
     # htmx: the <option>s of a division's children, for dependent selects (township → village → 屋场).
     path("divisions/options/", views.DivisionOptionsView.as_view(), name="division-options"),
     path("households/options/", views.HouseholdOptionsView.as_view(), name="household-options"),
+    path("todo/", todo.TodoView.as_view(), name="todo"),
     path("notices/", notice_views.NoticeListView.as_view(), name="notice-list"),
     path("notices/read/", notice_views.NoticeReadView.as_view(), name="notice-read"),
     path("notices/settings/", notice_views.NoticeSettingsView.as_view(), name="notice-settings"),

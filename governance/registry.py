@@ -153,6 +153,40 @@ class NoticeKind:
 
 
 @dataclass(frozen=True)
+class TodoItem:
+    """One row of 我的待办: what waits, where to open it, and its date (due or received), or None."""
+
+    title: str
+    url: str
+    date: Any = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    """A kind of work that waits for a user or their body (我的待办, issue 13 item 6): cases to accept,
+    cases due within three working days, overdue follow-ups… ``count(user)`` and ``items(user, limit)``
+    each cost one query whatever the number of rows, and see only what ``for_user`` lets the user see.
+    Shown to holders of ``roles`` (and ``permission``, ``"app.codename"``, when named); ``url_name``
+    (with ``query``) opens the full list."""
+
+    key: str
+    title: str
+    roles: frozenset[str]
+    count: Callable[[Any], int]
+    items: Callable[[Any, int], list[TodoItem]]
+    url_name: str = ""
+    query: str = ""
+    permission: str = ""
+    order: int = 100
+
+    def open_to(self, user: Any) -> bool:
+        if not (user.is_superuser or user.roles & self.roles):
+            return False
+        return not self.permission or user.has_perm(self.permission)
+
+
+@dataclass(frozen=True)
 class DistrictJob:
     """Work run as one Celery task per district (``governance.fanout``): ``run(district=Division,
     key=str)`` does one district's share and returns a JSON-able summary, idempotent (run again for the
@@ -183,6 +217,8 @@ class Registry:
     services: dict[str, Callable[..., Any]] = field(default_factory=dict)
     notice_kinds: dict[str, NoticeKind] = field(default_factory=dict)
     webhook_events: dict[str, str] = field(default_factory=dict)
+    admin_actions: dict[str, list[Callable]] = field(default_factory=dict)
+    todo_sources: dict[str, TodoSource] = field(default_factory=dict)
     district_jobs: dict[str, DistrictJob] = field(default_factory=dict)
     rollup_sources: dict[str, RollupSource] = field(default_factory=dict)
     service_owned_fields: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -256,6 +292,18 @@ class Registry:
     def webhook_event(self, key: str, title: str) -> None:
         """An event type other systems may subscribe to (``"dispute.event"``: 纠纷办理进展)."""
         self.webhook_events[key] = title
+
+    def admin_action(self, model_label: str, action: Callable) -> None:
+        """Offer an app's admin action on a core model's changelist (``"governance.household"``): the
+        core's admin imports no app, so a write the app's service owns (划入屋场) is added from the app.
+        ``action`` is a Django admin action with ``short_description`` (and ``allowed_permissions``)."""
+        actions = self.admin_actions.setdefault(model_label, [])
+        if all(existing.__name__ != action.__name__ for existing in actions):
+            actions.append(action)
+
+    def todo(self, source: TodoSource) -> None:
+        """Add a kind of work to 我的待办 (``/todo/``) and its count to the home page."""
+        self.todo_sources[source.key] = source
 
     def service_owned(self, fields: dict[str, dict[str, str]]) -> None:
         """Declare the fields only a service may set (``{"civility.rankingmonth": {"status":

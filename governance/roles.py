@@ -112,6 +112,37 @@ registry.schedule(
         description="每分钟重新推送到期重试的推送记录（正常情况下延时任务已完成）。",
     )
 )
+
+
+def _todo_total(user) -> int:
+    from governance.todo import todo_total
+
+    return todo_total(user)
+
+
+# 我的待办 (issue 13 item 6): every role that is given work by the apps' todo sources.
+TODO_ROLES = frozenset(
+    {
+        Role.DISTRICT_ADMIN,
+        Role.LEADER,
+        Role.TOWNSHIP_OFFICER,
+        Role.COMMUNITY_OFFICER,
+        Role.MEDIATOR,
+        Role.POLICE,
+        Role.DISCIPLINE_INSPECTOR,
+    }
+)
+registry.link(
+    HomeLink(
+        _("我的待办"),
+        "governance:todo",
+        TODO_ROLES,
+        _("待接收、即将到期、已超期的案件，待确认的积分，到期的整改与决议"),
+        1,
+        count=_todo_total,
+    )
+)
+registry.nav(NavLink(_("我的待办"), "governance:todo", 1, roles=TODO_ROLES))
 registry.schedule(
     Schedule(
         name="指标汇总刷新",

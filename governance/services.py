@@ -21,6 +21,7 @@ from governance.registry import registry
 ERR_HEAD_NOT_MEMBER = "household_head_not_member"
 ERR_DUPLICATE_MEMBER = "household_duplicate_member"
 ERR_UNKNOWN_ROLE = "unknown_role"
+ERR_HOUSEHOLD_DIVISION_MOVE = "household_division_move"
 
 # One write path (issue 13, ``governance.write_path``): fields of the core registers only a service
 # sets. (A household's ``division`` moves through ``villages.services.hamlet_households_assign``:
@@ -262,7 +263,21 @@ def household_update(
     **fields,
 ) -> Household:
     """Change a household (``fields``: its model fields) and replace its member list; members left out
-    are removed from it. Raises as ``household_create``."""
+    are removed from it. Its division is not changed here (API, import or any caller): moving a
+    household moves its members and its shares, which only the villages app's services do (划入屋场 /
+    移出屋场). Raises as ``household_create``, and ``ValidationError`` on ``division``
+    (``ERR_HOUSEHOLD_DIVISION_MOVE``) for a different division."""
+    stored = Household.objects.filter(pk=household.pk).values_list("division_id", flat=True).first()
+    moved_to = fields["division"].pk if fields.get("division") is not None else household.division_id
+    if stored is not None and moved_to != stored:
+        raise ValidationError(
+            {
+                "division": ValidationError(
+                    _("家庭户的所属区划不能在此修改，请使用“划入屋场”或“移出屋场”（户内成员与股权随之变更）。"),
+                    code=ERR_HOUSEHOLD_DIVISION_MOVE,
+                )
+            }
+        )
     _validate_members(head, members)
     for name, value in fields.items():
         setattr(household, name, value)

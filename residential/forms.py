@@ -82,3 +82,40 @@ class PetitionForm(ScopedModelForm):
             contracts__compound__in=compounds.values("pk")
         ).distinct()
         self.fields["committee"].queryset = self.fields["committee"].queryset.select_related("organization")
+
+
+class FollowUpFilterForm(forms.Form):
+    """The follow-up list's choices: which kind, which state, which area (a division code in scope)."""
+
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=[
+            ("rectification", _("业委会整治")),
+            ("enforcement", _("执法进小区整改")),
+            ("resolution", _("楼宇会决议")),
+        ],
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=_("状态"),
+        choices=[
+            ("open", _("未办结")),
+            ("overdue", _("已超期")),
+            ("due_soon", _("三个工作日内到期")),
+            ("done", _("已办结")),
+            ("all", _("全部")),
+        ],
+        required=False,
+    )
+
+
+class FollowUpForm(forms.Form):
+    """Record a follow-up: 办理中 with a note, or 已办结 on a day (today by default)."""
+
+    status = forms.ChoiceField(
+        label=_("跟进状态"), choices=[("in_progress", _("办理中")), ("done", _("已办结"))], initial="done"
+    )
+    done_on = forms.DateField(label=_("办结日期"), required=False, widget=DateInput())
+    note = forms.CharField(
+        label=_("跟进情况"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.registry import GOOD_DOWN, Indicator, registry
 from residential.choices import ListSide
 from residential.models import OwnersCommittee, RedBlackEntry
-from residential.selectors import compounds_under_star, latest_red_black_list, petition_yoy
+from residential.selectors import compounds_under_star, follow_ups_overdue, latest_red_black_list, petition_yoy
 
 
 def _compounds(*, division, start=None, end=None) -> int:
@@ -74,5 +74,24 @@ registry.indicator(
         _("家"),
         44,
         dated=False,
+    )
+)
+
+
+def _follow_ups_overdue(*, division, start=None, end=None) -> int:
+    """业委会整治, 执法进小区 rectifications and 楼宇会决议 open past their due date today, in the area."""
+    return follow_ups_overdue(division=division)
+
+
+registry.indicator(
+    Indicator(
+        "residential.follow_ups_overdue",
+        _("超期未办结的整改与决议"),
+        "organisation",
+        _follow_ups_overdue,
+        _("项"),
+        45,
+        dated=False,
+        good=GOOD_DOWN,
     )
 )

@@ -62,3 +62,21 @@ registry.link(
 registry.link(HomeLink(_("物业信访同比"), "residential:petition-yoy", READERS, _("物业领域信访年度同比变化"), 43))
 
 registry.notice_kind(NoticeKind(NOTICE_LIST_PUBLISHED, _("红黑榜发布"), _("您辖区的物业企业信用红黑榜已发布"), 70))
+registry.link(
+    HomeLink(
+        _("整改与决议跟进"),
+        "residential:follow-ups",
+        READERS,
+        _("业委会整治、执法进小区整改、楼宇会决议的期限与超期"),
+        42,
+    )
+)
+registry.link(
+    HomeLink(
+        _("物业服务信用评价"),
+        "residential:credit-periods",
+        frozenset({Role.DISTRICT_ADMIN, Role.LEADER, Role.TOWNSHIP_OFFICER}),
+        _("按评分模板评分、信访扣分、等级，红黑榜生成与发布"),
+        44,
+    )
+)

@@ -12,7 +12,15 @@ from governance.dates import year_shift
 from governance.models import Division
 from governance.querysets import path_ancestors
 from governance.selectors import change_pct, child_code_expression
-from residential.models import Compound, OwnersCommittee, Petition, RedBlackList
+from residential.models import (
+    CommitteeRectification,
+    Compound,
+    EnforcementVisit,
+    MeetingResolution,
+    OwnersCommittee,
+    Petition,
+    RedBlackList,
+)
 from residential.querysets import PetitionQuerySet
 
 
@@ -108,3 +116,42 @@ def latest_red_black_list(*, division: Division) -> RedBlackList | None:
         .order_by("-period__end_date", "-published_at")
         .first()
     )
+
+
+# --- 跟进 (issue 13 item 5) ----------------------------------------------------------------------------
+
+FOLLOW_UP_KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "rectification": (CommitteeRectification, ("committee__compound__division",)),
+    "enforcement": (EnforcementVisit, ("compound__division",)),
+    "resolution": (MeetingResolution, ("meeting__compound__division",)),
+}
+FOLLOW_UP_STATES = ("open", "overdue", "due_soon", "done", "all")
+
+
+def follow_ups(
+    *, kind: str, state: str, queryset: QuerySet | None = None, horizon: datetime.date | None = None
+) -> QuerySet:
+    """The follow-up list of one ``kind`` (``FOLLOW_UP_KINDS``: 业委会整治, 执法进小区, 楼宇会决议) in
+    ``state``: ``open`` (not done), ``overdue`` (open, due date before today), ``due_soon`` (open, due
+    from today to ``horizon``, required), ``done`` or ``all``; open rows first, nearest due date first,
+    the compound joined. ``queryset`` is the caller's ``for_user`` of the kind's model. Raises
+    ``KeyError`` for an unknown kind or state (the page checks them first)."""
+    model, related = FOLLOW_UP_KINDS[kind]
+    rows: Any = (queryset if queryset is not None else model.objects.all()).select_related(*related)
+    if state == "open":
+        rows = rows.open()
+    elif state == "overdue":
+        rows = rows.overdue()
+    elif state == "due_soon":
+        rows = rows.due_by(horizon)
+    elif state == "done":
+        rows = rows.filter(rows.done_condition())
+    elif state != "all":
+        raise KeyError(state)
+    return rows.open_first()
+
+
+def follow_ups_overdue(*, division: Division) -> int:
+    """Open follow-ups past their due date in ``division``'s subtree, all three kinds together (业委会整治,
+    执法进小区 rectifications with a deadline, 楼宇会决议): the dashboard's figure. Three COUNT queries."""
+    return sum(model.objects.in_subtree(division).overdue().count() for model, _related in FOLLOW_UP_KINDS.values())

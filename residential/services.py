@@ -26,13 +26,22 @@ from governance.models import (
 )
 from governance.notices import NoticeDraft, notices_send, recipients_in_area
 from governance.querysets import path_ancestors
-from residential.choices import ERR_LIST_PUBLISHED, ERR_SCORE_RANGE, NOTICE_LIST_PUBLISHED, Grade, ListSide
+from residential.choices import (
+    ERR_LIST_PUBLISHED,
+    ERR_SCORE_RANGE,
+    NOTICE_LIST_PUBLISHED,
+    Grade,
+    ListSide,
+    WorkStatus,
+)
 from residential.models import (
     BuildingCouncilMeeting,
+    CommitteeRectification,
     Compound,
     CreditEvaluation,
     CreditPeriod,
     CreditScore,
+    EnforcementVisit,
     MeetingParticipant,
     MeetingResolution,
     OwnersCommittee,
@@ -426,3 +435,76 @@ def _save_child(row, prefix: str, index: int) -> None:
     except ValidationError as error:
         raise ValidationError({f"{prefix}.{index}.{field}": errs for field, errs in error.error_dict.items()}) from None
     row.save()
+
+
+# --- 跟进：业委会整治、执法进小区整改、楼宇会决议 ---------------------------------------------------------
+
+ERR_FOLLOW_UP_DATE = "follow_up_done_on"
+ERR_FOLLOW_UP_STATUS = "follow_up_status"
+ERR_FOLLOW_UP_DONE = "follow_up_already_done"
+
+FollowUpRow = CommitteeRectification | EnforcementVisit | MeetingResolution
+
+
+def _follow_up_start(row: FollowUpRow) -> datetime.date:
+    if isinstance(row, CommitteeRectification):
+        return row.found_on
+    if isinstance(row, EnforcementVisit):
+        return row.visited_on
+    return row.meeting.held_on
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    row: FollowUpRow,
+    status: str,
+    note: str = "",
+    done_on: datetime.date | None = None,
+    by: User | None = None,
+) -> FollowUpRow:
+    """Record the follow-up of a 业委会整治, a 执法进小区 rectification or a 楼宇会决议 (issue 13 item 5):
+    ``status`` is a ``WorkStatus`` value (办理中 or 已办结; a 执法进小区 visit knows only 已办结, i.e. its
+    ``rectified_on``), ``note`` is appended to the row's measures / follow-up text (up to 2000 characters),
+    ``done_on`` (default today, Asia/Shanghai) is the day it was done. A row already done is not
+    reopened here. Writes the audit trail through the models' triggers.
+
+    Raises ``ValidationError`` on ``status`` (not allowed for this row, ``ERR_FOLLOW_UP_STATUS``; already
+    done, ``ERR_FOLLOW_UP_DONE``) or ``done_on`` (in the future, or before the row was found / the
+    visit / the meeting, ``ERR_FOLLOW_UP_DATE``)."""
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    today = timezone.localdate()
+    allowed = (WorkStatus.DONE,) if isinstance(row, EnforcementVisit) else (WorkStatus.IN_PROGRESS, WorkStatus.DONE)
+    if status not in allowed:
+        raise ValidationError({"status": ValidationError(_("该事项不能设为此跟进状态。"), code=ERR_FOLLOW_UP_STATUS)})
+    done = row.rectified_on is not None if isinstance(row, EnforcementVisit) else row.status == WorkStatus.DONE
+    if done:
+        raise ValidationError({"status": ValidationError(_("该事项已办结。"), code=ERR_FOLLOW_UP_DONE)})
+    if status == WorkStatus.DONE:
+        done_on = done_on or today
+        start = _follow_up_start(row)
+        if done_on > today or done_on < start:
+            raise ValidationError(
+                {
+                    "done_on": ValidationError(
+                        _("办结日期应在 %(start)s 至今天（%(today)s）之间。"),
+                        code=ERR_FOLLOW_UP_DATE,
+                        params={"start": start, "today": today},
+                    )
+                }
+            )
+    note = note.strip()[:2000]
+    if isinstance(row, EnforcementVisit):
+        row.rectified_on = done_on
+        fields = ["rectified_on"]
+    else:
+        text_field = "measures" if isinstance(row, CommitteeRectification) else "follow_up"
+        if note:
+            current = getattr(row, text_field)
+            setattr(row, text_field, f"{current}\n{today:%Y-%m-%d} {note}".strip())
+        row.status = status
+        row.done_on = done_on if status == WorkStatus.DONE else None
+        fields = [text_field, "status", "done_on"]
+    row.full_clean()
+    row.save(update_fields=fields)
+    return row

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -18,10 +21,18 @@ from governance.reports import AsOfForm, ReportTable, ReportView, township_of, t
 from governance.selectors import division_in_scope
 from governance.services import record_save
 from governance.spreadsheets import heading
-from residential.forms import BuildingCouncilMeetingForm, ParticipantFormSet, PetitionForm, ResolutionFormSet
+from governance.todo import due_soon_horizon
+from residential.forms import (
+    BuildingCouncilMeetingForm,
+    FollowUpFilterForm,
+    FollowUpForm,
+    ParticipantFormSet,
+    PetitionForm,
+    ResolutionFormSet,
+)
 from residential.models import Petition
-from residential.selectors import committee_compliance, petition_yoy, petition_yoy_by_child
-from residential.services import meeting_record
+from residential.selectors import FOLLOW_UP_KINDS, committee_compliance, follow_ups, petition_yoy, petition_yoy_by_child
+from residential.services import follow_up_record, meeting_record
 
 BAD_YEAR = _("年份无效：请填写 2000 至 2100 之间的年份。")
 BAD_PERIOD = _("统计周期有误，请修改后重试。")
@@ -192,3 +203,82 @@ class PetitionYearOverYearView(ReportView):
             heading(_("同比"), "%"),
         ]
         return [ReportTable(_("物业信访同比"), headings, rows)]
+
+
+FOLLOW_UP_PAGE = 50
+FOLLOW_UP_PERMISSIONS = {
+    "rectification": "committeerectification",
+    "enforcement": "enforcementvisit",
+    "resolution": "meetingresolution",
+}
+
+
+class FollowUpListView(LoginRequiredMixin, View):
+    """跟进 (issue 13 item 5): 业委会整治, 执法进小区 rectifications and 楼宇会决议 of the user's area with their
+    due dates, open first, overdue marked; ``?kind=`` (default 业委会整治), ``?state=`` (open, overdue,
+    due_soon, done, all), ``?within=<code>`` (a division in scope, else 404). Each open row has a small
+    form recording its follow-up through ``follow_up_record``. Bad ``kind``/``state`` is a Chinese 400."""
+
+    template_name = "residential/follow_ups.html"
+
+    def get(self, request):
+        form = FollowUpFilterForm(request.GET)
+        if not form.is_valid():
+            return render(request, self.template_name, {"filter_form": form, "rows": [], "page": None}, status=400)
+        kind = form.cleaned_data["kind"] or "rectification"
+        state = form.cleaned_data["state"] or "open"
+        if not request.user.has_perm(f"residential.view_{FOLLOW_UP_PERMISSIONS[kind]}"):
+            raise PermissionDenied
+        model = FOLLOW_UP_KINDS[kind][0]
+        scoped = model.objects.for_user(request.user)
+        division = None
+        if request.GET.get("within"):
+            division = division_in_scope(request.user, request.GET["within"])
+            scoped = scoped.in_subtree(division)
+        rows = follow_ups(kind=kind, state=state, queryset=scoped, horizon=due_soon_horizon())
+        page = Paginator(rows, FOLLOW_UP_PAGE).get_page(request.GET.get("page"))
+        today = timezone.localdate()
+        for row in page.object_list:
+            row.due = getattr(row, rows.due_field)
+            row.is_done = row.rectified_on is not None if kind == "enforcement" else row.status == "done"
+            row.is_overdue = not row.is_done and row.due is not None and row.due < today
+        context = {
+            "filter_form": form,
+            "kind": kind,
+            "state": state,
+            "division": division,
+            "page": page,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.paginator.num_pages > 1,
+            "rows": page.object_list,
+            "can_change": request.user.has_perm(f"residential.change_{FOLLOW_UP_PERMISSIONS[kind]}"),
+            "follow_up_form": FollowUpForm(),
+            "record_base": reverse(f"residential:follow-up-{kind}", args=[0]).removesuffix("0/"),
+        }
+        return render(request, self.template_name, context)
+
+
+class FollowUpRecordView(LoginRequiredMixin, View):
+    """POST a follow-up of one row (``kind``, ``pk``) through ``follow_up_record``; out of scope 404; bad
+    input goes back to the list with the Chinese error and writes nothing."""
+
+    def post(self, request, kind: str, pk: int):
+        if kind not in FOLLOW_UP_KINDS:
+            raise Http404(_("未找到。"))
+        if not request.user.has_perm(f"residential.change_{FOLLOW_UP_PERMISSIONS[kind]}"):
+            raise PermissionDenied
+        model = FOLLOW_UP_KINDS[kind][0]
+        row = get_object_or_404(model.objects.for_user(request.user), pk=pk)
+        form = FollowUpForm(request.POST)
+        back = f"{reverse('residential:follow-ups')}?kind={kind}"
+        if not form.is_valid():
+            messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
+            return redirect(back)
+        try:
+            follow_up_record(row=row, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("跟进情况已记录。"))
+        return redirect(back)

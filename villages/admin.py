@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.checks import InlineModelAdminChecks
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
 from governance.models import Division, DivisionLevel, Organization
+from governance.registry import registry
 from governance.selectors import division_in_scope
 from villages import selectors, services
 from villages.choices import BODY_KINDS
@@ -354,3 +356,79 @@ class HamletMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
             services.hamlet_meeting_update(meeting=meeting, resolutions=resolutions)
         for formset in formsets:  # what the admin's change message reads (``formset.save`` would set it)
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+# --- 家庭户: 划入屋场 / 移出屋场 (the core's 家庭户 admin offers them through registry.admin_action) ------
+
+
+class HamletChoiceForm(forms.Form):
+    hamlet = forms.ModelChoiceField(
+        label=_("划入屋场"),
+        queryset=Hamlet.objects.none(),
+        error_messages={"required": _("请选择屋场。"), "invalid_choice": _("所选屋场不在这些家庭户所在的村。")},
+    )
+
+
+def _villages_of(households) -> set[int]:
+    return {h.division.parent_id if h.division.level == DivisionLevel.HAMLET else h.division_id for h in households}
+
+
+@admin.action(description=_("划入屋场（成员随户划入，重新折股）"), permissions=["change"])
+def households_assign_to_hamlet(modeladmin, request, queryset):
+    """Move the chosen households into a 屋场 of their village through ``hamlet_households_assign``:
+    an intermediate page asks which 屋场 (those of the village the user may see)."""
+    if not request.user.has_perm("villages.change_hamlet"):
+        raise PermissionDenied
+    households = list(queryset.select_related("division").order_by("number"))
+    village_ids = _villages_of(households)
+    if len(village_ids) != 1:
+        modeladmin.message_user(request, _("所选家庭户须在同一个村，才能一并划入屋场。"), level=messages.ERROR)
+        return None
+    hamlets = Hamlet.objects.for_user(request.user).filter(division__parent_id=village_ids.pop())
+    form = HamletChoiceForm(request.POST if "apply" in request.POST else None)
+    form.fields["hamlet"].queryset = hamlets.select_related("division").order_by("division__code")
+    if form.is_bound and form.is_valid():
+        hamlet = form.cleaned_data["hamlet"]
+        try:
+            moved = services.hamlet_households_assign(hamlet=hamlet, households=households)
+        except ValidationError as error:
+            modeladmin.message_user(request, "；".join(error.messages), level=messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request, _("已将 %(n)s 户划入屋场“%(name)s”。") % {"n": moved, "name": hamlet.division.name}
+            )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("划入屋场"),
+        "opts": modeladmin.model._meta,
+        "households": households,
+        "form": form,
+        "action_name": "households_assign_to_hamlet",
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "villages/admin_households_assign.html", context)
+
+
+@admin.action(description=_("移出屋场（回到所在村，股权今日截止）"), permissions=["change"])
+def households_release_from_hamlet(modeladmin, request, queryset):
+    """Take the chosen households out of their 屋场 (``hamlet_household_release``), all or nothing."""
+    if not request.user.has_perm("villages.change_hamlet"):
+        raise PermissionDenied
+    households = list(queryset.select_related("division"))
+    hamlets = {
+        h.division_id: h
+        for h in Hamlet.objects.filter(division_id__in=[x.division_id for x in households]).select_related("division")
+    }
+    released = 0
+    with transaction.atomic():
+        for household in households:
+            hamlet = hamlets.get(household.division_id)
+            if hamlet is not None:
+                services.hamlet_household_release(hamlet=hamlet, household=household)
+                released += 1
+    modeladmin.message_user(request, _("已将 %(n)s 户移出屋场。") % {"n": released})
+
+
+registry.admin_action("governance.household", households_assign_to_hamlet)
+registry.admin_action("governance.household", households_release_from_hamlet)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import ScopedFormMixin
-from governance.models import Person
+from governance.models import Household, Person
 
 
 class HamletMeetingForm(ScopedFormMixin, forms.Form):
@@ -32,3 +32,24 @@ class HamletMeetingForm(ScopedFormMixin, forms.Form):
         if too_long:
             raise forms.ValidationError(_("每条决议不超过300字。"), code="resolution_too_long")
         return [line for line in lines if line]
+
+
+class HouseholdsAssignForm(ScopedFormMixin, forms.Form):
+    """Move households into a 屋场: the households offered are those of the 屋场's village within the
+    user's scope (the village's own and its 屋场's, so the service can say which already belong to
+    another 屋场); an id from elsewhere is "not a valid choice" and nothing is written."""
+
+    households = forms.ModelMultipleChoiceField(
+        label=_("划入的家庭户"),
+        queryset=Household.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少勾选一户。"),
+            "invalid_choice": _("所选家庭户不在本村或不在您的管辖范围内。"),
+            "invalid_pk_value": _("家庭户编号“%(pk)s”无效。"),
+        },
+    )
+
+    def __init__(self, *args, hamlet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["households"].queryset = self.fields["households"].queryset.in_subtree(hamlet.division.parent)

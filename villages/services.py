@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +105,11 @@ def hamlet_households_assign(*, hamlet: Hamlet, households: Sequence[Household])
     """Move households of the 屋场's village into the 屋场 (their division and their members'
     become its node). A household already in another 屋场 is refused: it must be released first
     (``hamlet_household_release``), so a household is never recorded in two 屋场. All or nothing;
-    returns how many moved (those already in the 屋场 are left as they are).
+    returns how many moved (those already in the 屋场 are left as they are). Each moved household with
+    contract land has its rights are quantified anew as shares in the 屋场合作社 from today
+    (``share_holding_recompute``: the village-level holding, if any, is closed, and the old version
+    stays in the register). The one way a household's division changes to a 屋场: the officers' page
+    (``/villages/hamlets/<id>/households/``), the 家庭户 admin's action 划入屋场 and the API call it.
 
     Raises ``ValidationError`` on ``households``: one in another 屋场 (``ERR_HOUSEHOLD_OTHER_HAMLET``)
     or outside the 屋场's village (``ERR_HOUSEHOLD_OTHER_VILLAGE``)."""
@@ -142,6 +146,14 @@ def hamlet_households_assign(*, hamlet: Hamlet, households: Sequence[Household])
         Person.objects.filter(pk__in=household_member_ids(moving)).update(
             division_id=hamlet.division_id, updated_at=now
         )
+        today = timezone.localdate()
+        # Only households with contract land (or a holding to close) have shares to quantify.
+        landed = Household.objects.filter(pk__in=moving).filter(
+            Exists(ContractPlot.objects.filter(household_id=OuterRef("pk"), is_active=True))
+            | Exists(ShareHolding.objects.current().filter(household_id=OuterRef("pk")))
+        )
+        for household in landed.order_by("pk"):
+            share_holding_recompute(household=household, on=today, reason=str(_("划入屋场")))
     return len(moving)
 
 

@@ -15,13 +15,13 @@ from django.views.generic import DetailView
 from governance.forms import form_errors_add
 from governance.models import Household, Organization, Post
 from governance.reports import ReportTable, ReportView, township_of, townships_around
-from governance.selectors import division_in_scope
+from governance.selectors import division_in_scope, households_search
 from governance.spreadsheets import heading
 from governance.views import FilteredListView
 from villages import selectors, services
 from villages.choices import BODY_KINDS
 from villages.filtersets import HamletFilterSet
-from villages.forms import HamletMeetingForm
+from villages.forms import HamletMeetingForm, HouseholdsAssignForm
 from villages.models import Hamlet, HamletMeeting, MeetingResolution
 
 
@@ -161,3 +161,60 @@ class HamletMeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View)
                 messages.success(request, _("屋场会已记录。"))
                 return redirect("villages:hamlet-detail", pk=hamlet.pk)
         return render(request, self.template_name, {"hamlet": hamlet, "form": form}, status=400)
+
+
+ASSIGN_PAGE = 50
+
+
+class HouseholdsAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """划入屋场 (issue 13 item 4): an officer searches the 屋场's village for households (by number or a
+    member's name), ticks several and moves them in through ``hamlet_households_assign`` (members
+    follow, shares are recomputed). Without a search term the page offers the village's households not
+    yet in any 屋场. A 屋场 out of scope is 404; a household out of scope is "not a valid choice"."""
+
+    permission_required = ("villages.change_hamlet", "governance.change_household")
+    template_name = "villages/households_assign.html"
+
+    def get_hamlet(self) -> Hamlet:
+        queryset = Hamlet.objects.for_user(self.request.user).select_related("division__parent")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def candidates(self, hamlet: Hamlet, q: str) -> list[Household]:
+        village = hamlet.division.parent
+        scoped = Household.objects.for_user(self.request.user).in_subtree(village)
+        if q:
+            rows = households_search(queryset=scoped.select_related("division"), q=q, limit=ASSIGN_PAGE)
+        else:
+            rows = list(
+                scoped.filter(division_id=village.pk)
+                .select_related("head", "division")
+                .order_by("number")[:ASSIGN_PAGE]
+            )
+        for row in rows:
+            row.in_this_hamlet = row.division_id == hamlet.division_id
+            row.in_other_hamlet = not row.in_this_hamlet and row.division_id != village.pk
+        return rows
+
+    def render_page(self, request, hamlet: Hamlet, form: HouseholdsAssignForm, status: int = 200):
+        q = request.GET.get("q", "").strip()[:50]
+        context = {"hamlet": hamlet, "form": form, "q": q, "candidates": self.candidates(hamlet, q)}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        hamlet = self.get_hamlet()
+        return self.render_page(request, hamlet, HouseholdsAssignForm(user=request.user, hamlet=hamlet))
+
+    def post(self, request, pk):
+        hamlet = self.get_hamlet()
+        form = HouseholdsAssignForm(request.POST, user=request.user, hamlet=hamlet)
+        if form.is_valid():
+            try:
+                moved = services.hamlet_households_assign(
+                    hamlet=hamlet, households=list(form.cleaned_data["households"])
+                )
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(request, _("已将 %(n)s 户划入本屋场。") % {"n": moved})
+                return redirect("villages:hamlet-detail", pk=hamlet.pk)
+        return self.render_page(request, hamlet, form, status=400)

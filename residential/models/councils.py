@@ -10,6 +10,7 @@ from governance.audit import audited
 from governance.querysets import ScopedQuerySet
 from residential.choices import ParticipantKind, WorkStatus
 from residential.models.compounds import Compound
+from residential.querysets import ResolutionQuerySet
 
 
 @audited()
@@ -84,7 +85,7 @@ class MeetingResolution(models.Model):
     follow_up = models.TextField(_("跟进情况"), blank=True)
     done_on = models.DateField(_("办结日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ResolutionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("楼宇会决议")

@@ -8,10 +8,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
-from governance.querysets import ScopedQuerySet
 from residential.choices import RectificationKind, WorkStatus
 from residential.models.committees import OwnersCommittee
 from residential.models.compounds import Compound
+from residential.querysets import EnforcementVisitQuerySet, RectificationQuerySet
 
 
 @audited()
@@ -31,7 +31,7 @@ class CommitteeRectification(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=WorkStatus.choices, default=WorkStatus.PENDING)
     done_on = models.DateField(_("办结日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RectificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("业委会整治")
@@ -66,7 +66,7 @@ class EnforcementVisit(models.Model):
     rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EnforcementVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("执法进小区")

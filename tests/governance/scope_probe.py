@@ -58,6 +58,13 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "security/disputes/<int:pk>/receipt/": "security.Dispute",
     "villages/hamlets/<int:pk>/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/meetings/new/": "villages.Hamlet",
+    "villages/hamlets/<int:pk>/households/": "villages.Hamlet",
+    "residential/credit/<int:pk>/": "residential.CreditPeriod",
+    "residential/credit/<int:pk>/evaluate/": "residential.CreditPeriod",
+    "residential/credit/<int:pk>/list/": "residential.CreditPeriod",
+    "residential/follow-ups/rectification/<int:pk>/": "residential.CommitteeRectification",
+    "residential/follow-ups/enforcement/<int:pk>/": "residential.EnforcementVisit",
+    "residential/follow-ups/resolution/<int:pk>/": "residential.MeetingResolution",
 }
 # Routes under the page prefixes that are not officers' pages: an htmx fragment, and the citizens'
 # public page of a case's code (一案一码: no login, no scope; tests/security/test_tracking.py).

@@ -60,6 +60,9 @@ ROUTE_ARGS: dict[str, Callable[[], dict]] = {
     "security:dispute-detail": _first("security.Dispute"),
     "villages:hamlet-detail": _first("villages.Hamlet"),
     "villages:meeting-create": _first("villages.Hamlet"),
+    "villages:households-assign": _first("villages.Hamlet"),
+    "residential:credit-period": _first("residential.CreditPeriod"),
+    "residential:credit-evaluate": _first("residential.CreditPeriod"),
     "dashboard:division": lambda: {"code": Division.objects.filter(parent=None).order_by("code").first().code},
     "civility:board-detail": _first("civility.HonorList"),
     "civility:wallet": lambda: {"household_id": Household.objects.order_by("pk").first().pk},
@@ -99,6 +102,11 @@ ROUTES_NOT_PAGES = {
     "security:dispute-link": "POST only (the link buttons of the dispute page's suggestions)",
     "security:leader-case-action": "POST only (the forms of the leader-case page)",
     "governance:notice-read": "POST only (marks notices read and follows the link)",
+    **dict.fromkeys(
+        (f"residential:follow-up-{kind}" for kind in ("rectification", "enforcement", "resolution")),
+        "POST only (the forms of the follow-up list, which is checked)",
+    ),
+    "residential:credit-list-action": "POST only (the 红黑榜 buttons of the period page, which is checked)",
     "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
     "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",
     "otp-verify": "shown only between the password and the second factor (as otp-enrol)",
