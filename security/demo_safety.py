@@ -185,10 +185,8 @@ def _participants(root: Division, rng: random.Random) -> int:
 @registry.demo("security.patrol_points", order=68)
 def seed_patrol_points(*, stdout, options) -> None:
     """Converts the demo's patrol hours into points (after the civility rules exist, order 60)."""
-    from security.services.patrol_points import patrol_logs_convert_due, patrol_rule
+    from security.services.patrol_points import patrol_logs_convert_due
 
-    if patrol_rule() is None:
-        stdout.write("  巡防时长转化积分：未设置积分规则 XF-01/ZY-01，跳过")
-        return
-    result = patrol_logs_convert_due()
-    stdout.write(f"  巡防时长转化积分：{result['logs']} 条巡防记录，{result['entries']} 笔积分")
+    result = patrol_logs_convert_due()  # without a rule (XF-01/ZY-01) every log is refused, none lost
+    refused = f"，{len(result['refused'])} 条未转化（{result['refused'][0]['errors'][0]}）" if result["refused"] else ""
+    stdout.write(f"  巡防时长转化积分：{result['logs']} 条巡防记录，{result['entries']} 笔积分{refused}")
