@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet, SearchFilter
+from governance.todo import due_soon_horizon
 from security.choices import OPEN_STATUSES, BodyKind, BodyLevel, Category, Channel, PatrolKind, RiskLevel, Status
 from security.models import Dispute, DisputeParty, MediationBody, PatrolLog, PatrolTeam, PoliceRoom, SecurityStat
 
@@ -26,6 +27,8 @@ class DisputeFilterSet(DivisionTreeFilterSet):
         method="filter_external_id", label=_("外部系统编号"), help_text=_("12345、110、信访等系统的工单号")
     )
     mine = filters.BooleanFilter(method="filter_mine", label=_("我登记的"))
+    acting = filters.BooleanFilter(method="filter_acting", label=_("在我所在调处主体"))
+    due_soon = filters.BooleanFilter(method="filter_due_soon", label=_("三个工作日内到期"))
 
     class Meta:
         model = Dispute
@@ -41,6 +44,8 @@ class DisputeFilterSet(DivisionTreeFilterSet):
             "received",
             "external_id",
             "mine",
+            "acting",
+            "due_soon",
             "division_id",
             "division",
             "within",
@@ -60,6 +65,24 @@ class DisputeFilterSet(DivisionTreeFilterSet):
         """Cases the caller registered (``received_by``): a hotline's key, an officer's own intake."""
         user = getattr(self.request, "user", None)
         condition = Q(received_by_id=getattr(user, "pk", None))
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_acting(self, queryset, name, value):
+        """Cases now with a body the caller acts for (``MediationBody.objects.acting_for``): what 我的待办
+        counts, so its "查看全部" shows the same cases."""
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none() if value else queryset
+        condition = Q(current_body__in=MediationBody.objects.acting_for(user).values("pk"))
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_due_soon(self, queryset, name, value):
+        """Cases being handled (accepted, mediating) whose deadline falls within three working days
+        (``governance.todo.due_soon_horizon``, the official calendar), today included."""
+        today = timezone.localdate()
+        condition = Q(
+            status__in=(Status.ACCEPTED, Status.MEDIATING), deadline__gte=today, deadline__lte=due_soon_horizon(today)
+        )
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_overdue(self, queryset, name, value):

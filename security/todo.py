@@ -71,7 +71,7 @@ registry.todo(
         count=_count(_awaiting),
         items=_items(_awaiting, "received_at"),
         url_name="security:dispute-list",
-        query="status=routed&status=transferred&status=escalated&status=returned",
+        query="status=routed&status=transferred&status=escalated&status=returned&acting=true",
         order=10,
     )
 )
@@ -84,7 +84,7 @@ registry.todo(
         count=_count(_due_soon),
         items=_items(_due_soon, "deadline"),
         url_name="security:dispute-list",
-        query="open=true",
+        query="due_soon=true&acting=true",
         order=11,
     )
 )
@@ -97,7 +97,7 @@ registry.todo(
         count=_count(_overdue),
         items=_items(_overdue, "deadline", overdue=True),
         url_name="security:dispute-list",
-        query="overdue=true",
+        query="overdue=true&acting=true",
         order=12,
     )
 )

@@ -97,3 +97,31 @@ def test_todo_query_count_does_not_grow_with_rows(client, divisions, bodies, med
     group = next(g for g in response.context["groups"] if g.source.key == "security.awaiting")
     assert group.count == 30 and len(group.items) == 10
     assert len(many) == len(few)
+
+
+def test_each_case_list_link_shows_exactly_the_cases_counted(rf, divisions, bodies, mediator):
+    """ "查看全部" opens the dispute list with the source's query: the list must hold the same cases the
+    count says (before: every case in scope with that status, not only those with the user's body)."""
+    from django.http import QueryDict
+
+    from governance.registry import registry
+    from security.filtersets import DisputeFilterSet
+
+    police_rule()
+    today = timezone.localdate()
+    mine = [intake(divisions["v11"]) for _ in range(3)]
+    theirs = [intake(divisions["v12"]) for _ in range(2)]  # v12's own committee, not the mediator's centre
+    dispute_accept(dispute=mine[0], by=mediator)
+    Dispute.objects.filter(pk=mine[0].pk).update(deadline=due_soon_horizon(today))
+    Dispute.objects.filter(pk__in=[mine[1].pk, theirs[0].pk]).update(deadline=today - datetime.timedelta(days=1))
+    officer = user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="todo_t1")
+    for user in (mediator, officer):
+        request = rf.get("/")
+        request.user = user
+        for key in ("security.awaiting", "security.due_soon", "security.overdue"):
+            source = registry.todo_sources[key]
+            listed = DisputeFilterSet(
+                QueryDict(source.query), queryset=Dispute.objects.for_user(user), request=request
+            ).qs
+            assert listed.count() == source.count(user), (user.username, key)
+    assert registry.todo_sources["security.due_soon"].count(mediator) == 1

@@ -186,3 +186,10 @@ def test_list_query_count_does_not_grow_with_rows(officer_client, divisions, kin
     with CaptureQueriesContext(connection) as many:
         assert len(officer_client.get(url, {"kind": kind}).context["rows"]) == 30
     assert len(many) == len(few)
+
+
+def test_an_empty_list_says_so(officer_client):
+    """No follow-up in the area: the page says 共 0 项 and 没有符合条件的事项, not a blank page."""
+    for state in ("all", "overdue", "open"):
+        page = officer_client.get(reverse("residential:follow-ups"), {"state": state}).content.decode()
+        assert "共 0 项" in page and "没有符合条件的事项。" in page
