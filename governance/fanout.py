@@ -17,7 +17,6 @@ or a province's workers share the districts between them.
 from __future__ import annotations
 
 import logging
-import traceback
 import zlib
 from typing import Any
 
@@ -62,8 +61,8 @@ def job_get(name: str) -> DistrictJob:
 
 def job_run(*, job: str, key: str, district_code: str) -> dict[str, Any]:
     """One district's share of ``job`` for ``key``: skipped when already done, else run and recorded.
-    Never raises for the job's own failure: the error (and traceback) is stored on the run, logged at
-    ERROR and returned. Returns ``{"district", "status": "done" | "failed" | "skipped", "result" |
+    Never raises for the job's own failure: its message is stored on the run, logged at ERROR with the
+    traceback, and returned. Returns ``{"district", "status": "done" | "failed" | "skipped", "result" |
     "error"}``."""
     found = job_get(job)
     division = Division.objects.get(code=district_code, level=DivisionLevel.DISTRICT)
@@ -88,10 +87,11 @@ def job_run(*, job: str, key: str, district_code: str) -> dict[str, Any]:
         result = found.run(district=division, key=key)
     except Exception as exc:  # one district's failure must not stop the others: recorded and reported
         message = exc.messages[0] if isinstance(exc, ValidationError) else f"{exc.__class__.__name__}: {exc}"
+        # The record says what went wrong in words a district admin reads; the traceback goes to the log.
         DistrictRun.objects.filter(pk=run.pk).update(
-            status=DistrictRunStatus.FAILED, error=f"{message}\n\n{traceback.format_exc()}", finished_at=timezone.now()
+            status=DistrictRunStatus.FAILED, error=message, finished_at=timezone.now()
         )
-        logger.error("district job %s %s failed in %s: %s", job, key, district_code, message)
+        logger.exception("district job %s %s failed in %s: %s", job, key, district_code, message)
         return {"district": district_code, "status": "failed", "error": message}
     DistrictRun.objects.filter(pk=run.pk).update(
         status=DistrictRunStatus.DONE, result=result or {}, finished_at=timezone.now()

@@ -30,6 +30,7 @@ from civility.errors import (
 from civility.models import ENTRY_HASH_SQL, PointAccount, PointEntry, PointRule
 from civility.services.corrections import late_correction_record
 from civility.services.notices import entry_pending_notify
+from governance.dates import ERR_DATE_IN_FUTURE
 from governance.models import Household, User
 
 
@@ -159,7 +160,8 @@ def points_record(
     returns the first entry with ``created=False``.
 
     Raises ``IdempotencyConflict`` (on ``idempotency_key``) when the key was used with another rule,
-    and ``ValidationError`` on ``evidence`` (``ERR_EVIDENCE_REQUIRED``) or ``rule``
+    and ``ValidationError`` on ``occurred_on`` (``ERR_DATE_IN_FUTURE``: after today, Asia/Shanghai),
+    ``evidence`` (``ERR_EVIDENCE_REQUIRED``) or ``rule``
     (``ERR_RULE_INACTIVE``, ``ERR_RULE_CAP``: over the rule's monthly cap for the household)."""
     account = account_lock(account)
     existing = PointEntry.objects.filter(account=account, idempotency_key=idempotency_key).first()
@@ -168,6 +170,8 @@ def points_record(
             raise idempotency_conflict()
         return existing, False
     amount = rule.points if points is None else points
+    if occurred_on > timezone.localdate():  # points are for what has happened (Asia/Shanghai)
+        raise field_error("occurred_on", _("发生日期不能晚于今天。"), ERR_DATE_IN_FUTURE)
     if rule.evidence_required and not evidence.strip():
         raise field_error("evidence", _("规则“%(rule)s”须提供佐证材料。"), ERR_EVIDENCE_REQUIRED, rule=rule.code)
     _check_rule(account, rule, occurred_on, amount)

@@ -64,12 +64,17 @@ class ThreeMediationsView(YearMonthReportView):
         figures["table"] = [
             {
                 "kind": label,
-                "cells": [figures["cells"][kind][level] for level in MEDIATION_LEVELS],
+                # Each cell names its level, for the card a phone shows instead of the table's columns.
+                "cells": [
+                    {"level": label, **figures["cells"][kind][level]} for level, label in MEDIATION_LEVELS.items()
+                ],
                 "total": figures["by_kind"][kind],
             }
             for kind, label in MEDIATION_KINDS.items()
         ]
-        figures["level_totals"] = [figures["by_level"][level] for level in MEDIATION_LEVELS]
+        figures["level_totals"] = [
+            {"level": label, **figures["by_level"][level]} for level, label in MEDIATION_LEVELS.items()
+        ]
         return figures
 
     def get_context_data(self, **kwargs):
@@ -110,11 +115,17 @@ class ThreeSituationsView(YearMonthReportView):
 
     def report(self, **kwargs):
         figures = three_situations(**kwargs)
-        # The page's tables read flat lists, channel by channel, metric by metric.
+        # The page's tables read flat lists, channel by channel, metric by metric; on a phone each cell is
+        # a line of a card, so it carries its own label (警情受理…).
+        labels = [
+            f"{channel}{metric}" for channel in SITUATION_CHANNELS.values() for metric in SITUATION_METRICS.values()
+        ]
         for row in (*figures["rows"], *figures["by_child"], *figures["by_month"]):
             row["cells"] = _flat(row["figures"])
+            row["labelled"] = list(zip(labels, row["cells"], strict=True))
         for row in figures["by_month"]:
             row["previous_cells"] = _flat(row["previous"])
+            row["previous_labelled"] = list(zip(labels, row["previous_cells"], strict=True))
         figures["yoy"] = [
             {"channel": SITUATION_CHANNELS[channel], "metric": SITUATION_METRICS[metric], **item}
             for channel, metrics in figures["totals"].items()

@@ -265,3 +265,34 @@ def test_200_concurrent_redemptions_never_overdraw():
     assert Redemption.objects.count() == 10
     assert RewardItem.objects.get(pk=item.pk).stock == 990
     assert ledger_verify() == []
+
+
+@pytest.mark.django_db
+def test_points_for_a_day_after_today_are_refused_and_nothing_written(divisions):
+    """Points are for what has happened: an entry dated tomorrow (Asia/Shanghai) would count as
+    confirmed before the act (a trial found the API accepting 2030-01-01)."""
+    from django.utils import timezone
+
+    account = account_in(divisions["v11"])
+    rule = PointRuleFactory(code="FUT", points=5, division=divisions["v11"])
+    for day in (timezone.localdate() + datetime.timedelta(days=1), datetime.date(2030, 1, 1)):
+        with pytest.raises(ValidationError) as error:
+            points_record(
+                account=account,
+                rule=rule,
+                occurred_on=day,
+                recorded_by=None,
+                source=EntrySource.MANUAL,
+                idempotency_key=f"future-{day}",
+            )
+        assert "发生日期不能晚于今天" in error.value.message_dict["occurred_on"][0]
+    assert not PointEntry.objects.filter(account=account).exists()
+    entry, created = points_record(
+        account=account,
+        rule=rule,
+        occurred_on=timezone.localdate(),
+        recorded_by=None,
+        source=EntrySource.MANUAL,
+        idempotency_key="today",
+    )
+    assert created and entry.points == 5

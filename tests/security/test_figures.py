@@ -320,8 +320,11 @@ def test_the_pages_show_and_download_the_figures(client, divisions, district_adm
     html = response.content.decode()
     if name.endswith("mediations"):
         assert "司法调解" in html and "100.0%" in html and "4.0" in html
+        assert 'data-label="乡镇（街道）级·受理"' in html  # on a phone each figure names its level
     else:
         assert "乡镇1" in html and "警情" in html and "2023-03" not in html
+        assert 'data-label="警情受理"' in html
+    assert "<td>" not in html  # every cell labelled: a phone shows the table as cards
     download = client.get(reverse(name), {"year": "2024", "format": "xlsx"})
     assert download.status_code == 200 and "spreadsheet" in download["Content-Type"]
     book = load_workbook(io.BytesIO(download.content))
