@@ -14,6 +14,7 @@ from governance.dates import month_end, months_between, report_date_validate, ye
 PERIOD_ENDS_BEFORE_START = _("结束日期不能早于开始日期。")
 PERIOD_TOO_LONG = _("自定义时段不能超过 36 个月。")
 PERIOD_MISSING_DATES = _("自定义时段请填写开始日期和结束日期。")
+PERIOD_NOT_STARTED = _("所选期间尚未开始，没有数据可看。")
 MAX_MONTHS = 36
 
 
@@ -92,6 +93,9 @@ class PeriodForm(forms.Form):
             end, label = month_end(datetime.date(year, 3 * quarter, 1)), f"{year}年第{quarter}季度"
         else:
             start, end, label = datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}年"
+        if start > today:  # a period that has not begun has no figures: not a page of zeros and −100 %
+            field = {"custom": "start", "month": "month", "quarter": "quarter"}.get(kind, "year")
+            raise forms.ValidationError({field: PERIOD_NOT_STARTED})
         if kind != "custom" and start <= today < end:
             # The current period runs to today, so that last year's "same period" is the same length.
             end, label = today, f"{label}（截至{today:%m月%d日}）"

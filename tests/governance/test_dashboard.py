@@ -194,3 +194,23 @@ def test_division_options_list_children_in_scope_only(client, divisions, officer
     assert client.get(url, {"parent": divisions["t2"].code}).status_code == 404
     verified_login(client, officer)
     assert client.get(url, {"parent": divisions["t1"].code}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "year", "year": "2099"},
+        {"period": "month", "year": "2099", "month": "1"},
+        {"period": "quarter", "year": "2099", "quarter": "2"},
+        {"period": "custom", "start": "2099-01-01", "end": "2099-02-01"},
+    ],
+)
+def test_a_period_not_yet_begun_is_refused_in_chinese_not_shown_as_zeros(client, cases, query):
+    """A trial found next year's dashboard answering 200 with every figure 0 and "↓ -100.0%"."""
+    from governance.dashboard.periods import PERIOD_NOT_STARTED
+
+    leader = user_with_role("leader", cases["district"], username="leader_future")
+    response = _dashboard(client, leader, **query)
+    assert response.status_code == 400
+    assert "dashboard" not in response.context
+    assert str(PERIOD_NOT_STARTED) in response.content.decode()
