@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.utils import timezone
 
 from governance.dates import month_end, month_start
@@ -422,7 +422,10 @@ class RollupReader:
         parts: dict[tuple[str, Range], Measures] = defaultdict(dict)
         if not rolled:
             return cls(cells, parts, splits)
-        with connection.cursor() as cursor:
+        # A read: on a replica when the router sends this request's reads there (raw SQL is not routed).
+        from governance.models.rollups import RollupCell
+
+        with connections[router.db_for_read(RollupCell)].cursor() as cursor:
             cursor.execute(
                 f"SELECT c.indicator, {child} AS child, c.month, sum(c.numerator), sum(c.denominator) "
                 "FROM governance_rollupcell c JOIN governance_division d ON d.id = c.division_id "

@@ -408,14 +408,18 @@ class DutyShiftViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         division = query.area(request.user)
         rows = duty_gaps(bodies=MediationBody.objects.in_subtree(division))
+        # Through the documented serializer, so the answer is the schema's (gap hours a decimal string).
         return Response(
-            [
-                {
-                    "body": row["body"].pk,
-                    "body_name": row["body"].name,
-                    "gap_hours": row["gap_hours"],
-                    "gaps": [[a, b] for a, b in row["gaps"]],
-                }
-                for row in rows
-            ]
+            serializers_safety.DutyGapSerializer(
+                [
+                    {
+                        "body": row["body"].pk,
+                        "body_name": row["body"].name,
+                        "gap_hours": row["gap_hours"],
+                        "gaps": [[a, b] for a, b in row["gaps"]],
+                    }
+                    for row in rows
+                ],
+                many=True,
+            ).data
         )
