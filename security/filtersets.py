@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet, SearchFilter
-from governance.todo import due_soon_horizon
 from security.choices import OPEN_STATUSES, BodyKind, BodyLevel, Category, Channel, PatrolKind, RiskLevel, Status
 from security.models import Dispute, DisputeParty, MediationBody, PatrolLog, PatrolTeam, PoliceRoom, SecurityStat
+from security.querysets import due_soon_condition, overdue_condition
 
 
 class DisputeFilterSet(DivisionTreeFilterSet):
@@ -73,21 +72,19 @@ class DisputeFilterSet(DivisionTreeFilterSet):
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             return queryset.none() if value else queryset
-        condition = Q(current_body__in=MediationBody.objects.acting_for(user).values("pk"))
+        condition = queryset.acting_condition(user)
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_due_soon(self, queryset, name, value):
         """Cases being handled (accepted, mediating) whose deadline falls within three working days
-        (``governance.todo.due_soon_horizon``, the official calendar), today included."""
-        today = timezone.localdate()
-        condition = Q(
-            status__in=(Status.ACCEPTED, Status.MEDIATING), deadline__gte=today, deadline__lte=due_soon_horizon(today)
-        )
+        (``security.querysets.due_soon_condition``), today included."""
+        condition = due_soon_condition()
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        """Open cases past their deadline (``security.querysets.overdue_condition``)."""
+        condition = overdue_condition()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_open(self, queryset, name, value):
         condition = Q(status__in=OPEN_STATUSES)

@@ -8,18 +8,45 @@ subtree. A user with several roles sees the union. All of it is one SQL conditio
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
 
 from governance.models import Role
 from governance.querysets import ScopedQuerySet
-from security.choices import OPEN_STATUSES, RiskLevel
+from governance.todo import due_soon_horizon
+from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel, Status
 
 if TYPE_CHECKING:
     from governance.models import User
 
 BODY_ROLES = frozenset({Role.MEDIATOR, Role.POLICE})
+#: A case being worked on: accepted by its body, or in mediation.
+HANDLING = (Status.ACCEPTED, Status.MEDIATING)
+
+
+# The work-list conditions, written once: 我的待办 counts with them (``security.todo``) and the list's
+# filters (``acting=``, ``due_soon=``, ``overdue=``) select with them, so "查看全部" opens exactly the
+# counted cases. Each is a ``Q`` so a filter can also exclude it (``?overdue=false``).
+
+
+def awaiting_condition() -> Q:
+    """Cases routed, transferred, escalated or returned to a body and not yet accepted."""
+    return Q(status__in=AWAITING_ACCEPTANCE)
+
+
+def due_soon_condition(today: datetime.date | None = None) -> Q:
+    """Cases being handled whose deadline falls from ``today`` (Asia/Shanghai date, default now) to
+    three working days on (``governance.todo.due_soon_horizon``, the official calendar), both included."""
+    today = today or timezone.localdate()
+    return Q(status__in=HANDLING, deadline__gte=today, deadline__lte=due_soon_horizon(today))
+
+
+def overdue_condition(today: datetime.date | None = None) -> Q:
+    """Open cases whose deadline (a date) is before ``today`` (Asia/Shanghai date, default now)."""
+    return Q(status__in=OPEN_STATUSES, deadline__lt=today or timezone.localdate())
 
 
 def acting_bodies_condition(user: User) -> Q:
@@ -58,6 +85,24 @@ def cases_filed_by_me(queryset: ScopedQuerySet, user: User) -> Q:
 class DisputeQuerySet(ScopedQuerySet):
     def open(self) -> DisputeQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting(self) -> DisputeQuerySet:
+        return self.filter(awaiting_condition())
+
+    def due_soon(self) -> DisputeQuerySet:
+        return self.filter(due_soon_condition())
+
+    def overdue(self) -> DisputeQuerySet:
+        return self.filter(overdue_condition())
+
+    def acting_condition(self, user: User) -> Q:
+        """Cases now with a body ``user`` acts for (``MediationBodyQuerySet.acting_for``), as a ``Q``."""
+        body_model = self.model._meta.get_field("current_body").related_model
+        return Q(current_body__in=body_model.objects.acting_for(user).values("pk"))
+
+    def with_bodies_of(self, user: User) -> DisputeQuerySet:
+        """Cases now with a body ``user`` acts for: what 我的待办 counts."""
+        return self.filter(self.acting_condition(user))
 
     def high_risk(self) -> DisputeQuerySet:
         return self.filter(risk_level__gte=RiskLevel.HIGH)

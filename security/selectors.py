@@ -15,10 +15,10 @@ from governance.dates import month_end, months_between, year_shift
 from governance.models import Division, DivisionLevel
 from governance.querysets import path_ancestors
 from governance.selectors import change_pct, child_code_expression
-from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
+from security.choices import OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody, PoliceRoomCoverLink, SecurityStat
 from security.models.stats import REPORTING_LEVELS
-from security.querysets import DisputeQuerySet
+from security.querysets import DisputeQuerySet, awaiting_condition, overdue_condition
 
 STAT_FIELDS = ("police_incidents", "criminal_cases", "administrative_cases")
 
@@ -76,9 +76,9 @@ def dispute_figures(
     row = queryset.aggregate(
         received=Count("pk"),
         resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_condition(today)),
         high_risk_open=Count("pk", filter=open_ & Q(risk_level__gte=RiskLevel.HIGH)),
-        awaiting=Count("pk", filter=Q(status__in=AWAITING_ACCEPTANCE)),
+        awaiting=Count("pk", filter=awaiting_condition()),
         mean_resolve=Avg(
             ExpressionWrapper(F("resolved_at") - F("received_at"), output_field=DurationField()),
             filter=Q(resolved_at__isnull=False),

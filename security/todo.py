@@ -8,43 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Role
 from governance.registry import TodoItem, TodoSource, registry
-from governance.todo import due_soon_horizon
-from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, Status
-from security.models import Dispute, MediationBody
+from security.models import Dispute
 
-HANDLING = (Status.ACCEPTED, Status.MEDIATING)
 CASE_ROLES = frozenset({Role.MEDIATOR, Role.POLICE, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_OFFICER})
 
 
-def _mine(user: Any, condition: Q):
-    """Cases the user may see that are now with a body they act for, matching ``condition``."""
-    bodies = MediationBody.objects.acting_for(user).values("pk")
-    return Dispute.objects.for_user(user).filter(condition, current_body__in=bodies)
-
-
-def _awaiting(user: Any) -> Q:
-    return Q(status__in=AWAITING_ACCEPTANCE)
-
-
-def _due_soon(user: Any) -> Q:
-    today = timezone.localdate()
-    return Q(status__in=HANDLING, deadline__gte=today, deadline__lte=due_soon_horizon(today))
-
-
-def _overdue(user: Any) -> Q:
-    return Q(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
-
-
-def _items(condition, order: str, *, overdue: bool = False):
+def _items(cases, *, order: str, overdue: bool = False):
     def items(user: Any, limit: int) -> list[TodoItem]:
-        rows = _mine(user, condition(user)).order_by(order, "id").values("pk", "number", "category", "deadline")[:limit]
+        rows = cases(user).order_by(order, "id").values("pk", "number", "category", "deadline")[:limit]
         return [
             TodoItem(
                 title=f"{row['number']}",
@@ -58,46 +34,54 @@ def _items(condition, order: str, *, overdue: bool = False):
     return items
 
 
-def _count(condition):
-    return lambda user: _mine(user, condition(user)).count()
+def _mine(user: Any):
+    """Cases the user may see that are now with a body they act for."""
+    return Dispute.objects.for_user(user).with_bodies_of(user)
 
 
-registry.todo(
-    TodoSource(
-        key="security.awaiting",
-        title=_("待接收的纠纷"),
-        roles=CASE_ROLES,
-        permission="security.change_dispute",
-        count=_count(_awaiting),
-        items=_items(_awaiting, "received_at"),
-        url_name="security:dispute-list",
-        query="status=routed&status=transferred&status=escalated&status=returned&acting=true",
-        order=10,
-    )
+# (key, title, the cases, work-list order, overdue?, the dispute list's query for "查看全部", order):
+# the query's filters select with the same conditions (``security.querysets``) as the count.
+SOURCES = (
+    (
+        "security.awaiting",
+        _("待接收的纠纷"),
+        lambda user: _mine(user).awaiting(),
+        "received_at",
+        False,
+        "status=routed&status=transferred&status=escalated&status=returned&acting=true",
+        10,
+    ),
+    (
+        "security.due_soon",
+        _("三个工作日内到期的纠纷"),
+        lambda user: _mine(user).due_soon(),
+        "deadline",
+        False,
+        "due_soon=true&acting=true",
+        11,
+    ),
+    (
+        "security.overdue",
+        _("已超期的纠纷"),
+        lambda user: _mine(user).overdue(),
+        "deadline",
+        True,
+        "overdue=true&acting=true",
+        12,
+    ),
 )
-registry.todo(
-    TodoSource(
-        key="security.due_soon",
-        title=_("三个工作日内到期的纠纷"),
-        roles=CASE_ROLES,
-        permission="security.change_dispute",
-        count=_count(_due_soon),
-        items=_items(_due_soon, "deadline"),
-        url_name="security:dispute-list",
-        query="due_soon=true&acting=true",
-        order=11,
+
+for key, title, cases, order, overdue, query, position in SOURCES:
+    registry.todo(
+        TodoSource(
+            key=key,
+            title=title,
+            roles=CASE_ROLES,
+            permission="security.change_dispute",
+            count=lambda user, cases=cases: cases(user).count(),
+            items=_items(cases, order=order, overdue=overdue),
+            url_name="security:dispute-list",
+            query=query,
+            order=position,
+        )
     )
-)
-registry.todo(
-    TodoSource(
-        key="security.overdue",
-        title=_("已超期的纠纷"),
-        roles=CASE_ROLES,
-        permission="security.change_dispute",
-        count=_count(_overdue),
-        items=_items(_overdue, "deadline", overdue=True),
-        url_name="security:dispute-list",
-        query="overdue=true&acting=true",
-        order=12,
-    )
-)
