@@ -9,7 +9,7 @@ subtree. A user with several roles sees the union. All of it is one SQL conditio
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
@@ -97,8 +97,8 @@ class DisputeQuerySet(ScopedQuerySet):
 
     def acting_condition(self, user: User) -> Q:
         """Cases now with a body ``user`` acts for (``MediationBodyQuerySet.acting_for``), as a ``Q``."""
-        body_model = self.model._meta.get_field("current_body").related_model
-        return Q(current_body__in=body_model.objects.acting_for(user).values("pk"))
+        bodies: Any = self.model._meta.get_field("current_body").related_model
+        return Q(current_body__in=bodies.objects.acting_for(user).values("pk"))
 
     def with_bodies_of(self, user: User) -> DisputeQuerySet:
         """Cases now with a body ``user`` acts for: what 我的待办 counts."""
