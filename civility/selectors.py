@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +36,7 @@ from civility.models import (
     ServiceActivity,
 )
 from governance.dates import month_start
+from governance.db_router import read_connection
 from governance.models import Division, Household, HouseholdMember, User
 from governance.names import name_normalize
 from governance.querysets import path_ancestors
@@ -138,8 +138,9 @@ def black_list(*, run: RankingMonth, village: Division, threshold: int = 10) -> 
 def yearly_village_points(*, year: int, division: Division, top: int) -> list[dict[str, int]]:
     """Per village/community of ``division``'s subtree: households by the sum of the year's published
     monthly points, ranked with RANK(); rows with rank ≤ ``top`` and positive points, as
-    ``{"household_id", "group_id", "points"}`` ordered by group then points (one query)."""
-    with connection.cursor() as cursor:
+    ``{"household_id", "group_id", "points"}`` ordered by group then points (one query, on a replica
+    when the request reads from one)."""
+    with read_connection(MonthlyRanking).cursor() as cursor:
         cursor.execute(
             """
             SELECT household_id, group_id, points FROM (

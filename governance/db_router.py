@@ -82,6 +82,15 @@ _health: dict[str, tuple[float, bool]] = {}
 _health_lock = threading.Lock()
 
 
+def read_connection(model: type) -> Any:
+    """The connection a raw-SQL read of ``model``'s table should use: where the router sends this
+    request's reads of it (a replica, or the primary after a write). Django routes querysets, never
+    ``connection.cursor()``, so every raw read on a page goes through here."""
+    from django.db import router
+
+    return connections[router.db_for_read(model)]
+
+
 def replica_aliases() -> list[str]:
     """The configured replica aliases (``settings.DATABASE_REPLICAS``, e.g. ``["replica_0"]``); [] = no replicas."""
     return list(getattr(settings, "DATABASE_REPLICAS", []) or [])

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, connections, router, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from governance.dates import month_end, month_start
+from governance.db_router import read_connection
 from governance.registry import RATIO, SNAPSHOT, Indicator, RollupSource, registry
 
 logger = logging.getLogger(__name__)
@@ -177,7 +178,6 @@ CREATE TRIGGER {name}_upd AFTER UPDATE ON {trig.table} REFERENCING OLD TABLE AS 
 def rollup_triggers_install(using: str = "default") -> int:
     """Create (or replace) the dirty-marking triggers of every declared source; idempotent. Run after
     ``migrate`` (post_migrate), since the base tables belong to other apps. Returns the tables covered."""
-    from django.db import connections
 
     count = 0
     with connections[using].cursor() as cursor:
@@ -425,7 +425,7 @@ class RollupReader:
         # A read: on a replica when the router sends this request's reads there (raw SQL is not routed).
         from governance.models.rollups import RollupCell
 
-        with connections[router.db_for_read(RollupCell)].cursor() as cursor:
+        with read_connection(RollupCell).cursor() as cursor:
             cursor.execute(
                 f"SELECT c.indicator, {child} AS child, c.month, sum(c.numerator), sum(c.denominator) "
                 "FROM governance_rollupcell c JOIN governance_division d ON d.id = c.division_id "
