@@ -394,9 +394,16 @@ def households_assign_to_hamlet(modeladmin, request, queryset):
         except ValidationError as error:
             modeladmin.message_user(request, "；".join(error.messages), level=messages.ERROR)
         else:
-            modeladmin.message_user(
-                request, _("已将 %(n)s 户划入屋场“%(name)s”。") % {"n": moved, "name": hamlet.division.name}
-            )
+            if moved:
+                modeladmin.message_user(
+                    request, _("已将 %(n)s 户划入屋场“%(name)s”。") % {"n": moved, "name": hamlet.division.name}
+                )
+            else:
+                modeladmin.message_user(
+                    request,
+                    _("所选家庭户已在屋场“%(name)s”，没有需要划入的。") % {"name": hamlet.division.name},
+                    level=messages.INFO,
+                )
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -427,7 +434,10 @@ def households_release_from_hamlet(modeladmin, request, queryset):
             if hamlet is not None:
                 services.hamlet_household_release(hamlet=hamlet, household=household)
                 released += 1
-    modeladmin.message_user(request, _("已将 %(n)s 户移出屋场。") % {"n": released})
+    if released:
+        modeladmin.message_user(request, _("已将 %(n)s 户移出屋场。") % {"n": released})
+    else:
+        modeladmin.message_user(request, _("所选家庭户都不在屋场中，没有需要移出的。"), level=messages.INFO)
 
 
 registry.admin_action("governance.household", households_assign_to_hamlet)

@@ -215,6 +215,9 @@ class HouseholdsAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
             except ValidationError as error:
                 form_errors_add(form, error)
             else:
-                messages.success(request, _("已将 %(n)s 户划入本屋场。") % {"n": moved})
+                if moved:
+                    messages.success(request, _("已将 %(n)s 户划入本屋场。") % {"n": moved})
+                else:
+                    messages.info(request, _("所选家庭户已在本屋场，没有需要划入的。"))
                 return redirect("villages:hamlet-detail", pk=hamlet.pk)
         return self.render_page(request, hamlet, form, status=400)

@@ -229,3 +229,14 @@ def test_import_cannot_move_an_existing_household(officer, hamlet, divisions):
     assert "划入屋场" in str(result.invalid_rows[0].error)
     household.refresh_from_db()
     assert household.division_id == divisions["v11"].pk
+
+
+def test_choosing_only_households_already_in_the_hamlet_says_so_not_zero_moved(officer_client, hamlet):
+    """A trial found "已将 0 户划入本屋场" when every chosen household was already there."""
+    already = make_household(hamlet)
+    response = officer_client.post(
+        reverse("villages:households-assign", args=[hamlet.pk]), {"households": [already.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "所选家庭户已在本屋场，没有需要划入的。" in page
+    assert "已将 0 户" not in page
