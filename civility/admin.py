@@ -284,17 +284,7 @@ class BanquetDeclarationAdmin(CivilityAdmin):
     readonly_fields = ["is_flagged", "violations_shown", "declared_by"]
     exclude = ["violations"]  # shown by its Chinese labels (violations_shown), set by the cap check
     # What the cap check read: changing it later would leave the flag (and any reward) stale.
-    checked_fields = [
-        "household",
-        "kind",
-        "held_on",
-        "tables",
-        "days",
-        "gift_money",
-        "per_table_cost",
-        "service_team",
-        "is_simple",
-    ]
+    checked_fields = list(models.BanquetDeclaration.DECLARED_FIELDS)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (self.checked_fields if obj is not None else [])
@@ -307,18 +297,7 @@ class BanquetDeclarationAdmin(CivilityAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         data = form.cleaned_data
-        saved = banquet_declare(
-            household=data["household"],
-            kind=data["kind"],
-            held_on=data["held_on"],
-            tables=data["tables"],
-            days=data["days"],
-            gift_money=data["gift_money"],
-            is_simple=data.get("is_simple", False),
-            service_team=data.get("service_team"),
-            per_table_cost=data.get("per_table_cost"),
-            declared_by=request.user,
-        )
+        saved = banquet_declare(**{name: data.get(name) for name in self.checked_fields}, declared_by=request.user)
         obj.pk, obj.is_flagged, obj.violations = saved.pk, saved.is_flagged, saved.violations
 
 

@@ -42,17 +42,7 @@ class BatchEntryForm(ScopedFormMixin, forms.Form):
 class BanquetDeclarationForm(ScopedModelForm):
     class Meta:
         model = BanquetDeclaration
-        fields = [
-            "household",
-            "kind",
-            "held_on",
-            "tables",
-            "days",
-            "gift_money",
-            "per_table_cost",
-            "service_team",
-            "is_simple",
-        ]
+        fields = list(BanquetDeclaration.DECLARED_FIELDS)
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
         # Search-as-you-type within the user's subtree, not a select of every household of the area.
         field_classes = {"household": HouseholdSearchField}

@@ -150,21 +150,7 @@ class RankingBoardQuerySerializer(AreaQuerySerializer):
 class BanquetDeclarationSerializer(ScopedModelSerializer):
     class Meta:
         model = BanquetDeclaration
-        fields = [
-            "id",
-            "household",
-            "kind",
-            "held_on",
-            "tables",
-            "days",
-            "gift_money",
-            "per_table_cost",
-            "service_team",
-            "is_simple",
-            "is_flagged",
-            "violations",
-            "created_at",
-        ]
+        fields = ["id", *BanquetDeclaration.DECLARED_FIELDS, "is_flagged", "violations", "created_at"]
         read_only_fields = ["id", "is_flagged", "violations", "created_at"]
 
 

@@ -162,6 +162,20 @@ class BanquetDeclaration(models.Model):
     """红白事报备 — a household declares a banquet; it is checked against its village's caps."""
 
     scope_lookup = "household__division"
+    #: What a household declares and the cap check (``banquet_declare``) reads: the form, the admin's
+    #: add form and the API take exactly these; after the check they are read-only (a later change
+    #: would leave the flag, and any reward, stale).
+    DECLARED_FIELDS = (
+        "household",
+        "kind",
+        "held_on",
+        "tables",
+        "days",
+        "gift_money",
+        "per_table_cost",
+        "service_team",
+        "is_simple",
+    )
 
     household = models.ForeignKey(
         "governance.Household", verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="banquet_declarations"
