@@ -74,10 +74,11 @@ class DutyShiftSerializer(ScopedModelSerializer):
 
 
 class DutyGapSerializer(serializers.Serializer):
-    """One 24-hour body of ``duty-shifts/gaps/``: the stretches of the next 7 days with nobody on duty."""
+    """One 24-hour body of ``duty-shifts/gaps/``: the stretches of the next 7 days with nobody on duty.
+    Reads ``security.selectors.duty_gaps``' rows (``{"body": MediationBody, "gap_hours", "gaps"}``)."""
 
-    body = serializers.IntegerField()
-    body_name = serializers.CharField()
+    body = serializers.IntegerField(source="body.pk")
+    body_name = serializers.CharField(source="body.name")
     gap_hours = serializers.DecimalField(max_digits=6, decimal_places=1, help_text=_("无人值班小时数"))
     gaps = serializers.ListField(
         child=serializers.ListField(child=serializers.DateTimeField(), min_length=2, max_length=2),

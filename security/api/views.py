@@ -409,17 +409,4 @@ class DutyShiftViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         division = query.area(request.user)
         rows = duty_gaps(bodies=MediationBody.objects.in_subtree(division))
         # Through the documented serializer, so the answer is the schema's (gap hours a decimal string).
-        return Response(
-            serializers_safety.DutyGapSerializer(
-                [
-                    {
-                        "body": row["body"].pk,
-                        "body_name": row["body"].name,
-                        "gap_hours": row["gap_hours"],
-                        "gaps": [[a, b] for a, b in row["gaps"]],
-                    }
-                    for row in rows
-                ],
-                many=True,
-            ).data
-        )
+        return Response(serializers_safety.DutyGapSerializer(rows, many=True).data)
