@@ -1,13 +1,21 @@
 """Write one squashed migration per project app: all its models in one ``CreateModels`` operation.
 
 Run from the repository root (needs a database only for Django's start-up):
-    DATABASE_URL=… python .ci/squash_migrations.py
+    DATABASE_URL=… python .ci/squash_migrations.py [app …]
 Each ``<app>/migrations/0001_squashed_<last>.py`` replaces every migration of the app that exists
-now. The final state is taken from the migration graph itself (not from the models), so the
-squash is exactly what the replaced migrations build; ``makemigrations --check`` proves it. Data
+now (delete the app's earlier squash first; the migrations it replaced are still on disk). Without
+arguments every project app is squashed; name apps to squash only those (the others keep theirs).
+A dependency on another app names the latest migration of it depended on, as the replaced files
+did, so a squash never depends on another app's squash: governance's migrations depend on
+django-otp's, whose first migration depends on the user model (governance's first), so governance
+cannot be one squash and stays in two steps (its squash of 0001–0005, then 0006…).
+The final state is taken from the migration graph itself (not from the models), so the squash is
+exactly what the replaced migrations build; ``makemigrations --check`` proves it (and comparing the
+catalogue of a database built each way: columns, constraints, indexes, triggers, functions). Data
 migrations of the replaced files only rewrite rows that exist (phone numbers, names, the holiday
-calendar's move), so on an empty database they have nothing to do and are left out. Once every
-deployed database has the squash applied, the replaced files can be deleted.
+calendar's move, reporter identities sealed, specialities as codes, returns marked complete, police
+room staff and dissuasion kinds), so on an empty database they have nothing to do and are left out.
+Once every deployed database has the squash applied, the replaced files can be deleted.
 """
 
 from __future__ import annotations
@@ -39,18 +47,25 @@ HEADER = """# Squashed by .ci/squash_migrations.py: every model of the app creat
 def main() -> None:
     loader = MigrationLoader(connection, replace_migrations=False)
     state = loader.project_state()
-    for app in APPS:
+    chosen = sys.argv[1:] or APPS
+    unknown = set(chosen) - set(APPS)
+    if unknown:
+        sys.exit(f"not a project app: {', '.join(sorted(unknown))}")
+    for app in chosen:
         names = sorted(name for (label, name) in loader.disk_migrations if label == app)
         if any(name.startswith("0001_squashed") for name in names):
             sys.exit(f"{app} already has a squashed migration; delete it first")
         leaves = loader.graph.leaf_nodes(app)
         external: set[tuple[str, str]] = set()
+        latest: dict[str, str] = {}  # project app → the latest of its migrations depended on
         for name in names:
             for dep in loader.disk_migrations[app, name].dependencies:
                 if dep[0] != app and dep[0] in APPS:
-                    external.add((dep[0], "__squashed__"))
+                    # a numbered migration over "__first__" (which sorts after the digits)
+                    latest[dep[0]] = max(latest.get(dep[0], dep[1]), dep[1], key=lambda n: (n[0].isdigit(), n))
                 elif dep[0] != app:
                     external.add(tuple(dep))
+        external |= set(latest.items())
         models = sorted(key[1] for key in state.models if key[0] == app)
         imports: set[str] = {"from django.db import migrations", "import governance.migration_ops"}
         ops_text = []
@@ -66,12 +81,7 @@ def main() -> None:
             text, op_imports = OperationWriter(op, indentation=3).serialize()
             imports |= op_imports
             ops_text.append(text)
-        deps = []
-        for label, name in sorted(external):
-            if name == "__squashed__":
-                deps.append(f"        ({label!r}, {squashed_name(loader, label)!r}),")
-            else:
-                deps.append(f"        ({label!r}, {name!r}),")
+        deps = [f"        ({label!r}, {name!r})," for label, name in sorted(external)]
         replaces = "\n".join(f"        ({app!r}, {name!r})," for name in names)
         body = "\n".join(ops_text)
         target = Path(app) / "migrations" / f"{squashed_name(loader, app)}.py"

@@ -3,10 +3,14 @@
 Seeds the demo (``seed_demo``; BENCH_HOUSEHOLDS, default 2000) into a throwaway database, signs in as
 the district administrator and as a village (community) officer, and GETs every page of the URL conf
 — the officers' pages, the dashboard and the admin (index, every changelist, add form and the change
-form of a real row) — with real ids: the first row each user may see. Each page is timed
+form of a real row) — with real ids: the first row each user may see (``_resolvers``: one small
+function per route with an id; a route without one is listed as skipped, so none is missed quietly).
+A district discipline inspector opens the integrity pages; the GeoReport (open311) pages are called
+with an API key made for the run. Each page is timed
 BENCH_PAGES_REPEAT times (default 3) after one warm-up request; the median counts. Prints
 ``RESULT page user=… path=… status=… ms=…`` for the slowest ten and ``RESULT pages …`` as a summary.
-Routes that only take POST, or need an id no demo row gives, are listed as skipped."""
+Routes that only take POST, or need an id no demo row gives the user, are listed as skipped; pages
+answering 4xx are listed (a page closed to the user is timed all the same)."""
 
 from __future__ import annotations
 
@@ -28,13 +32,18 @@ GOAL_MS = 1000.0
 ONLY = [part for part in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if part]
 SLOWEST = 10
 
-# Routes not to GET: sign-out (ends the session), moves (POST only), the favicon redirect.
-SKIP = {"logout", "security:dispute-move", ""}
+# Routes not to GET: sign-out (ends the session), the favicon redirect and open311's catch-all.
+SKIP = {"logout", ""}
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+# Who is signed in, and whether the admin is walked too: the district administrator (every page and
+# the admin), a village (community) officer (the pages of the smallest scope) and a district discipline
+# inspector (the integrity pages, closed to everyone else).
+USERS = (("demo_district_admin", True), ("demo_community_officer", False), ("demo_discipline_inspector", False))
 
 
 def _routes():
-    """``(route, name)`` of every URL pattern outside the admin and the API (they are walked apart)."""
+    """``(route, name, view class or None)`` of every URL pattern outside the admin and the API (they
+    are walked apart)."""
     from django.urls import URLResolver, get_resolver
 
     def walk(patterns, prefix: str, namespace: str):
@@ -47,17 +56,28 @@ def _routes():
                 yield from walk(pattern.url_patterns, route, inner or namespace)
             else:
                 name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
-                yield prefix + str(pattern.pattern), name
+                yield prefix + str(pattern.pattern), name, getattr(pattern.callback, "view_class", None)
 
     yield from walk(get_resolver().url_patterns, "", "")
 
 
-def _ids(user) -> dict[str, dict]:
-    """The keyword arguments of each route that takes an id: the first row ``user`` may see."""
-    from civility.models import BanquetDeclaration
+def _post_only(view_class) -> bool:
+    """A class-based view that answers GET with 405 (a move, a form's POST target)."""
+    if view_class is None:
+        return False
+    return "get" not in view_class.http_method_names or not hasattr(view_class, "get")
+
+
+def _resolvers(user):
+    """Route name → a function giving the keyword arguments of that route for ``user``: the first row
+    (lowest id) the user may see, or None when the user sees none (the route is then listed as skipped).
+    A route with an id and no resolver here is listed as skipped too, so a new one shows up."""
+    from civility.models import HonorList
     from governance.models import Division, Household, Person
-    from integrity.models import Campaign, Clue, IntegrityCase
-    from security.models import Dispute
+    from integrity.models import Campaign, CleanUnit, Clue, IntegrityCase
+    from residential.models import CreditPeriod
+    from security.models import Dispute, LeaderCase
+    from security.services.tracking import tracking_token
     from villages.models import Hamlet
 
     def first(queryset):
@@ -69,52 +89,99 @@ def _ids(user) -> dict[str, dict]:
         except Exception:  # a model closed to this user (integrity): nothing to open
             return None
 
-    top = Division.objects.for_user(user).order_by("depth", "path").first()
-    household = scoped(Household)
-    agreement = first(Dispute.objects.for_user(user).filter(agreement__isnull=False))
-    ids = {
-        "governance:person-detail": {"pk": scoped(Person)},
-        "governance:household-detail": {"pk": household},
-        "civility:wallet": {"household_id": household},
-        "integrity:clue-detail": {"pk": scoped(Clue)},
-        "integrity:case-detail": {"pk": scoped(IntegrityCase)},
-        "integrity:campaign-detail": {"pk": scoped(Campaign)},
-        "integrity:campaign-funnel-export": {"pk": scoped(Campaign)},
-        "security:dispute-detail": {"pk": scoped(Dispute)},
-        "security:agreement-print": {"pk": agreement},
-        "villages:hamlet-detail": {"pk": scoped(Hamlet)},
-        "villages:meeting-create": {"pk": scoped(Hamlet)},
-        "dashboard:division": {"code": top.code if top else None},
-        "dashboard:export": {"code": top.code if top else None},
+    def pk(model):
+        return lambda: {"pk": scoped(model)}
+
+    def division():
+        top = Division.objects.for_user(user).order_by("depth", "path").first()
+        return {"code": top.code if top else None}
+
+    def tracking():
+        dispute = Dispute.objects.for_user(user).order_by("pk").first()
+        return {"token": tracking_token(dispute=dispute) if dispute else None}
+
+    return {
+        "governance:person-detail": pk(Person),
+        "governance:household-detail": pk(Household),
+        "civility:wallet": lambda: {"household_id": scoped(Household)},
+        "civility:board-detail": pk(HonorList),
+        "integrity:clue-detail": pk(Clue),
+        "integrity:clue-reporter": pk(Clue),
+        "integrity:case-detail": pk(IntegrityCase),
+        "integrity:campaign-detail": pk(Campaign),
+        "integrity:campaign-funnel-export": pk(Campaign),
+        "integrity:unit-evaluate": pk(CleanUnit),
+        "residential:credit-period": pk(CreditPeriod),
+        "residential:credit-evaluate": pk(CreditPeriod),
+        "security:dispute-detail": pk(Dispute),
+        "security:dispute-receipt": pk(Dispute),
+        "security:agreement-print": lambda: {
+            "pk": first(Dispute.objects.for_user(user).filter(agreement__isnull=False))
+        },
+        "security:leader-case-detail": pk(LeaderCase),
+        "tracking:public": tracking,
+        "villages:hamlet-detail": pk(Hamlet),
+        "villages:meeting-create": pk(Hamlet),
+        "villages:households-assign": pk(Hamlet),
+        "dashboard:division": division,
+        "dashboard:export": division,
     }
-    declaration = first(BanquetDeclaration.objects.for_user(user).select_related("household"))
-    ids["_declaration_household"] = {
-        "household": BanquetDeclaration.objects.get(pk=declaration).household_id if declaration else household
-    }
-    return ids
 
 
-def _page_urls(user) -> tuple[list[str], list[str]]:
-    """The officers' pages and dashboard for ``user``: URLs with real ids, and the routes skipped."""
+def _open311_urls(user) -> list[str]:
+    """The GeoReport pages, called as another system does: with an API key (made here, district-wide)."""
     from django.urls import reverse
 
-    ids = _ids(user)
+    from governance.models import Division, Role
+    from governance.services import api_key_create
+    from security.open311 import mapping
+
+    top = Division.objects.for_user(user).order_by("depth", "path").first()
+    _key, raw = api_key_create(name=f"bench-{user.pk}", role=Role.API_CLIENT, division=top)
+    number = mapping.request_queryset(_key.user).values_list("number", flat=True).first()
+    code = mapping.services()[0]["service_code"]
+    urls = [
+        reverse("open311:services", kwargs={"fmt": "json"}),
+        reverse("open311:service", kwargs={"code": code, "fmt": "json"}),
+        reverse("open311:requests", kwargs={"fmt": "json"}),
+    ]
+    if number:
+        urls.append(reverse("open311:request", kwargs={"number": number, "fmt": "json"}))
+    return [f"{url}?api_key={raw}" for url in urls]
+
+
+def _page_urls(user, *, open311: bool) -> tuple[list[str], list[str]]:
+    """The officers' pages and dashboard for ``user``: URLs with real ids, and the routes skipped (POST
+    only, or no row this user may see)."""
+    from django.urls import reverse
+
+    from civility.models import BanquetDeclaration
+
+    resolvers = _resolvers(user)
     urls, skipped = [], []
-    for route, name in _routes():
+    for route, name, view_class in _routes():
         if name in SKIP:
             continue
-        params = PARAM.findall(route)
-        if not params:
+        if _post_only(view_class):
+            skipped.append(f"{name} (POST only)")
+            continue
+        if name.startswith("open311:"):
+            continue  # below, with an API key
+        if not PARAM.findall(route):
             url = reverse(name)
             if name == "civility:declaration-check":
-                url += f"?household={ids['_declaration_household']['household']}&tables=10&days=1&gift_money=100"
+                declaration = BanquetDeclaration.objects.for_user(user).order_by("pk").first()
+                household = declaration.household_id if declaration else resolvers["civility:wallet"]()["household_id"]
+                url += f"?household={household}&tables=10&days=1&gift_money=100"
             urls.append(url)
             continue
-        kwargs = ids.get(name)
+        kwargs = resolvers[name]() if name in resolvers else None
         if not kwargs or any(value is None for value in kwargs.values()):
-            skipped.append(f"{name} ({route})")
+            skipped.append(f"{name} ({'no row in scope' if kwargs else 'no resolver'})")
             continue
         urls.append(reverse(name, kwargs=kwargs))
+    if open311:
+        urls += _open311_urls(user)
     return urls, skipped
 
 
@@ -187,10 +254,10 @@ def main() -> None:
         print(f"  (demo seeded with {HOUSEHOLDS} households in {time.perf_counter() - started:.0f} s)", flush=True)
         measured: list[tuple[float, str, str, int]] = []
         logging.disable(logging.WARNING)  # the pages a user may not open log a line each: not what is measured
-        for username, with_admin in (("demo_district_admin", True), ("demo_community_officer", False)):
+        for username, with_admin in USERS:
             user = User.objects.get(username=username)
             client = _signed_in(Client(), user)
-            urls, skipped = _page_urls(user)
+            urls, skipped = _page_urls(user, open311=with_admin)
             if with_admin:
                 urls += _admin_urls()
             if ONLY:
@@ -199,6 +266,9 @@ def main() -> None:
                 status, ms = _time(client, url)
                 measured.append((ms, username, url, status))
             print(f"  {username}: {len(urls)} pages timed; skipped: {', '.join(skipped) or 'none'}", flush=True)
+            refused = [f"{url} ({status})" for _ms, who, url, status in measured if who == username and status >= 400]
+            if refused:
+                print(f"  {username}: answered 4xx/5xx (timed all the same): {', '.join(refused)}", flush=True)
             errors = [(url, status) for _ms, who, url, status in measured if who == username and status >= 500]
             for url, status in errors:
                 print(f"  SERVER ERROR {status} {url}", flush=True)

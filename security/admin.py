@@ -235,8 +235,9 @@ class MediationAgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LeaderCaseRule)
-class LeaderCaseRuleAdmin(admin.ModelAdmin):
-    """The district's 领导包案 criteria; the daily task nominates the open cases that meet one."""
+class LeaderCaseRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The district's 领导包案 criteria; the daily task nominates the open cases that meet one. The
+    rules are district-wide (no scope to apply); the mixin gives the audit-trail history page."""
 
     list_display = ("name", "kind", "threshold", "is_active")
     list_filter = ("kind", "is_active")

@@ -1,9 +1,9 @@
 # Squashed by .ci/squash_migrations.py: every model of the app created in one operation
 # (governance.migration_ops.CreateModels, rendered once instead of once per operation), triggers
 # installed with their tables. Replaces the migrations listed in ``replaces``.
+import django.contrib.postgres.fields
 import django.db.models.deletion
 import governance.migration_ops
-import governance.phones
 import pgtrigger.compiler
 from decimal import Decimal
 from django.conf import settings
@@ -19,10 +19,14 @@ class Migration(migrations.Migration):
         ('integrity', '0001_initial'),
         ('integrity', '0002_audited_links'),
         ('integrity', '0003_phone_numbers_normalised'),
+        ('integrity', '0004_reporter_identity_encrypted'),
+        ('integrity', '0005_access_log_lists_and_reveals'),
+        ('integrity', '0006_clean_unit_status_default'),
+        ('integrity', '0007_culture_sites_rule_effects'),
     ]
 
     dependencies = [
-        ('governance', '0001_squashed_0005_merge_apikey_audit'),
+        ('governance', '0010_import_jobs'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
@@ -40,13 +44,16 @@ class Migration(migrations.Migration):
                     ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='查阅人')),
                     ('clue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_logs', to='integrity.clue', verbose_name='问题线索')),
                     ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_logs', to='integrity.integritycase', verbose_name='案件')),
+                    ('action', models.CharField(choices=[('open', '查看'), ('list', '列表'), ('reveal', '查看举报人')], default='open', max_length=8, verbose_name='操作')),
+                    ('row_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None, verbose_name='列表中的记录ID')),
+                    ('target', models.CharField(blank=True, choices=[('clue', '问题线索'), ('case', '案件')], max_length=8, verbose_name='列表类别')),
                 ],
                 options={
                     'verbose_name': '查阅记录',
                     'verbose_name_plural': '查阅记录',
                     'ordering': ['-at', '-id'],
                     'indexes': [],
-                    'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', True), ('clue__isnull', False)), models.Q(('case__isnull', False), ('clue__isnull', True)), _connector='OR'), name='integrity_access_log_one_object', violation_error_message='一条查阅记录对应一条线索或一起案件。')],
+                    'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('action', 'open'), ('case__isnull', True), ('clue__isnull', False)), models.Q(('action', 'open'), ('case__isnull', False), ('clue__isnull', True)), models.Q(('action', 'reveal'), ('case__isnull', True), ('clue__isnull', False)), models.Q(('action', 'list'), ('case__isnull', True), ('clue__isnull', True), ('target__in', ['clue', 'case'])), _connector='OR'), name='integrity_access_log_one_object', violation_error_message='查看与查看举报人对应一条线索或一起案件；列表记录不指向单条记录。')],
                     'triggers': [pgtrigger.compiler.Trigger(name='integrity_access_log_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='8e85f984970a2cb5cd2d26021c35acd0bc1135df', operation='UPDATE OR DELETE', pgid='pgtrigger_integrity_access_log_append_only_b6281', table='integrity_accesslog', when='BEFORE'))],
                 },
             ),
@@ -199,7 +206,7 @@ class Migration(migrations.Migration):
                 fields=[
                     ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                     ('kind', models.CharField(choices=[('office', '清廉机关'), ('village', '清廉村居'), ('school', '清廉学校'), ('hospital', '清廉医院'), ('enterprise', '清廉企业')], max_length=12, verbose_name='类型')),
-                    ('status', models.CharField(choices=[('building', '创建中'), ('standard', '达标'), ('model', '示范')], max_length=10, verbose_name='创建状态')),
+                    ('status', models.CharField(choices=[('building', '创建中'), ('standard', '达标'), ('model', '示范')], default='building', max_length=10, verbose_name='创建状态')),
                     ('started_on', models.DateField(verbose_name='启动日期')),
                     ('organization', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='clean_unit', to='governance.organization', verbose_name='单位')),
                 ],
@@ -220,7 +227,7 @@ class Migration(migrations.Migration):
                     ('pgh_label', models.TextField(help_text='The event label.')),
                     ('id', models.BigIntegerField()),
                     ('kind', models.CharField(choices=[('office', '清廉机关'), ('village', '清廉村居'), ('school', '清廉学校'), ('hospital', '清廉医院'), ('enterprise', '清廉企业')], max_length=12, verbose_name='类型')),
-                    ('status', models.CharField(choices=[('building', '创建中'), ('standard', '达标'), ('model', '示范')], max_length=10, verbose_name='创建状态')),
+                    ('status', models.CharField(choices=[('building', '创建中'), ('standard', '达标'), ('model', '示范')], default='building', max_length=10, verbose_name='创建状态')),
                     ('started_on', models.DateField(verbose_name='启动日期')),
                     ('organization', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='governance.organization', verbose_name='单位')),
                     ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
@@ -296,10 +303,8 @@ class Migration(migrations.Migration):
                 fields=[
                     ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                     ('is_anonymous', models.BooleanField(default=False, verbose_name='匿名举报')),
-                    ('name', models.CharField(blank=True, max_length=50, verbose_name='举报人姓名')),
-                    ('phone', governance.phones.PhoneNumberField(service=True, verbose_name='联系电话')),
-                    ('address', models.CharField(blank=True, max_length=200, verbose_name='联系地址')),
                     ('clue', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='reporter', to='integrity.clue', verbose_name='问题线索')),
+                    ('identity', models.TextField(blank=True, default='', editable=False, verbose_name='举报人信息（加密）')),
                 ],
                 options={
                     'verbose_name': '举报人',
@@ -356,6 +361,96 @@ class Migration(migrations.Migration):
                     'indexes': [],
                     'constraints': [],
                     'triggers': [pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='ac5edea179cd7483c9c50d63933f434353e44c68', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_595d1', table='integrity_cluesubjectlinkevent', when='BEFORE'))],
+                },
+            ),
+            migrations.CreateModel(
+                name='CultureActivity',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('title', models.CharField(max_length=200, verbose_name='活动名称')),
+                    ('target', models.CharField(choices=[('enterprise', '进企业'), ('group', '进团体'), ('family', '进家庭'), ('public_place', '进公共场所'), ('site', '阵地参观')], max_length=16, verbose_name='活动类型')),
+                    ('held_on', models.DateField(verbose_name='日期')),
+                    ('participants', models.PositiveIntegerField(default=0, verbose_name='参与人次')),
+                    ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='culture_activities', to='governance.division', verbose_name='所在区划')),
+                    ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='integrity.culturesite', verbose_name='阵地')),
+                ],
+                options={
+                    'verbose_name': '廉洁文化活动',
+                    'verbose_name_plural': '廉洁文化活动',
+                    'ordering': ['-held_on', '-id'],
+                    'indexes': [],
+                    'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('target', 'site'), _negated=True), ('site__isnull', False), _connector='OR'), name='integrity_culture_visit_has_site', violation_error_message='阵地参观须选择阵地。')],
+                    'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_cultureactivityevent" ("division_id", "held_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "site_id", "target", "title") VALUES (NEW."division_id", NEW."held_on", NEW."id", NEW."participants", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."site_id", NEW."target", NEW."title"); RETURN NULL;', hash='38e0cb8114e907f0c6640984e8f09b36d2eaadbd', operation='INSERT', pgid='pgtrigger_insert_insert_d6515', table='integrity_cultureactivity', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "integrity_cultureactivityevent" ("division_id", "held_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "site_id", "target", "title") VALUES (NEW."division_id", NEW."held_on", NEW."id", NEW."participants", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."site_id", NEW."target", NEW."title"); RETURN NULL;', hash='3a1cef30e4a7e7361de5527e6b2f5a08d128dbcd', operation='UPDATE', pgid='pgtrigger_update_update_7212a', table='integrity_cultureactivity', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_cultureactivityevent" ("division_id", "held_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "site_id", "target", "title") VALUES (OLD."division_id", OLD."held_on", OLD."id", OLD."participants", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."site_id", OLD."target", OLD."title"); RETURN NULL;', hash='3e1282f92c046bab4cb8279590ca076dbfb22e57', operation='DELETE', pgid='pgtrigger_delete_delete_9286d', table='integrity_cultureactivity', when='AFTER'))],
+                },
+            ),
+            migrations.CreateModel(
+                name='CultureActivityEvent',
+                fields=[
+                    ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                    ('pgh_label', models.TextField(help_text='The event label.')),
+                    ('id', models.BigIntegerField()),
+                    ('title', models.CharField(max_length=200, verbose_name='活动名称')),
+                    ('target', models.CharField(choices=[('enterprise', '进企业'), ('group', '进团体'), ('family', '进家庭'), ('public_place', '进公共场所'), ('site', '阵地参观')], max_length=16, verbose_name='活动类型')),
+                    ('held_on', models.DateField(verbose_name='日期')),
+                    ('participants', models.PositiveIntegerField(default=0, verbose_name='参与人次')),
+                    ('division', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='governance.division', verbose_name='所在区划')),
+                    ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                    ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='integrity.cultureactivity')),
+                    ('site', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='integrity.culturesite', verbose_name='阵地')),
+                ],
+                options={
+                    'abstract': False,
+                    'indexes': [],
+                    'constraints': [],
+                    'triggers': [pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='52062395a09f549ef7b159fc70bbc49e52b0f4b9', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_83207', table='integrity_cultureactivityevent', when='BEFORE'))],
+                },
+            ),
+            migrations.CreateModel(
+                name='CultureSite',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('name', models.CharField(max_length=100, verbose_name='名称')),
+                    ('kind', models.CharField(choices=[('theme_park', '廉洁文化主题公园'), ('family_hall', '家风家训馆'), ('education_base', '廉政教育基地'), ('other', '其他阵地')], max_length=16, verbose_name='类型')),
+                    ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
+                    ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
+                    ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
+                    ('opened_on', models.DateField(verbose_name='建成开放日期')),
+                    ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='culture_sites', to='governance.division', verbose_name='所在区划')),
+                    ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='culture_sites', to='governance.organization', verbose_name='管理单位')),
+                ],
+                options={
+                    'verbose_name': '廉洁文化阵地',
+                    'verbose_name_plural': '廉洁文化阵地',
+                    'ordering': ['division__path', 'name'],
+                    'indexes': [],
+                    'constraints': [models.UniqueConstraint(fields=('division', 'name'), name='integrity_culture_site_unique', violation_error_message='同名阵地已存在。')],
+                    'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_culturesiteevent" ("address", "division_id", "id", "kind", "latitude", "longitude", "name", "opened_on", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."address", NEW."division_id", NEW."id", NEW."kind", NEW."latitude", NEW."longitude", NEW."name", NEW."opened_on", NEW."organization_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='3a0d9e2e06dc7a7f0b7be39330d9b6b95f74679e', operation='INSERT', pgid='pgtrigger_insert_insert_8ebab', table='integrity_culturesite', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "integrity_culturesiteevent" ("address", "division_id", "id", "kind", "latitude", "longitude", "name", "opened_on", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."address", NEW."division_id", NEW."id", NEW."kind", NEW."latitude", NEW."longitude", NEW."name", NEW."opened_on", NEW."organization_id", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='8b524418e69826ff4568f6e09a5c99916de8728f', operation='UPDATE', pgid='pgtrigger_update_update_c967a', table='integrity_culturesite', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_culturesiteevent" ("address", "division_id", "id", "kind", "latitude", "longitude", "name", "opened_on", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."address", OLD."division_id", OLD."id", OLD."kind", OLD."latitude", OLD."longitude", OLD."name", OLD."opened_on", OLD."organization_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='b5ac12737957b86dae9f76f1c0ef2a06b5c0122e', operation='DELETE', pgid='pgtrigger_delete_delete_e2fa4', table='integrity_culturesite', when='AFTER'))],
+                },
+            ),
+            migrations.CreateModel(
+                name='CultureSiteEvent',
+                fields=[
+                    ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                    ('pgh_label', models.TextField(help_text='The event label.')),
+                    ('id', models.BigIntegerField()),
+                    ('name', models.CharField(max_length=100, verbose_name='名称')),
+                    ('kind', models.CharField(choices=[('theme_park', '廉洁文化主题公园'), ('family_hall', '家风家训馆'), ('education_base', '廉政教育基地'), ('other', '其他阵地')], max_length=16, verbose_name='类型')),
+                    ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
+                    ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
+                    ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
+                    ('opened_on', models.DateField(verbose_name='建成开放日期')),
+                    ('division', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='governance.division', verbose_name='所在区划')),
+                    ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='governance.organization', verbose_name='管理单位')),
+                    ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                    ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='integrity.culturesite')),
+                ],
+                options={
+                    'abstract': False,
+                    'indexes': [],
+                    'constraints': [],
+                    'triggers': [pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='030197be6a69904683937ae200abfdee6ca5e502', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_518da', table='integrity_culturesiteevent', when='BEFORE'))],
                 },
             ),
             migrations.CreateModel(
@@ -794,14 +889,17 @@ class Migration(migrations.Migration):
                     ('adopted_on', models.DateField(verbose_name='出台日期')),
                     ('closes', models.TextField(blank=True, verbose_name='规范事项（堵塞漏洞）')),
                     ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='integrity.cleanunit', verbose_name='清廉单元')),
+                    ('loopholes_closed', models.PositiveSmallIntegerField(default=0, verbose_name='堵塞管理漏洞（项）')),
+                    ('savings_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='节约金额（元）')),
+                    ('savings_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='节约成本（%）')),
                 ],
                 options={
                     'verbose_name': '制度',
                     'verbose_name_plural': '制度',
                     'ordering': ['unit', '-adopted_on', 'id'],
                     'indexes': [],
-                    'constraints': [models.UniqueConstraint(fields=('unit', 'title'), name='integrity_rule_unique_title', violation_error_message='该单元已有同名制度。')],
-                    'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_unitruleevent" ("adopted_on", "closes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title", "unit_id") VALUES (NEW."adopted_on", NEW."closes", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."title", NEW."unit_id"); RETURN NULL;', hash='29ad9c79d7d8e151b7822df569fbcedb4e945f58', operation='INSERT', pgid='pgtrigger_insert_insert_28c7f', table='integrity_unitrule', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "integrity_unitruleevent" ("adopted_on", "closes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title", "unit_id") VALUES (NEW."adopted_on", NEW."closes", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."title", NEW."unit_id"); RETURN NULL;', hash='188b5ef53da5c9fe476734656c52237f12a9f5fd', operation='UPDATE', pgid='pgtrigger_update_update_3b4ce', table='integrity_unitrule', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_unitruleevent" ("adopted_on", "closes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title", "unit_id") VALUES (OLD."adopted_on", OLD."closes", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."title", OLD."unit_id"); RETURN NULL;', hash='1dce0c79eac7ea73b231f72d78bf3695a0df5724', operation='DELETE', pgid='pgtrigger_delete_delete_b76cc', table='integrity_unitrule', when='AFTER'))],
+                    'constraints': [models.UniqueConstraint(fields=('unit', 'title'), name='integrity_rule_unique_title', violation_error_message='该单元已有同名制度。'), models.CheckConstraint(condition=models.Q(('savings_percent__isnull', True), models.Q(('savings_percent__gte', 0), ('savings_percent__lte', 100)), _connector='OR'), name='integrity_rule_savings_percent', violation_error_message='节约比例应在 0 至 100 之间。'), models.CheckConstraint(condition=models.Q(('savings_amount__isnull', True), ('savings_amount__gte', 0), _connector='OR'), name='integrity_rule_savings_amount', violation_error_message='节约金额不能为负数。')],
+                    'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_unitruleevent" ("adopted_on", "closes", "id", "loopholes_closed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "savings_amount", "savings_percent", "title", "unit_id") VALUES (NEW."adopted_on", NEW."closes", NEW."id", NEW."loopholes_closed", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."savings_amount", NEW."savings_percent", NEW."title", NEW."unit_id"); RETURN NULL;', hash='9d45988ba5f919abf02e4af122ae72e32a41a79f', operation='INSERT', pgid='pgtrigger_insert_insert_28c7f', table='integrity_unitrule', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "integrity_unitruleevent" ("adopted_on", "closes", "id", "loopholes_closed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "savings_amount", "savings_percent", "title", "unit_id") VALUES (NEW."adopted_on", NEW."closes", NEW."id", NEW."loopholes_closed", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."savings_amount", NEW."savings_percent", NEW."title", NEW."unit_id"); RETURN NULL;', hash='258bc259cea121a0e69f0dac3669a3372781b7de', operation='UPDATE', pgid='pgtrigger_update_update_3b4ce', table='integrity_unitrule', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "integrity_unitruleevent" ("adopted_on", "closes", "id", "loopholes_closed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "savings_amount", "savings_percent", "title", "unit_id") VALUES (OLD."adopted_on", OLD."closes", OLD."id", OLD."loopholes_closed", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."savings_amount", OLD."savings_percent", OLD."title", OLD."unit_id"); RETURN NULL;', hash='b7f5c541d0b14745b49eb894b9fd2f674ebaa36f', operation='DELETE', pgid='pgtrigger_delete_delete_b76cc', table='integrity_unitrule', when='AFTER'))],
                 },
             ),
             migrations.CreateModel(
@@ -817,6 +915,9 @@ class Migration(migrations.Migration):
                     ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
                     ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='integrity.unitrule')),
                     ('unit', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='integrity.cleanunit', verbose_name='清廉单元')),
+                    ('loopholes_closed', models.PositiveSmallIntegerField(default=0, verbose_name='堵塞管理漏洞（项）')),
+                    ('savings_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='节约金额（元）')),
+                    ('savings_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='节约成本（%）')),
                 ],
                 options={
                     'abstract': False,
