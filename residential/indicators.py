@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_DOWN, Indicator, registry
+from governance.registry import GOOD_DOWN, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.shared_figures import shared_figure
 from residential.choices import ListSide
 from residential.models import OwnersCommittee, RedBlackEntry
 from residential.selectors import compounds_under_star, follow_ups_overdue, latest_red_black_list, petition_yoy
@@ -29,16 +31,43 @@ def _petitions_yoy(*, division, start=None, end=None) -> float | None:
     return petition_yoy(division=division, start=start, end=end).change_pct
 
 
+@shared_figure
+def _sides(*, division) -> dict[str, int]:
+    """Companies on each side of the latest 红黑榜, ``{side: n}``: two queries, once per dashboard."""
+    latest = latest_red_black_list(division=division)
+    if latest is None:
+        return {}
+    rows = RedBlackEntry.objects.filter(list=latest).values("side").annotate(n=Count("pk")).order_by()
+    return {row["side"]: row["n"] for row in rows}
+
+
 def _list_side(side: str):
     def compute(*, division, start=None, end=None) -> int:
-        latest = latest_red_black_list(division=division)
-        return RedBlackEntry.objects.filter(list=latest, side=side).count() if latest else 0
+        return _sides(division=division).get(side, 0)
 
     return compute
 
 
+# 星物管小区 as they stand (``compounds_under_star``: joined, i.e. a join date).
+registry.rollup_source(
+    RollupSource(
+        key="residential.compounds",
+        from_sql="residential_compound t",
+        measures={"star": "count(*) FILTER (WHERE t.joined_on IS NOT NULL)"},
+        triggers=(RollupTrigger("residential_compound"),),
+    )
+)
 registry.indicator(
-    Indicator("residential.star_compounds", _("星物管小区"), "organisation", _compounds, _("个"), 40, dated=False)
+    Indicator(
+        "residential.star_compounds",
+        _("星物管小区"),
+        "organisation",
+        _compounds,
+        _("个"),
+        40,
+        dated=False,
+        rollup=Rollup("residential.compounds", "star", kind=SNAPSHOT),
+    )
 )
 registry.indicator(
     Indicator(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.registry import GOOD_UP, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.shared_figures import shared_figure
 from villages.models import Hamlet
 from villages.querysets import any_gap, completeness_conditions
 from villages.selectors import hamlet_completeness, land_figures, meetings_count
@@ -23,12 +24,18 @@ def _completeness(*, division, start=None, end=None) -> float:
     return hamlet_completeness(division=division)["percent"]
 
 
+@shared_figure
+def _land(*, division) -> dict:
+    """``land_figures`` once per dashboard for the area and the share."""
+    return land_figures(division=division)
+
+
 def _transferred_area(*, division, start=None, end=None):
-    return land_figures(division=division)["transferred_area"]
+    return _land(division=division)["transferred_area"]
 
 
 def _transferred_share(*, division, start=None, end=None):
-    return land_figures(division=division)["transferred_percent"]
+    return _land(division=division)["transferred_percent"]
 
 
 def _meetings(*, division, start: datetime.date | None = None, end: datetime.date | None = None) -> int:
@@ -80,7 +87,43 @@ registry.rollup_source(
     )
 )
 
-registry.indicator(Indicator("villages.hamlets", _("屋场"), "organisation", _hamlets, _("个"), 30, dated=False))
+# 屋场会 per division (the 屋场's) and month held (``meetings_count``'s rows).
+registry.rollup_source(
+    RollupSource(
+        key="villages.meetings",
+        from_sql="villages_hamletmeeting t JOIN villages_hamlet h ON h.id = t.hamlet_id",
+        division="h.division_id",
+        day_column="t.held_on",
+        measures={"meetings": "count(*)"},
+        triggers=(
+            RollupTrigger(
+                "villages_hamletmeeting",
+                division="h.division_id",
+                day="r.held_on",
+                joins="JOIN villages_hamlet h ON h.id = r.hamlet_id",
+            ),
+            RollupTrigger(
+                "villages_hamlet",
+                division="r.division_id",
+                day="m.held_on",
+                joins="JOIN villages_hamletmeeting m ON m.hamlet_id = r.id",
+            ),
+        ),
+    )
+)
+
+registry.indicator(
+    Indicator(
+        "villages.hamlets",
+        _("屋场"),
+        "organisation",
+        _hamlets,
+        _("个"),
+        30,
+        dated=False,
+        rollup=Rollup("villages.completeness", "hamlets", kind=SNAPSHOT),
+    )
+)
 registry.indicator(
     Indicator(
         "villages.completeness",
@@ -105,5 +148,14 @@ registry.indicator(
     )
 )
 registry.indicator(
-    Indicator("villages.meetings", _("屋场会（本月）"), "organisation", _meetings, _("次"), 34, good=GOOD_UP)
+    Indicator(
+        "villages.meetings",
+        _("屋场会（本月）"),
+        "organisation",
+        _meetings,
+        _("次"),
+        34,
+        good=GOOD_UP,
+        rollup=Rollup("villages.meetings", "meetings"),
+    )
 )

@@ -23,6 +23,7 @@ from governance.querysets import path_ancestors, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
 from governance.rollups import RollupReader, rollups_refresh_if_dirty
 from governance.selectors import change_pct, division_in_scope
+from governance.shared_figures import figures_shared
 from governance.spreadsheets import heading
 
 DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
@@ -170,6 +171,12 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     ``compute``. With ``ROLLUPS_REFRESH_ON_READ`` (tests) dirty cells are recomputed first."""
     if getattr(settings, "ROLLUPS_REFRESH_ON_READ", False):
         rollups_refresh_if_dirty()
+    # Indicators reading one selector for different keys compute it once (``governance.shared_figures``).
+    with figures_shared():
+        return _dashboard_compute(division=division, period=period)
+
+
+def _dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     earlier = period.year_earlier()
     indicators = sorted(registry.indicators.values(), key=lambda i: (i.order, i.key))
     indicators = [i for i in indicators if section_of(i) in SECTIONS]
