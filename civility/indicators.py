@@ -107,6 +107,15 @@ registry.rollup_source(
         triggers=(RollupTrigger("civility_practicestation"),),
     )
 )
+# 已命名文明单元 as they stand (``units_by_level``'s awarded column, every level).
+registry.rollup_source(
+    RollupSource(
+        key="civility.units",
+        from_sql="civility_civilityunit t",
+        measures={"awarded": f"count(*) FILTER (WHERE t.status = '{UnitStatus.AWARDED}')"},
+        triggers=(RollupTrigger("civility_civilityunit"),),
+    )
+)
 ROLLUPS = {
     "civility.points_issued": Rollup("civility.points", "issued"),
     "civility.points_redeemed": Rollup("civility.points", "redeemed"),
@@ -155,6 +164,13 @@ def _circle_rate(*, division, start=None, end=None):
     return service_circle(division=division).rate
 
 
+def _circle_finish(covered, places) -> Decimal | None:
+    """The rate as ``ServiceCircle.rate`` gives it: covered × 100 ÷ places to 0.1, None without places."""
+    if not places:
+        return None
+    return (Decimal(covered) * 100 / Decimal(places)).quantize(Decimal("0.1"))
+
+
 def _units_awarded(*, division, start=None, end=None) -> int:
     return sum(row[UnitStatus.AWARDED] for row in units_by_level(division=division))
 
@@ -181,6 +197,7 @@ registry.indicator(
         68,
         dated=False,
         good=GOOD_UP,
+        rollup=Rollup("civility.service_circle", "covered", "places", SNAPSHOT, _circle_finish),
     )
 )
 registry.indicator(
@@ -193,5 +210,6 @@ registry.indicator(
         69,
         dated=False,
         good=GOOD_UP,
+        rollup=Rollup("civility.units", "awarded", kind=SNAPSHOT),
     )
 )

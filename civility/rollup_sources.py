@@ -9,7 +9,8 @@ the months of its rows in both divisions."""
 
 from __future__ import annotations
 
-from civility.choices import DISSUADED_OUTCOMES, BanquetKind, DissuasionKind
+from civility.choices import DISSUADED_OUTCOMES, SERVICE_CIRCLE_METRES, BanquetKind, DissuasionKind
+from civility.selectors import EARTH_RADIUS_M
 from governance.registry import RollupSource, RollupTrigger, registry
 
 
@@ -165,6 +166,46 @@ registry.rollup_source(
                 joins=(
                     "JOIN civility_volunteerteam tm ON tm.station_id = r.id "
                     "JOIN civility_serviceactivity a ON a.team_id = tm.id"
+                ),
+            ),
+        ),
+    )
+)
+
+# 15分钟服务圈覆盖率 (``civility.selectors.service_circle``): each located 屋场/小区 (its own division)
+# and whether a located 阵地 of its district lies within ``SERVICE_CIRCLE_METRES`` straight-line, by the
+# same haversine as ``distance_m`` (float8, the same libm functions). Rolled up, the rate of any
+# division at or below a district equals the selector's; above a district the selector lets a station
+# of a neighbouring district serve a place, the roll-up only its own district's (the rule as written).
+_HAVERSINE = (
+    f"2 * {EARTH_RADIUS_M} * asin(sqrt(power(sin((radians(s.latitude::float8) - radians(pl.latitude::float8)) / 2), 2)"
+    " + cos(radians(pl.latitude::float8)) * cos(radians(s.latitude::float8))"
+    " * power(sin(radians(s.longitude::float8 - pl.longitude::float8) / 2), 2)))"
+)
+registry.rollup_source(
+    RollupSource(
+        key="civility.service_circle",
+        from_sql=(
+            "(SELECT pl.division_id, EXISTS (SELECT 1 FROM civility_practicestation s "
+            "JOIN governance_division sd ON sd.id = s.division_id "
+            "WHERE s.latitude IS NOT NULL AND s.longitude IS NOT NULL AND sd.path LIKE dist.path || '%%' "
+            f"AND {_HAVERSINE} <= {SERVICE_CIRCLE_METRES}) AS covered "
+            "FROM civility_placelocation pl JOIN governance_division pd ON pd.id = pl.division_id "
+            "JOIN LATERAL (SELECT COALESCE((SELECT a.path FROM governance_division a WHERE a.level = 'district' "
+            "AND pd.path LIKE a.path || '%%' ORDER BY a.depth DESC LIMIT 1), '') AS path) dist ON TRUE) t"
+        ),
+        measures={"places": "count(*)", "covered": "count(*) FILTER (WHERE t.covered)"},
+        triggers=(
+            RollupTrigger("civility_placelocation"),
+            # A station added, moved or removed: every place of its district.
+            RollupTrigger(
+                "civility_practicestation",
+                division="pl.division_id",
+                joins=(
+                    "JOIN governance_division sd ON sd.id = r.division_id "
+                    "JOIN governance_division a ON a.level = 'district' AND sd.path LIKE a.path || '%' "
+                    "JOIN governance_division pd ON pd.path LIKE a.path || '%' "
+                    "JOIN civility_placelocation pl ON pl.division_id = pd.id"
                 ),
             ),
         ),

@@ -167,6 +167,7 @@ registry.indicator(
         20,
         dated=False,
         good=GOOD_DOWN,
+        rollup=Rollup("security.coverage", "gaps", kind=SNAPSHOT),
     )
 )
 registry.indicator(

@@ -160,3 +160,30 @@ registry.rollup_source(
         volatile=True,
     )
 )
+
+
+# 未覆盖警务室的村（社区）: active villages and communities that no active police room covers (as
+# ``coverage_gaps``), kept on the village's own division.
+registry.rollup_source(
+    RollupSource(
+        key="security.coverage",
+        from_sql="governance_division t",
+        division="t.id",
+        where="t.level IN ('village', 'community') AND t.is_active",
+        measures={
+            "gaps": (
+                "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM security_policeroom_covers l "
+                "JOIN security_policeroom p ON p.id = l.policeroom_id WHERE l.division_id = t.id AND p.is_active))"
+            )
+        },
+        triggers=(
+            RollupTrigger("security_policeroom_covers"),
+            RollupTrigger(
+                "security_policeroom",
+                division="l.division_id",
+                joins="JOIN security_policeroom_covers l ON l.policeroom_id = r.id",
+            ),
+            RollupTrigger("governance_division", division="r.id"),
+        ),
+    )
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -16,8 +17,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from civility.choices import BanquetKind, DissuasionKind, DissuasionOutcome
-from civility.models import BanquetAbstention, BanquetDeclaration, Dissuasion, ServiceActivity
+from civility.choices import BanquetKind, DissuasionKind, DissuasionOutcome, UnitLevel, UnitStatus
+from civility.models import (
+    BanquetAbstention,
+    BanquetDeclaration,
+    CivilityUnit,
+    Dissuasion,
+    PlaceLocation,
+    ServiceActivity,
+    UnitKind,
+)
 from governance.dashboard.selectors import as_number
 from governance.dates import month_end
 from governance.models import Division, DivisionLevel, Household, Organization, Person
@@ -27,7 +36,15 @@ from integrity.choices import CleanUnitStatus, CultureSiteKind, CultureTarget
 from integrity.models import CleanUnit, CultureActivity, CultureSite, UnitRule
 from residential.models import Compound
 from security.choices import Channel, EventAction, ResourceCategory, ResourceStatus, Satisfaction
-from security.models import Dispute, DisputeEvent, DisputeRating, MediationBody, PatrolTeam, ProtectiveResource
+from security.models import (
+    Dispute,
+    DisputeEvent,
+    DisputeRating,
+    MediationBody,
+    PatrolTeam,
+    PoliceRoom,
+    ProtectiveResource,
+)
 from tests.auth import verified_login
 from tests.civility.factories import (
     BanquetDeclarationFactory,
@@ -40,8 +57,9 @@ from tests.factories import DivisionFactory, HouseholdFactory, OrganizationFacto
 from tests.integrity.factories import CleanUnitFactory, UnitRuleFactory
 from tests.residential.factories import CompoundFactory
 from tests.security.factories import PatrolLogFactory, PatrolTeamFactory, intake, make_bodies, police_rule
-from tests.villages.factories import make_hamlet
-from villages.models import Hamlet, HamletMeeting
+from tests.villages.factories import make_hamlet, make_household, make_operator, make_plot
+from villages.choices import TransferFrom, TransferStatus
+from villages.models import Hamlet, HamletMeeting, LandTransfer
 
 TODAY = timezone.localdate()
 NEW_KEYS = {
@@ -68,6 +86,11 @@ NEW_KEYS = {
     "security.three_situations_received",
     "security.three_situations_transferred",
     "security.protection_rate",
+    "security.coverage_gaps",
+    "villages.transferred_area",
+    "villages.transferred_share",
+    "civility.units_awarded",
+    "civility.service_circle_rate",
 }
 
 
@@ -193,6 +216,45 @@ def _protection(rng: random.Random, villages: list[Division]) -> None:
             )
 
 
+def _registers(rng: random.Random, villages: list[Division]) -> None:
+    """Land (plots and transfers), police rooms covering villages, 文明单元, located places and stations."""
+    operator = make_operator(villages[0])
+    for village in villages[:4]:
+        hamlet = make_hamlet(village)
+        household = make_household(hamlet)
+        plots = [make_plot(household, area=rng.choice(["1.50", "2.25", "0.80"])) for _ in range(2)]
+        LandTransfer.objects.create(
+            hamlet=hamlet,
+            transferor=TransferFrom.HOUSEHOLD,
+            household=household,
+            operator=operator,
+            area=plots[0].area,
+            start_date=TODAY,
+            end_date=TODAY + datetime.timedelta(days=365),
+            annual_rent=Decimal("600.00"),
+        )
+    room = PoliceRoom.objects.create(name="警务室", division=villages[0])
+    room.covers.add(villages[0], villages[1])
+    kind = UnitKind.objects.create(division=villages[-1].parent, code="village", name="文明村", level=UnitLevel.VILLAGE)
+    for index, village in enumerate(villages):
+        CivilityUnit.objects.create(
+            kind=kind,
+            division=village,
+            name=f"单元{index}",
+            applied_on=TODAY,
+            status=rng.choice([UnitStatus.AWARDED, UnitStatus.BUILDING]),
+        )
+        place = DivisionFactory(
+            code=f"{village.code}7{index}", name=f"屋场{index}", level=DivisionLevel.HAMLET, parent=village
+        )
+        PlaceLocation.objects.create(
+            division=place,
+            latitude=Decimal("27.7") + Decimal(rng.randint(0, 30)) / 1000,
+            longitude=Decimal("112.0"),
+        )
+    PracticeStationFactory(division=villages[0], latitude=Decimal("27.70"), longitude=Decimal("112.0"))
+
+
 def _security(rng: random.Random, villages: list[Division], bodies: dict) -> list[Dispute]:
     made = []
     for index in range(12):
@@ -234,6 +296,7 @@ def test_every_newly_rolled_up_indicator_equals_the_base_tables_after_every_kind
     _organisation(rng, villages)
     made = _security(rng, villages, bodies)
     _protection(rng, villages)
+    _registers(rng, villages)
     assert _assert_match(seed=1) > 200
 
     # Updates and reversals: outcomes taken back, declarations flagged, ratings revised, a body's kind.
@@ -251,6 +314,11 @@ def test_every_newly_rolled_up_indicator_equals_the_base_tables_after_every_kind
         status=ResourceStatus.FAULTY
     )
     PatrolTeam.objects.filter(pk=PatrolTeam.objects.first().pk).update(is_active=False)
+    LandTransfer.objects.filter(pk=LandTransfer.objects.first().pk).update(status=TransferStatus.TERMINATED)
+    PoliceRoom.objects.update(is_active=False)
+    CivilityUnit.objects.filter(status=UnitStatus.AWARDED).first().delete()
+    PracticeStationFactory(division=divisions["v21"], latitude=Decimal("27.72"), longitude=Decimal("112.0"))
+    PlaceLocation.objects.filter(pk=PlaceLocation.objects.first().pk).update(latitude=Decimal("27.9"))
     _assert_match(seed=2)
 
     # Moves: households, people, an organisation, a team's station, a case and a 屋场 to other divisions.
