@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,13 @@ from governance.registry import GOOD_DOWN, SNAPSHOT, Indicator, Rollup, RollupSo
 from governance.shared_figures import shared_figure
 from residential.choices import ListSide
 from residential.models import OwnersCommittee, RedBlackEntry
-from residential.selectors import compounds_under_star, follow_ups_overdue, latest_red_black_list, petition_yoy
+from residential.selectors import (
+    FOLLOW_UP_KINDS,
+    compounds_under_star,
+    follow_ups_overdue,
+    latest_red_black_list,
+    petition_yoy,
+)
 
 
 def _compounds(*, division, start=None, end=None) -> int:
@@ -112,6 +119,45 @@ def _follow_ups_overdue(*, division, start=None, end=None) -> int:
     return follow_ups_overdue(division=division)
 
 
+def _follow_ups_sql() -> str:
+    """Every overdue follow-up (the three kinds of ``FOLLOW_UP_KINDS``, by their own ``overdue()``, so the
+    rule is written once) with its compound's division, as one UNION ALL FROM item ``t``. Compiled at
+    use (today moves: the source is volatile, recomputed daily)."""
+    parts = []
+    for model, related in FOLLOW_UP_KINDS.values():
+        query = model.objects.overdue().values(division_ref=F(related[0])).order_by().query
+        sql, params = query.sql_with_params()
+        parts.append(connection.ops.compose_sql(sql, params).replace("%", "%%"))
+    return "(" + " UNION ALL ".join(f"({part})" for part in parts) + ") t"
+
+
+_TO_COMPOUND = "JOIN residential_compound c ON c.id = {}"
+registry.rollup_source(
+    RollupSource(
+        key="residential.follow_ups",
+        from_sql=_follow_ups_sql,
+        division="t.division_ref",
+        measures={"overdue": "count(*)"},
+        triggers=(
+            RollupTrigger(
+                "residential_committeerectification",
+                division="c.division_id",
+                joins="JOIN residential_ownerscommittee o ON o.id = r.committee_id "
+                + _TO_COMPOUND.format("o.compound_id"),
+            ),
+            RollupTrigger(
+                "residential_enforcementvisit", division="c.division_id", joins=_TO_COMPOUND.format("r.compound_id")
+            ),
+            RollupTrigger(
+                "residential_meetingresolution",
+                division="c.division_id",
+                joins="JOIN residential_buildingcouncilmeeting m ON m.id = r.meeting_id "
+                + _TO_COMPOUND.format("m.compound_id"),
+            ),
+        ),
+        volatile=True,
+    )
+)
 registry.indicator(
     Indicator(
         "residential.follow_ups_overdue",
@@ -122,5 +168,6 @@ registry.indicator(
         45,
         dated=False,
         good=GOOD_DOWN,
+        rollup=Rollup("residential.follow_ups", "overdue", kind=SNAPSHOT),
     )
 )
