@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from residential.selectors import (
     FOLLOW_UP_KINDS,
     compounds_under_star,
     follow_ups_overdue,
-    latest_red_black_list,
+    latest_red_black_list_query,
     petition_yoy,
 )
 
@@ -40,11 +40,10 @@ def _petitions_yoy(*, division, start=None, end=None) -> float | None:
 
 @shared_figure
 def _sides(*, division) -> dict[str, int]:
-    """Companies on each side of the latest 红黑榜, ``{side: n}``: two queries, once per dashboard."""
-    latest = latest_red_black_list(division=division)
-    if latest is None:
-        return {}
-    rows = RedBlackEntry.objects.filter(list=latest).values("side").annotate(n=Count("pk")).order_by()
+    """Companies on each side of the latest 红黑榜 (``latest_red_black_list``), ``{side: n}``: one query
+    (the latest list a subquery), once per dashboard."""
+    latest = latest_red_black_list_query(division=division).values("pk")[:1]
+    rows = RedBlackEntry.objects.filter(list=Subquery(latest)).values("side").annotate(n=Count("pk")).order_by()
     return {row["side"]: row["n"] for row in rows}
 
 
