@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility import rollup_sources  # noqa: F401  (declares the customs and volunteer-hours sources)
 from civility.choices import EntrySource, EntryStatus, StationLevel, UnitStatus
 from civility.models import PracticeStation
 from civility.selectors import customs_counters, points_flow, service_circle, units_by_level, volunteer_hours
 from governance.dates import month_start
-from governance.registry import GOOD_UP, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.registry import GOOD_UP, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
 
 
 def _this_month(start, end) -> tuple[datetime.date, datetime.date | None]:
@@ -47,6 +49,11 @@ def _abstained(*, division, start=None, end=None) -> int:
 
 def _hours(*, division, start=None, end=None):
     return volunteer_hours(division=division, start=start, end=_after(end))
+
+
+def _hours_total(hours, _denominator) -> Decimal:
+    """志愿服务时长 as ``volunteer_hours`` gives it: a Decimal of hours (one decimal place)."""
+    return Decimal(hours or 0).quantize(Decimal("0.1"))
 
 
 def _stations(*, division, start=None, end=None) -> int:
@@ -90,9 +97,34 @@ registry.rollup_source(
         ),
     )
 )
+# 新时代文明实践站 as they stand (stations only, not centres or institutes).
+registry.rollup_source(
+    RollupSource(
+        key="civility.stations",
+        from_sql="civility_practicestation t",
+        where=f"t.level = '{StationLevel.STATION}'",
+        measures={"stations": "count(*)"},
+        triggers=(RollupTrigger("civility_practicestation"),),
+    )
+)
+# 已命名文明单元 as they stand (``units_by_level``'s awarded column, every level).
+registry.rollup_source(
+    RollupSource(
+        key="civility.units",
+        from_sql="civility_civilityunit t",
+        measures={"awarded": f"count(*) FILTER (WHERE t.status = '{UnitStatus.AWARDED}')"},
+        triggers=(RollupTrigger("civility_civilityunit"),),
+    )
+)
 ROLLUPS = {
     "civility.points_issued": Rollup("civility.points", "issued"),
     "civility.points_redeemed": Rollup("civility.points", "redeemed"),
+    "civility.dissuaded": Rollup("civility.dissuasions", "dissuaded"),
+    "civility.no_occasion_dissuaded": Rollup("civility.dissuasions", "no_occasion"),
+    "civility.simple_funerals": Rollup("civility.simple_funerals", "simple_funerals"),
+    "civility.officials_abstained": Rollup("civility.abstentions", "abstained"),
+    "civility.volunteer_hours": Rollup("civility.volunteer_hours", "person_hours", finish=_hours_total),
+    "civility.stations": Rollup("civility.stations", "stations", kind=SNAPSHOT),
 }
 
 for key, title, compute, unit, order in [
@@ -132,12 +164,28 @@ def _circle_rate(*, division, start=None, end=None):
     return service_circle(division=division).rate
 
 
+def _circle_finish(covered, places) -> Decimal | None:
+    """The rate as ``ServiceCircle.rate`` gives it: covered × 100 ÷ places to 0.1, None without places."""
+    if not places:
+        return None
+    return (Decimal(covered) * 100 / Decimal(places)).quantize(Decimal("0.1"))
+
+
 def _units_awarded(*, division, start=None, end=None) -> int:
     return sum(row[UnitStatus.AWARDED] for row in units_by_level(division=division))
 
 
 registry.indicator(
-    Indicator("civility.no_occasion_dissuaded", _("劝阻“无事酒”"), "civility", _no_occasion, _("起"), 67, good=GOOD_UP)
+    Indicator(
+        "civility.no_occasion_dissuaded",
+        _("劝阻“无事酒”"),
+        "civility",
+        _no_occasion,
+        _("起"),
+        67,
+        good=GOOD_UP,
+        rollup=ROLLUPS["civility.no_occasion_dissuaded"],
+    )
 )
 registry.indicator(
     Indicator(
@@ -149,6 +197,7 @@ registry.indicator(
         68,
         dated=False,
         good=GOOD_UP,
+        rollup=Rollup("civility.service_circle", "covered", "places", SNAPSHOT, _circle_finish),
     )
 )
 registry.indicator(
@@ -161,5 +210,6 @@ registry.indicator(
         69,
         dated=False,
         good=GOOD_UP,
+        rollup=Rollup("civility.units", "awarded", kind=SNAPSHOT),
     )
 )

@@ -50,7 +50,9 @@ class RollupSource:
     """Base rows that some indicators roll up from, as one set-based ``GROUP BY`` (division, month):
     ``SELECT <division>, <month of day>, <measures…> FROM <from_sql> WHERE <where> GROUP BY 1, 2``.
 
-    - ``from_sql``: the FROM clause, the main table aliased ``t`` (``"security_dispute t"``);
+    - ``from_sql``: the FROM clause, the main table aliased ``t`` (``"security_dispute t"``); the aliases
+      ``d`` and ``rg`` are the reader's own (it joins ``governance_division d``), so never use them; the
+      SQL always runs with parameters, so a literal ``%`` is written ``%%``;
     - ``division``: SQL of the row's division id (``"t.division_id"``);
     - ``day_column``: the column dating a row (``"t.received_at"``), empty for a snapshot source;
       ``day_is_timestamp``: True for a timestamp (its local date, Asia/Shanghai, counts);

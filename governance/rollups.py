@@ -13,7 +13,8 @@ deleted with ``RETURNING``) and recomputes just those cells with one set-based q
 ``manage.py rollups_rebuild`` rebuilds everything.
 
 Periods that do not start and end on month boundaries (this year *to date*) read the whole months
-from cells and the partial months from the base tables: one query per source, grouped by division.
+from cells and the partial months from the base tables: one query for all sources (``UNION ALL``),
+grouped by child division.
 """
 
 from __future__ import annotations
@@ -248,7 +249,8 @@ def source_rebuild(source: RollupSource) -> int:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, zlib.crc32(source.key.encode()) & 0x7FFFFFFF])
         cursor.execute("DELETE FROM governance_rollupdirty WHERE source = %s", [source.key])
         cursor.execute("DELETE FROM governance_rollupcell WHERE indicator = ANY(%s)", [_keys(source)])
-        cursor.execute(_cells_insert(source, source_select(source)))
+        # Always with parameters (none), so that a ``%`` in a source's SQL is written ``%%`` everywhere.
+        cursor.execute(_cells_insert(source, source_select(source)), [])
         return cursor.rowcount
 
 
@@ -402,7 +404,7 @@ Measures = dict[str, list]  # child path → [numerator, denominator]
 @dataclass
 class RollupReader:
     """The measures of the rolled-up indicators in one division's subtree for some ranges, read at once:
-    one query for the cells and one per source for partial months. ``value(indicator, range, child)``
+    one query for the cells and one for every source's partial months. ``value(indicator, range, child)``
     then answers from memory (``child``: a child division's path; None: the whole subtree)."""
 
     cells: dict[tuple[str, datetime.date], Measures]
@@ -411,8 +413,8 @@ class RollupReader:
 
     @classmethod
     def load(cls, *, division_path: str, indicators: Iterable[Indicator], ranges: Iterable[Range]) -> RollupReader:
-        """Two kinds of query: the cells of the ranges' whole months (one), each source's rows in their
-        partial months (one per source, only when a range has one)."""
+        """Two queries at most: the cells of the ranges' whole months, and the sources' rows in their
+        partial months (all sources in one ``UNION ALL``, only when a range has a partial month)."""
         rolled = [i for i in indicators if i.rollup is not None]
         splits = {r: _split(*r) for r in set(ranges)}
         months = sorted({m for full, _ in splits.values() for m in full} | {SNAPSHOT_MONTH})
@@ -435,36 +437,10 @@ class RollupReader:
             for key, child_path, month, num, den in cursor.fetchall():
                 cells[(key, month)][child_path] = [num, den]
             dated_sources = {i.rollup.source for i in rolled if i.rollup and i.rollup.kind != SNAPSHOT}
-            for source_key in sorted(dated_sources) if pieces else ():
-                source = registry.rollup_sources[source_key]
-                if not source.day_column:
-                    continue
-                values = ", ".join(
-                    f"({index}, DATE '{a:%Y-%m-%d}', DATE '{b:%Y-%m-%d}')" for index, (a, b) in enumerate(pieces)
-                )
-                low, high = pieces[0][0], max(b for _, b in pieces) + datetime.timedelta(days=1)
-                day_range = (
-                    f"{source.day_column} >= {_bound(source, low)} AND {source.day_column} < {_bound(source, high)}"
-                )
-                conditions = " AND ".join(f"({c})" for c in (source.where, day_range, "d.path LIKE %s") if c)
-                cursor.execute(
-                    f"SELECT rg.i, {child} AS child, {_measures_sql(source)} FROM {_from(source)} "
-                    f"JOIN governance_division d ON d.id = {source.division} "
-                    f"JOIN (VALUES {values}) AS rg(i, a, b) ON {_day_expr(source)} BETWEEN rg.a AND rg.b "
-                    f"WHERE {conditions} GROUP BY 1, 2",
-                    [division_path, division_path, _like(division_path)],
-                )
-                columns = [c.name for c in cursor.description]
-                for row in cursor.fetchall():
-                    data = dict(zip(columns, row, strict=True))
-                    piece = pieces[data["i"]]
-                    for indicator in rolled:
-                        rollup = indicator.rollup
-                        if rollup is None or rollup.source != source_key:
-                            continue
-                        num = data[f"m_{rollup.numerator}"] or 0
-                        den = (data[f"m_{rollup.denominator}"] or 0) if rollup.denominator else None
-                        parts[(indicator.key, piece)][data["child"]] = [num, den]
+            sources = [registry.rollup_sources[key] for key in sorted(dated_sources) if pieces]
+            sources = [source for source in sources if source.day_column]
+            if sources:
+                _partial_months_read(cursor, sources, pieces, division_path, rolled, parts)
         return cls(cells, parts, splits)
 
     def measures(self, indicator: Indicator, span: Range, child: str | None = None) -> tuple[Any, Any]:
@@ -499,6 +475,50 @@ class RollupReader:
         if rollup.kind == RATIO or rollup.denominator:
             return None if not den else Decimal(num) / Decimal(den)
         return _plain(num)
+
+
+def _partial_months_read(
+    cursor: Any,
+    sources: list[RollupSource],
+    pieces: list[Range],
+    division_path: str,
+    rolled: list[Indicator],
+    parts: dict[tuple[str, Range], Measures],
+) -> None:
+    """The measures of every dated source in the partial months (``pieces``) of the subtree, per child,
+    in ONE query whatever the number of sources: each source's ``GROUP BY`` (range, child) unpivoted to
+    (source, range, child, measure, value) rows and the sources joined by ``UNION ALL``. Fills ``parts``
+    (``{(indicator key, piece): {child path: [numerator, denominator]}}``)."""
+    child = "left(d.path, length(%s) + strpos(substr(d.path, length(%s) + 1), '/'))"
+    values = ", ".join(f"({index}, DATE '{a:%Y-%m-%d}', DATE '{b:%Y-%m-%d}')" for index, (a, b) in enumerate(pieces))
+    low, high = pieces[0][0], max(b for _, b in pieces) + datetime.timedelta(days=1)
+    selects: list[str] = []
+    params: list[str] = []
+    for source in sources:
+        day_range = f"{source.day_column} >= {_bound(source, low)} AND {source.day_column} < {_bound(source, high)}"
+        conditions = " AND ".join(f"({c})" for c in (source.where, day_range, "d.path LIKE %s") if c)
+        unpivot = ", ".join(f"({_quote(name)}, s.m_{name}::numeric)" for name in source.measures)
+        selects.append(
+            f"SELECT {_quote(source.key)} AS source, s.i, s.child, x.name, x.value FROM ("
+            f"SELECT rg.i, {child} AS child, {_measures_sql(source)} FROM {_from(source)} "
+            f"JOIN governance_division d ON d.id = {source.division} "
+            f"JOIN (VALUES {values}) AS rg(i, a, b) ON {_day_expr(source)} BETWEEN rg.a AND rg.b "
+            f"WHERE {conditions} GROUP BY 1, 2) s CROSS JOIN LATERAL (VALUES {unpivot}) AS x(name, value)"
+        )
+        params += [division_path, division_path, _like(division_path)]
+    cursor.execute(" UNION ALL ".join(selects), params)
+    found: dict[tuple[str, int, str], dict[str, Any]] = defaultdict(dict)
+    for source_key, index, child_path, name, value in cursor.fetchall():
+        found[(source_key, index, child_path)][name] = value
+    for (source_key, index, child_path), data in found.items():
+        piece = pieces[index]
+        for indicator in rolled:
+            rollup = indicator.rollup
+            if rollup is None or rollup.source != source_key:
+                continue
+            num = data.get(rollup.numerator) or 0
+            den = (data.get(rollup.denominator) or 0) if rollup.denominator else None
+            parts[(indicator.key, piece)][child_path] = [num, den]
 
 
 def _plain(number: Any) -> Any:

@@ -3,12 +3,14 @@ case or a name. Leaders see these figures; they never see the rows behind them."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_DOWN, GOOD_UP, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.registry import GOOD_DOWN, GOOD_UP, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.shared_figures import shared_figure
 from integrity.choices import CleanUnitStatus
 from integrity.selectors import (
     FUNNEL_LABELS,
@@ -33,22 +35,35 @@ UNITS = {
 }
 
 
+@shared_figure
+def _funnel_table(*, division, start, end, index: int) -> dict:
+    """Every step one record table of the funnel gives (处理 and 处分 share the sanctions), one query,
+    once per dashboard."""
+    queryset, _campaign_key, aggregates = _funnel_sources(division, start, end)[index]
+    return queryset.order_by().aggregate(**aggregates)
+
+
 def _funnel_figure(key: str):
     """One step of ``funnel_totals``, reading only the record table behind it (one query, not six)."""
 
     def compute(*, division, start=None, end=None) -> int | Decimal:
-        for queryset, _campaign_key, aggregates in _funnel_sources(division, start, end):
+        for index, (_queryset, _campaign_key, aggregates) in enumerate(_funnel_sources(division, start, end)):
             if key in aggregates:
-                values = queryset.order_by().aggregate(**{key: aggregates[key]})
+                values = _funnel_table(division=division, start=start, end=end, index=index)
                 return getattr(_funnel_from(values), key)
         return getattr(funnel_totals(division=division, start=start, end=end), key)
 
     return compute
 
 
+@shared_figure
+def _timeliness(*, division, on) -> dict:
+    return project_timeliness(division=division, on=on)
+
+
 def _projects(key: str):
     def compute(*, division, start=None, end=None) -> int:
-        return project_timeliness(division=division, on=end)[key]
+        return _timeliness(division=division, on=end)[key]
 
     return compute
 
@@ -193,3 +208,90 @@ registry.indicator(
         good=GOOD_UP,
     )
 )
+
+
+# --- how the units, rules and culture figures roll up (issue 12) ----------------------------------
+# Each repeats in SQL the rows of its selector (``clean_units_by_status``, ``rule_effects``,
+# ``culture_counts``); a unit's and a rule's division is its organisation's, so an organisation
+# moving marks both divisions.
+registry.rollup_source(
+    RollupSource(
+        key="integrity.units",
+        from_sql="integrity_cleanunit t JOIN governance_organization o ON o.id = t.organization_id",
+        division="o.division_id",
+        measures={status: f"count(*) FILTER (WHERE t.status = '{status}')" for status in CleanUnitStatus.values},
+        triggers=(
+            RollupTrigger(
+                "integrity_cleanunit",
+                division="o.division_id",
+                joins="JOIN governance_organization o ON o.id = r.organization_id",
+            ),
+            RollupTrigger("governance_organization", division="r.division_id"),
+        ),
+    )
+)
+registry.rollup_source(
+    RollupSource(
+        key="integrity.rules",
+        from_sql=(
+            "integrity_unitrule t JOIN integrity_cleanunit u ON u.id = t.unit_id "
+            "JOIN governance_organization o ON o.id = u.organization_id"
+        ),
+        division="o.division_id",
+        measures={
+            "loopholes": "COALESCE(sum(t.loopholes_closed), 0)",
+            "savings_amount": "COALESCE(sum(t.savings_amount), 0)",
+            "measured": (
+                "count(*) FILTER (WHERE t.loopholes_closed > 0 OR t.savings_percent IS NOT NULL "
+                "OR t.savings_amount IS NOT NULL)"
+            ),
+        },
+        triggers=(
+            RollupTrigger(
+                "integrity_unitrule",
+                division="o.division_id",
+                joins=(
+                    "JOIN integrity_cleanunit u ON u.id = r.unit_id "
+                    "JOIN governance_organization o ON o.id = u.organization_id"
+                ),
+            ),
+            RollupTrigger(
+                "integrity_cleanunit",
+                division="o.division_id",
+                joins="JOIN governance_organization o ON o.id = r.organization_id",
+            ),
+            RollupTrigger("governance_organization", division="r.division_id"),
+        ),
+    )
+)
+registry.rollup_source(
+    RollupSource(
+        key="integrity.culture_sites",
+        from_sql="integrity_culturesite t",
+        measures={"sites": "count(*)"},
+        triggers=(RollupTrigger("integrity_culturesite"),),
+    )
+)
+registry.rollup_source(
+    RollupSource(
+        key="integrity.culture_activities",
+        from_sql="integrity_cultureactivity t",
+        day_column="t.held_on",
+        measures={"activities": "count(*)"},
+        triggers=(RollupTrigger("integrity_cultureactivity", day="r.held_on"),),
+    )
+)
+
+
+def _attach(key: str, rollup: Rollup) -> None:
+    """Give a registered indicator its roll-up (the indicator itself declared above, once)."""
+    registry.indicator(replace(registry.indicators[key], rollup=rollup))
+
+
+for _status in CleanUnitStatus.values:
+    _attach(f"integrity.clean_units.{_status}", Rollup("integrity.units", _status, kind=SNAPSHOT))
+_attach("integrity.rules.loopholes", Rollup("integrity.rules", "loopholes", kind=SNAPSHOT))
+_attach("integrity.rules.savings_amount", Rollup("integrity.rules", "savings_amount", kind=SNAPSHOT, finish=_recovered))
+_attach("integrity.rules.measured", Rollup("integrity.rules", "measured", kind=SNAPSHOT))
+_attach("integrity.culture.sites", Rollup("integrity.culture_sites", "sites", kind=SNAPSHOT))
+_attach("integrity.culture.activities", Rollup("integrity.culture_activities", "activities"))

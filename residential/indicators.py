@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
+from django.db.models import Count, F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_DOWN, Indicator, registry
+from governance.registry import GOOD_DOWN, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.shared_figures import shared_figure
 from residential.choices import ListSide
 from residential.models import OwnersCommittee, RedBlackEntry
-from residential.selectors import compounds_under_star, follow_ups_overdue, latest_red_black_list, petition_yoy
+from residential.selectors import (
+    FOLLOW_UP_KINDS,
+    compounds_under_star,
+    follow_ups_overdue,
+    latest_red_black_list_query,
+    petition_yoy,
+)
 
 
 def _compounds(*, division, start=None, end=None) -> int:
@@ -29,16 +38,42 @@ def _petitions_yoy(*, division, start=None, end=None) -> float | None:
     return petition_yoy(division=division, start=start, end=end).change_pct
 
 
+@shared_figure
+def _sides(*, division) -> dict[str, int]:
+    """Companies on each side of the latest 红黑榜 (``latest_red_black_list``), ``{side: n}``: one query
+    (the latest list a subquery), once per dashboard."""
+    latest = latest_red_black_list_query(division=division).values("pk")[:1]
+    rows = RedBlackEntry.objects.filter(list=Subquery(latest)).values("side").annotate(n=Count("pk")).order_by()
+    return {row["side"]: row["n"] for row in rows}
+
+
 def _list_side(side: str):
     def compute(*, division, start=None, end=None) -> int:
-        latest = latest_red_black_list(division=division)
-        return RedBlackEntry.objects.filter(list=latest, side=side).count() if latest else 0
+        return _sides(division=division).get(side, 0)
 
     return compute
 
 
+# 星物管小区 as they stand (``compounds_under_star``: joined, i.e. a join date).
+registry.rollup_source(
+    RollupSource(
+        key="residential.compounds",
+        from_sql="residential_compound t",
+        measures={"star": "count(*) FILTER (WHERE t.joined_on IS NOT NULL)"},
+        triggers=(RollupTrigger("residential_compound"),),
+    )
+)
 registry.indicator(
-    Indicator("residential.star_compounds", _("星物管小区"), "organisation", _compounds, _("个"), 40, dated=False)
+    Indicator(
+        "residential.star_compounds",
+        _("星物管小区"),
+        "organisation",
+        _compounds,
+        _("个"),
+        40,
+        dated=False,
+        rollup=Rollup("residential.compounds", "star", kind=SNAPSHOT),
+    )
 )
 registry.indicator(
     Indicator(
@@ -83,6 +118,45 @@ def _follow_ups_overdue(*, division, start=None, end=None) -> int:
     return follow_ups_overdue(division=division)
 
 
+def _follow_ups_sql() -> str:
+    """Every overdue follow-up (the three kinds of ``FOLLOW_UP_KINDS``, by their own ``overdue()``, so the
+    rule is written once) with its compound's division, as one UNION ALL FROM item ``t``. Compiled at
+    use (today moves: the source is volatile, recomputed daily)."""
+    parts = []
+    for model, related in FOLLOW_UP_KINDS.values():
+        query = model.objects.overdue().values(division_ref=F(related[0])).order_by().query
+        sql, params = query.sql_with_params()
+        parts.append(connection.ops.compose_sql(sql, params).replace("%", "%%"))
+    return "(" + " UNION ALL ".join(f"({part})" for part in parts) + ") t"
+
+
+_TO_COMPOUND = "JOIN residential_compound c ON c.id = {}"
+registry.rollup_source(
+    RollupSource(
+        key="residential.follow_ups",
+        from_sql=_follow_ups_sql,
+        division="t.division_ref",
+        measures={"overdue": "count(*)"},
+        triggers=(
+            RollupTrigger(
+                "residential_committeerectification",
+                division="c.division_id",
+                joins="JOIN residential_ownerscommittee o ON o.id = r.committee_id "
+                + _TO_COMPOUND.format("o.compound_id"),
+            ),
+            RollupTrigger(
+                "residential_enforcementvisit", division="c.division_id", joins=_TO_COMPOUND.format("r.compound_id")
+            ),
+            RollupTrigger(
+                "residential_meetingresolution",
+                division="c.division_id",
+                joins="JOIN residential_buildingcouncilmeeting m ON m.id = r.meeting_id "
+                + _TO_COMPOUND.format("m.compound_id"),
+            ),
+        ),
+        volatile=True,
+    )
+)
 registry.indicator(
     Indicator(
         "residential.follow_ups_overdue",
@@ -93,5 +167,6 @@ registry.indicator(
         45,
         dated=False,
         good=GOOD_DOWN,
+        rollup=Rollup("residential.follow_ups", "overdue", kind=SNAPSHOT),
     )
 )

@@ -103,19 +103,23 @@ def petition_yoy_by_child(
     return result
 
 
-def latest_red_black_list(*, division: Division) -> RedBlackList | None:
-    """The most recent published 红黑榜 made by the division, one above it or one below it (``None``
-    when there is none), one query."""
+def latest_red_black_list_query(*, division: Division) -> QuerySet[RedBlackList]:
+    """The published 红黑榜 made by the division, one above it or one below it, the most recent first
+    (the rule of ``latest_red_black_list``; a subquery for the dashboard's counts)."""
     return (
         RedBlackList.objects.filter(published_at__isnull=False)
         .filter(
             Q(period__division__path__in=path_ancestors(division.path))
             | Q(period__division__path__startswith=division.path)
         )
-        .select_related("period")
         .order_by("-period__end_date", "-published_at")
-        .first()
     )
+
+
+def latest_red_black_list(*, division: Division) -> RedBlackList | None:
+    """The most recent published 红黑榜 made by the division, one above it or one below it (``None``
+    when there is none), one query."""
+    return latest_red_black_list_query(division=division).select_related("period").first()
 
 
 # --- 跟进 (issue 13 item 5) ----------------------------------------------------------------------------

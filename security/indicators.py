@@ -8,10 +8,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import GOOD_DOWN, GOOD_UP, RATIO, Indicator, Rollup, RollupSource, RollupTrigger, registry
+from governance.registry import (
+    GOOD_DOWN,
+    GOOD_UP,
+    RATIO,
+    SNAPSHOT,
+    Indicator,
+    Rollup,
+    RollupSource,
+    RollupTrigger,
+    registry,
+)
+from governance.shared_figures import shared_figure
+from security import rollup_sources  # noqa: F401  (declares the ratings and 三调/三情 sources)
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody
-from security.rates import rates_for_division
+from security.rates import rate, rates_for_division, response_rate_for_division
 from security.reports.selectors import three_mediations_figures, three_situations_figures
 from security.selectors import (
     coverage_gaps,
@@ -34,6 +46,12 @@ def _coverage_gaps(*, division, start=None, end=None) -> int:
     return coverage_gaps(division=division).count()
 
 
+@shared_figure
+def _stats_yoy(*, division, start, end) -> dict:
+    """``security_stats_yoy`` once per dashboard for the three …同比 figures (two queries, not six)."""
+    return security_stats_yoy(division=division, start=start, end=end)
+
+
 def _yoy(field: str):
     """接处警、刑事立案、行政案件同比 from complete monthly returns (``security_stats_comparison``):
     None ("无数据") when a month of the period or of the year before lacks them, never −100 %."""
@@ -41,7 +59,7 @@ def _yoy(field: str):
     def compute(*, division, start=None, end=None):
         end = end or timezone.localdate()
         start = start or datetime.date(end.year, 1, 1)
-        return security_stats_yoy(division=division, start=start, end=end)[field]["change_pct"]
+        return _stats_yoy(division=division, start=start, end=end)[field]["change_pct"]
 
     return compute
 
@@ -149,6 +167,7 @@ registry.indicator(
         20,
         dated=False,
         good=GOOD_DOWN,
+        rollup=Rollup("security.coverage", "gaps", kind=SNAPSHOT),
     )
 )
 registry.indicator(
@@ -174,24 +193,36 @@ registry.indicator(
 )
 
 
-def _rate(key: str):
-    """三率 on the dashboard: formulas in ``security.rates`` (响应率: accepted within the acceptance
-    window ÷ assignments decided; 满意率: 满意 and 基本满意 ÷ all ratings; 化解率 is ``resolution_rate`` above)."""
+def _response_rate(*, division, start=None, end=None):
+    """响应率 (``security.rates``): assignments accepted within the acceptance window ÷ assignments
+    decided. It depends on the working-day calendar and on windows ending as days pass, so it is
+    computed from the records (two queries), not rolled up."""
+    return response_rate_for_division(division=division, start=start, end=end)
 
-    def compute(*, division, start=None, end=None):
-        return rates_for_division(division=division, start=start, end=end)[key]
 
-    return compute
+def _satisfaction_rate(*, division, start=None, end=None):
+    """满意率 (``security.rates``): 满意 and 基本满意 ÷ all ratings made in the period."""
+    return rates_for_division(division=division, start=start, end=end)["satisfaction_rate"]
+
+
+def _three_rate(numerator, denominator):
+    """A rate as ``security.rates.rate`` and the 三调联治 figures give it: per cent, 0.1, None for 0 of 0."""
+    return rate(numerator, denominator)
 
 
 registry.indicator(
-    Indicator(
-        "security.response_rate", _("响应率（按时接收）"), "safety", _rate("response_rate"), "%", 17, good=GOOD_UP
-    )
+    Indicator("security.response_rate", _("响应率（按时接收）"), "safety", _response_rate, "%", 17, good=GOOD_UP)
 )
 registry.indicator(
     Indicator(
-        "security.satisfaction_rate", _("群众满意率"), "safety", _rate("satisfaction_rate"), "%", 18, good=GOOD_UP
+        "security.satisfaction_rate",
+        _("群众满意率"),
+        "safety",
+        _satisfaction_rate,
+        "%",
+        18,
+        good=GOOD_UP,
+        rollup=Rollup("security.ratings", "satisfied", "rated", RATIO, _three_rate),
     )
 )
 
@@ -219,6 +250,7 @@ registry.indicator(
         24,
         dated=False,
         good=GOOD_UP,
+        rollup=Rollup("security.protection", "full", "units", SNAPSHOT, _three_rate),
     )
 )
 registry.indicator(
@@ -255,10 +287,18 @@ def _three_situations(key: str):
     return compute
 
 
+THREE_ROLLUPS = {
+    "three_mediations_received": Rollup("security.three_mediations", "received"),
+    "three_mediations_rate": Rollup("security.three_mediations", "resolved", "received", RATIO, _three_rate),
+    "three_situations_received": Rollup("security.three_situations", "received"),
+    "three_situations_transferred": Rollup("security.three_situations", "transferred"),
+}
 for key, title, unit, order, good, compute in [
     ("three_mediations_received", _("三调联治受理"), _("件"), 24, "", _three_mediations("received")),
     ("three_mediations_rate", _("三调联治化解率"), "%", 25, GOOD_UP, _three_mediations("resolution_rate")),
     ("three_situations_received", _("三情受理（警情、诉情、访情）"), _("件"), 26, "", _three_situations("received")),
     ("three_situations_transferred", _("警调互转"), _("件"), 27, "", _three_situations("transferred")),
 ]:
-    registry.indicator(Indicator(f"security.{key}", title, "safety", compute, unit, order, good=good))
+    registry.indicator(
+        Indicator(f"security.{key}", title, "safety", compute, unit, order, good=good, rollup=THREE_ROLLUPS[key])
+    )

@@ -246,6 +246,24 @@ PROTECTION_UNIT_LEVELS = (DivisionLevel.VILLAGE, DivisionLevel.COMMUNITY, Divisi
 PEOPLE_PATROL_DAYS = 30
 
 
+def protection_units(queryset: QuerySet[Division]) -> QuerySet[Division]:
+    """The 三防 units (active villages, communities and compounds) of ``queryset``, each annotated
+    ``team``, ``patrolled``, ``has_physical`` and ``has_technical`` (bool, its subtree's resources
+    counted): the rule of ``protection_coverage``, written once (the roll-up compiles it too)."""
+    from security.choices import PHYSICAL_CATEGORIES, TECHNICAL_CATEGORIES, ResourceStatus
+    from security.models import PatrolLog, PatrolTeam, ProtectiveResource
+
+    under = {"division__path__startswith": OuterRef("path")}
+    since = timezone.localdate() - datetime.timedelta(days=PEOPLE_PATROL_DAYS)
+    working = ProtectiveResource.objects.filter(status=ResourceStatus.NORMAL, **under)
+    return queryset.filter(level__in=PROTECTION_UNIT_LEVELS, is_active=True).annotate(
+        team=Exists(PatrolTeam.objects.filter(is_active=True, **under)),
+        patrolled=Exists(PatrolLog.objects.filter(date__gte=since, **under)),
+        has_physical=Exists(working.filter(category__in=PHYSICAL_CATEGORIES)),
+        has_technical=Exists(working.filter(category__in=TECHNICAL_CATEGORIES)),
+    )
+
+
 def protection_coverage(*, division: Division) -> list[Any]:
     """三防联保 per village, community and compound in ``division``'s subtree, in path order: each
     ``Division`` carries ``has_people``, ``has_physical`` and ``has_technical`` (bool) — whether it (with its
@@ -254,21 +272,10 @@ def protection_coverage(*, division: Division) -> list[Any]:
     ``ProtectiveResource`` of that kind in service, ``ResourceStatus.NORMAL``), and ``missing``: the
     ``ProtectionKind`` labels it lacks. One query. Source: issue 16 item 1; the article's "人防、物防、技防
     '三防联保'"."""
-    from security.choices import PHYSICAL_CATEGORIES, TECHNICAL_CATEGORIES, ProtectionKind, ResourceStatus
-    from security.models import PatrolLog, PatrolTeam, ProtectiveResource
+    from security.choices import ProtectionKind
 
-    under = {"division__path__startswith": OuterRef("path")}
-    since = timezone.localdate() - datetime.timedelta(days=PEOPLE_PATROL_DAYS)
-    working = ProtectiveResource.objects.filter(status=ResourceStatus.NORMAL, **under)
     rows: list[Any] = list(
-        Division.objects.in_subtree(division)
-        .filter(level__in=PROTECTION_UNIT_LEVELS, is_active=True)
-        .annotate(
-            team=Exists(PatrolTeam.objects.filter(is_active=True, **under)),
-            patrolled=Exists(PatrolLog.objects.filter(date__gte=since, **under)),
-            has_physical=Exists(working.filter(category__in=PHYSICAL_CATEGORIES)),
-            has_technical=Exists(working.filter(category__in=TECHNICAL_CATEGORIES)),
-        )
+        protection_units(Division.objects.in_subtree(division))
         .only("id", "code", "name", "level", "path", "parent_id")
         .order_by("path")
     )

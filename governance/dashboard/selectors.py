@@ -1,7 +1,7 @@
 """Dashboard figures. Every figure is an indicator that an app registers, for a subtree and a period.
 Indicators that declare a roll-up (``Indicator.rollup``) are read from roll-up cells
 (``governance.rollups``): all of them, for the period, a year before, every child division and every
-month, in one query for the cells plus one per source for partial months, so that part of the page
+month, in one query for the cells plus one for every source's partial months, so that part of the page
 costs the same for any division, period, number of children and number of rows. The others (the
 fallback) are computed from base tables: a fixed number of queries per indicator, and per child or
 month only for those charted. Nothing is cached: figures are as fresh as the cells (≤ 1 minute)."""
@@ -23,6 +23,7 @@ from governance.querysets import path_ancestors, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
 from governance.rollups import RollupReader, rollups_refresh_if_dirty
 from governance.selectors import change_pct, division_in_scope
+from governance.shared_figures import figures_shared
 from governance.spreadsheets import heading
 
 DASHBOARD_ROLES = (Role.LEADER, Role.DISTRICT_ADMIN)
@@ -166,10 +167,16 @@ def _compute(indicator: Indicator, division: Division, start: datetime.date, end
 def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     """All the figures of one division and period: each indicator for the period and a year before, the
     charted indicators for each child division and each month. Rolled-up indicators come from one
-    ``RollupReader`` (2–6 queries whatever the division, period and children); the others from their
+    ``RollupReader`` (at most 2 queries whatever the division, period and children); the others from their
     ``compute``. With ``ROLLUPS_REFRESH_ON_READ`` (tests) dirty cells are recomputed first."""
     if getattr(settings, "ROLLUPS_REFRESH_ON_READ", False):
         rollups_refresh_if_dirty()
+    # Indicators reading one selector for different keys compute it once (``governance.shared_figures``).
+    with figures_shared():
+        return _dashboard_compute(division=division, period=period)
+
+
+def _dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     earlier = period.year_earlier()
     indicators = sorted(registry.indicators.values(), key=lambda i: (i.order, i.key))
     indicators = [i for i in indicators if section_of(i) in SECTIONS]

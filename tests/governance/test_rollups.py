@@ -195,7 +195,13 @@ def test_refresh_recomputes_only_the_dirty_cells_and_is_idempotent(world):
     dispute = intake(world["v21"])
     marks = list(RollupDirty.objects.values_list("source", "division_id", "month"))
     assert ("security.disputes", world["v21"].pk, dispute.received_at.astimezone().date().replace(day=1)) in marks
-    assert {m[0] for m in marks} <= {"security.disputes", "governance.people", "villages.completeness"}
+    assert {m[0] for m in marks} <= {
+        "security.disputes",
+        "security.three_mediations",
+        "security.three_situations",
+        "governance.people",
+        "villages.completeness",
+    }
     assert rollups_refresh()["security.disputes"] >= 1
     cells = {(c.indicator, c.division_id, c.month): (c.numerator, c.denominator) for c in RollupCell.objects.all()}
     # Nothing dirty: a second run does nothing and changes nothing.
