@@ -90,9 +90,9 @@ def _hamlets_sql() -> str:
     return f"({connection.ops.compose_sql(sql, params)}) t"
 
 
-def _percent(complete, total) -> float:
-    """三屋同治完整率 as ``hamlet_completeness`` gives it: one decimal, 0.0 without 屋场."""
-    return round(100 * int(complete) / int(total), 1) if total else 0.0
+def _percent(complete, total) -> float | None:
+    """三屋同治完整率 as ``hamlet_completeness`` gives it: one decimal; ``None`` (无数据) without 屋场."""
+    return round(100 * int(complete) / int(total), 1) if total else None
 
 
 # How things stand (current posts: recomputed daily too). A 屋场's completeness changes with its

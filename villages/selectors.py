@@ -45,9 +45,10 @@ def hamlet_list(*, queryset: HamletQuerySet | None = None) -> HamletQuerySet:
 
 def hamlet_completeness(*, division: Division, queryset: HamletQuerySet | None = None) -> dict[str, Any]:
     """For a subtree: how many 屋场 (``total``), how many ``complete`` and their ``percent`` (one
-    decimal, 0.0 without 屋场), how many lack a body, a head or a Party member in the Party group
-    (``lacks_body``, ``lacks_head``, ``lacks_party_member``; one aggregate query), plus the
-    ``incomplete`` 屋场 themselves (a lazy ``hamlet_list`` queryset)."""
+    decimal; ``None``, 无数据, without 屋场: a street with none is not 0 % complete), how many lack a
+    body, a head or a Party member in the Party group (``lacks_body``, ``lacks_head``,
+    ``lacks_party_member``; one aggregate query), plus the ``incomplete`` 屋场 themselves (a lazy
+    ``hamlet_list`` queryset)."""
     hamlets = (Hamlet.objects.all() if queryset is None else queryset).in_subtree(division)
     conditions = completeness_conditions()
     summary = hamlets.aggregate(
@@ -55,7 +56,7 @@ def hamlet_completeness(*, division: Division, queryset: HamletQuerySet | None =
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
         complete=Count("pk", filter=~any_gap(conditions)),
     )
-    summary["percent"] = round(100 * summary["complete"] / summary["total"], 1) if summary["total"] else 0.0
+    summary["percent"] = round(100 * summary["complete"] / summary["total"], 1) if summary["total"] else None
     summary["incomplete"] = hamlet_list(queryset=hamlets.incomplete())
     return summary
 
@@ -123,7 +124,7 @@ def hamlet_completeness_report(*, division: Division, queryset: HamletQuerySet |
                 figures[name] += bool(lack)
         if any(lacks):
             gaps[pk] = tuple(lacks)
-    summary["percent"] = round(100 * summary["complete"] / summary["total"], 1) if summary["total"] else 0.0
+    summary["percent"] = round(100 * summary["complete"] / summary["total"], 1) if summary["total"] else None
     incomplete = list(
         Hamlet.objects.filter(pk__in=list(gaps)).select_related("division__parent").order_by("division__path")
     )

@@ -226,7 +226,9 @@ class HamletCompletenessSerializer(serializers.Serializer):
     division = serializers.CharField()
     total = serializers.IntegerField()
     complete = serializers.IntegerField()
-    percent = serializers.FloatField(help_text=_("完整率（%），一位小数"))
+    percent = serializers.FloatField(
+        allow_null=True, help_text=_("完整率（%），一位小数；区域内没有屋场时为 null（无数据）")
+    )
     lacks_body = serializers.IntegerField()
     lacks_head = serializers.IntegerField()
     lacks_party_member = serializers.IntegerField()
