@@ -27,9 +27,11 @@ from governance.models import (
 from governance.notices import NoticeDraft, notices_send, recipients_in_area
 from governance.querysets import path_ancestors
 from residential.choices import (
+    ERR_EVALUATION_PUBLISHED,
     ERR_LIST_PUBLISHED,
     ERR_SCORE_RANGE,
     NOTICE_LIST_PUBLISHED,
+    EvaluationStatus,
     Grade,
     ListSide,
     WorkStatus,
@@ -56,9 +58,12 @@ from residential.models import (
 # in every admin, refused (400 ``service_owned_field``) by every API write. Model → field → service.
 SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
     "residential.ownerscommittee": {"organization": "committee_create"},
-    "residential.creditevaluation": dict.fromkeys(
-        ("evaluator", "item_total", "petition_count", "petition_deduction", "total", "grade"), "evaluation_save"
-    ),
+    "residential.creditevaluation": {
+        **dict.fromkeys(
+            ("evaluator", "item_total", "petition_count", "petition_deduction", "total", "grade"), "evaluation_save"
+        ),
+        **dict.fromkeys(("status", "published_at", "published_by"), "credit_evaluation_publish"),
+    },
     "residential.redblacklist": {
         "published_at": "red_black_list_publish",
         "published_by": "red_black_list_publish",
@@ -252,9 +257,15 @@ def evaluation_save(
     against the company received in the period cost the period's penalty each (up to its cap).
     Total and grade follow from the period's thresholds.
 
-    Raises ``ValidationError`` on ``scores``: an item not in the period's template
-    (``ERR_SCORE_UNKNOWN_ITEM``), a score out of range (``ERR_SCORE_RANGE``), an item left unscored
-    (``ERR_SCORE_MISSING``); or from the evaluation's own checks (one per company and period)."""
+    The evaluation is saved as a draft (草稿): it appears on no 红黑榜 until ``credit_evaluation_publish``.
+
+    Raises ``Conflict`` (``ERR_EVALUATION_PUBLISHED``) when ``evaluation`` is published (frozen);
+    ``ValidationError`` on ``scores``: an item not in the period's template (``ERR_SCORE_UNKNOWN_ITEM``),
+    a score out of range (``ERR_SCORE_RANGE``), an item left unscored (``ERR_SCORE_MISSING``); or from
+    the evaluation's own checks (one per company and period)."""
+    if evaluation is not None and evaluation.pk:
+        evaluation = CreditEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+        _refuse_if_evaluation_published(evaluation)
     _check_scores(scores, period_items(period))
     petitions = Petition.objects.filter(company=company).received_between(period.start_date, period.end_date).count()
     deduction = min(petitions * period.petition_penalty, period.petition_penalty_cap)
@@ -277,6 +288,27 @@ def evaluation_save(
     return evaluation
 
 
+def _refuse_if_evaluation_published(evaluation: CreditEvaluation) -> None:
+    if evaluation.status == EvaluationStatus.PUBLISHED:
+        raise Conflict(
+            {"non_field_errors": ValidationError(_("该评价已发布，不能再修改。"), code=ERR_EVALUATION_PUBLISHED)}
+        )
+
+
+@transaction.atomic
+def credit_evaluation_publish(*, evaluation: CreditEvaluation, by: User | None) -> CreditEvaluation:
+    """Publish a draft evaluation (草稿 → 已发布, who and when recorded): from now on it counts on the
+    period's 红黑榜 and is frozen (database triggers refuse any change to it or its scores).
+    Raises ``Conflict`` (``ERR_EVALUATION_PUBLISHED``, 409 in the API) when it already is published."""
+    evaluation = CreditEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _refuse_if_evaluation_published(evaluation)
+    evaluation.status = EvaluationStatus.PUBLISHED
+    evaluation.published_at, evaluation.published_by = timezone.now(), by
+    evaluation.full_clean()
+    evaluation.save(update_fields=["status", "published_at", "published_by"])
+    return evaluation
+
+
 def _refuse_if_published(red_black_list: RedBlackList) -> None:
     if red_black_list.pk and RedBlackList.objects.filter(pk=red_black_list.pk, published_at__isnull=False).exists():
         raise Conflict({"non_field_errors": ValidationError(_("红黑榜已发布，不能再修改。"), code=ERR_LIST_PUBLISHED)})
@@ -292,8 +324,9 @@ def red_black_list_draft(
     note: str = "",
     red_black_list: RedBlackList | None = None,
 ) -> RedBlackList:
-    """Make (or remake) the draft 红黑榜 of a period from its evaluations: the best ``red_size``
-    grade-A companies on the red side, the worst ``black_size`` grade-C/D companies on the black side.
+    """Make (or remake) the draft 红黑榜 of a period from its published evaluations (drafts never count):
+    the best ``red_size`` grade-A companies on the red side, the worst ``black_size`` grade-C/D
+    companies on the black side.
 
     Raises ``Conflict`` (``ERR_LIST_PUBLISHED``) for a published list, ``ValidationError`` from the
     list's own checks."""
@@ -305,7 +338,7 @@ def red_black_list_draft(
     red_black_list.full_clean()
     red_black_list.save()
     red_black_list.entries.all().delete()
-    evaluations = CreditEvaluation.objects.filter(period=period)
+    evaluations = CreditEvaluation.objects.filter(period=period, status=EvaluationStatus.PUBLISHED)
     red = list(evaluations.filter(grade=Grade.A).order_by("-total", "company__name")[:red_size])
     black = list(
         evaluations.filter(grade__in=[Grade.C, Grade.D])

@@ -184,6 +184,7 @@ class CreditEvaluationSerializer(ScopedModelSerializer):
     period_name = serializers.CharField(source="period.name", read_only=True)
     scores = CreditScoreSerializer(many=True)
     evaluator = serializers.StringRelatedField(read_only=True)
+    published_by = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = CreditEvaluation
@@ -202,6 +203,9 @@ class CreditEvaluationSerializer(ScopedModelSerializer):
             "total",
             "grade",
             "note",
+            "status",
+            "published_at",
+            "published_by",
         ]
         read_only_fields = ["item_total", "petition_count", "petition_deduction", "total", "grade"]
 

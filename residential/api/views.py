@@ -26,7 +26,7 @@ from residential.models import (
     RedBlackList,
 )
 from residential.selectors import petition_yoy, petition_yoy_by_child
-from residential.services import meeting_record, meeting_update, red_black_list_publish
+from residential.services import credit_evaluation_publish, meeting_record, meeting_update, red_black_list_publish
 
 
 class CompoundViewSet(RegisterViewSet):
@@ -90,13 +90,26 @@ class CommitteeRectificationViewSet(RegisterViewSet):
 
 
 class CreditEvaluationViewSet(RegisterViewSet):
-    """服务信用等级评价: scores per item; total and grade are computed."""
+    """服务信用等级评价: scores per item; total and grade are computed. A new or rescored evaluation is a
+    draft (``status`` 草稿, set only by the services); ``publish/`` publishes it, and from then on any
+    change answers 409."""
 
-    queryset = CreditEvaluation.objects.select_related("company", "period", "evaluator").prefetch_related(
-        "scores__item"
-    )
+    queryset = CreditEvaluation.objects.select_related(
+        "company", "period", "evaluator", "published_by"
+    ).prefetch_related("scores__item")
     serializer_class = s.CreditEvaluationSerializer
     filterset_class = filtersets.CreditEvaluationFilterSet
+
+    @extend_schema(
+        summary="发布信用评价",
+        description="发布一份草稿评价：此后计入红黑榜、不能再修改；已发布的再次发布答 409。",
+        request=None,
+        responses=s.CreditEvaluationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        evaluation = credit_evaluation_publish(evaluation=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
 
 class RedBlackListViewSet(RegisterViewSet):

@@ -3,8 +3,8 @@
 - a village officer on a phone finds households of the village and moves two into a 屋场 (划入屋场);
 - a township officer on a phone sees 我的待办's count on the home page, opens the list, follows an
   overdue 业委会整治 to the follow-up list, records it done, and the count goes down;
-- a district admin scores a property company with the district's template, makes the 红黑榜 draft and
-  publishes it."""
+- a district admin scores a property company with the district's template (a draft, on no list), publishes
+  the evaluation, makes the 红黑榜 draft (now with the company) and publishes it."""
 
 from __future__ import annotations
 
@@ -145,12 +145,22 @@ def test_district_admin_scores_a_company_and_publishes_the_red_black_list(demo, 
     page.get_by_label("评价日期").fill("2025-01-10")
     steps.shot("form")
     page.get_by_role("button", name="保存评价").click()
-    expect(page.get_by_text("评价已保存")).to_be_visible()
+    expect(page.get_by_text("评价草稿已保存")).to_be_visible()
     evaluation = CreditEvaluation.objects.get(company=company, period=period)
-    expect(page.locator("#evaluations")).to_contain_text(company.name)
-    expect(page.locator("#evaluations")).to_contain_text(str(evaluation.total))
+    row = page.locator("#evaluations tr", has_text=company.name)
+    expect(row).to_contain_text(str(evaluation.total))
+    expect(row).to_contain_text("草稿")
     page.get_by_role("button", name="生成草稿").click()
     expect(page.get_by_text("红黑榜草稿已生成")).to_be_visible()
+    expect(page.locator("#red-black-list")).not_to_contain_text(company.name)  # a draft counts on no list
+    row.get_by_role("button", name="发布评价").click()
+    expect(page.get_by_text("的评价已发布，不能再修改")).to_be_visible()
+    row = page.locator("#evaluations tr", has_text=company.name)
+    expect(row.locator(".badge")).to_have_text("已发布")
+    expect(row.get_by_role("button", name="发布评价")).to_have_count(0)
+    steps.shot("evaluation-published")
+    page.get_by_role("button", name="重新生成草稿").click()
+    expect(page.locator("#red-black-list")).to_contain_text(company.name)
     page.get_by_role("button", name="发布（发布后不能修改）").click()
     expect(page.get_by_text("红黑榜已发布。")).to_be_visible()
     expect(page.locator("#red-black-list .badge")).to_have_text("已发布")

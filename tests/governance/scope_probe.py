@@ -62,6 +62,7 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "residential/credit/<int:pk>/": "residential.CreditPeriod",
     "residential/credit/<int:pk>/evaluate/": "residential.CreditPeriod",
     "residential/credit/<int:pk>/list/": "residential.CreditPeriod",
+    "residential/credit/evaluations/<int:pk>/publish/": "residential.CreditEvaluation",
     "residential/follow-ups/rectification/<int:pk>/": "residential.CommitteeRectification",
     "residential/follow-ups/enforcement/<int:pk>/": "residential.EnforcementVisit",
     "residential/follow-ups/resolution/<int:pk>/": "residential.MeetingResolution",

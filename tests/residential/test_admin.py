@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from governance.models import Role
 from residential.models import CreditPeriod, ScoringItem
-from residential.services import evaluation_save, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    evaluation_save,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.residential.factories import (
@@ -35,12 +40,13 @@ def admin_client(client, divisions):
 def _evaluation(division, score: int = 88):
     period = CreditPeriod.objects.filter(division=division).first() or CreditPeriodFactory(division=division)
     item = ScoringItem.objects.filter(division=division).first() or ScoringItemFactory(division=division, max_score=100)
-    return evaluation_save(
+    evaluation = evaluation_save(
         company=PropertyCompanyFactory(division=division),
         period=period,
         scores=[(item, score)],
         evaluated_on=period.end_date,
     )
+    return credit_evaluation_publish(evaluation=evaluation, by=None)
 
 
 MAKERS = {
