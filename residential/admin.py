@@ -345,7 +345,10 @@ class BuildingCouncilMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 participants_changed = any(f.has_changed() for f in rows)
             elif formset.model is MeetingResolution:
                 resolutions = [
-                    {"id": f.instance.pk, **{name: f.cleaned_data[name] for name in MeetingResolutionInline.fields}}
+                    {
+                        "id": f.instance.pk,
+                        **{n: f.cleaned_data[n] for n in MeetingResolutionInline.fields if n in f.cleaned_data},
+                    }
                     for f in rows
                     if f.has_changed()
                 ]

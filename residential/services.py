@@ -70,6 +70,10 @@ SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
     },
     "residential.redblackentry": dict.fromkeys(("side", "rank", "company", "total", "grade"), "red_black_list_draft"),
     "residential.buildingcouncilmeeting": {"recorded_by": "meeting_record"},
+    # 跟进 (issue 13): a follow-up's state, record and completion date only ``follow_up_record`` sets
+    "residential.meetingresolution": dict.fromkeys(("status", "follow_up", "done_on"), "follow_up_record"),
+    "residential.committeerectification": dict.fromkeys(("status", "done_on"), "follow_up_record"),
+    "residential.enforcementvisit": {"rectified_on": "follow_up_record"},
 }
 
 ERR_NOT_RESIDENT = "committee_member_not_resident"
@@ -397,7 +401,9 @@ def meeting_record(
     recorded_by: User | None = None,
 ) -> BuildingCouncilMeeting:
     """Record a 楼宇会 with its participants (``{kind, name}``) and resolutions
-    (``{content, owner_kind, owner, deadline, status?, follow_up?}``), all or nothing.
+    (``{content, owner_kind, owner, deadline, status?, follow_up?, done_on?}``), all or nothing. A new
+    resolution starts 待办; a ``status`` given is recorded through ``follow_up_record`` (``follow_up`` its
+    note, ``done_on`` its day), so its rules hold here too.
 
     Raises ``ValidationError`` from the meeting's checks, or keyed ``participants.<i>.<field>`` /
     ``resolutions.<i>.<field>`` for a bad participant or resolution."""
@@ -409,7 +415,7 @@ def meeting_record(
     for index, data in enumerate(participants):
         _save_child(MeetingParticipant(meeting=meeting, **data), "participants", index)
     for index, data in enumerate(resolutions):
-        _save_child(MeetingResolution(meeting=meeting, **data), "resolutions", index)
+        _resolution_save(MeetingResolution(meeting=meeting), data, index)
     return meeting
 
 
@@ -427,7 +433,9 @@ def meeting_update(
     """Change a 楼宇会 in one transaction: its plain ``fields`` (compound, held_on, topics, place);
     ``participants`` given (``{kind, name}``) are the whole list and replace the old one; each of
     ``resolutions`` with an ``id`` changes that resolution of this meeting, one without is added —
-    none is removed (a resolution is followed up, not deleted). ``None``: left as they are.
+    none is removed (a resolution is followed up, not deleted). ``None``: left as they are. A
+    resolution's follow-up (``status``, ``follow_up``, ``done_on``) is never set here: one whose
+    ``status`` is named and differs goes through ``follow_up_record``; otherwise it is kept.
 
     Raises ``ValidationError`` from the meeting's checks, keyed ``participants.<i>.<field>`` /
     ``resolutions.<i>.<field>`` for a bad row, or ``resolutions`` (``ERR_RESOLUTION_OTHER_MEETING``)
@@ -454,12 +462,29 @@ def meeting_update(
                 }
             )
         for index, data in enumerate(resolutions):
-            values = {name: value for name, value in data.items() if name != "id"}
             row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting)
-            for name, value in values.items():
-                setattr(row, name, value)
-            _save_child(row, "resolutions", index)
+            _resolution_save(row, {name: value for name, value in data.items() if name != "id"}, index)
     return meeting
+
+
+_FOLLOW_UP_FIELDS = ("status", "follow_up", "done_on")
+
+
+def _resolution_save(row: MeetingResolution, data: dict, index: int) -> None:
+    """Save a resolution's own fields from ``data``; its follow-up, when ``status`` is named and differs,
+    through ``follow_up_record`` (errors keyed ``resolutions.<index>.<field>``)."""
+    for name, value in data.items():
+        if name not in _FOLLOW_UP_FIELDS:
+            setattr(row, name, value)
+    _save_child(row, "resolutions", index)
+    status = data.get("status")
+    if status and status != row.status:
+        try:
+            follow_up_record(row=row, status=status, note=data.get("follow_up") or "", done_on=data.get("done_on"))
+        except ValidationError as error:
+            raise ValidationError(
+                {f"resolutions.{index}.{field}": errs for field, errs in error.error_dict.items()}
+            ) from None
 
 
 def _save_child(row, prefix: str, index: int) -> None:

@@ -59,6 +59,7 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "villages/hamlets/<int:pk>/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/meetings/new/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/households/": "villages.Hamlet",
+    "villages/follow-ups/<int:pk>/": "villages.MeetingResolution",
     "residential/credit/<int:pk>/": "residential.CreditPeriod",
     "residential/credit/<int:pk>/evaluate/": "residential.CreditPeriod",
     "residential/credit/<int:pk>/list/": "residential.CreditPeriod",
