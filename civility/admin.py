@@ -128,7 +128,7 @@ def publish_rankings(modeladmin, request, queryset):
 @admin.action(description=_("按所选月份的年度推荐文明家庭（依据已公布的评比）"), permissions=["change"])
 def propose_civilized_families(modeladmin, request, queryset):
     for year, division in sorted({(run.month.year, run.division) for run in queryset}, key=lambda p: p[0]):
-        proposed = civilized_families_propose(year=year, division=division)
+        proposed = civilized_families_propose(year=year, division=division, by=request.user)
         modeladmin.message_user(
             request, _("%(year)s 年度推荐文明家庭 %(n)s 户。") % {"year": year, "n": proposed}, messages.SUCCESS
         )
@@ -159,11 +159,11 @@ def confirm_civilized_families(modeladmin, request, queryset):
 @admin.register(models.CivilizedFamily)
 class CivilizedFamilyAdmin(CivilityAdmin):
     search_fields = ("household__number", "household__head__name")
-    list_display = ["household", "year", "points", "status"]
+    list_display = ["household", "year", "points", "status", "proposed_by", "confirmed_by"]
     list_filter = ["year", "status"]
-    list_select_related = ["household__head"]
-    # Confirmed through the service (who and when recorded), by the action.
-    readonly_fields = ["status", "confirmed_by", "confirmed_at"]
+    list_select_related = ["household__head", "proposed_by", "confirmed_by"]
+    # Proposed, confirmed and published through the services (who and when recorded), by the actions.
+    readonly_fields = ["status", "proposed_by", "proposed_at", "confirmed_by", "confirmed_at", "published_by"]
     actions = [confirm_civilized_families, "publish_civilized_families"]
 
     @admin.action(description=_("公布所选文明家庭（公布后冻结）"), permissions=["change"])

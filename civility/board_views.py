@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from civility.choices import FamilyStatus
 from civility.forms import BoardProposeForm, FamilyProposeForm
 from civility.models import CivilizedFamily, HonorList
 from civility.selectors import LEVEL_OF_DIVISION, ranking_board, ranking_runs_for
@@ -21,6 +22,7 @@ from civility.services import (
     civilized_families_propose,
     civilized_family_advance,
     family_actions,
+    family_can_decide,
     honor_list_advance,
     honor_list_propose,
     parse_month,
@@ -174,11 +176,12 @@ class FamilyListView(LoginRequiredMixin, PermissionRequiredMixin, View):
         families = (
             CivilizedFamily.objects.for_user(request.user)
             .filter(year=year)
-            .select_related("household__head", "household__division")
+            .select_related("household__head", "household__division", "proposed_by", "confirmed_by", "published_by")
             .order_by("household__division__path", "-points", "household__number")[:LIST_PAGE]
         )
-        rows = [(f, [(a, BOARD_ACTION_LABELS[a]) for a in family_actions(f)]) for f in families]
-        return render(request, self.template_name, {"year": year, "rows": rows, "form": form}, status=status)
+        rows = [(f, [(a, BOARD_ACTION_LABELS[a]) for a in family_actions(f, request.user)]) for f in families]
+        context = {"year": year, "rows": rows, "form": form, "can_decide": family_can_decide(request.user)}
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request):
         year = self.year_of(request)
@@ -205,10 +208,32 @@ class FamilyListView(LoginRequiredMixin, PermissionRequiredMixin, View):
             return self.render(request, self.year_of(request), form, status=400)
         year = form.cleaned_data["year"]
         area = division_in_scope(request.user)
-        n = civilized_families_propose(year=year, division=area)
+        n = civilized_families_propose(year=year, division=area, by=request.user)
         messages.success(request, _("%(year)s 年度推荐文明家庭 %(n)s 户。") % {"year": year, "n": n})
         return redirect(f"{request.path}?year={year}")
 
 
 def _pk(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
+
+
+class FamilyPublishedView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """文明家庭公示: the published ratings of a year (``?year=``, default this year) in the user's area —
+    frozen, with who proposed, confirmed and published each; printable. A bad year is a Chinese 400."""
+
+    permission_required = "civility.view_civilizedfamily"
+    template_name = "civility/family_published.html"
+
+    def get(self, request):
+        form = FamilyProposeForm({"year": request.GET.get("year") or timezone.localdate().year})
+        if not form.is_valid():
+            context = {"year": None, "families": [], "form": form}
+            return render(request, self.template_name, context, status=400)
+        year = form.cleaned_data["year"]
+        families = (
+            CivilizedFamily.objects.for_user(request.user)
+            .filter(year=year, status=FamilyStatus.PUBLISHED)
+            .select_related("household__head", "household__division", "proposed_by", "confirmed_by", "published_by")
+            .order_by("household__division__path", "-points", "household__number")
+        )
+        return render(request, self.template_name, {"year": year, "families": families, "form": form})

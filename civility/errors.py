@@ -39,6 +39,7 @@ ERR_BOARD_TRANSITION = "board_transition_not_allowed"
 ERR_RANKING_NOT_PUBLISHED = "ranking_month_not_published"
 ERR_BOARD_EXISTS = "board_exists"
 ERR_BOARD_SAME_PERSON = "board_confirmer_is_proposer"
+ERR_FAMILY_CONFIRMER_ROLE = "family_confirmer_role"
 
 
 class IdempotencyConflict(Conflict):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("boards/", board_views.BoardListView.as_view(), name="board-list"),
     path("boards/<int:pk>/", board_views.BoardDetailView.as_view(), name="board-detail"),
     path("families/", board_views.FamilyListView.as_view(), name="family-list"),
+    path("families/published/", board_views.FamilyPublishedView.as_view(), name="family-published"),
     path("units/", unit_views.UnitListView.as_view(), name="unit-list"),
     path("service-circle/", unit_views.ServiceCircleView.as_view(), name="service-circle"),
 ]

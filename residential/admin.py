@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ScopedAdminMixin, ScopedChoicesMixin, ScopedImportExportAdmin
 from governance.models import Post
+from residential.choices import EvaluationStatus
 from residential.models import (
     BuildingCouncilMeeting,
     CommitteeRectification,
@@ -28,7 +29,13 @@ from residential.models import (
     ScoringItem,
 )
 from residential.resources import CompoundResource, PropertyCompanyResource
-from residential.services import meeting_record, meeting_update, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    meeting_record,
+    meeting_update,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 
 
 class PropertyContractInline(ScopedChoicesMixin, admin.TabularInline):
@@ -184,11 +191,12 @@ class CreditScoreInline(ScopedChoicesMixin, admin.TabularInline):
 
 @admin.register(CreditEvaluation)
 class CreditEvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Evaluations are scored through the API or the scoring service (which checks every item's
-    range and applies the petition rule); here they are read and annotated."""
+    """Evaluations are scored through the pages, the API or the scoring service (which checks every
+    item's range and applies the petition rule); here a draft is read, annotated and published (the
+    action calls ``credit_evaluation_publish``); its status is read-only, a published one frozen."""
 
-    list_display = ("company", "period", "total", "grade", "petition_count", "evaluator")
-    list_filter = ("grade", "period")
+    list_display = ("company", "period", "total", "grade", "petition_count", "evaluator", "status")
+    list_filter = ("status", "grade", "period")
     list_select_related = ("company", "period", "evaluator")
     search_fields = ("company__name",)
     fields = (
@@ -202,12 +210,32 @@ class CreditEvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "total",
         "grade",
         "note",
+        "status",
+        "published_at",
+        "published_by",
     )
     readonly_fields = tuple(name for name in fields if name != "note")
     inlines = [CreditScoreInline]
+    actions = ["publish"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == EvaluationStatus.PUBLISHED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an evaluation is rescored or published, never deleted
+
+    @admin.action(description=_("发布评价（发布后计入红黑榜，不可修改）"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = 0
+        for evaluation in queryset.filter(status=EvaluationStatus.DRAFT):
+            credit_evaluation_publish(evaluation=evaluation, by=request.user)
+            count += 1
+        self.message_user(request, _("已发布 %(count)d 份评价。") % {"count": count}, messages.SUCCESS)
 
 
 class RedBlackEntryInline(ScopedChoicesMixin, admin.TabularInline):
@@ -317,7 +345,10 @@ class BuildingCouncilMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 participants_changed = any(f.has_changed() for f in rows)
             elif formset.model is MeetingResolution:
                 resolutions = [
-                    {"id": f.instance.pk, **{name: f.cleaned_data[name] for name in MeetingResolutionInline.fields}}
+                    {
+                        "id": f.instance.pk,
+                        **{n: f.cleaned_data[n] for n in MeetingResolutionInline.fields if n in f.cleaned_data},
+                    }
                     for f in rows
                     if f.has_changed()
                 ]

@@ -14,6 +14,7 @@ ERR_CONTRACT_OVERLAP = "contract_overlap"
 ERR_COMMITTEE_ORGANIZATION = "committee_organization"
 ERR_SCORE_RANGE = "score_out_of_range"
 ERR_LIST_PUBLISHED = "red_black_list_published"
+ERR_EVALUATION_PUBLISHED = "credit_evaluation_published"
 ERR_PETITION_TARGET = "petition_target"
 ERR_PETITION_COMMITTEE_COMPOUND = "petition_committee_compound"
 
@@ -35,6 +36,14 @@ class Grade(models.TextChoices):
     B = "B", _("B 级（良好）")
     C = "C", _("C 级（基本合格）")
     D = "D", _("D 级（失信）")
+
+
+class EvaluationStatus(models.TextChoices):
+    """A credit evaluation's state: a draft is rescored freely and seen only by the evaluators; a
+    published one counts on the 红黑榜 and is frozen."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
 
 
 class ListSide(models.TextChoices):

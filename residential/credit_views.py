@@ -1,7 +1,8 @@
 """Credit evaluation in the pages (issue 13 item 5): the periods, a period's evaluations and its
 红黑榜 (draft → publish, through ``red_black_list_draft`` / ``red_black_list_publish``), and the
 evaluation form with the district's scoring template (``evaluation_save``: per-item scores, petition
-deductions, grade). Rows come from ``for_user``: out of scope is 404."""
+deductions, grade) saving a draft, which ``credit_evaluation_publish`` publishes (then it counts on the
+红黑榜 and is frozen). Rows come from ``for_user``: out of scope is 404."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from django.views import View
 from django.views.generic import ListView
 
 from governance.forms import form_errors_add
+from residential.choices import EvaluationStatus
 from residential.credit_forms import CreditEvaluationForm
 from residential.models import CreditEvaluation, CreditPeriod, RedBlackList
-from residential.services import evaluation_save, period_items, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    evaluation_save,
+    period_items,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 
 
 class CreditPeriodListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -42,7 +50,7 @@ class CreditPeriodDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
         evaluations = (
             CreditEvaluation.objects.for_user(request.user)
             .filter(period=period)
-            .select_related("company", "evaluator")
+            .select_related("company", "evaluator", "published_by")
             .order_by("-total", "company__name")
         )
         red_black_list = RedBlackList.objects.filter(period=period).prefetch_related("entries__company").first()
@@ -99,7 +107,7 @@ class CreditEvaluationView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 .prefetch_related("scores")
                 .first()
             )
-            if existing is not None:
+            if existing is not None and existing.status == EvaluationStatus.DRAFT:
                 initial = {"company": existing.company_id, "evaluated_on": existing.evaluated_on, "note": existing.note}
                 initial.update({f"item_{s.item_id}": s.score for s in existing.scores.all()})
         return CreditEvaluationForm(data, user=request.user, period=period, items=items, initial=initial)
@@ -114,6 +122,7 @@ class CreditEvaluationView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if form.is_valid():
             company = form.cleaned_data["company"]
             existing = CreditEvaluation.objects.filter(period=period, company=company).first()
+            # a Conflict (a published evaluation is frozen) becomes the form's Chinese error, status 400
             try:
                 evaluation = evaluation_save(
                     company=company,
@@ -129,8 +138,26 @@ class CreditEvaluationView(LoginRequiredMixin, PermissionRequiredMixin, View):
             else:
                 messages.success(
                     request,
-                    _("“%(company)s”评价已保存：总分 %(total)s，等级 %(grade)s。")
+                    _("“%(company)s”评价草稿已保存：总分 %(total)s，等级 %(grade)s；发布后计入红黑榜。")
                     % {"company": company, "total": evaluation.total, "grade": evaluation.grade},
                 )
                 return redirect("residential:credit-period", pk=period.pk)
         return render(request, self.template_name, {"period": period, "form": form}, status=400)
+
+
+class CreditEvaluationPublishView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST: publish one draft evaluation (``credit_evaluation_publish``), then back to its period. An
+    evaluation out of scope is 404; one already published is refused with a Chinese message."""
+
+    permission_required = "residential.change_creditevaluation"
+
+    def post(self, request, pk: int):
+        evaluation = get_object_or_404(CreditEvaluation.objects.for_user(request.user).select_related("company"), pk=pk)
+        period = evaluation.period
+        try:
+            credit_evaluation_publish(evaluation=evaluation, by=request.user)
+        except ValidationError as error:  # a Conflict: already published
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("“%(company)s”的评价已发布，不能再修改。") % {"company": evaluation.company})
+        return redirect("residential:credit-period", pk=period.pk)

@@ -54,7 +54,13 @@ from residential.models import (
     RedBlackList,
     ScoringItem,
 )
-from residential.services import evaluation_save, period_items, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    evaluation_save,
+    period_items,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 
 COMPOUND_COUNT = 171  # 星物管 compounds, as in the seed article
 PETITIONS = {2023: 250, 2024: 130}  # −48 %, as in the seed article
@@ -416,9 +422,10 @@ def _seed_evaluations(root: Division) -> int:
                 # three model companies, three failing ones, the rest in between
                 low, high = (0.45, 0.7) if index >= len(companies) - 3 else (0.97, 1.0) if index < 3 else (0.75, 0.95)
                 scores = [(item, round(item.max_score * rng.uniform(low, high))) for item in items]
-                evaluation_save(
+                evaluation = evaluation_save(
                     company=company, period=period, scores=scores, evaluated_on=period.end_date, note="年度评价"
                 )
+                credit_evaluation_publish(evaluation=evaluation, by=None)
                 created += 1
             red_black_list = RedBlackList.objects.filter(period=period).first()
             if red_black_list is None or not red_black_list.is_published:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.filtersets import DivisionTreeFilterSet, SearchFilter
 from residential.choices import (
+    EvaluationStatus,
     Grade,
     PetitionCategory,
     PetitionChannel,
@@ -90,10 +91,11 @@ class CreditEvaluationFilterSet(DivisionTreeFilterSet):
     period_id = filters.NumberFilter(field_name="period_id", label=_("评价周期ID"))
     period = filters.CharFilter(field_name="period__name", label=_("评价周期名称"))
     grade = filters.MultipleChoiceFilter(choices=Grade.choices, label=_("等级"))
+    status = filters.MultipleChoiceFilter(choices=EvaluationStatus.choices, label=_("状态"))
 
     class Meta:
         model = CreditEvaluation
-        fields = ["company_id", "period_id", "period", "grade", "within"]
+        fields = ["company_id", "period_id", "period", "grade", "status", "within"]
 
 
 class RedBlackListFilterSet(DivisionTreeFilterSet):

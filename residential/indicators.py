@@ -114,7 +114,7 @@ registry.indicator(
 
 
 def _follow_ups_overdue(*, division, start=None, end=None) -> int:
-    """业委会整治, 执法进小区 rectifications and 楼宇会决议 open past their due date today, in the area."""
+    """业委会整治, 执法进小区 rectifications, 楼宇会决议 and 屋场会决议 open past their due date today, in the area."""
     return follow_ups_overdue(division=division)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from governance.dates import year_shift
 from governance.models import Division
 from governance.querysets import path_ancestors
+from governance.registry import registry
 from governance.selectors import change_pct, child_code_expression
 from residential.models import (
     CommitteeRectification,
@@ -156,6 +158,10 @@ def follow_ups(
 
 
 def follow_ups_overdue(*, division: Division) -> int:
-    """Open follow-ups past their due date in ``division``'s subtree, all three kinds together (业委会整治,
-    执法进小区 rectifications with a deadline, 楼宇会决议): the dashboard's figure. Three COUNT queries."""
-    return sum(model.objects.in_subtree(division).overdue().count() for model, _related in FOLLOW_UP_KINDS.values())
+    """Open follow-ups past their due date in ``division``'s subtree, all kinds together (业委会整治,
+    执法进小区 rectifications with a deadline, 楼宇会决议, and the 屋场会决议 another app offers as
+    ``follow_ups.hamlet_resolutions.overdue``): the dashboard's figure. One COUNT query a kind."""
+    count = sum(model.objects.in_subtree(division).overdue().count() for model, _related in FOLLOW_UP_KINDS.values())
+    with contextlib.suppress(LookupError):  # without the villages app, its kind counts nothing
+        count += registry.provided("follow_ups.hamlet_resolutions.overdue")(division=division)
+    return count

@@ -27,9 +27,11 @@ from governance.models import (
 from governance.notices import NoticeDraft, notices_send, recipients_in_area
 from governance.querysets import path_ancestors
 from residential.choices import (
+    ERR_EVALUATION_PUBLISHED,
     ERR_LIST_PUBLISHED,
     ERR_SCORE_RANGE,
     NOTICE_LIST_PUBLISHED,
+    EvaluationStatus,
     Grade,
     ListSide,
     WorkStatus,
@@ -56,15 +58,22 @@ from residential.models import (
 # in every admin, refused (400 ``service_owned_field``) by every API write. Model → field → service.
 SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
     "residential.ownerscommittee": {"organization": "committee_create"},
-    "residential.creditevaluation": dict.fromkeys(
-        ("evaluator", "item_total", "petition_count", "petition_deduction", "total", "grade"), "evaluation_save"
-    ),
+    "residential.creditevaluation": {
+        **dict.fromkeys(
+            ("evaluator", "item_total", "petition_count", "petition_deduction", "total", "grade"), "evaluation_save"
+        ),
+        **dict.fromkeys(("status", "published_at", "published_by"), "credit_evaluation_publish"),
+    },
     "residential.redblacklist": {
         "published_at": "red_black_list_publish",
         "published_by": "red_black_list_publish",
     },
     "residential.redblackentry": dict.fromkeys(("side", "rank", "company", "total", "grade"), "red_black_list_draft"),
     "residential.buildingcouncilmeeting": {"recorded_by": "meeting_record"},
+    # 跟进 (issue 13): a follow-up's state, record and completion date only ``follow_up_record`` sets
+    "residential.meetingresolution": dict.fromkeys(("status", "follow_up", "done_on"), "follow_up_record"),
+    "residential.committeerectification": dict.fromkeys(("status", "done_on"), "follow_up_record"),
+    "residential.enforcementvisit": {"rectified_on": "follow_up_record"},
 }
 
 ERR_NOT_RESIDENT = "committee_member_not_resident"
@@ -252,9 +261,15 @@ def evaluation_save(
     against the company received in the period cost the period's penalty each (up to its cap).
     Total and grade follow from the period's thresholds.
 
-    Raises ``ValidationError`` on ``scores``: an item not in the period's template
-    (``ERR_SCORE_UNKNOWN_ITEM``), a score out of range (``ERR_SCORE_RANGE``), an item left unscored
-    (``ERR_SCORE_MISSING``); or from the evaluation's own checks (one per company and period)."""
+    The evaluation is saved as a draft (草稿): it appears on no 红黑榜 until ``credit_evaluation_publish``.
+
+    Raises ``Conflict`` (``ERR_EVALUATION_PUBLISHED``) when ``evaluation`` is published (frozen);
+    ``ValidationError`` on ``scores``: an item not in the period's template (``ERR_SCORE_UNKNOWN_ITEM``),
+    a score out of range (``ERR_SCORE_RANGE``), an item left unscored (``ERR_SCORE_MISSING``); or from
+    the evaluation's own checks (one per company and period)."""
+    if evaluation is not None and evaluation.pk:
+        evaluation = CreditEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+        _refuse_if_evaluation_published(evaluation)
     _check_scores(scores, period_items(period))
     petitions = Petition.objects.filter(company=company).received_between(period.start_date, period.end_date).count()
     deduction = min(petitions * period.petition_penalty, period.petition_penalty_cap)
@@ -277,6 +292,27 @@ def evaluation_save(
     return evaluation
 
 
+def _refuse_if_evaluation_published(evaluation: CreditEvaluation) -> None:
+    if evaluation.status == EvaluationStatus.PUBLISHED:
+        raise Conflict(
+            {"non_field_errors": ValidationError(_("该评价已发布，不能再修改。"), code=ERR_EVALUATION_PUBLISHED)}
+        )
+
+
+@transaction.atomic
+def credit_evaluation_publish(*, evaluation: CreditEvaluation, by: User | None) -> CreditEvaluation:
+    """Publish a draft evaluation (草稿 → 已发布, who and when recorded): from now on it counts on the
+    period's 红黑榜 and is frozen (database triggers refuse any change to it or its scores).
+    Raises ``Conflict`` (``ERR_EVALUATION_PUBLISHED``, 409 in the API) when it already is published."""
+    evaluation = CreditEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _refuse_if_evaluation_published(evaluation)
+    evaluation.status = EvaluationStatus.PUBLISHED
+    evaluation.published_at, evaluation.published_by = timezone.now(), by
+    evaluation.full_clean()
+    evaluation.save(update_fields=["status", "published_at", "published_by"])
+    return evaluation
+
+
 def _refuse_if_published(red_black_list: RedBlackList) -> None:
     if red_black_list.pk and RedBlackList.objects.filter(pk=red_black_list.pk, published_at__isnull=False).exists():
         raise Conflict({"non_field_errors": ValidationError(_("红黑榜已发布，不能再修改。"), code=ERR_LIST_PUBLISHED)})
@@ -292,8 +328,9 @@ def red_black_list_draft(
     note: str = "",
     red_black_list: RedBlackList | None = None,
 ) -> RedBlackList:
-    """Make (or remake) the draft 红黑榜 of a period from its evaluations: the best ``red_size``
-    grade-A companies on the red side, the worst ``black_size`` grade-C/D companies on the black side.
+    """Make (or remake) the draft 红黑榜 of a period from its published evaluations (drafts never count):
+    the best ``red_size`` grade-A companies on the red side, the worst ``black_size`` grade-C/D
+    companies on the black side.
 
     Raises ``Conflict`` (``ERR_LIST_PUBLISHED``) for a published list, ``ValidationError`` from the
     list's own checks."""
@@ -305,7 +342,7 @@ def red_black_list_draft(
     red_black_list.full_clean()
     red_black_list.save()
     red_black_list.entries.all().delete()
-    evaluations = CreditEvaluation.objects.filter(period=period)
+    evaluations = CreditEvaluation.objects.filter(period=period, status=EvaluationStatus.PUBLISHED)
     red = list(evaluations.filter(grade=Grade.A).order_by("-total", "company__name")[:red_size])
     black = list(
         evaluations.filter(grade__in=[Grade.C, Grade.D])
@@ -364,7 +401,9 @@ def meeting_record(
     recorded_by: User | None = None,
 ) -> BuildingCouncilMeeting:
     """Record a 楼宇会 with its participants (``{kind, name}``) and resolutions
-    (``{content, owner_kind, owner, deadline, status?, follow_up?}``), all or nothing.
+    (``{content, owner_kind, owner, deadline, status?, follow_up?, done_on?}``), all or nothing. A new
+    resolution starts 待办; a ``status`` given is recorded through ``follow_up_record`` (``follow_up`` its
+    note, ``done_on`` its day), so its rules hold here too.
 
     Raises ``ValidationError`` from the meeting's checks, or keyed ``participants.<i>.<field>`` /
     ``resolutions.<i>.<field>`` for a bad participant or resolution."""
@@ -376,7 +415,7 @@ def meeting_record(
     for index, data in enumerate(participants):
         _save_child(MeetingParticipant(meeting=meeting, **data), "participants", index)
     for index, data in enumerate(resolutions):
-        _save_child(MeetingResolution(meeting=meeting, **data), "resolutions", index)
+        _resolution_save(MeetingResolution(meeting=meeting), data, index)
     return meeting
 
 
@@ -394,7 +433,9 @@ def meeting_update(
     """Change a 楼宇会 in one transaction: its plain ``fields`` (compound, held_on, topics, place);
     ``participants`` given (``{kind, name}``) are the whole list and replace the old one; each of
     ``resolutions`` with an ``id`` changes that resolution of this meeting, one without is added —
-    none is removed (a resolution is followed up, not deleted). ``None``: left as they are.
+    none is removed (a resolution is followed up, not deleted). ``None``: left as they are. A
+    resolution's follow-up (``status``, ``follow_up``, ``done_on``) is never set here: one whose
+    ``status`` is named and differs goes through ``follow_up_record``; otherwise it is kept.
 
     Raises ``ValidationError`` from the meeting's checks, keyed ``participants.<i>.<field>`` /
     ``resolutions.<i>.<field>`` for a bad row, or ``resolutions`` (``ERR_RESOLUTION_OTHER_MEETING``)
@@ -421,12 +462,29 @@ def meeting_update(
                 }
             )
         for index, data in enumerate(resolutions):
-            values = {name: value for name, value in data.items() if name != "id"}
             row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting)
-            for name, value in values.items():
-                setattr(row, name, value)
-            _save_child(row, "resolutions", index)
+            _resolution_save(row, {name: value for name, value in data.items() if name != "id"}, index)
     return meeting
+
+
+_FOLLOW_UP_FIELDS = ("status", "follow_up", "done_on")
+
+
+def _resolution_save(row: MeetingResolution, data: dict, index: int) -> None:
+    """Save a resolution's own fields from ``data``; its follow-up, when ``status`` is named and differs,
+    through ``follow_up_record`` (errors keyed ``resolutions.<index>.<field>``)."""
+    for name, value in data.items():
+        if name not in _FOLLOW_UP_FIELDS:
+            setattr(row, name, value)
+    _save_child(row, "resolutions", index)
+    status = data.get("status")
+    if status and status != row.status:
+        try:
+            follow_up_record(row=row, status=status, note=data.get("follow_up") or "", done_on=data.get("done_on"))
+        except ValidationError as error:
+            raise ValidationError(
+                {f"resolutions.{index}.{field}": errs for field, errs in error.error_dict.items()}
+            ) from None
 
 
 def _save_child(row, prefix: str, index: int) -> None:

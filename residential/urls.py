@@ -30,6 +30,11 @@ urlpatterns = [
     path("credit/", credit_views.CreditPeriodListView.as_view(), name="credit-periods"),
     path("credit/<int:pk>/", credit_views.CreditPeriodDetailView.as_view(), name="credit-period"),
     path("credit/<int:pk>/evaluate/", credit_views.CreditEvaluationView.as_view(), name="credit-evaluate"),
+    path(
+        "credit/evaluations/<int:pk>/publish/",
+        credit_views.CreditEvaluationPublishView.as_view(),
+        name="credit-evaluation-publish",
+    ),
     path("credit/<int:pk>/list/", credit_views.RedBlackListActionView.as_view(), name="credit-list-action"),
     path("compliance/", views.ComplianceReportView.as_view(), name="compliance"),
     path("petitions/yoy/", views.PetitionYearOverYearView.as_view(), name="petition-yoy"),

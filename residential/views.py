@@ -17,6 +17,7 @@ from django.views import View
 from governance.dashboard.periods import period_from
 from governance.forms import form_errors_add
 from governance.models import Division
+from governance.registry import registry
 from governance.reports import AsOfForm, ReportTable, ReportView, township_of, townships_around
 from governance.selectors import division_in_scope
 from governance.services import record_save
@@ -255,8 +256,17 @@ class FollowUpListView(LoginRequiredMixin, View):
             "can_change": request.user.has_perm(f"residential.change_{FOLLOW_UP_PERMISSIONS[kind]}"),
             "follow_up_form": FollowUpForm(),
             "record_base": reverse(f"residential:follow-up-{kind}", args=[0]).removesuffix("0/"),
+            "other_lists": _other_follow_up_lists(),
         }
         return render(request, self.template_name, context)
+
+
+def _other_follow_up_lists() -> list[tuple[str, str]]:
+    """Follow-up lists other apps keep (``(title, url)``), linked beside this one: 屋场会决议跟进."""
+    try:
+        return [registry.provided("follow_ups.hamlet_resolutions.link")()]
+    except LookupError:
+        return []
 
 
 class FollowUpRecordView(LoginRequiredMixin, View):

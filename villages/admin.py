@@ -293,7 +293,7 @@ class MeetingResolutionInline(ScopedChoicesMixin, admin.TabularInline):
     followed up, never deleted."""
 
     model = MeetingResolution
-    fields = ("text", "follow_up", "due_on")
+    fields = ("text", "follow_up", "due_on", "done_on")
     extra = 1
     can_delete = False
 
@@ -346,7 +346,11 @@ class HamletMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # Attendees went with the meeting (save_model); resolutions go through the same service.
         resolutions = [
-            {"id": f.instance.pk, **{name: f.cleaned_data[name] for name in ("text", "follow_up", "due_on")}}
+            # 落实情况 is read-only here (``hamlet_resolution_follow_up`` sets it): kept as it is
+            {
+                "id": f.instance.pk,
+                **{name: f.cleaned_data[name] for name in ("text", "due_on") if name in f.cleaned_data},
+            }
             for formset in formsets
             for f in formset.forms
             if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")

@@ -16,3 +16,9 @@ class VillagesConfig(AppConfig):
         from villages.services import SERVICE_OWNED_FIELDS
 
         registry.service_owned(SERVICE_OWNED_FIELDS)
+
+        from villages.follow_ups import hamlet_resolutions_follow_up_link, hamlet_resolutions_overdue
+
+        # The overdue follow-ups figure and the follow-up list (residential) count and link these too.
+        registry.provide("follow_ups.hamlet_resolutions.overdue", hamlet_resolutions_overdue)
+        registry.provide("follow_ups.hamlet_resolutions.link", hamlet_resolutions_follow_up_link)

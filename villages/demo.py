@@ -433,6 +433,15 @@ def seed_meetings(*, stdout, options) -> None:
     for m in meetings:
         rng = random.Random(m.hamlet.division_id)
         for text in rng.sample(_RESOLUTIONS, 2):
-            resolutions.append(MeetingResolution(meeting=m, text=text, follow_up=rng.choice(list(FollowUpStatus))))
+            status = rng.choice(list(FollowUpStatus))
+            resolutions.append(
+                MeetingResolution(
+                    meeting=m,
+                    text=text,
+                    follow_up=status,
+                    due_on=m.held_on + datetime.timedelta(days=30),
+                    done_on=m.held_on + datetime.timedelta(days=20) if status == FollowUpStatus.DONE else None,
+                )
+            )
     MeetingResolution.objects.bulk_create(resolutions)
     stdout.write(f"  屋场会：新建 {len(meetings)} 次，决议 {len(resolutions)} 条")

@@ -53,3 +53,44 @@ class HouseholdsAssignForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args, hamlet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = self.fields["households"].queryset.in_subtree(hamlet.division.parent)
+
+
+class ResolutionFollowUpFilterForm(forms.Form):
+    """The 屋场会决议 follow-up list's state (the residential list's states)."""
+
+    state = forms.ChoiceField(
+        label=_("状态"),
+        choices=[
+            ("open", _("未办结")),
+            ("overdue", _("已超期")),
+            ("due_soon", _("三个工作日内到期")),
+            ("done", _("已办结")),
+            ("all", _("全部")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("请选择有效的状态。")},
+    )
+
+
+class ResolutionFollowUpForm(forms.Form):
+    """Record a 屋场会决议's follow-up: 落实中 with a note, or 已办结 on a day (today by default)."""
+
+    status = forms.ChoiceField(
+        label=_("落实情况"),
+        choices=[("in_progress", _("落实中")), ("done", _("已办结"))],
+        initial="done",
+        error_messages={"required": _("请选择落实情况。"), "invalid_choice": _("请选择有效的落实情况。")},
+    )
+    done_on = forms.DateField(
+        label=_("办结日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("请输入有效的日期。")},
+    )
+    note = forms.CharField(
+        label=_("跟进情况"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("跟进情况不能超过 2000 字。")},
+    )

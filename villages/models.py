@@ -35,7 +35,7 @@ from villages.choices import (
     TransferFrom,
     TransferStatus,
 )
-from villages.querysets import HamletQuerySet, LandTransferQuerySet, ShareHoldingQuerySet
+from villages.querysets import HamletQuerySet, HamletResolutionQuerySet, LandTransferQuerySet, ShareHoldingQuerySet
 
 
 @audited()
@@ -381,7 +381,8 @@ class HamletMeeting(models.Model):
 
 @audited()
 class MeetingResolution(models.Model):
-    """屋场会决议 — one resolution of a 屋场会, with its follow-up status."""
+    """屋场会决议 — one resolution of a 屋场会, with its follow-up: 落实情况, the record of what was done and
+    the day it was done, all set by ``hamlet_resolution_follow_up`` only."""
 
     scope_lookup = "meeting__hamlet__division"
 
@@ -393,8 +394,10 @@ class MeetingResolution(models.Model):
         _("落实情况"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.PENDING
     )
     due_on = models.DateField(_("办结时限"), null=True, blank=True)
+    follow_up_note = models.TextField(_("跟进记录"), blank=True)
+    done_on = models.DateField(_("办结日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = HamletResolutionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("屋场会决议")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from governance.models import Organization, OrganizationKind, Post
 from governance.models.people import PARTY_STATUSES
 from governance.querysets import ScopedQuerySet
-from villages.choices import BODY_KINDS, TransferStatus
+from villages.choices import BODY_KINDS, FollowUpStatus, TransferStatus
 
 
 def _current_posts(kind: str) -> QuerySet[Post]:
@@ -73,3 +75,25 @@ class LandTransferQuerySet(ScopedQuerySet):
     def active(self) -> LandTransferQuerySet:
         """Transfers being performed (履约中): their plots are taken."""
         return self.filter(status=TransferStatus.ACTIVE)
+
+
+class HamletResolutionQuerySet(ScopedQuerySet):
+    """屋场会决议 as a follow-up list (the same states as the residential follow-ups): open = not 已办结;
+    overdue = open with its 办结时限 before today (Asia/Shanghai); due by a day = open, due from today to it."""
+
+    def open(self) -> HamletResolutionQuerySet:
+        return self.exclude(follow_up=FollowUpStatus.DONE)
+
+    def overdue(self, today: datetime.date | None = None) -> HamletResolutionQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def due_by(self, horizon: datetime.date, today: datetime.date | None = None) -> HamletResolutionQuerySet:
+        return self.open().filter(due_on__gte=today or timezone.localdate(), due_on__lte=horizon)
+
+    def done(self) -> HamletResolutionQuerySet:
+        return self.filter(follow_up=FollowUpStatus.DONE)
+
+    def open_first(self) -> HamletResolutionQuerySet:
+        """Open rows first, the nearest 办结时限 first (none last), then the oldest."""
+        is_done = Case(When(follow_up=FollowUpStatus.DONE, then=Value(1)), default=Value(0))
+        return self.order_by(is_done, F("due_on").asc(nulls_last=True), "id")

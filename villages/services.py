@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Division, DivisionLevel, Household, Organization, OrganizationKind, Person, User
 from governance.selectors import household_member_ids
 from villages.choices import BODY_KINDS, ERR_HOLDING_OVERLAP, ZERO, FollowUpStatus, TransferFrom, TransferStatus
+from villages.follow_ups import hamlet_resolution_follow_up
 from villages.models import (
     ContractPlot,
     Hamlet,
@@ -37,6 +38,9 @@ SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
         "share_holding_recompute",
     ),
     "villages.hamletmeeting": {"recorded_by": "hamlet_meeting_record"},
+    "villages.meetingresolution": dict.fromkeys(
+        ("follow_up", "follow_up_note", "done_on"), "hamlet_resolution_follow_up"
+    ),
 }
 
 ERR_NOT_VILLAGE = "hamlet_village_required"
@@ -441,9 +445,11 @@ ResolutionInput = str | Mapping[str, Any]
 def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionInput]) -> None:
     """Add or change the meeting's resolutions: a text alone, or ``{"id"?, "text", "follow_up"?,
     "due_on"?}`` — with an ``id``, that resolution of this meeting is changed; without, a new one
-    (待落实 unless given) is added; blank texts are skipped. Resolutions not named are kept (a
-    resolution is followed up, never deleted). Raises ``ValidationError`` naming ``resolutions``
-    (``ERR_RESOLUTION_OTHER_MEETING``) for an id of another meeting, or the resolution's checks."""
+    (待落实) is added; blank texts are skipped. Resolutions not named are kept (a resolution is followed
+    up, never deleted). A resolution's 落实情况 is never written here: one named and different from what
+    it is goes through ``hamlet_resolution_follow_up`` (so a done one is not reopened); one not named is
+    kept. Raises ``ValidationError`` naming ``resolutions`` (``ERR_RESOLUTION_OTHER_MEETING``) for an id
+    of another meeting, or the resolution's and the follow-up's checks."""
     wanted: list[dict[str, Any]] = [{"text": r} if isinstance(r, str) else dict(r) for r in resolutions]
     ids = [r["id"] for r in wanted if r.get("id")]
     existing = {row.pk: row for row in MeetingResolution.objects.filter(meeting=meeting, pk__in=ids)}
@@ -463,11 +469,13 @@ def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionIn
             continue
         row = existing.get(data.get("id") or 0) or MeetingResolution(meeting=meeting, follow_up=FollowUpStatus.PENDING)
         row.text = text
-        for name in ("follow_up", "due_on"):
-            if name in data:
-                setattr(row, name, data[name])
+        if "due_on" in data:
+            row.due_on = data["due_on"]
         row.full_clean()
         row.save()
+        status = data.get("follow_up")
+        if status and status != row.follow_up:
+            hamlet_resolution_follow_up(resolution=row, status=status)
 
 
 @transaction.atomic

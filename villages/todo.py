@@ -30,6 +30,8 @@ def _rows(user: Any, overdue: bool):
 
 
 def _source(overdue: bool) -> TodoSource:
+    state = "state=overdue" if overdue else "state=due_soon"
+
     def items(user: Any, limit: int) -> list[TodoItem]:
         rows = (
             _rows(user, overdue)
@@ -39,7 +41,7 @@ def _source(overdue: bool) -> TodoSource:
         return [
             TodoItem(
                 title=f"{row['meeting__hamlet__division__name']} · {row['text'][:40]}",
-                url=reverse("villages:hamlet-detail", args=[row["meeting__hamlet_id"]]),
+                url=f"{reverse('villages:follow-ups')}?{state}#resolution-{row['pk']}",
                 date=row["due_on"],
                 overdue=overdue,
             )
@@ -53,7 +55,8 @@ def _source(overdue: bool) -> TodoSource:
         permission="villages.change_meetingresolution",
         count=lambda user: _rows(user, overdue).count(),
         items=items,
-        url_name="villages:hamlet-list",
+        url_name="villages:follow-ups",
+        query=state,
         order=36 if overdue else 37,
     )
 

@@ -137,8 +137,9 @@ class MonthlyRanking(models.Model):
 
 @audited()
 class CivilizedFamily(models.Model):
-    """文明家庭 — a household's rating for a year, proposed from the rankings, confirmed and then published
-    by an officer; a published rating is frozen (database trigger)."""
+    """文明家庭 — a household's rating for a year, proposed from the rankings by an officer (who and when
+    kept), confirmed and then published by a township or district officer other than the proposer; a
+    published rating is frozen (database trigger)."""
 
     scope_lookup = "household__division"
 
@@ -148,6 +149,15 @@ class CivilizedFamily(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     points = models.IntegerField(_("年度积分"))
     status = models.CharField(_("状态"), max_length=16, choices=FamilyStatus.choices, default=FamilyStatus.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("推荐人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("评定人"),
@@ -158,6 +168,14 @@ class CivilizedFamily(models.Model):
     )
     confirmed_at = models.DateTimeField(_("评定时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

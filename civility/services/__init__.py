@@ -30,6 +30,7 @@ from civility.services.boards import (
     board_actions,
     civilized_family_advance,
     family_actions,
+    family_can_decide,
     honor_list_advance,
     honor_list_propose,
 )
@@ -115,10 +116,13 @@ SERVICE_OWNED_FIELDS: dict[str, dict[str, str]] = {
     },
     "civility.civilizedfamily": {
         "points": "civilized_families_propose",
-        "status": "civilized_family_confirm / civilized_family_advance",
-        "confirmed_by": "civilized_family_confirm",
-        "confirmed_at": "civilized_family_confirm",
+        "status": "civilized_family_advance",
+        "proposed_by": "civilized_families_propose",
+        "proposed_at": "civilized_families_propose",
+        "confirmed_by": "civilized_family_advance",
+        "confirmed_at": "civilized_family_advance",
         "published_at": "civilized_family_advance",
+        "published_by": "civilized_family_advance",
     },
     "civility.banquetdeclaration": {
         "is_flagged": "banquet_declare",
@@ -174,6 +178,7 @@ __all__ = [
     "entry_confirm",
     "entry_reverse",
     "family_actions",
+    "family_can_decide",
     "honor_list_advance",
     "honor_list_propose",
     "kind_cap_for",

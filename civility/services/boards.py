@@ -23,12 +23,13 @@ from civility.errors import (
     ERR_BOARD_EXISTS,
     ERR_BOARD_SAME_PERSON,
     ERR_BOARD_TRANSITION,
+    ERR_FAMILY_CONFIRMER_ROLE,
     ERR_RANKING_NOT_PUBLISHED,
     field_error,
 )
 from civility.models import CivilizedFamily, HonorList, HonorListEntry
 from civility.selectors import black_list, ranking_published_for, red_list
-from governance.models import Division, User
+from governance.models import Division, Role, User
 
 BOARD_ACTION_LABELS = {"confirm": _("审核通过"), "publish": _("公布")}
 
@@ -97,11 +98,25 @@ def honor_list_advance(*, board: HonorList, action: str, by: User) -> HonorList:
     return board
 
 
+# Who confirms and publishes a 文明家庭: a township (street) or district officer — the village or
+# community officer proposes from the rankings, the level above decides (issue 13).
+FAMILY_DECIDERS = (Role.TOWNSHIP_OFFICER, Role.DISTRICT_ADMIN)
+
+
+def family_can_decide(user: User) -> bool:
+    """Whether ``user`` may confirm and publish 文明家庭 (``FAMILY_DECIDERS``, or a superuser)."""
+    return user.has_role(*FAMILY_DECIDERS)
+
+
 @transaction.atomic
 def civilized_family_advance(*, family: CivilizedFamily, action: str, by: User) -> CivilizedFamily:
-    """Move a 文明家庭 along the table: ``"confirm"`` (推荐 → 已评定, who and when recorded) or
-    ``"publish"`` (已评定 → 已公布, frozen). Raises ``ValidationError`` on ``status``
-    (``ERR_BOARD_TRANSITION``) for an action its status does not allow."""
+    """Move a 文明家庭 along the table: ``"confirm"`` (推荐 → 已评定) or ``"publish"`` (已评定 → 已公布, frozen),
+    who and when recorded. Only a township or district officer decides (``FAMILY_DECIDERS``), and not
+    the one who proposed it (separation of duties, as for 红黑榜).
+
+    Raises ``ValidationError`` on ``status`` (``ERR_BOARD_TRANSITION``) for an action its status does
+    not allow; on ``confirmed_by`` for a user of another role (``ERR_FAMILY_CONFIRMER_ROLE``) or the
+    proposer confirming (``ERR_BOARD_SAME_PERSON``); nothing is written then."""
     family = CivilizedFamily.objects.select_for_update().get(pk=family.pk)
     target = FAMILY_TRANSITIONS.get((FamilyStatus(family.status), action))
     if target is None:
@@ -111,17 +126,27 @@ def civilized_family_advance(*, family: CivilizedFamily, action: str, by: User) 
             ERR_BOARD_TRANSITION,
             status=family.get_status_display(),
         )
+    if not family_can_decide(by):
+        raise field_error(
+            "confirmed_by", _("文明家庭须由乡镇（街道）或区级干部评定和公布。"), ERR_FAMILY_CONFIRMER_ROLE
+        )
+    if action == "confirm" and family.proposed_by_id is not None and family.proposed_by_id == by.pk:
+        raise field_error(
+            "confirmed_by", _("推荐人不能评定自己推荐的文明家庭，须由另一人评定。"), ERR_BOARD_SAME_PERSON
+        )
     family.status = target
     if action == "confirm":
         family.confirmed_by, family.confirmed_at = by, timezone.now()
         fields = ["status", "confirmed_by", "confirmed_at"]
     else:
-        family.published_at = timezone.now()
-        fields = ["status", "published_at"]
+        family.published_by, family.published_at = by, timezone.now()
+        fields = ["status", "published_by", "published_at"]
     family.save(update_fields=fields)
     return family
 
 
-def family_actions(family: CivilizedFamily) -> list[str]:
-    """The actions the rating's status allows next."""
+def family_actions(family: CivilizedFamily, user: User | None = None) -> list[str]:
+    """The actions the rating's status allows next — for ``user`` when given (none unless they decide)."""
+    if user is not None and not family_can_decide(user):
+        return []
     return [action for (status, action) in FAMILY_TRANSITIONS if status == family.status]

@@ -127,10 +127,11 @@ def ranking_publish(*, run: RankingMonth, by: User | None) -> RankingMonth:
 
 
 @transaction.atomic
-def civilized_families_propose(*, year: int, division: Division, top: int = 3) -> int:
+def civilized_families_propose(*, year: int, division: Division, top: int = 3, by: User | None = None) -> int:
     """Propose, per village/community in ``division``'s subtree, the ``top`` households by the sum
-    of the year's published monthly points (ties included). Existing ratings are left alone. Returns
-    how many were proposed; raises nothing."""
+    of the year's published monthly points (ties included), recording ``by`` as the proposer and now
+    as when. Existing ratings are left alone. Returns how many were proposed; raises nothing."""
+    now = timezone.now()
     rows = yearly_village_points(year=year, division=division, top=top)
     existing = set(
         CivilizedFamily.objects.filter(year=year, household_id__in=[r["household_id"] for r in rows]).values_list(
@@ -139,7 +140,9 @@ def civilized_families_propose(*, year: int, division: Division, top: int = 3) -
     )
     created = CivilizedFamily.objects.bulk_create(
         [
-            CivilizedFamily(household_id=r["household_id"], year=year, points=r["points"])
+            CivilizedFamily(
+                household_id=r["household_id"], year=year, points=r["points"], proposed_by=by, proposed_at=now
+            )
             for r in rows
             if r["household_id"] not in existing
         ]
@@ -149,13 +152,11 @@ def civilized_families_propose(*, year: int, division: Division, top: int = 3) -
 
 @transaction.atomic
 def civilized_family_confirm(*, family: CivilizedFamily, by: User) -> CivilizedFamily:
-    """An officer confirms a proposed 文明家庭. Raises ``ValidationError`` on ``status``
-    (``ERR_NOT_PENDING``) when it is already confirmed."""
-    family = CivilizedFamily.objects.select_for_update().get(pk=family.pk)
-    if family.status == FamilyStatus.CONFIRMED:
+    """A township or district officer confirms a proposed 文明家庭: ``civilized_family_advance``'s
+    ``"confirm"`` with its rules (who decides, not the proposer). Raises ``ValidationError`` on
+    ``status`` (``ERR_NOT_PENDING``) when it is already confirmed, and what the advance raises."""
+    from civility.services.boards import civilized_family_advance
+
+    if CivilizedFamily.objects.filter(pk=family.pk, status=FamilyStatus.CONFIRMED).exists():
         raise field_error("status", _("该户已评定。"), ERR_NOT_PENDING)
-    family.status = FamilyStatus.CONFIRMED
-    family.confirmed_by = by
-    family.confirmed_at = timezone.now()
-    family.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    return family
+    return civilized_family_advance(family=family, action="confirm", by=by)

@@ -18,7 +18,7 @@ from civility.choices import ActivityKind, EntrySource
 from civility.errors import ERR_ACTIVITY_CONVERTED, ERR_RULE_INACTIVE, field_error
 from civility.models import PointRule, ServiceActivity
 from civility.services.ledger import account_for, account_lock, point_rule_by_code, points_record, rule_cap_used
-from governance.models import Division, Household, HouseholdMember, User
+from governance.models import Division, Household, HouseholdMember, Person, User
 
 # The rules hours earn by (created by seed_demo, editable in the admin): points per hour. Patrol
 # hours (巡防时长) earn by their own rule when the district has one, else by the volunteer rule.
@@ -40,9 +40,11 @@ def activity_rule(activity: ServiceActivity) -> PointRule | None:
 
 @transaction.atomic
 def activity_convert(*, activity: ServiceActivity, rule: PointRule | None = None, by: User | None = None) -> int:
-    """Turn a service activity's hours into point entries for each participant's household (hours ×
-    its members who took part × the rule's points per hour, up to what the rule's monthly cap leaves),
-    once: each entry's key names the activity and household. Returns how many entries were written.
+    """Turn a service activity's hours into point entries for each participant's household, once, by
+    the one hours rule ``hours_points_award`` (hours × its members who took part × the rule's points per
+    hour, rounded down, up to what the rule's monthly cap leaves; the rule: ``rule``, else
+    ``activity_rule``): each entry's key names the activity and household. Returns how many entries
+    were written.
 
     Raises ``ValidationError`` on ``activity`` (``ERR_ACTIVITY_CONVERTED``: a second call, which
     writes nothing) or on ``rule`` (``ERR_RULE_INACTIVE``: no rule given and none by
@@ -55,33 +57,18 @@ def activity_convert(*, activity: ServiceActivity, rule: PointRule | None = None
         raise field_error(
             "rule", _("未设置志愿服务积分规则（%(code)s）。"), ERR_RULE_INACTIVE, code=RULE_VOLUNTEER_HOUR
         )
-    # ``hours`` is per participant: a household earns for every one of its members who served.
-    members = dict(
-        HouseholdMember.objects.filter(person__volunteer__in=activity.participants.all())
-        .values("household_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("household_id", "n")
+    # One rule for every kind of hours (issue 13): the activity's hours go through ``hours_points_award``
+    # like the patrol logs' — per participant, rounded down, within the rule's monthly cap, keyed
+    # ``activity:<id>:<household>`` so a repeat writes nothing twice.
+    count = hours_points_award(
+        persons=Person.objects.filter(volunteer__in=activity.participants.all()),
+        hours=activity.hours,
+        occurred_on=activity.held_on,
+        key=f"activity:{activity.pk}",
+        note=str(activity),
+        by=by,
+        rule=rule,
     )
-    count = 0
-    for household in Household.objects.filter(pk__in=members).order_by("pk"):
-        hours = activity.hours * members[household.pk]
-        points = int((Decimal(rule.points) * hours).to_integral_value(rounding=ROUND_DOWN))
-        account = account_lock(account_for(household))
-        if rule.monthly_cap is not None:
-            # A household at the month's cap gets what is left under it, and does not hold up the others.
-            points = min(points, max(rule.monthly_cap - abs(rule_cap_used(account, rule, activity.held_on)), 0))
-        if not points:
-            continue
-        _entry, created = points_record(
-            account=account,
-            rule=rule,
-            occurred_on=activity.held_on,
-            recorded_by=by,
-            source=EntrySource.VOLUNTEER,
-            idempotency_key=f"activity:{activity.pk}:{household.pk}",
-            points=points,
-        )
-        count += created
     activity.converted_at = timezone.now()
     activity.save(update_fields=["converted_at"])
     return count

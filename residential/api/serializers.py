@@ -15,6 +15,7 @@ from governance.api.fields import (
 from governance.api.queries import ChangeSerializer
 from governance.models import Division, Organization, Person
 from governance.services import record_save
+from residential.choices import WorkStatus
 from residential.models import (
     BuildingCouncilMeeting,
     CommitteeRectification,
@@ -184,6 +185,7 @@ class CreditEvaluationSerializer(ScopedModelSerializer):
     period_name = serializers.CharField(source="period.name", read_only=True)
     scores = CreditScoreSerializer(many=True)
     evaluator = serializers.StringRelatedField(read_only=True)
+    published_by = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = CreditEvaluation
@@ -202,6 +204,9 @@ class CreditEvaluationSerializer(ScopedModelSerializer):
             "total",
             "grade",
             "note",
+            "status",
+            "published_at",
+            "published_by",
         ]
         read_only_fields = ["item_total", "petition_count", "petition_deduction", "total", "grade"]
 
@@ -311,8 +316,16 @@ class BuildingCouncilMeetingSerializer(ScopedModelSerializer):
         fields = ["id", "compound", "compound_name", "held_on", "place", "topics", "participants", "resolutions"]
 
 
+class FollowUpInputSerializer(serializers.Serializer):
+    """A follow-up to record (``follow_up_record``): 办理中 with a note, or 已办结 on a day (default today)."""
+
+    status = serializers.ChoiceField(choices=[(WorkStatus.IN_PROGRESS, _("办理中")), (WorkStatus.DONE, _("已办结"))])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    done_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class MeetingResolutionFollowUpSerializer(RecordSerializer):
-    """A resolution's follow-up: only its status, notes and completion date are changed here."""
+    """A resolution with its follow-up, as read; the follow-up is recorded by ``follow-up/``."""
 
     meeting = serializers.PrimaryKeyRelatedField(read_only=True)
 

@@ -26,7 +26,13 @@ from residential.models import (
     RedBlackList,
 )
 from residential.selectors import petition_yoy, petition_yoy_by_child
-from residential.services import meeting_record, meeting_update, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    follow_up_record,
+    meeting_record,
+    meeting_update,
+    red_black_list_publish,
+)
 
 
 class CompoundViewSet(RegisterViewSet):
@@ -90,13 +96,26 @@ class CommitteeRectificationViewSet(RegisterViewSet):
 
 
 class CreditEvaluationViewSet(RegisterViewSet):
-    """服务信用等级评价: scores per item; total and grade are computed."""
+    """服务信用等级评价: scores per item; total and grade are computed. A new or rescored evaluation is a
+    draft (``status`` 草稿, set only by the services); ``publish/`` publishes it, and from then on any
+    change answers 409."""
 
-    queryset = CreditEvaluation.objects.select_related("company", "period", "evaluator").prefetch_related(
-        "scores__item"
-    )
+    queryset = CreditEvaluation.objects.select_related(
+        "company", "period", "evaluator", "published_by"
+    ).prefetch_related("scores__item")
     serializer_class = s.CreditEvaluationSerializer
     filterset_class = filtersets.CreditEvaluationFilterSet
+
+    @extend_schema(
+        summary="发布信用评价",
+        description="发布一份草稿评价：此后计入红黑榜、不能再修改；已发布的再次发布答 409。",
+        request=None,
+        responses=s.CreditEvaluationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        evaluation = credit_evaluation_publish(evaluation=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
 
 class RedBlackListViewSet(RegisterViewSet):
@@ -149,13 +168,27 @@ class MeetingResolutionViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """楼宇会决议: follow-up (status, notes, completion date)."""
+    """楼宇会决议 and their follow-up: ``follow-up/`` records it through ``follow_up_record`` (status,
+    note appended, completion date); the follow-up fields are written by nothing else."""
 
     queryset = MeetingResolution.objects.all()
     serializer_class = s.MeetingResolutionFollowUpSerializer
+
+    @extend_schema(
+        summary="记录楼宇会决议跟进",
+        description="记录跟进：办理中（附跟进情况）或已办结（办结日期默认今天）；已办结的不能再记录。",
+        request=s.FollowUpInputSerializer,
+        responses=s.MeetingResolutionFollowUpSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up", serializer_class=s.FollowUpInputSerializer)
+    def follow_up(self, request, pk=None):
+        resolution = self.get_object()
+        data = s.FollowUpInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = follow_up_record(row=resolution, by=request.user, **data.validated_data)
+        return Response(s.MeetingResolutionFollowUpSerializer(row, context=self.get_serializer_context()).data)
 
 
 class YearOverYearQuery(AreaPeriodQuerySerializer):

@@ -14,7 +14,7 @@ from governance.audit import audited
 from governance.phones import PhoneNumberField
 from governance.querysets import Reach, ScopedQuerySet
 from governance.validators import validate_uscc
-from residential.choices import ERR_CONTRACT_OVERLAP, ERR_SCORE_RANGE, Grade, ListSide
+from residential.choices import ERR_CONTRACT_OVERLAP, ERR_SCORE_RANGE, EvaluationStatus, Grade, ListSide
 from residential.models.compounds import Compound
 
 
@@ -226,7 +226,9 @@ class CreditPeriod(models.Model):
 @audited()
 class CreditEvaluation(models.Model):
     """服务信用等级评价 — one company's evaluation in one period: item scores, minus the petition
-    deduction, give the total and the grade."""
+    deduction, give the total and the grade. A draft (草稿) is rescored freely and appears on no list;
+    once published (``credit_evaluation_publish``) it counts on the 红黑榜 and is frozen: database
+    triggers refuse any change to it or its scores."""
 
     scope_lookup = "company__division"
 
@@ -251,6 +253,18 @@ class CreditEvaluation(models.Model):
     total = models.IntegerField(_("总分"), default=0, editable=False)
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, editable=False, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -264,10 +278,38 @@ class CreditEvaluation(models.Model):
                 name="credit_evaluation_unique",
                 violation_error_message=_("该企业在该周期已有评价。"),
             ),
+            models.CheckConstraint(
+                condition=Q(status=EvaluationStatus.DRAFT, published_at__isnull=True)
+                | Q(status=EvaluationStatus.PUBLISHED, published_at__isnull=False),
+                name="credit_evaluation_published_at",
+                violation_error_message=_("已发布的评价须有发布时间，草稿不能有。"),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="credit_evaluation_published_frozen",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status="published"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.company} · {self.period} · {self.grade}"
+
+
+_SCORE_FROZEN_SQL = """
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM residential_creditevaluation evaluation
+        WHERE evaluation.id IN (NEW.evaluation_id, OLD.evaluation_id) AND evaluation.status = 'published'
+    ) THEN
+        RAISE EXCEPTION 'credit evaluation % is published and cannot be changed',
+            COALESCE(NEW.evaluation_id, OLD.evaluation_id)
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN COALESCE(NEW, OLD);
+END;
+"""
 
 
 @audited()
@@ -293,6 +335,14 @@ class CreditScore(models.Model):
                 fields=["evaluation", "item"],
                 name="credit_score_unique",
                 violation_error_message=_("同一评分项只能评一次。"),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="credit_score_frozen",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=_SCORE_FROZEN_SQL,
             ),
         ]
 

@@ -3,8 +3,10 @@
 - a village officer on a phone finds households of the village and moves two into a 屋场 (划入屋场);
 - a township officer on a phone sees 我的待办's count on the home page, opens the list, follows an
   overdue 业委会整治 to the follow-up list, records it done, and the count goes down;
-- a district admin scores a property company with the district's template, makes the 红黑榜 draft and
-  publishes it."""
+- a village officer on a phone follows an overdue 屋场会决议 from 我的待办 to its list and records it done;
+- a village officer proposes 文明家庭, a township officer confirms and publishes them on a phone;
+- a district admin scores a property company with the district's template (a draft, on no list), publishes
+  the evaluation, makes the 红黑榜 draft (now with the company) and publishes it."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from civility.models import CivilizedFamily
 from governance.models import Division, DivisionLevel, Household, Role, User
 from governance.selectors import division_in_scope
 from governance.services import role_grant
@@ -145,15 +148,114 @@ def test_district_admin_scores_a_company_and_publishes_the_red_black_list(demo, 
     page.get_by_label("评价日期").fill("2025-01-10")
     steps.shot("form")
     page.get_by_role("button", name="保存评价").click()
-    expect(page.get_by_text("评价已保存")).to_be_visible()
+    expect(page.get_by_text("评价草稿已保存")).to_be_visible()
     evaluation = CreditEvaluation.objects.get(company=company, period=period)
-    expect(page.locator("#evaluations")).to_contain_text(company.name)
-    expect(page.locator("#evaluations")).to_contain_text(str(evaluation.total))
+    row = page.locator("#evaluations tr", has_text=company.name)
+    expect(row).to_contain_text(str(evaluation.total))
+    expect(row).to_contain_text("草稿")
     page.get_by_role("button", name="生成草稿").click()
     expect(page.get_by_text("红黑榜草稿已生成")).to_be_visible()
+    expect(page.locator("#red-black-list")).not_to_contain_text(company.name)  # a draft counts on no list
+    row.get_by_role("button", name="发布评价").click()
+    expect(page.get_by_text("的评价已发布，不能再修改")).to_be_visible()
+    row = page.locator("#evaluations tr", has_text=company.name)
+    expect(row.locator(".badge")).to_have_text("已发布")
+    expect(row.get_by_role("button", name="发布评价")).to_have_count(0)
+    steps.shot("evaluation-published")
+    page.get_by_role("button", name="重新生成草稿").click()
+    expect(page.locator("#red-black-list")).to_contain_text(company.name)
     page.get_by_role("button", name="发布（发布后不能修改）").click()
     expect(page.get_by_text("红黑榜已发布。")).to_be_visible()
     expect(page.locator("#red-black-list .badge")).to_have_text("已发布")
     expect(page.get_by_role("button", name="重新生成草稿")).to_have_count(0)
     steps.shot("published")
     assert RedBlackList.objects.get(period=period).published_at is not None
+
+
+def test_village_officer_records_an_overdue_hamlet_resolution_on_a_phone(demo, open_page, live_server):
+    """屋场会决议 follow-ups: from 我的待办 to their list (linked from 整改与决议跟进 too), a wrong day refused
+    in Chinese, then recorded done through the service; the row leaves the overdue list."""
+    village = _officer_village()
+    hamlet = village_services.hamlet_create(village=village, code=f"{village.code}9002", name="枫树塘屋场")
+    today = timezone.localdate()
+    meeting = village_services.hamlet_meeting_record(
+        hamlet=hamlet,
+        held_on=today - datetime.timedelta(days=30),
+        topics="修缮屋场公共晒谷坪",
+        resolutions=[{"text": "晒谷坪修缮完工验收", "due_on": today - datetime.timedelta(days=2)}],
+    )
+    late = meeting.resolutions.get()
+    page, steps = open_page("demo_community_officer", viewport=PHONE)
+    page.goto(f"{live_server.url}/residential/follow-ups/")
+    page.get_by_role("link", name="屋场会决议跟进 →").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("屋场会决议跟进")
+    page.goto(f"{live_server.url}/todo/")
+    section = page.locator("#todo-villages\\.resolutions\\.overdue")
+    expect(section.locator(".badge")).not_to_have_text("0")
+    section.get_by_role("link", name="晒谷坪修缮完工验收", exact=False).click()
+    item = page.locator(f"#resolution-{late.pk}")
+    expect(item.get_by_text("已超期")).to_be_visible()
+    expect(item).to_contain_text(f"{late.due_on:%Y-%m-%d}")
+    steps.shot("overdue")
+    item.get_by_text("记录跟进").click()
+    item.get_by_label("办结日期").fill((today + datetime.timedelta(days=1)).isoformat())
+    item.get_by_role("button", name="保存跟进").click()
+    expect(page.locator(".message.error")).to_contain_text("办结日期应在")
+    item = page.locator(f"#resolution-{late.pk}")
+    item.get_by_text("记录跟进").click()
+    item.get_by_label("办结日期").fill(today.isoformat())
+    item.get_by_label("跟进情况").fill("已验收合格")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    item.get_by_role("button", name="保存跟进").click()
+    expect(page.get_by_text("跟进情况已记录")).to_be_visible()
+    late.refresh_from_db()
+    assert late.follow_up == "done" and late.done_on == today and "已验收合格" in late.follow_up_note
+    page.goto(f"{live_server.url}/villages/follow-ups/?state=overdue")
+    expect(page.locator(f"#resolution-{late.pk}")).to_have_count(0)
+    page.goto(f"{live_server.url}/villages/follow-ups/?state=done")
+    expect(page.locator(f"#resolution-{late.pk}")).to_contain_text("已办结")
+    steps.shot("done")
+
+
+def test_civilized_family_proposed_by_the_village_confirmed_and_published_by_the_township(demo, open_page, live_server):
+    """文明家庭: the village officer proposes (from the year's published rankings), cannot confirm; a
+    township officer confirms and publishes on a phone; the published list shows it, frozen."""
+    village = _officer_village()
+    household = HouseholdFactory(division=village, with_head=True)
+    family = CivilizedFamily.objects.create(
+        household=household,
+        year=2024,
+        points=88,
+        proposed_by=User.objects.get(username="demo_community_officer"),
+        proposed_at=timezone.now(),
+    )
+    page, steps = open_page("demo_community_officer", viewport=PHONE)
+    page.goto(f"{live_server.url}/civility/families/?year=2024")
+    row = page.locator("tr", has_text=household.number)
+    expect(row).to_contain_text("推荐")
+    expect(row.get_by_role("button", name="审核通过")).to_have_count(0)  # the village only proposes
+    page.get_by_role("button", name="推荐", exact=True).click()
+    expect(page.get_by_text("年度推荐文明家庭")).to_be_visible()
+    steps.shot("proposed")
+    township = village.parent
+    role_grant(username="demo_township_officer", role=Role.TOWNSHIP_OFFICER, division=township)
+    page, steps = open_page("demo_township_officer", viewport=PHONE)
+    page.goto(f"{live_server.url}/civility/families/?year=2024")
+    row = page.locator("tr", has_text=household.number)
+    row.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_text("已处理")).to_be_visible()
+    row = page.locator("tr", has_text=household.number)
+    expect(row).to_contain_text("已评定")
+    row.get_by_role("button", name="公布").click()
+    expect(page.get_by_text("已处理")).to_be_visible()
+    row = page.locator("tr", has_text=household.number)
+    expect(row).to_contain_text("已公布")
+    expect(row.get_by_role("button")).to_have_count(0)  # frozen: no action left
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("link", name="公示名单").click()
+    table = page.locator("#published-families")
+    expect(table).to_contain_text(household.number)
+    expect(table).to_contain_text(str(User.objects.get(username="demo_community_officer")))
+    steps.shot("published")
+    family.refresh_from_db()
+    assert family.status == "published" and family.confirmed_by.username == "demo_township_officer"

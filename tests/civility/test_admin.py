@@ -366,7 +366,8 @@ def test_civilized_families_are_proposed_from_published_rankings_in_the_admin(cl
     assert family.year == 2025 and family.points == 30 and family.status == FamilyStatus.PROPOSED
 
 
-def test_civilized_family_is_confirmed_by_the_action_not_by_editing_its_status(client, officer, divisions):
+def test_civilized_family_is_confirmed_by_the_action_not_by_editing_its_status(client, divisions):
+    officer = user_with_role("township_officer", divisions["t1"], username="family_t1")
     family = CivilizedFamily.objects.create(household=household(divisions["v11"]), year=2025, points=30)
     verified_login(client, officer)
 

@@ -25,7 +25,7 @@ from civility.services import (
 )
 from governance.models import Division, DivisionLevel
 from tests.civility.factories import PointRuleFactory, RewardItemFactory, ShopFactory, account_in
-from tests.factories import DivisionFactory
+from tests.factories import DivisionFactory, user_with_role
 
 JUNE = datetime.date(2025, 6, 1)
 
@@ -160,13 +160,17 @@ class TestRankingCompute:
 
     def test_civilized_families_are_proposed_from_published_rankings_and_confirmed(self, scene, divisions, officer):
         ranking_publish(run=ranking_compute(month=JUNE), by=None)
-        assert civilized_families_propose(year=2025, division=divisions["district"], top=1) == 3  # v11, v12, v21
+        proposed = civilized_families_propose(year=2025, division=divisions["district"], top=1, by=officer)
+        assert proposed == 3  # v11, v12, v21
         assert civilized_families_propose(year=2025, division=divisions["district"], top=1) == 0
         family = scene["accounts"]["d"].household.civilized_ratings.get(year=2025)
-        assert family.points == 50
-        civilized_family_confirm(family=family, by=officer)
+        assert (family.points, family.proposed_by) == (50, officer) and family.proposed_at is not None
+        with pytest.raises(ValidationError):  # a village officer proposes; the township decides
+            civilized_family_confirm(family=family, by=officer)
+        township = user_with_role("township_officer", divisions["t1"], username="family_t1")
+        civilized_family_confirm(family=family, by=township)
         family.refresh_from_db()
-        assert family.status == "confirmed"
+        assert (family.status, family.confirmed_by) == ("confirmed", township)
 
 
 @pytest.mark.django_db

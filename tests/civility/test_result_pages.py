@@ -234,6 +234,11 @@ def test_board_of_another_village_is_404(officer_client, divisions, rule, distri
 def test_family_confirm_and_publish_on_the_page_and_bad_year(officer_client, divisions):
     family = CivilizedFamily.objects.create(household=HouseholdFactory(division=divisions["v11"]), year=2025, points=9)
     url = reverse("civility:family-list")
+    refused = officer_client.post(url, {"family": family.pk, "action": "confirm"}, follow=True)
+    assert "须由乡镇（街道）或区级干部评定" in refused.content.decode()  # a village officer only proposes
+    family.refresh_from_db()
+    assert family.status == FamilyStatus.PROPOSED
+    verified_login(officer_client, user_with_role("township_officer", divisions["t1"], username="family_t1"))
     officer_client.post(url, {"family": family.pk, "action": "confirm"})
     officer_client.post(url, {"family": family.pk, "action": "publish"})
     family.refresh_from_db()
@@ -245,6 +250,76 @@ def test_family_confirm_and_publish_on_the_page_and_bad_year(officer_client, div
     assert officer_client.post(url, {"family": other.pk, "action": "confirm"}).status_code == 404
     other.refresh_from_db()
     assert other.status == FamilyStatus.PROPOSED
+
+
+def test_family_proposed_by_an_officer_confirmed_and_published_by_the_township_then_shown_frozen(
+    officer_client, officer, divisions
+):
+    """Issue 13: propose (who and when kept) → confirm by another, township-level officer → publish; the
+    published list is frozen and shown on 文明家庭公示 with who proposed, confirmed and published."""
+    account = account_in(divisions["v11"])
+    rule = PointRuleFactory(code="FAM", points=8, division=divisions["district"])
+    june = datetime.date(2025, 6, 3)
+    points_record(account=account, rule=rule, occurred_on=june, recorded_by=None, idempotency_key="fam", points=8)
+    ranking_publish(run=ranking_compute(month=datetime.date(2025, 6, 1)), by=None)
+    url = reverse("civility:family-list")
+    officer_client.post(url, {"year": 2025})
+    family = CivilizedFamily.objects.get(year=2025, household=account.household)
+    assert family.proposed_by == officer and family.status == FamilyStatus.PROPOSED
+    page = officer_client.get(url, {"year": 2025}).content.decode()
+    assert 'value="confirm"' not in page  # the village officer sees no 评定 button
+    township = user_with_role("township_officer", divisions["t1"], username="family_t1")
+    verified_login(officer_client, township)
+    assert 'value="confirm"' in officer_client.get(url, {"year": 2025}).content.decode()
+    officer_client.post(url, {"family": family.pk, "action": "confirm"})
+    officer_client.post(url, {"family": family.pk, "action": "publish"})
+    family.refresh_from_db()
+    assert (family.status, family.confirmed_by, family.published_by) == (FamilyStatus.PUBLISHED, township, township)
+    again = officer_client.post(url, {"family": family.pk, "action": "publish"}, follow=True)
+    assert "不能执行此操作" in again.content.decode()
+    published = officer_client.get(reverse("civility:family-published"), {"year": 2025})
+    assert published.status_code == 200
+    table = published.content.decode()
+    assert family.household.number in table and str(officer) in table and str(township) in table
+
+
+def test_the_proposer_cannot_confirm_their_own_proposal(client, divisions):
+    township = user_with_role("township_officer", divisions["t1"], username="family_t1")
+    family = CivilizedFamily.objects.create(
+        household=HouseholdFactory(division=divisions["v11"]), year=2025, points=9, proposed_by=township
+    )
+    verified_login(client, township)
+    response = client.post(reverse("civility:family-list"), {"family": family.pk, "action": "confirm"}, follow=True)
+    assert "推荐人不能评定自己推荐的文明家庭" in response.content.decode()
+    family.refresh_from_db()
+    assert family.status == FamilyStatus.PROPOSED and family.confirmed_by is None
+
+
+def test_published_families_page_scope_bad_year_and_query_count(officer_client, divisions):
+    def published(division, n):
+        for _i in range(n):
+            CivilizedFamily.objects.create(
+                household=HouseholdFactory(division=division, with_head=True),
+                year=2025,
+                points=9,
+                status=FamilyStatus.PUBLISHED,
+                published_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+            )
+
+    url = reverse("civility:family-published")
+    published(divisions["v11"], 3)
+    published(divisions["v21"], 2)  # another township: never listed
+    CivilizedFamily.objects.create(household=HouseholdFactory(division=divisions["v11"]), year=2025, points=50)
+    with CaptureQueriesContext(connection) as few:
+        response = officer_client.get(url, {"year": 2025})
+    assert len(response.context["families"]) == 3  # the proposed one is not published: not shown
+    published(divisions["v11"], 27)
+    with CaptureQueriesContext(connection) as many:
+        response = officer_client.get(url, {"year": 2025})
+    assert len(response.context["families"]) == 30
+    assert len(many) == len(few)
+    bad = officer_client.get(url, {"year": "三千"})
+    assert bad.status_code == 400 and "整数" in bad.content.decode()
 
 
 # --- conversion API and admin -----------------------------------------------------------------------

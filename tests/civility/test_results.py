@@ -186,7 +186,8 @@ def test_board_of_an_unpublished_month_is_refused(rule, divisions, officer):
     assert not HonorList.objects.exists()
 
 
-def test_civilized_family_publish_freezes_it(divisions, officer):
+def test_civilized_family_publish_freezes_it(divisions):
+    officer = user_with_role("township_officer", divisions["t1"], username="family_t1")
     family = CivilizedFamily.objects.create(household=HouseholdFactory(division=divisions["v11"]), year=2025, points=9)
     family = civilized_family_advance(family=family, action="confirm", by=officer)
     family = civilized_family_advance(family=family, action="publish", by=officer)

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from civility.choices import ActivityKind
 from civility.models import (
     BanquetDeclaration,
     BanquetKind,
@@ -29,6 +30,7 @@ from civility.services import (
     ERR_NOT_SHOP_OPERATOR,
     ERR_RULE_INACTIVE,
     RULE_BANQUET_OVER_CAP,
+    RULE_PATROL_HOUR,
     RULE_SIMPLE_FUNERAL,
     RULE_VOLUNTEER_HOUR,
     RedemptionRequest,
@@ -38,6 +40,7 @@ from civility.services import (
     ledger_verify,
     points_redeem,
 )
+from civility.services.volunteers import hours_points_award
 from governance.models import HouseholdMember, Relation, Role, RoleAssignment, User
 from tests.civility.factories import (
     PointRuleFactory,
@@ -238,6 +241,34 @@ def test_converting_an_activity_twice_creates_nothing_more(hour_rule, divisions)
     assert codes(exc, "activity") == [ERR_ACTIVITY_CONVERTED]
     assert PointEntry.objects.count() == 1
     assert type(activity).objects.get(pk=activity.pk).converted_at == converted_at
+
+
+def test_activity_and_patrol_hours_share_one_rule_and_its_monthly_cap(divisions):
+    """Issue 13: a patrol activity converts through ``hours_points_award`` — the patrol rule (XF-01),
+    the same cap as the patrol logs' hours, the same ``activity:<id>:<household>`` key."""
+    PointRuleFactory(code=RULE_VOLUNTEER_HOUR, points=1, division=divisions["district"])
+    patrol = PointRuleFactory(code=RULE_PATROL_HOUR, points=3, monthly_cap=10, division=divisions["district"])
+    home = HouseholdFactory(division=divisions["v11"])
+    volunteer = member(home)
+    # a patrol log of security's (through the registry's ``points.hours_award``) took 6 of May's 10
+    assert (
+        hours_points_award(persons=[volunteer.person], hours=Decimal(2), occurred_on=MAY, key="log:1", note="巡防") == 1
+    )
+    activity = ServiceActivityFactory(hours=Decimal("2.5"), held_on=MAY, kind=ActivityKind.PATROL)
+    activity.participants.add(volunteer)
+
+    assert activity_convert(activity=activity) == 1
+
+    entry = PointEntry.objects.get(idempotency_key=f"activity:{activity.pk}:{home.pk}")
+    assert (entry.rule_id, entry.points) == (patrol.pk, 4)  # 7.5 rounded down, cut to the 4 left
+    assert entry.note == str(activity)
+    # the same key through the shared rule writes nothing twice
+    again = hours_points_award(
+        persons=[volunteer.person], hours=Decimal(1), occurred_on=MAY, key=f"activity:{activity.pk}", note="x"
+    )
+    assert again == 0
+    home.point_account.refresh_from_db()
+    assert home.point_account.balance == 10
 
 
 def test_converting_without_an_hours_rule_is_refused_naming_rule(divisions):

@@ -57,7 +57,7 @@ from residential.models import (
     PropertyContract,
 )
 from residential.models import MeetingResolution as CouncilResolution
-from residential.services import evaluation_save, red_black_list_draft
+from residential.services import credit_evaluation_publish, evaluation_save, red_black_list_draft
 from security.models import (
     DisputeLink,
     DisputeRating,
@@ -193,7 +193,10 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
     PropertyContract.objects.create(compound=compound, company=company, start_date=datetime.date(2024, 1, 1))
     item = ScoringItemFactory(division=township)
     period = CreditPeriodFactory(division=township)
-    evaluation_save(company=company, period=period, scores=[(item, 50)], evaluated_on=datetime.date(2024, 12, 20))
+    evaluation = evaluation_save(
+        company=company, period=period, scores=[(item, 50)], evaluated_on=datetime.date(2024, 12, 20)
+    )
+    credit_evaluation_publish(evaluation=evaluation, by=None)
     red_black_list_draft(period=period)
     meeting = BuildingCouncilMeeting.objects.create(compound=compound, held_on=DAY, topics="楼宇议题")
     MeetingParticipant.objects.create(meeting=meeting, kind="owners_committee", name="参会代表")

@@ -107,6 +107,8 @@ ROUTES_NOT_PAGES = {
         "POST only (the forms of the follow-up list, which is checked)",
     ),
     "residential:credit-list-action": "POST only (the 红黑榜 buttons of the period page, which is checked)",
+    "residential:credit-evaluation-publish": "POST only (the 发布评价 buttons of the period page, which is checked)",
+    "villages:follow-up-record": "POST only (the forms of the 屋场会决议 follow-up list, which is checked)",
     "otp-enrol": "shown only between the password and the second factor (a signed-in page user is past it); "
     "rendered with its Chinese text asserted in tests/governance/test_second_factor.py",
     "otp-verify": "shown only between the password and the second factor (as otp-enrol)",

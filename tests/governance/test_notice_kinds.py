@@ -11,7 +11,12 @@ from civility.models import EntrySource
 from civility.services import points_record, ranking_compute, ranking_publish
 from governance.models import Notice, Role
 from residential.choices import NOTICE_LIST_PUBLISHED
-from residential.services import evaluation_save, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    evaluation_save,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 from security.choices import NOTICE_FOLLOW_UP
 from security.models import Channel, Dispute, Status
 from security.services.notices import FOLLOW_UP_DAYS, dispute_notices_follow_up
@@ -71,12 +76,13 @@ def test_a_published_ranking_tells_the_officers_of_its_area(divisions, people):
 def test_a_published_red_black_list_tells_the_officers_of_its_area(divisions, people):
     period = CreditPeriodFactory(division=divisions["t2"])
     item = ScoringItemFactory(division=divisions["district"], max_score=100)
-    evaluation_save(
+    evaluation = evaluation_save(
         company=PropertyCompanyFactory(division=divisions["t2"]),
         period=period,
         scores=[(item, 90)],
         evaluated_on=period.end_date,
     )
+    credit_evaluation_publish(evaluation=evaluation, by=None)
     red_black_list_publish(red_black_list=red_black_list_draft(period=period, red_size=1, black_size=0), by=None)
     assert told(NOTICE_LIST_PUBLISHED) == {"v21_officer", "t2_officer"}
 

@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from governance.models import Role
 from residential.models import CreditPeriod, ScoringItem
-from residential.services import evaluation_save, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    evaluation_save,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 from tests.auth import verified_login
 from tests.factories import user_with_role
 from tests.residential.factories import (
@@ -35,12 +40,13 @@ def admin_client(client, divisions):
 def _evaluation(division, score: int = 88):
     period = CreditPeriod.objects.filter(division=division).first() or CreditPeriodFactory(division=division)
     item = ScoringItem.objects.filter(division=division).first() or ScoringItemFactory(division=division, max_score=100)
-    return evaluation_save(
+    evaluation = evaluation_save(
         company=PropertyCompanyFactory(division=division),
         period=period,
         scores=[(item, score)],
         evaluated_on=period.end_date,
     )
+    return credit_evaluation_publish(evaluation=evaluation, by=None)
 
 
 MAKERS = {
@@ -164,3 +170,26 @@ def test_property_company_page_with_a_bad_contract_date_is_a_chinese_error_and_s
     assert response.status_code == 200
     assert "日期" in response.content.decode()
     assert not PropertyContract.objects.filter(company=company).exists()
+
+
+def test_admin_publishes_a_draft_evaluation_by_the_action_and_a_published_one_is_read_only(admin_client, divisions):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    period = CreditPeriodFactory(division=divisions["district"])
+    item = ScoringItemFactory(division=divisions["district"], max_score=100)
+    draft = evaluation_save(
+        company=PropertyCompanyFactory(division=divisions["district"]),
+        period=period,
+        scores=[(item, 91)],
+        evaluated_on=period.end_date,
+    )
+    form = admin_client.get(url("creditevaluation_change", draft.pk)).context["adminform"].form
+    assert "status" not in form.fields and "published_at" not in form.fields  # the service's
+    admin_client.post(url("creditevaluation_changelist"), {"action": "publish", ACTION_CHECKBOX_NAME: [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "published" and draft.published_by is not None
+    page = admin_client.get(url("creditevaluation_change", draft.pk))
+    assert page.context["has_change_permission"] is False
+    assert admin_client.post(url("creditevaluation_change", draft.pk), {"note": "改"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.note == ""

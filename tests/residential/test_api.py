@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from governance.api.errors import ERR_CONFLICT
 from governance.models import Division, DivisionLevel, Role
 from governance.validators import ERR_USCC_CHECKSUM
+from governance.write_path import ERR_SERVICE_OWNED
 from residential.models import (
     ERR_CONTRACT_OVERLAP,
     ERR_SCORE_RANGE,
@@ -23,6 +24,7 @@ from residential.models import (
 from residential.services import (
     ERR_ALREADY_MEMBER,
     ERR_NOT_RESIDENT,
+    credit_evaluation_publish,
     evaluation_save,
     red_black_list_draft,
     red_black_list_publish,
@@ -161,6 +163,31 @@ class TestCreditEvaluationAPI(WritableAPITests):
         assert body["errors"]["scores"][0]["code"] == ERR_SCORE_RANGE
         assert not CreditEvaluation.objects.exists()
 
+    def test_new_evaluation_is_a_draft_published_by_the_action_then_frozen(self, api, divisions):
+        created = api.post(self.list_url(), self.create_data(divisions), format="json").json()
+        assert (created["status"], created["published_at"]) == ("draft", None)
+        publish = reverse("api:residential-api:credit-evaluation-publish", args=[created["id"]])
+        body = api.post(publish).json()
+        assert body["status"] == "published" and body["published_at"] and body["published_by"]
+        detail = reverse("api:residential-api:credit-evaluation-detail", args=[created["id"]])
+        assert assert_error_body(api.patch(detail, {"note": "改"}, format="json"), 409)["code"] == ERR_CONFLICT
+        assert_error_body(api.post(publish), 409)
+        evaluation = CreditEvaluation.objects.get(pk=created["id"])
+        assert evaluation.note == "" and evaluation.status == "published"
+
+    def test_status_is_service_owned_and_refused_by_a_write(self, api, divisions):
+        data = {**self.create_data(divisions), "status": "published"}
+        body = assert_error_body(api.post(self.list_url(), data, format="json"), 400, "status")
+        assert body["errors"]["status"][0]["code"] == ERR_SERVICE_OWNED
+        assert not CreditEvaluation.objects.exists()
+
+    def test_publishing_another_townships_evaluation_is_404(self, api, divisions):
+        foreign = self.make(divisions["t2"])
+        response = api.post(reverse("api:residential-api:credit-evaluation-publish", args=[foreign.pk]))
+        assert response.status_code == 404
+        foreign.refresh_from_db()
+        assert foreign.status == "draft"
+
 
 def test_invalid_uscc_is_refused_by_the_api(divisions):
     api = APIClient()
@@ -244,12 +271,13 @@ def published_list(divisions):
     period = CreditPeriodFactory(division=district)
     item = ScoringItemFactory(division=district, max_score=100)
     for score in (95, 85, 50):
-        evaluation_save(
+        evaluation = evaluation_save(
             company=PropertyCompanyFactory(division=district),
             period=period,
             scores=[(item, score)],
             evaluated_on=period.end_date,
         )
+        credit_evaluation_publish(evaluation=evaluation, by=None)
     red_black_list = red_black_list_draft(period=period, red_size=1, black_size=1)
     return red_black_list_publish(red_black_list=red_black_list, by=None)
 
@@ -284,12 +312,13 @@ def test_draft_red_black_list_can_be_remade_then_published(admin_api, divisions)
     period = CreditPeriodFactory(division=divisions["district"])
     item = ScoringItemFactory(division=divisions["district"], max_score=100)
     for score in (99, 98, 97):
-        evaluation_save(
+        evaluation = evaluation_save(
             company=PropertyCompanyFactory(division=divisions["district"]),
             period=period,
             scores=[(item, score)],
             evaluated_on=period.end_date,
         )
+        credit_evaluation_publish(evaluation=evaluation, by=None)
     response = admin_api.post(
         reverse("api:residential-api:red-black-list-list"), {"period": period.pk, "red_size": 1}, format="json"
     )

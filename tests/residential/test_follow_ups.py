@@ -193,3 +193,58 @@ def test_an_empty_list_says_so(officer_client):
     for state in ("all", "overdue", "open"):
         page = officer_client.get(reverse("residential:follow-ups"), {"state": state}).content.decode()
         assert "共 0 项" in page and "没有符合条件的事项。" in page
+
+
+# --- the API's follow-up (one write path: only ``follow_up_record`` sets the follow-up fields) ------------
+
+
+@pytest.fixture
+def officer_api(officer):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    verified_login(api, officer)
+    return api
+
+
+def _follow_up_url(row) -> str:
+    return reverse("api:residential-api:meeting-resolution-follow-up", args=[row.pk])
+
+
+def test_api_records_a_resolutions_follow_up_through_the_service(officer_api, divisions):
+    row = resolution(CompoundFactory(community=divisions["c11"]), TODAY - DAY)
+    response = officer_api.post(_follow_up_url(row), {"status": "in_progress", "note": "已联系物业"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "in_progress" and response.json()["follow_up"].endswith("已联系物业")
+    body = officer_api.post(_follow_up_url(row), {"status": "done"}, format="json").json()
+    assert (body["status"], body["done_on"]) == ("done", TODAY.isoformat())
+    # a direct write of the follow-up fields is no longer offered
+    detail = reverse("api:residential-api:meeting-resolution-detail", args=[row.pk])
+    assert officer_api.patch(detail, {"status": "pending"}, format="json").status_code == 405
+    row.refresh_from_db()
+    assert row.status == WorkStatus.DONE
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"status": "pending"}, "status"),
+        ({"status": "done", "done_on": (TODAY + DAY).isoformat()}, "done_on"),
+        ({"status": "done", "done_on": "2025-13-45"}, "done_on"),
+        ({}, "status"),
+    ],
+)
+def test_api_bad_follow_up_is_a_400_naming_the_field_and_writes_nothing(officer_api, divisions, data, field):
+    row = resolution(CompoundFactory(community=divisions["c11"]), TODAY - DAY)
+    response = officer_api.post(_follow_up_url(row), data, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    row.refresh_from_db()
+    assert (row.status, row.done_on, row.follow_up) == (WorkStatus.PENDING, None, "")
+
+
+def test_api_follow_up_of_another_township_is_404(officer_api, divisions):
+    row = resolution(CompoundFactory(community=divisions["c21"]), TODAY - DAY)
+    assert officer_api.post(_follow_up_url(row), {"status": "done"}, format="json").status_code == 404
+    row.refresh_from_db()
+    assert row.status == WorkStatus.PENDING

@@ -15,7 +15,12 @@ from residential.models import (
     RedBlackList,
 )
 from residential.selectors import committee_compliance, petition_yoy, petition_yoy_by_child
-from residential.services import evaluation_save, red_black_list_draft, red_black_list_publish
+from residential.services import (
+    credit_evaluation_publish,
+    evaluation_save,
+    red_black_list_draft,
+    red_black_list_publish,
+)
 from tests.residential.factories import (
     CompoundFactory,
     CreditPeriodFactory,
@@ -146,7 +151,8 @@ def test_published_list_and_entries_are_frozen_in_the_database(divisions):
     period = CreditPeriodFactory(division=divisions["district"])
     item = ScoringItemFactory(division=divisions["district"], max_score=100)
     company = PropertyCompanyFactory()
-    evaluation_save(company=company, period=period, scores=[(item, 95)], evaluated_on=period.end_date)
+    evaluation = evaluation_save(company=company, period=period, scores=[(item, 95)], evaluated_on=period.end_date)
+    credit_evaluation_publish(evaluation=evaluation, by=None)
     published = red_black_list_publish(red_black_list=red_black_list_draft(period=period), by=None)
     entry = published.entries.get()
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from governance.write_path import ERR_SERVICE_OWNED
 from tests.auth import verified_login
 from tests.factories import PersonFactory, user_with_role
 from tests.villages.factories import make_hamlet
@@ -54,7 +55,7 @@ def test_an_update_adds_and_changes_resolutions_and_removes_none(api, meeting):
         {
             "topics": "新议题",
             "resolutions": [
-                {"id": first.pk, "text": "修路（已立项）", "follow_up": FollowUpStatus.DONE, "due_on": "2025-06-30"},
+                {"id": first.pk, "text": "修路（已立项）", "due_on": "2025-06-30"},
                 {"text": "装路灯", "due_on": "2025-07-31"},
             ],
         },
@@ -63,10 +64,43 @@ def test_an_update_adds_and_changes_resolutions_and_removes_none(api, meeting):
     assert response.status_code == 200, response.content
     texts = {r["text"]: r for r in response.json()["resolutions"]}
     assert set(texts) == {"修路（已立项）", "清塘", "装路灯"}
-    assert texts["修路（已立项）"]["follow_up"] == FollowUpStatus.DONE
+    assert texts["修路（已立项）"]["follow_up"] == FollowUpStatus.PENDING  # kept: only its follow-up service sets it
     assert texts["装路灯"]["follow_up"] == FollowUpStatus.PENDING and texts["装路灯"]["due_on"] == "2025-07-31"
     second.refresh_from_db()
     assert second.text == "清塘"  # not named: kept as it was
+
+
+def test_an_update_naming_follow_up_is_refused_and_writes_nothing(api, meeting):
+    first = meeting.resolutions.order_by("id").first()
+    response = api.patch(
+        _url(meeting),
+        {"topics": "不该保存", "resolutions": [{"id": first.pk, "text": "修路", "follow_up": FollowUpStatus.DONE}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert ERR_SERVICE_OWNED in response.content.decode()
+    meeting.refresh_from_db()
+    first.refresh_from_db()
+    assert meeting.topics == "议题" and first.follow_up == FollowUpStatus.PENDING
+
+
+def test_a_follow_up_given_to_the_service_goes_through_the_follow_up_service(meeting):
+    from django.core.exceptions import ValidationError
+
+    from villages.follow_ups import ERR_FOLLOW_UP_DONE
+    from villages.services import hamlet_meeting_update
+
+    first = meeting.resolutions.order_by("id").first()
+    hamlet_meeting_update(
+        meeting=meeting, resolutions=[{"id": first.pk, "text": "修路", "follow_up": FollowUpStatus.DONE}]
+    )
+    first.refresh_from_db()
+    assert first.follow_up == FollowUpStatus.DONE and first.done_on is not None
+    with pytest.raises(ValidationError) as error:  # a done resolution is not reopened
+        hamlet_meeting_update(
+            meeting=meeting, resolutions=[{"id": first.pk, "text": "修路", "follow_up": FollowUpStatus.IN_PROGRESS}]
+        )
+    assert error.value.error_dict["status"][0].code == ERR_FOLLOW_UP_DONE
 
 
 def test_a_refused_update_writes_nothing(meeting, divisions):
@@ -136,7 +170,7 @@ def test_the_admin_records_and_changes_through_the_service(client, meeting, divi
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     assert set(meeting.resolutions.values_list("text", flat=True)) == {"修路（改）", "清塘", "新决议"}
     first.refresh_from_db()
-    assert first.follow_up == FollowUpStatus.IN_PROGRESS
+    assert first.follow_up == FollowUpStatus.PENDING  # read-only in the admin: the post's value is ignored
 
     # A new meeting is recorded by whoever records it.
     add = client.post(

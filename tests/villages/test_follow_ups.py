@@ -1,0 +1,161 @@
+"""屋场会决议 follow-ups (issue 13 leftover): their own list beside the residential one, with 办结时限,
+overdue marked, recorded through ``hamlet_resolution_follow_up``; counted in the dashboard's overdue
+follow-ups figure and linked from 我的待办 and from the residential list. Scope 404, bad input, query count."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Role
+from governance.registry import registry
+from residential.selectors import follow_ups_overdue
+from tests.auth import verified_login
+from tests.factories import user_with_role
+from tests.villages.factories import make_hamlet
+from villages.choices import FollowUpStatus
+from villages.follow_ups import ERR_FOLLOW_UP_DATE, ERR_FOLLOW_UP_DONE, hamlet_resolution_follow_up
+from villages.models import MeetingResolution
+from villages.services import hamlet_meeting_record
+
+pytestmark = [pytest.mark.django_db]
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+LIST = "/villages/follow-ups/"
+
+
+@pytest.fixture
+def officer_client(client, divisions):
+    verified_login(client, user_with_role(Role.COMMUNITY_OFFICER, divisions["v11"], username="vfu_officer"))
+    return client
+
+
+def resolutions(village, *dues, hamlet=None):
+    """One 屋场会 (40 days ago) in ``village`` with a resolution per due date; returns them in order."""
+    hamlet = hamlet or make_hamlet(village)
+    meeting = hamlet_meeting_record(
+        hamlet=hamlet,
+        held_on=TODAY - 40 * DAY,
+        topics="议题",
+        resolutions=[{"text": f"决议{i}", "due_on": due} for i, due in enumerate(dues)],
+    )
+    return list(meeting.resolutions.order_by("id"))
+
+
+def test_list_shows_due_dates_overdue_first_and_marked(officer_client, divisions):
+    later, late = resolutions(divisions["v11"], TODAY + 10 * DAY, TODAY - 2 * DAY)
+    response = officer_client.get(LIST)
+    assert response.status_code == 200
+    assert [row.pk for row in response.context["rows"]] == [late.pk, later.pk]
+    page = response.content.decode()
+    assert "已超期" in page and f"{late.due_on:%Y-%m-%d}" in page
+    overdue = officer_client.get(LIST, {"state": "overdue"}).context["rows"]
+    assert [row.pk for row in overdue] == [late.pk]
+
+
+def test_officer_records_done_through_the_service_and_the_row_leaves_the_open_list(officer_client, divisions):
+    (late,) = resolutions(divisions["v11"], TODAY - 2 * DAY)
+    url = reverse("villages:follow-up-record", args=[late.pk])
+    officer_client.post(url, {"status": "in_progress", "note": "已联系施工队"})
+    late.refresh_from_db()
+    assert late.follow_up == FollowUpStatus.IN_PROGRESS and late.follow_up_note.endswith("已联系施工队")
+    response = officer_client.post(url, {"status": "done", "done_on": TODAY.isoformat()}, follow=True)
+    assert "跟进情况已记录" in response.content.decode()
+    late.refresh_from_db()
+    assert (late.follow_up, late.done_on) == (FollowUpStatus.DONE, TODAY)
+    assert late.pk not in [row.pk for row in officer_client.get(LIST).context["rows"]]
+    assert late.pk in [row.pk for row in officer_client.get(LIST, {"state": "done"}).context["rows"]]
+    again = officer_client.post(url, {"status": "in_progress"}, follow=True)
+    assert "该事项已办结" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"status": "done", "done_on": (TODAY + DAY).isoformat()},  # in the future
+        {"status": "done", "done_on": (TODAY - 41 * DAY).isoformat()},  # before the meeting
+        {"status": "pending"},
+        {"status": "x"},
+        {"status": "done", "done_on": "2025-13-45"},
+        {},
+    ],
+)
+def test_bad_input_is_a_chinese_message_and_nothing_written(officer_client, divisions, data):
+    (row,) = resolutions(divisions["v11"], TODAY - 2 * DAY)
+    response = officer_client.post(reverse("villages:follow-up-record", args=[row.pk]), data, follow=True)
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors and all(any("\u4e00" <= ch <= "\u9fff" for ch in e) for e in errors)
+    row.refresh_from_db()
+    assert (row.follow_up, row.done_on, row.follow_up_note) == (FollowUpStatus.PENDING, None, "")
+
+
+def test_the_service_refuses_in_the_names_of_its_fields(divisions):
+    (row,) = resolutions(divisions["v11"], TODAY - 2 * DAY)
+    with pytest.raises(ValidationError) as error:
+        hamlet_resolution_follow_up(resolution=row, status="done", done_on=TODAY + DAY)
+    assert error.value.error_dict["done_on"][0].code == ERR_FOLLOW_UP_DATE
+    hamlet_resolution_follow_up(resolution=row, status="done")
+    with pytest.raises(ValidationError) as error:
+        hamlet_resolution_follow_up(resolution=row, status="in_progress")
+    assert error.value.error_dict["status"][0].code == ERR_FOLLOW_UP_DONE
+
+
+@pytest.mark.parametrize("params", [{"state": "nope"}, {"state": "<script>"}])
+def test_bad_filter_is_a_chinese_400(officer_client, params):
+    response = officer_client.get(LIST, params)
+    assert response.status_code == 400
+    assert "请选择有效的状态" in response.content.decode()
+
+
+def test_rows_of_another_village_are_404_and_not_listed(officer_client, divisions):
+    (foreign,) = resolutions(divisions["v12"], TODAY - 2 * DAY)
+    assert foreign.pk not in [row.pk for row in officer_client.get(LIST, {"state": "all"}).context["rows"]]
+    response = officer_client.post(reverse("villages:follow-up-record", args=[foreign.pk]), {"status": "done"})
+    assert response.status_code == 404
+    assert officer_client.get(LIST, {"within": divisions["v12"].code}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.follow_up == FollowUpStatus.PENDING
+
+
+def test_list_query_count_does_not_grow_with_rows(officer_client, divisions):
+    hamlet = make_hamlet(divisions["v11"])
+    resolutions(divisions["v11"], *[TODAY - i * DAY for i in range(3)], hamlet=hamlet)
+    with CaptureQueriesContext(connection) as few:
+        assert officer_client.get(LIST, {"state": "all"}).status_code == 200
+    resolutions(divisions["v11"], *[TODAY - i * DAY for i in range(27)], hamlet=make_hamlet(divisions["v11"]))
+    with CaptureQueriesContext(connection) as many:
+        response = officer_client.get(LIST, {"state": "all"})
+    assert len(response.context["rows"]) == 30
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_overdue_resolutions_count_in_the_dashboards_overdue_follow_ups_figure(divisions):
+    figure = registry.indicators["residential.follow_ups_overdue"]
+    before = figure.compute(division=divisions["t1"], start=None, end=None)
+    late, _soon = resolutions(divisions["v11"], TODAY - DAY, TODAY + DAY)
+    assert follow_ups_overdue(division=divisions["t1"]) == before + 1
+    assert figure.compute(division=divisions["t1"], start=None, end=None) == before + 1
+    assert follow_ups_overdue(division=divisions["t2"]) == 0
+    hamlet_resolution_follow_up(resolution=late, status="done")
+    assert follow_ups_overdue(division=divisions["t1"]) == before
+
+
+def test_the_residential_list_links_here_and_the_todo_opens_it(client, divisions):
+    verified_login(client, user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="vfu_township"))
+    page = client.get(reverse("residential:follow-ups")).content.decode()
+    assert f'href="{LIST}"' in page and "屋场会决议跟进" in page
+    (late,) = resolutions(divisions["v11"], TODAY - DAY)
+    todo = client.get("/todo/").content.decode()
+    assert f"{LIST}?state=overdue" in todo
+    assert late.text in todo
+
+
+def test_resolution_follow_up_fields_are_service_owned(divisions):
+    from governance.write_path import service_owned
+
+    assert set(service_owned(MeetingResolution)) == {"follow_up", "follow_up_note", "done_on"}

@@ -1,0 +1,104 @@
+"""跟进 of 屋场会决议 (issue 13): the one service that sets a resolution's 落实情况, its 跟进记录 and its
+办结日期, and the follow-up list's reads (the states shared with the residential follow-up list).
+``villages.services`` routes a status named in a meeting's write through here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Division, User
+from villages.choices import FollowUpStatus
+from villages.models import MeetingResolution
+
+ERR_FOLLOW_UP_STATUS = "follow_up_status"
+ERR_FOLLOW_UP_DONE = "follow_up_already_done"
+ERR_FOLLOW_UP_DATE = "follow_up_done_on"
+
+FOLLOW_UP_STATES = ("open", "overdue", "due_soon", "done", "all")
+NOTE_LIMIT = 2000
+
+
+@transaction.atomic
+def hamlet_resolution_follow_up(
+    *,
+    resolution: MeetingResolution,
+    status: str,
+    note: str = "",
+    done_on: datetime.date | None = None,
+    by: User | None = None,
+) -> MeetingResolution:
+    """Record the follow-up of a 屋场会决议: ``status`` is 落实中 or 已办结 (``FollowUpStatus``); ``note`` is
+    appended to its 跟进记录 with today's date (the whole record kept to 2000 characters); ``done_on``
+    (default today, Asia/Shanghai) is the day it was done, for 已办结 only. A resolution already done is
+    not reopened. ``by`` is accepted for the callers' symmetry; who did it is in the audit trail.
+
+    Raises ``ValidationError`` on ``status`` (not 落实中/已办结: ``ERR_FOLLOW_UP_STATUS``; already done:
+    ``ERR_FOLLOW_UP_DONE``) or ``done_on`` (in the future or before the meeting: ``ERR_FOLLOW_UP_DATE``);
+    nothing is written then."""
+    row = MeetingResolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+    if status not in (FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE):
+        raise ValidationError({"status": ValidationError(_("该事项不能设为此跟进状态。"), code=ERR_FOLLOW_UP_STATUS)})
+    if row.follow_up == FollowUpStatus.DONE:
+        raise ValidationError({"status": ValidationError(_("该事项已办结。"), code=ERR_FOLLOW_UP_DONE)})
+    today = timezone.localdate()
+    if status == FollowUpStatus.DONE:
+        done_on = done_on or today
+        start = row.meeting.held_on
+        if done_on > today or done_on < start:
+            raise ValidationError(
+                {
+                    "done_on": ValidationError(
+                        _("办结日期应在 %(start)s 至今天（%(today)s）之间。"),
+                        code=ERR_FOLLOW_UP_DATE,
+                        params={"start": start, "today": today},
+                    )
+                }
+            )
+    else:
+        done_on = None
+    note = note.strip()
+    if note:
+        row.follow_up_note = f"{row.follow_up_note}\n{today:%Y-%m-%d} {note}".strip()[:NOTE_LIMIT]
+    row.follow_up, row.done_on = status, done_on
+    row.full_clean()
+    row.save(update_fields=["follow_up", "follow_up_note", "done_on"])
+    return row
+
+
+def hamlet_resolutions_follow_up_list(
+    *, state: str, queryset: QuerySet[MeetingResolution], horizon: datetime.date
+) -> QuerySet[MeetingResolution]:
+    """The 屋场会决议 follow-up list in ``state`` (``FOLLOW_UP_STATES``: open, overdue, due_soon — open and
+    due from today to ``horizon`` —, done, all), open first, nearest 办结时限 first, the 屋场 and its
+    village joined. ``queryset`` is the caller's ``for_user``. Raises ``KeyError`` for another state."""
+    rows = queryset.select_related("meeting__hamlet__division__parent")
+    if state == "open":
+        rows = rows.open()
+    elif state == "overdue":
+        rows = rows.overdue()
+    elif state == "due_soon":
+        rows = rows.due_by(horizon)
+    elif state == "done":
+        rows = rows.done()
+    elif state != "all":
+        raise KeyError(state)
+    return rows.open_first()
+
+
+def hamlet_resolutions_overdue(*, division: Division) -> int:
+    """屋场会决议 not done past their 办结时限 in ``division``'s subtree (one COUNT): the dashboard's
+    overdue follow-ups figure adds it (``registry.provided("follow_ups.hamlet_resolutions")``)."""
+    return MeetingResolution.objects.in_subtree(division).overdue().count()
+
+
+def hamlet_resolutions_follow_up_link() -> tuple[str, str]:
+    """The follow-up list's title and URL, for other apps' follow-up pages (through the registry)."""
+    from django.urls import reverse
+
+    return str(_("屋场会决议跟进")), reverse("villages:follow-ups")
