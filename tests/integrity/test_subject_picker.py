@@ -17,7 +17,7 @@ from governance.pickers import ERR_PICKER_SEARCHING, PICKER_MATCH_LIMIT
 from integrity.choices import ClueStatus
 from integrity.models import AccessLog, Clue, IntegrityCase, Subject
 from tests.auth import verified_login
-from tests.integrity.factories import ClueFactory, SubjectFactory
+from tests.integrity.factories import ClueFactory
 
 pytestmark = [pytest.mark.django_db]
 
@@ -171,6 +171,6 @@ def test_without_javascript_the_search_button_brings_the_matches_and_saves_nothi
     data = _intake(divisions, subjects_q="吴", subjects_search="1")
     response = page.post(reverse("integrity:clue-intake"), data)
     assert response.status_code == 400
-    assert [e.code for e in response.context["form"].errors.as_data()["subjects"]][0] == ERR_PICKER_SEARCHING
+    assert response.context["form"].errors.as_data()["subjects"][0].code == ERR_PICKER_SEARCHING
     assert _offered(response.content.decode()) == {found.pk: False}
     assert not Clue.objects.exists()

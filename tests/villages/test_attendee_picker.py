@@ -123,7 +123,8 @@ def test_ticked_people_are_saved_and_shown_ticked_when_the_form_comes_back(offic
 def test_without_javascript_the_search_button_brings_the_matches_and_saves_nothing(officer_client, hamlet):
     kept, found = _people(hamlet.division, 1, "周")[0], _people(hamlet.division, 1, "吴")[0]
     url = reverse("villages:meeting-create", args=[hamlet.pk])
-    data = {"held_on": "2025-06-01", "topics": "t", "attendees": [kept.pk], "attendees_q": "吴", "attendees_search": "1"}
+    data = {"held_on": "2025-06-01", "topics": "t", "attendees": [kept.pk], "attendees_q": "吴"}
+    data["attendees_search"] = "1"  # the no-JS search button
     response = officer_client.post(url, data)
     assert response.status_code == 400
     assert [e.code for e in response.context["form"].errors.as_data()["attendees"]] == [ERR_PICKER_SEARCHING]
