@@ -180,7 +180,8 @@ class SearchOptionsView(LoginRequiredMixin, View):
     ids ticked in that area (``<field>=<id>``, kept ticked at the top, ≤ ``PICKER_CHOSEN_LIMIT``), then
     at most ``PICKER_MATCH_LIMIT`` matches. Rows come only from ``candidates()`` — the subclass returns
     the same scoped queryset its form offers (raising 404 for a page object out of scope) — so an id
-    from elsewhere is silently not shown. A field name that is not an identifier is 400."""
+    from elsewhere is silently not shown. A field name that is not an identifier is 400; no name (or
+    no term) gives an empty area."""
 
     search: SearchFunction = staticmethod(name_search)
 
@@ -191,10 +192,10 @@ class SearchOptionsView(LoginRequiredMixin, View):
         return str(row)
 
     def get(self, request, *args, **kwargs):
+        queryset = self.candidates()  # first: a page object out of scope is 404 whatever else is asked
         name = request.GET.get("name", "")
-        if not FIELD_NAME_RE.match(name):
+        if name and not FIELD_NAME_RE.match(name):
             return HttpResponseBadRequest(str(_("参数 name 须为字段名。")), content_type="text/plain; charset=utf-8")
-        queryset = self.candidates()
         ids = picked_ids(request.GET.getlist(name))
         ticked = list(queryset.filter(pk__in=ids)) if ids else []
         kept = {row.pk for row in ticked}
