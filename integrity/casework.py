@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
 from governance.forms import form_errors_add
-from governance.selectors import division_in_scope
+from governance.pickers import SearchOptionsView
+from governance.selectors import choices_in_scope, division_in_scope
 from governance.views import ModelOpenRequiredMixin
 from integrity import forms, services
 from integrity.choices import DISCIPLINE_ROLES, AccessVia
-from integrity.models import CleanUnit, Clue, IntegrityCase, Measure
-from integrity.selectors import rule_effects
+from integrity.models import CleanUnit, Clue, IntegrityCase, Measure, Subject
+from integrity.selectors import rule_effects, subjects_open_for_filing, subjects_search
 from integrity.views import CaseDetailView, ClueDetailView
 
 
@@ -72,6 +73,28 @@ class ClueIntakeView(ModelOpenRequiredMixin, PermissionRequiredMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SubjectOptionsView(ModelOpenRequiredMixin, PermissionRequiredMixin, SearchOptionsView):
+    """Matches of the clue form's subject picker: subjects of the user's discipline scope whose name
+    or unit contains the term (``subjects_search``). Closed (404) to all but discipline staff; no
+    access-log row (the log covers lists of clues and cases, not of subjects)."""
+
+    model = Subject
+    permission_required = "integrity.add_clue"
+    search = staticmethod(subjects_search)
+
+    def candidates(self):
+        return choices_in_scope(Subject.objects.all(), self.request.user, roles=DISCIPLINE_ROLES)
+
+
+class CaseSubjectOptionsView(SubjectOptionsView):
+    """Matches of the 立案 form's picker: only people named in a clue still open."""
+
+    permission_required = "integrity.add_integritycase"
+
+    def candidates(self):
+        return subjects_open_for_filing(super().candidates())
 
 
 class ObjectFormMixin:

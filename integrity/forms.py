@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.dates import past_date_validate
 from governance.forms import DivisionCascadeField, ScopedFormMixin
 from governance.phones import PhoneFormField
+from governance.pickers import SearchMultiSelectField
 from integrity.choices import (
     DISCIPLINE_ROLES,
     CleanUnitStatus,
@@ -25,6 +26,7 @@ from integrity.choices import (
 )
 from integrity.models import Campaign, Clue, Subject
 from integrity.models.clues import SUMMARY_MAX_LENGTH
+from integrity.selectors import subjects_open_for_filing, subjects_search
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVALUATION_ROWS = 5  # scored items offered on the evaluation form (blank rows are skipped)
@@ -52,8 +54,13 @@ class ClueIntakeForm(IntegrityForm):
         label=_("主要问题"), max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
     campaign = forms.ModelChoiceField(label=_("集中整治"), queryset=Campaign.objects.all(), required=False)
-    subjects = forms.ModelMultipleChoiceField(
-        label=_("被反映人（已登记）"), queryset=Subject.objects.all(), required=False
+    # Every subject of the discipline scope: searched by name or unit, never listed (issue 12 item 4).
+    subjects = SearchMultiSelectField(
+        label=_("被反映人（已登记）"),
+        queryset=Subject.objects.all(),
+        required=False,
+        search=subjects_search,
+        options_url=reverse_lazy("integrity:subject-options"),
     )
     subject_name = forms.CharField(label=_("新增被反映人姓名"), max_length=50, required=False)
     subject_unit = forms.CharField(label=_("工作单位"), max_length=120, required=False)
@@ -115,17 +122,12 @@ class CaseFileForm(IntegrityForm):
         queryset=Clue.objects.exclude(status__in=[ClueStatus.FILED, ClueStatus.CONCLUDED]),
         widget=forms.CheckboxSelectMultiple,
     )
-    # People named in a clue still open: who may come under review (a bounded list, not every subject).
-    subjects = forms.ModelMultipleChoiceField(
+    # People named in a clue still open: who may come under review, searched (``?clue=`` ticks its people).
+    subjects = SearchMultiSelectField(
         label=_("被审查调查人"),
-        queryset=Subject.objects.filter(
-            Exists(
-                Clue.subjects.through.objects.filter(subject_id=OuterRef("pk")).exclude(
-                    clue__status__in=[ClueStatus.FILED, ClueStatus.CONCLUDED]
-                )
-            )
-        ),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=subjects_open_for_filing(Subject.objects.all()),
+        search=subjects_search,
+        options_url=reverse_lazy("integrity:case-subject-options"),
     )
     filed_on = _date(_("立案日期"))
     campaign = forms.ModelChoiceField(label=_("集中整治"), queryset=Campaign.objects.all(), required=False)

@@ -17,8 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Division, User
+from governance.pickers import name_search
 from governance.selectors import child_code_expression, division_in_scope
-from integrity.choices import DISCIPLINE_ROLES, FORMAL_SANCTIONS, CleanUnitStatus, CultureTarget, MeasureKind
+from integrity.choices import (
+    DISCIPLINE_ROLES,
+    FORMAL_SANCTIONS,
+    CleanUnitStatus,
+    ClueStatus,
+    CultureTarget,
+    MeasureKind,
+)
 from integrity.models import (
     Campaign,
     CampaignMatter,
@@ -32,6 +40,7 @@ from integrity.models import (
     Milestone,
     Recovery,
     Sanction,
+    Subject,
     UnitRule,
 )
 from integrity.querysets import MilestoneQuerySet
@@ -260,3 +269,20 @@ def campaign_area(*, user: User, campaign: Campaign, code: str | None = None) ->
     if not code and Division.objects.for_user(user, roles=DISCIPLINE_ROLES).filter(pk=campaign.division_id).exists():
         return campaign.division
     return division_in_scope(user, code, roles=DISCIPLINE_ROLES)
+
+
+def subjects_search(queryset: QuerySet[Subject], term: str) -> list[Subject]:
+    """The subject pickers' search (``governance.pickers``): people of ``queryset`` (already the
+    caller's discipline scope) whose name or unit contains ``term`` (name normalised), ≤ 20, by name.
+    Subjects are not a register the access log covers (it records lists of clues and cases, issue 19
+    item 8), so a search writes no log row."""
+    return name_search(queryset, term, fields=("name", "unit"))
+
+
+def subjects_open_for_filing(queryset: QuerySet[Subject]) -> QuerySet[Subject]:
+    """Who may come under review when a case is filed: the people of ``queryset`` named in a clue not
+    yet filed or concluded. The same rows for the 立案 form and its options view."""
+    open_links = Clue.subjects.through.objects.filter(subject_id=OuterRef("pk")).exclude(
+        clue__status__in=[ClueStatus.FILED, ClueStatus.CONCLUDED]
+    )
+    return queryset.filter(Exists(open_links))

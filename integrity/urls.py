@@ -12,6 +12,9 @@ urlpatterns = [
     path("clues/<int:pk>/", views.ClueDetailView.as_view(), name="clue-detail"),
     path("clues/<int:pk>/reporter/", casework.ClueReporterView.as_view(), name="clue-reporter"),
     path("clues/<int:pk>/dispose/", casework.ClueDisposeView.as_view(), name="clue-dispose"),
+    # htmx: the matches of the subject pickers (governance.pickers).
+    path("subjects/options/", casework.SubjectOptionsView.as_view(), name="subject-options"),
+    path("cases/new/subject-options/", casework.CaseSubjectOptionsView.as_view(), name="case-subject-options"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/new/", casework.CaseFileView.as_view(), name="case-file"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),

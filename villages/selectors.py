@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from governance.models import Division, Household, HouseholdMember
+from governance.models import Division, Household, HouseholdMember, Person
 from governance.selectors import child_code_expression
 from villages.choices import ZERO, TransferStatus
 from villages.models import ContractPlot, Hamlet, HamletMeeting, LandTransfer
@@ -178,3 +178,16 @@ def land_figures(*, division: Division) -> dict[str, Decimal | int | None]:
 def meetings_count(*, division: Division, start: datetime.date, end: datetime.date) -> int:
     """屋场会 held in a subtree from ``start`` to ``end`` (both inclusive), one query."""
     return HamletMeeting.objects.in_subtree(division).filter(held_on__gte=start, held_on__lte=end).count()
+
+
+def attendee_candidates(*, queryset: QuerySet[Person], hamlet: Hamlet) -> QuerySet[Person]:
+    """Who may be recorded at a 屋场会: the people of ``queryset`` (the caller's ``for_user``) living
+    in the 屋场's village (the village itself and all its 屋场 — neighbours attend too), by place then
+    name, their division joined for ``attendee_label``. The same rows for the form and its options
+    view (``HamletAttendeeOptionsView``)."""
+    return queryset.in_subtree(hamlet.division.parent).select_related("division").order_by("division__path", "name")
+
+
+def attendee_label(person: Person) -> str:
+    """``姓名（屋场或村）``: two 张伟 of one village are told apart by where they live."""
+    return f"{person.name}（{person.division.name}）"

@@ -13,7 +13,8 @@ from django.views import View
 from django.views.generic import DetailView
 
 from governance.forms import form_errors_add
-from governance.models import Household, Organization, Post
+from governance.models import Household, Organization, Person, Post
+from governance.pickers import SearchOptionsView
 from governance.reports import ReportTable, ReportView, township_of, townships_around
 from governance.selectors import division_in_scope, households_search
 from governance.spreadsheets import heading
@@ -57,7 +58,8 @@ class HamletDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             .order_by("number")
         )
         meetings = HamletMeeting.objects.filter(hamlet=hamlet).prefetch_related(
-            Prefetch("resolutions", queryset=MeetingResolution.objects.order_by("id"))
+            Prefetch("resolutions", queryset=MeetingResolution.objects.order_by("id")),
+            Prefetch("attendees", queryset=Person.objects.order_by("name", "id")),
         )[:20]
         return super().get_context_data(
             bodies=bodies,
@@ -161,6 +163,21 @@ class HamletMeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, View)
                 messages.success(request, _("屋场会已记录。"))
                 return redirect("villages:hamlet-detail", pk=hamlet.pk)
         return render(request, self.template_name, {"hamlet": hamlet, "form": form}, status=400)
+
+
+class HamletAttendeeOptionsView(PermissionRequiredMixin, SearchOptionsView):
+    """The matches of the 屋场会 form's attendee picker (``SearchOptionsView``): people of the 屋场's
+    village within the user's scope, searched by name; a 屋场 out of scope is 404."""
+
+    permission_required = "villages.add_hamletmeeting"
+
+    def candidates(self):
+        queryset = Hamlet.objects.for_user(self.request.user).select_related("division__parent")
+        hamlet = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return selectors.attendee_candidates(queryset=Person.objects.for_user(self.request.user), hamlet=hamlet)
+
+    def label(self, row):
+        return selectors.attendee_label(row)
 
 
 ASSIGN_PAGE = 50

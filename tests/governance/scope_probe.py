@@ -58,6 +58,7 @@ PAGE_ARGUMENTS: dict[str, type[models.Model] | str] = {
     "security/disputes/<int:pk>/receipt/": "security.Dispute",
     "villages/hamlets/<int:pk>/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/meetings/new/": "villages.Hamlet",
+    "villages/hamlets/<int:pk>/meetings/attendee-options/": "villages.Hamlet",
     "villages/hamlets/<int:pk>/households/": "villages.Hamlet",
     "villages/follow-ups/<int:pk>/": "villages.MeetingResolution",
     "residential/credit/<int:pk>/": "residential.CreditPeriod",

@@ -82,6 +82,10 @@ ROUTES_NOT_PAGES = {
     "logout": "POST only",
     "api-schema": "the OpenAPI document itself (its texts are checked below)",
     "governance:division-options": "an htmx fragment of <option>s (division names)",
+    **dict.fromkeys(
+        ("villages:attendee-options", "integrity:subject-options", "integrity:case-subject-options"),
+        "an htmx fragment of a picker's checkboxes (people's names); needs ?name=<field>",
+    ),
     "civility:declaration-check": "JSON for the declaration form's cap check",
     "dashboard:export": "an Excel file (its headers are checked in tests/governance/test_dashboard*.py)",
     "integrity:campaign-funnel-export": "an Excel file",
