@@ -276,7 +276,8 @@ def subjects_search(queryset: QuerySet[Subject], term: str) -> list[Subject]:
     caller's discipline scope) whose name or unit contains ``term`` (name normalised), ≤ 20, by name.
     Subjects are not a register the access log covers (it records lists of clues and cases, issue 19
     item 8), so a search writes no log row."""
-    return name_search(queryset, term, fields=("name", "unit"))
+    found: list[Any] = name_search(queryset, term, fields=("name", "unit"))
+    return found
 
 
 def subjects_open_for_filing(queryset: QuerySet[Subject]) -> QuerySet[Subject]:

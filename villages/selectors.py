@@ -180,11 +180,11 @@ def meetings_count(*, division: Division, start: datetime.date, end: datetime.da
     return HamletMeeting.objects.in_subtree(division).filter(held_on__gte=start, held_on__lte=end).count()
 
 
-def attendee_candidates(*, queryset: QuerySet[Person], hamlet: Hamlet) -> QuerySet[Person]:
+def attendee_candidates(*, queryset: Any, hamlet: Hamlet) -> QuerySet[Person]:
     """Who may be recorded at a 屋场会: the people of ``queryset`` (the caller's ``for_user``) living
     in the 屋场's village (the village itself and all its 屋场 — neighbours attend too), by place then
     name, their division joined for ``attendee_label``. The same rows for the form and its options
-    view (``HamletAttendeeOptionsView``)."""
+    view (``HamletAttendeeOptionsView``). ``queryset``: a ``ScopedQuerySet`` of ``Person``."""
     return queryset.in_subtree(hamlet.division.parent).select_related("division").order_by("division__path", "name")
 
 
