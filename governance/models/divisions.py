@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
 from governance.division_codes import (
+    ERR_DIVISION_CODE_FORMAT,
     ERR_DIVISION_CODE_PARENT,
+    OFFICIAL_CODE_LENGTHS,
     DivisionCodeField,
     division_code_fits_parent,
+    official_code_problem,
     validate_division_code,
 )
 from governance.querysets import ScopedQuerySet, path_ancestors
@@ -165,6 +168,20 @@ class Division(models.Model):
         return self.name
 
     def clean(self) -> None:
+        length = official_code_problem(self.code, self.level) if self.code and self.level else None
+        if length is not None:
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _(
+                            "区划代码“%(code)s”不是有效的%(level)s代码：%(level)s的统计用区划代码是%(length)d位数字"
+                            "（不能含字母），见《统计用区划代码》。"
+                        ),
+                        code=ERR_DIVISION_CODE_FORMAT,
+                        params={"code": self.code, "level": self.get_level_display(), "length": length},
+                    )
+                }
+            )
         if self.parent_id is None:
             return
         parent = self.parent
@@ -178,7 +195,8 @@ class Division(models.Model):
                     )
                 }
             )
-        if self.code and not division_code_fits_parent(self.code, parent.code):
+        official = self.level in OFFICIAL_CODE_LENGTHS
+        if self.code and not division_code_fits_parent(self.code, parent.code, official=official):
             raise ValidationError(
                 {
                     "code": ValidationError(
