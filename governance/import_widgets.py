@@ -129,7 +129,9 @@ class YesNoWidget(SheetWidget, widgets.BooleanWidget):
     (BooleanWidget read it as 否). A blank cell is ``None``: the field's default where the column has
     one (an optional column), else refused (``blank=False``)."""
 
-    message = _("%(column)s“%(value)s”不是有效的是/否值：可写作 是/否、√/×、对/错、Y/N、1/0、已确认/未确认、启用/停用、有/无。")
+    message = _(
+        "%(column)s“%(value)s”不是有效的是/否值：可写作 是/否、√/×、对/错、Y/N、1/0、已确认/未确认、启用/停用、有/无。"
+    )
     blank_message = _("%(column)s不能为空：请填写“是”或“否”。")
     _yes = frozenset(YES_WORDS)
     _no = frozenset(NO_WORDS)

@@ -321,8 +321,7 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
         return ValidationError(
             {
                 (key if key == NON_FIELD_ERRORS else headers.get(key, key)): [
-                    self.taken_message(e, headers) if e.code in ("unique", "unique_together") else e
-                    for e in value
+                    self.taken_message(e, headers) if e.code in ("unique", "unique_together") else e for e in value
                 ]
                 for key, value in error.error_dict.items()
             }

@@ -107,7 +107,10 @@ def test_division_import_reads_a_tick_as_active(district_admin, divisions, value
 
 
 def test_division_import_with_an_unknown_yes_no_word_writes_nothing(district_admin, divisions):
-    rows = [["431302001003", "新村", "村", "431302001", 1, "是"], ["431302001004", "又一村", "村", "431302001", 2, "好"]]
+    rows = [
+        ["431302001003", "新村", "村", "431302001", 1, "是"],
+        ["431302001004", "又一村", "村", "431302001", 2, "好"],
+    ]
 
     result = DivisionResource(user=district_admin).import_data(upload(DIVISION_HEADERS, rows), dry_run=False)
 
@@ -151,7 +154,10 @@ def test_plot_with_an_unknown_yes_no_word_writes_nothing(officer, divisions):
 @pytest.mark.parametrize("column", [2, 3, 4])
 def test_a_blank_figure_on_update_is_refused_and_the_stored_figure_kept(district_admin, divisions, column):
     stat = SecurityStatFactory(
-        division=divisions["t1"], month=datetime.date(2025, 6, 1), police_incidents=143, criminal_cases=7,
+        division=divisions["t1"],
+        month=datetime.date(2025, 6, 1),
+        police_incidents=143,
+        criminal_cases=7,
         administrative_cases=9,
     )
     row = ["431302001", "2025-06", 143, 7, 9, "否"]
@@ -320,7 +326,10 @@ def test_an_id_number_registered_elsewhere_gets_a_plain_message_that_says_not_wh
 @pytest.mark.parametrize("skip_diff", [False, True], ids=["admin preview", "background job"])
 def test_an_id_number_registered_elsewhere_in_a_bigger_file_too(officer, divisions, skip_diff):
     other = PersonFactory(division=divisions["v21"])
-    rows = [["张三", other.id_number, "", "群众", "431302001001", ""], ["李四", make_id_number(), "", "群众", "431302001001", ""]]
+    rows = [
+        ["张三", other.id_number, "", "群众", "431302001001", ""],
+        ["李四", make_id_number(), "", "群众", "431302001001", ""],
+    ]
 
     result = PersonResource(user=officer, skip_diff=skip_diff).import_data(upload(PERSON_HEADERS, rows), dry_run=True)
 

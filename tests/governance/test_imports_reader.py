@@ -35,8 +35,8 @@ from governance.imports import (
     text_decode,
 )
 from governance.resources import (
-    ERR_IMPORT_DATE,
     ERR_IMPORT_BLANK,
+    ERR_IMPORT_DATE,
     ERR_IMPORT_NUMBER,
     IdNumberWidget,
     SheetDateWidget,
@@ -376,7 +376,12 @@ def test_a_bad_decimal_is_no_conversion_syntax(value):
 
 
 def test_blank_cells_are_none_where_the_column_may_be_blank():
-    for widget in (SheetDateWidget(), SheetMonthWidget(), SheetIntegerWidget(blank=True), SheetDecimalWidget(blank=True)):
+    for widget in (
+        SheetDateWidget(),
+        SheetMonthWidget(),
+        SheetIntegerWidget(blank=True),
+        SheetDecimalWidget(blank=True),
+    ):
         assert widget.clean("") is None and widget.clean(None) is None and widget.clean("　") is None
 
 
