@@ -45,6 +45,7 @@ from governance.import_widgets import (  # noqa: F401  (the cell widgets, import
     SheetDecimalWidget,
     SheetIntegerWidget,
     SheetMonthWidget,
+    SheetNumberWidget,
     SheetWidget,
     TextWidget,
     YesNoWidget,
@@ -241,6 +242,7 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
                 aliases=self.header_aliases.get(names[field], ()),
                 identifier=getattr(field.widget, "identifier", False),
                 in_key=names[field] in key_fields,
+                required=isinstance(field.widget, SheetNumberWidget) and not field.widget.blank,
                 key=getattr(field.widget, "sheet_key", None),
             )
             for field in self.get_import_fields()

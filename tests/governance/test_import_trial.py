@@ -13,7 +13,7 @@ from django.contrib import admin
 from openpyxl import Workbook
 
 from governance.division_codes import ERR_DIVISION_CODE_FORMAT, ERR_DIVISION_CODE_PARENT
-from governance.imports import SpreadsheetImport
+from governance.imports import ERR_IMPORT_MISSING_COLUMNS, SpreadsheetImport
 from governance.models import Division, DivisionLevel, Person
 from governance.resources import (
     ERR_IMPORT_BLANK,
@@ -179,6 +179,25 @@ def test_a_new_figure_row_with_a_blank_is_refused(district_admin, divisions):
 
     assert codes(result) == {2: {"接处警数": [ERR_IMPORT_BLANK]}}
     assert not SecurityStat.objects.exists()
+
+
+@pytest.mark.parametrize("left_out", ["刑事立案数", "行政案件数"])
+def test_a_figures_file_without_a_figure_column_is_refused_naming_it(district_admin, divisions, left_out):
+    stat = SecurityStatFactory(division=divisions["t1"], month=datetime.date(2025, 6, 1), criminal_cases=7)
+    headers = [h for h in STAT_HEADERS if h != left_out]
+    figures = {"接处警数": 1, "刑事立案数": 7, "行政案件数": 2}
+    row = {"区划代码": "431302001", "月份": "2025-06", **figures, "已确认完整": "否"}
+    new = {**row, "区划代码": "431302002"}
+
+    result = SecurityStatResource(user=district_admin).import_data(
+        upload(headers, [[r[h] for h in headers] for r in (row, new)]), dry_run=False
+    )
+
+    assert [error.error.code for error in result.base_errors] == [ERR_IMPORT_MISSING_COLUMNS]
+    assert f"缺少列：{left_out}" in str(result.base_errors[0].error)
+    assert SecurityStat.objects.count() == 1
+    stat.refresh_from_db()
+    assert stat.police_incidents == 0
 
 
 def test_a_blank_plot_area_is_refused_naming_the_column(officer, divisions):
