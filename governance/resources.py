@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
@@ -344,7 +344,7 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
         def label_of(name: str) -> str:
             try:
                 return headers.get(name) or str(model._meta.get_field(name).verbose_name)
-            except Exception:  # FieldDoesNotExist: the name itself
+            except FieldDoesNotExist:
                 return name
 
         label = "和".join(label_of(name) for name in names) or str(_("值"))
