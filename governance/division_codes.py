@@ -75,12 +75,47 @@ def division_code_prefix(code: str) -> str:
     return code
 
 
-def division_code_fits_parent(code: str, parent_code: str) -> bool:
+#: The official levels (GB/T 2260 and 统计用区划代码) and the digits of their stored code; the levels
+#: below (屋场, 小区, 网格) are the platform's own and keep their form.
+OFFICIAL_CODE_LENGTHS = {
+    "province": 6,
+    "city": 6,
+    "district": 6,
+    "township": 9,
+    "subdistrict": 9,
+    "village": 12,
+    "community": 12,
+}
+
+
+def official_code_problem(code: str, level: str) -> int | None:
+    """For a unit of an official ``level`` (a ``DivisionLevel`` value), the digits its stored ``code``
+    should have when it has not the form of that level, else ``None``: only digits, 6 for a province,
+    city or county (a province ``xx0000``, a city ``xxxx00``, a county not ``xxxx00``), 9 for a
+    township or subdistrict, 12 for a village or community [GB/T 2260; 统计用区划代码编制规则].
+    ``43130210O201`` (a letter O), ``ABC`` and ``431302100000000`` (15 digits) have no official form.
+    Any code of another level: ``None``."""
+    length = OFFICIAL_CODE_LENGTHS.get(level)
+    if length is None:
+        return None
+    if not _DIGITS.match(code) or len(code) != length or code.startswith("0"):
+        return length
+    if level == "province" and not code.endswith("0000"):
+        return length
+    if level == "city" and (not code.endswith("00") or code.endswith("0000")):
+        return length
+    if level == "district" and code.endswith("00"):
+        return length
+    return None
+
+
+def division_code_fits_parent(code: str, parent_code: str, official: bool = False) -> bool:
     """Whether a (stored) code may sit under a parent's code: when both are all digits, the child's
     code begins with the parent's (``431302100201`` under ``431302100``, ``431302`` under ``431300``);
-    the platform's codes with letters are not checked."""
+    the platform's codes with letters are not checked, unless the child is of an ``official`` level
+    (then both must be digits)."""
     if not (_DIGITS.match(code) and _DIGITS.match(parent_code)):
-        return True
+        return not official
     return code != parent_code and code.startswith(division_code_prefix(parent_code))
 
 

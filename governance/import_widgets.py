@@ -22,6 +22,13 @@ from governance.validators import normalize_id_number
 ERR_IMPORT_CHOICE = "import_invalid_choice"
 ERR_IMPORT_DATE = "import_invalid_date"
 ERR_IMPORT_NUMBER = "import_invalid_number"
+ERR_IMPORT_YES_NO = "import_invalid_yes_no"
+ERR_IMPORT_BLANK = "import_blank_cell"
+
+#: What a 是/否 column accepts (README: Importing spreadsheets), compared after NFKC and case folding,
+#: blanks removed: ``ＹＥＳ`` is ``yes``. Anything else is refused, never read as 否.
+YES_WORDS = ("是", "√", "✓", "✔", "对", "y", "yes", "1", "true", "已确认", "确认", "启用", "有", "有效", "完整")
+NO_WORDS = ("否", "×", "✗", "✘", "错", "n", "no", "0", "false", "未确认", "停用", "无", "无效", "不完整")
 
 _text = cell_text  # a cell as stripped text; whole floats without ".0"
 _plain = plain_text  # a cell as text, full-width made half-width
@@ -116,9 +123,38 @@ class IdNumberWidget(SheetWidget, widgets.CharWidget):
         return normalize_id_number(_plain(value)) or None
 
 
-class YesNoWidget(widgets.BooleanWidget):
-    TRUE_VALUES = ["是", *widgets.BooleanWidget.TRUE_VALUES]
-    FALSE_VALUES = ["否", *widgets.BooleanWidget.FALSE_VALUES]
+class YesNoWidget(SheetWidget, widgets.BooleanWidget):
+    """A 是/否 cell: one of ``YES_WORDS`` or ``NO_WORDS`` (NFKC, case folded: ``Ｙ``, ``TRUE``, ``√``,
+    ``已确认`` …), or a bool/number cell 1/0. Any other text is refused naming the column and the value
+    (BooleanWidget read it as 否). A blank cell is ``None``: the field's default where the column has
+    one (an optional column), else refused (``blank=False``)."""
+
+    message = _(
+        "%(column)s“%(value)s”不是有效的是/否值：可写作 是/否、√/×、对/错、Y/N、1/0、已确认/未确认、启用/停用、有/无。"
+    )
+    blank_message = _("%(column)s不能为空：请填写“是”或“否”。")
+    _yes = frozenset(YES_WORDS)
+    _no = frozenset(NO_WORDS)
+
+    def __init__(self, blank: bool = True, **kwargs):
+        self.blank = blank
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        key = "".join(_plain(value).split()).casefold()
+        if key in self._yes:
+            return True
+        if key in self._no:
+            return False
+        if not key:
+            if self.blank:
+                return None
+            raise self.refuse(self.blank_message, ERR_IMPORT_BLANK, value)
+        raise self.refuse(self.message, ERR_IMPORT_YES_NO, value)
 
     def render(self, value, obj=None, **kwargs):
         return "是" if value else "否"
@@ -151,24 +187,41 @@ class SheetMonthWidget(SheetDateWidget):
         return sheet_month(value)
 
 
-class SheetIntegerWidget(SheetWidget, widgets.IntegerWidget):
+class SheetNumberWidget(SheetWidget):
+    """A number column. ``blank=False`` (a figure: a count, an area): a blank cell is refused naming the
+    column, never read as 0 or the stored value kept; ``blank=True`` (排序): a blank cell is ``None``,
+    then the field's default."""
+
+    blank_message = _("%(column)s不能为空：请填写数字，没有就填0。")
+
+    def __init__(self, blank: bool = False, **kwargs):
+        self.blank = blank
+        super().__init__(**kwargs)
+
+    def blank_cell(self, value: Any) -> None:
+        """``None`` for a blank cell that may be blank; raises for one that may not."""
+        if not self.blank:
+            raise self.refuse(self.blank_message, ERR_IMPORT_BLANK, value)
+
+
+class SheetIntegerWidget(SheetNumberWidget, widgets.IntegerWidget):
     message = _("%(column)s“%(value)s”不是有效的整数：可写作 1234、1,234 或 １２３４。")
 
     def clean(self, value, row=None, **kwargs):
         if cell_text(value) == "":
-            return None
+            return self.blank_cell(value)
         number = sheet_number(value)
         if number is None or number != number.to_integral_value():
             raise self.refuse(self.message, ERR_IMPORT_NUMBER, value)
         return int(number)
 
 
-class SheetDecimalWidget(SheetWidget, widgets.DecimalWidget):
+class SheetDecimalWidget(SheetNumberWidget, widgets.DecimalWidget):
     message = _("%(column)s“%(value)s”不是有效的数字：可写作 1234.5、1,234.5 或 １２３４.５。")
 
     def clean(self, value, row=None, **kwargs):
         if cell_text(value) == "":
-            return None
+            return self.blank_cell(value)
         number = sheet_number(value)
         if number is None:
             raise self.refuse(self.message, ERR_IMPORT_NUMBER, value)

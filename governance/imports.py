@@ -100,13 +100,15 @@ class Column:
     """A column a resource reads. ``header`` is the canonical heading (what the export writes);
     ``aliases`` other headings that mean the same; ``identifier``: a long number kept as text
     (身份证号), so a numeric cell is refused; ``in_key``: part of the key that may appear once per
-    file; ``key``: how a cell becomes its key text (default ``cell_text``)."""
+    file; ``key``: how a cell becomes its key text (default ``cell_text``); ``required``: a column the
+    file must have although it is no key (a figure: left out, every new row would get 0)."""
 
     header: str
     aliases: tuple[str, ...] = ()
     identifier: bool = False
     in_key: bool = False
     key: Callable[[Any], str] | None = None
+    required: bool = False
 
 
 @dataclass
@@ -348,7 +350,7 @@ def table_read(sheet: Sheet, columns: Sequence[Column]) -> Table:
                 ERR_IMPORT_DOUBLED_COLUMN,
             )
         positions[found.header] = position
-    missing = [c for c in columns if c.in_key and c.header not in positions]
+    missing = [c for c in columns if (c.in_key or c.required) and c.header not in positions]
     if missing:
         raise SpreadsheetError(
             _("第%(row)d行表头缺少列：%(missing)s。应有的列：%(columns)s。")

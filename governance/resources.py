@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
@@ -31,9 +31,11 @@ from governance.cells import plain_text
 from governance.import_columns import ColumnarImport
 from governance.import_sets import BULK_BATCH_SIZE, PREFETCH_CHUNK, SetBasedImport
 from governance.import_widgets import (  # noqa: F401  (the cell widgets, importable from here too)
+    ERR_IMPORT_BLANK,
     ERR_IMPORT_CHOICE,
     ERR_IMPORT_DATE,
     ERR_IMPORT_NUMBER,
+    ERR_IMPORT_YES_NO,
     ChoiceLabelWidget,
     DivisionCodeWidget,
     IdentifierWidget,
@@ -43,6 +45,7 @@ from governance.import_widgets import (  # noqa: F401  (the cell widgets, import
     SheetDecimalWidget,
     SheetIntegerWidget,
     SheetMonthWidget,
+    SheetNumberWidget,
     SheetWidget,
     TextWidget,
     YesNoWidget,
@@ -63,6 +66,9 @@ from governance.services import household_update
 from governance.validators import normalize_id_number
 
 ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
+ERR_IMPORT_TAKEN = "import_value_taken"
+#: A value another row already holds (Django's “具有 身份证号 的 人员 已存在。”): said plainly, never where.
+IMPORT_TAKEN_MESSAGE = _("该%(label)s已登记，不能重复登记。")
 ERR_IMPORT_ROOT_DIVISION = "import_root_division"
 
 # Other headings clerks' files use for the same column (README: Importing spreadsheets). Each resource names
@@ -236,6 +242,7 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
                 aliases=self.header_aliases.get(names[field], ()),
                 identifier=getattr(field.widget, "identifier", False),
                 in_key=names[field] in key_fields,
+                required=isinstance(field.widget, SheetNumberWidget) and not field.widget.blank,
                 key=getattr(field.widget, "sheet_key", None),
             )
             for field in self.get_import_fields()
@@ -307,17 +314,41 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
         return row_result
 
     def header_keyed(self, error: ValidationError) -> ValidationError:
-        """A row's error keyed by the Chinese column headers instead of the field names."""
+        """A row's error keyed by the Chinese column headers instead of the field names; a unique value
+        another row holds said plainly (``taken_message``)."""
         if not hasattr(error, "error_dict"):
             return error
         headers = {f.attribute: str(f.column_name) for f in self.fields.values() if f.attribute}
         headers.update(self.extra_error_headers())
         return ValidationError(
             {
-                (key if key == NON_FIELD_ERRORS else headers.get(key, key)): value
+                (key if key == NON_FIELD_ERRORS else headers.get(key, key)): [
+                    self.taken_message(e, headers) if e.code in ("unique", "unique_together") else e for e in value
+                ]
                 for key, value in error.error_dict.items()
             }
         )
+
+    #: a unique column's own message where the plain one (``IMPORT_TAKEN_MESSAGE``) is not enough
+    taken_messages: ClassVar[dict[str, Any]] = {}
+
+    def taken_message(self, error: ValidationError, headers: dict[str, str]) -> ValidationError:
+        """Django's unique error (from ``UniqueValues``, ``full_clean`` or a service, code ``unique`` or
+        ``unique_together``, ``params["unique_check"]`` the field names) as a plain Chinese one naming
+        the columns — not where the other row is. Code ``ERR_IMPORT_TAKEN``."""
+        names = tuple((error.params or {}).get("unique_check") or ())
+        if len(names) == 1 and names[0] in self.taken_messages:
+            return ValidationError(self.taken_messages[names[0]], code=ERR_IMPORT_TAKEN)
+        model = (error.params or {}).get("model_class") or self._meta.model
+
+        def label_of(name: str) -> str:
+            try:
+                return headers.get(name) or str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                return name
+
+        label = "和".join(label_of(name) for name in names) or str(_("值"))
+        return ValidationError(IMPORT_TAKEN_MESSAGE, code=ERR_IMPORT_TAKEN, params={"label": label})
 
     def extra_error_headers(self) -> dict[str, str]:
         return {}
@@ -341,7 +372,7 @@ class DivisionResource(ScopedResource):
         widget=ScopedForeignKeyWidget(Division, "code", label=_("上级区划代码")),
     )
     sort_order = fields.Field(
-        attribute="sort_order", column_name=str(_("排序")), widget=SheetIntegerWidget(), default=0
+        attribute="sort_order", column_name=str(_("排序")), widget=SheetIntegerWidget(blank=True), default=0
     )
     is_active = fields.Field(attribute="is_active", column_name=str(_("启用")), widget=YesNoWidget(), default=True)
     header_aliases = {
@@ -378,7 +409,9 @@ class DivisionResource(ScopedResource):
         self._row_number = kwargs.get("row_number", 0)
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        # The stored name and parent, before the row's values overwrite them.
+        # The stored name and parent, before the row's values overwrite them; and the snapshot by which
+        # an unchanged row is skipped without the preview (SetBasedImport).
+        super().after_init_instance(instance, new, row, **kwargs)
         self._stored = None if new else (instance.name, instance.parent_id)
 
     def after_import(self, dataset, result, **kwargs):
@@ -458,6 +491,9 @@ class PersonResource(ScopedResource):
         "phone": PHONE_ALIASES,
         "division": DIVISION_CODE_ALIASES,
         "note": ("说明",),
+    }
+    taken_messages = {
+        "id_number": _("该身份证号已登记，不能重复登记；如需迁入本辖区，请联系区级管理员。"),
     }
 
     class Meta:

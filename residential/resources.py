@@ -79,7 +79,8 @@ class CompoundResource(ScopedResource):
         fields = ("code", "name", "community", "address", "joined_on")
         import_id_fields = ("code",)
         clean_model_instances = False
-        skip_unchanged = False
+        skip_unchanged = True  # an unchanged export re-imported writes nothing (no audit events)
+        report_skipped = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("division__parent")
@@ -102,6 +103,20 @@ class CompoundResource(ScopedResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if import_validation_errors:
             raise ValidationError(import_validation_errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing compound whose node (名称, 所属社区) and own columns (地址, 纳入日期) are as
+        stored (``_import_snapshot``: the row before the file's values, ``SetBasedImport``)."""
+        stored = getattr(instance, "_import_snapshot", None)
+        if import_validation_errors or stored is None or instance.pk is None:
+            return False
+        community = instance.__dict__.get("community")
+        return (
+            instance.__dict__.get("name") == instance.division.name
+            and community is not None
+            and community.pk == instance.division.parent_id
+            and all(getattr(instance, name) == stored[name] for name in ("address", "joined_on"))
+        )
 
     def do_instance_save(self, instance, is_create):
         saved = compound_save(

@@ -25,13 +25,13 @@ class SecurityStatResource(ScopedResource):
     )
     month = fields.Field(attribute="month", column_name=str(_("月份")), widget=SheetMonthWidget())
     police_incidents = fields.Field(
-        attribute="police_incidents", column_name=str(_("接处警数")), widget=SheetIntegerWidget(), default=0
+        attribute="police_incidents", column_name=str(_("接处警数")), widget=SheetIntegerWidget()
     )
     criminal_cases = fields.Field(
-        attribute="criminal_cases", column_name=str(_("刑事立案数")), widget=SheetIntegerWidget(), default=0
+        attribute="criminal_cases", column_name=str(_("刑事立案数")), widget=SheetIntegerWidget()
     )
     administrative_cases = fields.Field(
-        attribute="administrative_cases", column_name=str(_("行政案件数")), widget=SheetIntegerWidget(), default=0
+        attribute="administrative_cases", column_name=str(_("行政案件数")), widget=SheetIntegerWidget()
     )
     is_complete = fields.Field(
         attribute="is_complete", column_name=str(_("已确认完整")), widget=YesNoWidget(), default=False

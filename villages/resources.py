@@ -46,6 +46,8 @@ class HamletResource(ScopedResource):
         fields = ("code", "name", "village", "note")
         import_id_fields = ("code",)
         clean_model_instances = False
+        skip_unchanged = True  # an unchanged export re-imported writes nothing (no audit events)
+        report_skipped = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("division__parent")
@@ -66,7 +68,15 @@ class HamletResource(ScopedResource):
             from django.core.exceptions import ValidationError
 
             raise ValidationError(errors)
+        # What hamlet_update would change, before the row's note overwrites it (skip_row).
+        self._stored = None if instance.pk is None else (instance.division.name, instance.note)
         instance.note = self._row["note"] or ""
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing 屋场 whose name and note (what ``hamlet_update`` writes) are as stored."""
+        if import_validation_errors or getattr(self, "_stored", None) is None:
+            return False
+        return self._stored == (self._row["name"], self._row["note"] or "")
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if import_validation_errors:

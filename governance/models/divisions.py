@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.audit import audited
 from governance.division_codes import (
+    ERR_DIVISION_CODE_FORMAT,
     ERR_DIVISION_CODE_PARENT,
+    OFFICIAL_CODE_LENGTHS,
     DivisionCodeField,
     division_code_fits_parent,
+    official_code_problem,
     validate_division_code,
 )
 from governance.querysets import ScopedQuerySet, path_ancestors
@@ -165,33 +168,43 @@ class Division(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.parent_id is None:
-            return
-        parent = self.parent
-        if self.level and LEVEL_RANK[DivisionLevel(parent.level)] >= LEVEL_RANK[DivisionLevel(self.level)]:
-            raise ValidationError(
-                {
-                    "level": ValidationError(
-                        _("“%(level)s”不能设在“%(parent_level)s”之下。"),
-                        code=ERR_DIVISION_LEVEL,
-                        params={"level": self.get_level_display(), "parent_level": parent.get_level_display()},
-                    )
-                }
+        """An official level's code in its own digit form (``official_code_problem``), a level below
+        its parent's, a code that begins with the parent's, no move under its own subtree. Raises
+        ``ValidationError`` with every problem found, keyed by field."""
+        errors: dict[str, ValidationError] = {}
+        length = official_code_problem(self.code, self.level) if self.code and self.level else None
+        if length is not None:
+            errors["code"] = ValidationError(
+                _(
+                    "区划代码“%(code)s”不是有效的%(level)s代码：%(level)s的统计用区划代码是%(length)d位数字"
+                    "（不能含字母），见《统计用区划代码》。"
+                ),
+                code=ERR_DIVISION_CODE_FORMAT,
+                params={"code": self.code, "level": self.get_level_display(), "length": length},
             )
-        if self.code and not division_code_fits_parent(self.code, parent.code):
-            raise ValidationError(
-                {
-                    "code": ValidationError(
-                        _("区划代码“%(code)s”不在上级“%(parent)s”（%(parent_code)s）之下：下级代码应以上级代码开头。"),
-                        code=ERR_DIVISION_CODE_PARENT,
-                        params={"code": self.code, "parent": parent.name, "parent_code": parent.code},
-                    )
-                }
-            )
-        if self.pk and self.path and parent.path.startswith(self.path):
-            raise ValidationError(
-                {"parent": ValidationError(_("不能把区划移到它自己的下级之下。"), code=ERR_DIVISION_CYCLE)}
-            )
+        parent = self.parent if self.parent_id is not None else None
+        if parent is not None:
+            if self.level and LEVEL_RANK[DivisionLevel(parent.level)] >= LEVEL_RANK[DivisionLevel(self.level)]:
+                errors["level"] = ValidationError(
+                    _("“%(level)s”不能设在“%(parent_level)s”之下。"),
+                    code=ERR_DIVISION_LEVEL,
+                    params={"level": self.get_level_display(), "parent_level": parent.get_level_display()},
+                )
+            official = self.level in OFFICIAL_CODE_LENGTHS
+            if (
+                self.code
+                and "code" not in errors
+                and not division_code_fits_parent(self.code, parent.code, official=official)
+            ):
+                errors["code"] = ValidationError(
+                    _("区划代码“%(code)s”不在上级“%(parent)s”（%(parent_code)s）之下：下级代码应以上级代码开头。"),
+                    code=ERR_DIVISION_CODE_PARENT,
+                    params={"code": self.code, "parent": parent.name, "parent_code": parent.code},
+                )
+            if self.pk and self.path and parent.path.startswith(self.path):
+                errors["parent"] = ValidationError(_("不能把区划移到它自己的下级之下。"), code=ERR_DIVISION_CYCLE)
+        if errors:
+            raise ValidationError(errors)
 
     def ancestors(self) -> models.QuerySet[Division]:
         """From the root down to the parent, in one query."""

@@ -35,6 +35,7 @@ from governance.imports import (
     text_decode,
 )
 from governance.resources import (
+    ERR_IMPORT_BLANK,
     ERR_IMPORT_DATE,
     ERR_IMPORT_NUMBER,
     IdNumberWidget,
@@ -374,9 +375,24 @@ def test_a_bad_decimal_is_no_conversion_syntax(value):
     assert "ConversionSyntax" not in str(caught.value.message)
 
 
-def test_blank_cells_are_none():
-    for widget in (SheetDateWidget(), SheetMonthWidget(), SheetIntegerWidget(), SheetDecimalWidget()):
+def test_blank_cells_are_none_where_the_column_may_be_blank():
+    for widget in (
+        SheetDateWidget(),
+        SheetMonthWidget(),
+        SheetIntegerWidget(blank=True),
+        SheetDecimalWidget(blank=True),
+    ):
         assert widget.clean("") is None and widget.clean(None) is None and widget.clean("　") is None
+
+
+@pytest.mark.parametrize("widget", [SheetIntegerWidget(), SheetDecimalWidget()])
+@pytest.mark.parametrize("value", ["", None, "　"])
+def test_a_blank_figure_cell_is_refused_not_zero(widget, value):
+    widget.column_label = "接处警数"
+    with pytest.raises(ValidationError) as caught:
+        widget.clean(value)
+    assert caught.value.code == ERR_IMPORT_BLANK
+    assert "接处警数不能为空" in caught.value.message % caught.value.params
 
 
 ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"

@@ -43,7 +43,7 @@ def test_months_and_counts_in_every_form_import(district_admin, divisions):
         ["行政区划代码", "统计月份", "接处警", "刑事立案数", "行政案件数"],
         [code, "2025年6月", "1,234", "１２３４", 1234.0],
         [code, "2025-07", 1234, " 1,234 ", "１，２３４"],
-        [code, datetime.date(2025, 8, 1), "0", "", 3],
+        [code, datetime.date(2025, 8, 1), "0", "0", 3],  # a blank figure is refused (test_import_trial)
         [code, 45901, 1, 2, 3],  # an Excel serial: 2025-09-01
         [code, "2025/10/15", 1, 2, 3],  # a day of the month: the month
     ]
