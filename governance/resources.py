@@ -28,6 +28,7 @@ from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from governance.cells import plain_text
+from governance.division_codes import DivisionCodeField, division_code_normalize
 from governance.import_columns import ColumnarImport
 from governance.import_sets import BULK_BATCH_SIZE, PREFETCH_CHUNK, SetBasedImport
 from governance.import_widgets import (  # noqa: F401  (the cell widgets, importable from here too)
@@ -80,7 +81,12 @@ _plain = plain_text  # a cell as text, full-width made half-width
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks the related row up by a code among the rows the importing user may see; a code that is
-    unknown or out of scope gets the same answer, so an import cannot probe other areas."""
+    unknown or out of scope gets the same answer, so an import cannot probe other areas.
+
+    The cell is read as the looked-up field stores it: a 身份证号 half-width and upper case; a code held
+    in a ``DivisionCodeField`` (区划代码, 村代码, 所属社区代码, 监管区划代码 … — every column that names a
+    division by code) through ``division_code_normalize``, so ``431302100000``, ``431302100`` and
+    ``４３１３０２１００`` find the same township in every import, as in the 行政区划 import itself."""
 
     column_label = ""
 
@@ -88,6 +94,7 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.user = None
         self.label = label
         self.identifier = field == "id_number"
+        self.division_code = isinstance(model._meta.get_field(field), DivisionCodeField)
         # Filled once per file by ``prefetch``: {code: row}; None outside an import (one query a value).
         self.cache: dict[str, Any] | None = None
         self.miss_queries = False  # a division file may refer to a parent made a few rows above
@@ -101,8 +108,13 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         return self.model.objects.for_user(self.user)
 
     def normalize(self, value: Any) -> str:
-        """The cell as the code it is looked up by (a 身份证号 half-width, upper case)."""
-        return normalize_id_number(_plain(value)) if self.identifier else _text(value)
+        """The cell as the code it is looked up by (a 身份证号 half-width, upper case; a division code in
+        its stored form)."""
+        if self.identifier:
+            return normalize_id_number(_plain(value))
+        if self.division_code:
+            return division_code_normalize(_text(value))
+        return _text(value)
 
     def prefetch(self, values: Iterable[Any]) -> None:
         """Load every row the file refers to in this column, among those the user may see: one query
