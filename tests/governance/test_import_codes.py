@@ -64,7 +64,8 @@ def test_a_full_width_village_code_is_found_by_hamlets(district_admin, divisions
 
 
 def test_a_full_width_community_code_is_found_by_compounds(district_admin, divisions):
-    community = DivisionFactory(code=divisions["t1"].code + "101", name="社区", level="community", parent=divisions["t1"])
+    township = divisions["t1"]
+    community = DivisionFactory(code=township.code + "101", name="社区", level="community", parent=township)
     rows = [[full_width(community.code + "501"), "阳光小区", full_width(community.code), "1号", "2025-06-01"]]
     result = CompoundResource(user=district_admin).import_data(
         dataset(["小区代码", "小区名称", "所属社区代码", "地址", "纳入星物管日期"], rows), dry_run=False
@@ -76,7 +77,8 @@ def test_a_full_width_community_code_is_found_by_compounds(district_admin, divis
 def test_a_township_in_12_digits_is_found_by_security_stats_and_companies(district_admin, divisions):
     code = padded(divisions["t1"].code)
     stats = SecurityStatResource(user=district_admin).import_data(
-        dataset(["区划代码", "月份", "接处警数", "刑事立案数", "行政案件数"], [[code, "2025-06", 1, 2, 3]]), dry_run=True
+        dataset(["区划代码", "月份", "接处警数", "刑事立案数", "行政案件数"], [[code, "2025-06", 1, 2, 3]]),
+        dry_run=True,
     )
     assert_clean(stats)
     companies = PropertyCompanyResource(user=district_admin).import_data(
@@ -93,6 +95,7 @@ def test_a_township_in_12_digits_is_found_by_security_stats_and_companies(distri
 def test_a_key_in_full_width_and_half_width_is_the_same_key(district_admin, divisions):
     code = divisions["v11"].code
     rows = [["Ｈ－Ｔ－０００１", "1号", code], ["H-T-0001", "2号", code]]
-    result = HouseholdResource(user=district_admin).import_data(dataset(["户号", "住址", "区划代码"], rows), dry_run=True)
+    upload = dataset(["户号", "住址", "区划代码"], rows)
+    result = HouseholdResource(user=district_admin).import_data(upload, dry_run=True)
     found = {row.number: [e.code for e in row.error.error_dict["户号"]] for row in result.invalid_rows}
     assert found == {2: [ERR_IMPORT_DUPLICATE], 3: [ERR_IMPORT_DUPLICATE]}
