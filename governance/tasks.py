@@ -104,6 +104,13 @@ def import_job_run(job_id: int) -> str:
     return import_jobs.import_job_run(job_id)
 
 
+@shared_task(name="governance.import_job_files_purge")
+def import_job_files_purge() -> int:
+    """Nightly: delete the uploaded files and reports of old import jobs (``governance.import_jobs``).
+    Returns how many jobs lost their files."""
+    return import_jobs.import_job_files_purge()
+
+
 @shared_task(name="governance.district_fanout")
 def district_fanout(job: str, key: str | None = None) -> dict[str, Any]:
     """Beat's entry point for per-district work: ``fanout.dispatch`` — one ``district_job`` per district
