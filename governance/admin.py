@@ -51,6 +51,7 @@ from governance.services import (
     record_save,
 )
 from governance.spreadsheets import EXPORT_FORMATS
+from governance.uploads import SizeLimitedImportForm
 from governance.write_path import ServiceOwnedAdminMixin
 
 ERR_HEAD_RELATION = "household_head_relation"
@@ -427,6 +428,7 @@ class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExp
     import_formats = IMPORT_FORMATS  # governance.imports: the one reading path (any .xlsx/.xls/.ods/CSV)
     export_formats = EXPORT_FORMATS  # governance.spreadsheets: the one escaping path
     export_form_class = ChineseExportForm
+    import_form_class = SizeLimitedImportForm  # governance.uploads: files over IMPORT_MAX_BYTES refused
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}
