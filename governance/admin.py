@@ -22,9 +22,9 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import SelectableFieldsExportForm
 from pghistory.models import Events
 
+from governance.admin_exports import ChineseExportFileMixin, ChineseExportForm
 from governance.admin_imports import DivisionImportConflictsMixin
 from governance.admin_site import BigTableAdminMixin, PreparedAutocompleteSelect, autocomplete_labels_prepare
 from governance.division_codes import division_code_normalize
@@ -406,21 +406,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ChineseExportForm(SelectableFieldsExportForm):
-    """The export's field picker labelled with the Chinese column heading alone: django-import-export
-    shows "Name (姓名)", the Python name title-cased before the heading."""
-
-    def _get_field_label(self, resource, field_name: str) -> str:
-        field = resource.fields.get(field_name)
-        if field is not None and field.column_name and field.column_name != field_name:
-            return str(field.column_name)
-        try:
-            return str(resource._meta.model._meta.get_field(field_name).verbose_name)
-        except FieldDoesNotExist:  # not a model field (a computed column): its name is all there is
-            return field_name
-
-
-class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedImportExportAdmin(ChineseExportFileMixin, BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission. A big
     file is checked and imported by a worker (``BackgroundImportMixin``)."""

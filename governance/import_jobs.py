@@ -39,6 +39,7 @@ from import_export.results import Result
 from governance.imports import SHEET_ROW, SpreadsheetError
 from governance.models import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.spreadsheets import refused_rows_workbook
+from governance.texts import sentences_join
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +122,13 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
 
 
 def _reason(error_dict: dict[str, list[str]]) -> str:
-    """``{"身份证号": ["身份证号校验位错误。"]}`` → ``"身份证号：身份证号校验位错误。"``."""
+    """``{"身份证号": ["身份证号校验位错误。"], "区划代码": ["…不存在。", "…"]}`` → ``"身份证号：身份证号校验位错误；
+    区划代码：…不存在；…。"`` (``sentences_join``: one 。 at the end, never ``。；``)."""
     parts = []
     for key, messages in error_dict.items():
-        text = "；".join(str(m) for m in messages)
+        text = sentences_join(messages)
         parts.append(text if key == NON_FIELD_ERRORS else f"{key}：{text}")
-    return "；".join(parts)
+    return sentences_join(parts)
 
 
 def refused_rows(result: Result, headers: list[str]) -> list[tuple[int, list, str]]:

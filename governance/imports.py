@@ -153,6 +153,18 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def cell_shown(value: Any) -> Any:
+    """A cell as the clerk typed it, for error tables and reports: a number cell without the ``.0``
+    Excel's float gives it (``431302003201.0`` → ``"431302003201"``, ``1.0`` → ``"1"``) and other
+    floats at the 15 significant digits Excel shows (``3.3000000000000003`` → ``"3.3"``); every other
+    value (text, dates, booleans) as it is."""
+    if not isinstance(value, float):
+        return value
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return excel_number_text(value)
+
+
 def _blank(row: Sequence[Any]) -> bool:
     return all(cell_text(cell) == "" for cell in row)
 

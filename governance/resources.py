@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
@@ -53,6 +53,7 @@ from governance.imports import (
     SHEET_ROW,
     Column,
     SpreadsheetError,
+    cell_shown,
     cell_text,
     dataset_sheet,
     gc_paused,
@@ -158,6 +159,8 @@ class SpreadsheetRowResult(Result):
 
     def append_invalid_row(self, number, row, validation_error):
         super().append_invalid_row(row.get(SHEET_ROW) or number + 1, row, validation_error)
+        shown = self.invalid_rows[-1]
+        shown.values = tuple(cell_shown(value) for value in shown.values)  # 431302003201, not 431302003201.0
 
     def append_error_row(self, number, row, errors):
         super().append_error_row(row.get(SHEET_ROW) or number + 1, row, errors)
@@ -318,18 +321,41 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
         self.add_sheet_errors(row_result, row)
         return row_result
 
+    def error_headers(self) -> dict[str, str]:
+        """``{error key: Chinese column header}`` for every key a row's error may carry: each field's
+        attribute (``division__code``), its name in the resource (``code``) and the last part of its
+        attribute (``code``: the key a service's ``full_clean`` of the related row raises), then the
+        resource's ``extra_error_headers``."""
+        headers: dict[str, str] = {}
+        for field in self.fields.values():
+            if field.attribute:
+                headers[field.attribute] = str(field.column_name)
+        for name, field in self.fields.items():
+            headers.setdefault(name, str(field.column_name))
+            if field.attribute:
+                headers.setdefault(field.attribute.rsplit("__", 1)[-1], str(field.column_name))
+        headers.update(self.extra_error_headers())
+        return headers
+
     def header_keyed(self, error: ValidationError) -> ValidationError:
-        """A row's error keyed by the Chinese column headers instead of the field names."""
+        """A row's error keyed by the Chinese column headers instead of the field names; a key no column
+        stands for is named by the model field's Chinese ``verbose_name``, or, failing that, the error
+        is the row's (never an English field name in front of the clerk)."""
         if not hasattr(error, "error_dict"):
             return error
-        headers = {f.attribute: str(f.column_name) for f in self.fields.values() if f.attribute}
-        headers.update(self.extra_error_headers())
-        return ValidationError(
-            {
-                (key if key == NON_FIELD_ERRORS else headers.get(key, key)): value
-                for key, value in error.error_dict.items()
-            }
-        )
+        headers = self.error_headers()
+        keyed: dict[str, list] = {}
+        for key, value in error.error_dict.items():
+            keyed.setdefault(key if key == NON_FIELD_ERRORS else self.error_header(key, headers), []).extend(value)
+        return ValidationError(keyed)
+
+    def error_header(self, key: str, headers: dict[str, str]) -> str:
+        if key in headers:
+            return headers[key]
+        try:
+            return str(self._meta.model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            return NON_FIELD_ERRORS
 
     def extra_error_headers(self) -> dict[str, str]:
         return {}
