@@ -91,7 +91,9 @@ def test_a_refused_rows_reasons_are_joined_cleanly(district_admin, divisions):
     result = PersonResource(user=district_admin).import_data(dataset(PERSON_HEADERS, rows), dry_run=True)
     ((number, _values, reason),) = refused_rows(result, PERSON_HEADERS)
     assert number == 2 and "。；" not in reason and reason.endswith("。")
-    assert reason == "区划代码：区划代码“431302009009”不存在或不在您的管辖范围内；身份证号：身份证号校验位错误，请核对号码。"
+    assert reason == (
+        "区划代码：区划代码“431302009009”不存在或不在您的管辖范围内；身份证号：身份证号校验位错误，请核对号码。"
+    )
 
 
 def test_sentences_join():
