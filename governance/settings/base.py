@@ -386,6 +386,10 @@ FILE_UPLOAD_HANDLERS = [
 # Uploaded files of background imports (full 身份证号 and phones) are deleted when the job ends; a
 # nightly task deletes those of jobs older than this, never confirmed ones too (issue 11).
 IMPORT_FILE_KEEP_HOURS = env.int("IMPORT_FILE_KEEP_HOURS", default=24)
+# A small import's file waits here for the clerk's confirmation (governance.uploads): deleted when
+# refused, confirmed, or older than IMPORT_FILE_KEEP_HOURS.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "governance.uploads.ImportTempStorage"
+IMPORT_TMP_DIR = env.str("IMPORT_TMP_DIR", default="")  # "" → <temp dir>/portal-imports
 
 # --- Logging: never write personal data (身份证号, phone) to logs ------------------------------
 CSRF_FAILURE_VIEW = "governance.error_views.csrf_failure"
