@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import Result
 
-from governance.imports import SHEET_ROW, SpreadsheetError
+from governance.imports import SHEET_ROW, SpreadsheetError, cell_shown
 from governance.models import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.spreadsheets import refused_rows_workbook
 from governance.texts import sentences_join
@@ -139,7 +139,7 @@ def refused_rows(result: Result, headers: list[str]) -> list[tuple[int, list, st
     rows = [(row.number, list(row.values)[:width], _reason(row.error_dict)) for row in result.invalid_rows]
     for number, errors in result.row_errors():
         first = errors[0]
-        values = [first.row.get(h, "") for h in headers] if isinstance(first.row, dict) else []
+        values = [cell_shown(first.row.get(h, "")) for h in headers] if isinstance(first.row, dict) else []
         rows.append((number, values, _("该行无法写入，请核对各列内容后重新导入。")))
     return sorted(rows, key=lambda row: row[0])
 

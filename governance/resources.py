@@ -39,6 +39,7 @@ from governance.import_widgets import (  # noqa: F401  (the cell widgets, import
     DivisionCodeWidget,
     IdentifierWidget,
     IdNumberWidget,
+    KeyTextWidget,
     PhoneWidget,
     SheetDateWidget,
     SheetDecimalWidget,
@@ -110,12 +111,12 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
 
     def normalize(self, value: Any) -> str:
         """The cell as the code it is looked up by (a 身份证号 half-width, upper case; a division code in
-        its stored form)."""
+        its stored form; anything else half-width, NFKC)."""
         if self.identifier:
             return normalize_id_number(_plain(value))
         if self.division_code:
             return division_code_normalize(_text(value))
-        return _text(value)
+        return _plain(value)  # a key (户号) as ``KeyTextWidget`` stores it: half-width
 
     def prefetch(self, values: Iterable[Any]) -> None:
         """Load every row the file refers to in this column, among those the user may see: one query
@@ -530,7 +531,7 @@ class PersonResource(ScopedResource):
 
 
 class HouseholdResource(ScopedResource):
-    number = fields.Field(attribute="number", column_name=str(_("户号")), widget=TextWidget())
+    number = fields.Field(attribute="number", column_name=str(_("户号")), widget=KeyTextWidget())
     address = fields.Field(attribute="address", column_name=str(_("住址")), widget=TextWidget())
     division = fields.Field(
         attribute="division",

@@ -5,7 +5,7 @@ after NFKC when the file is checked for the same key twice."""
 import pytest
 
 from governance.imports import ERR_IMPORT_DUPLICATE
-from governance.models import Person
+from governance.models import Household, Person
 from governance.resources import HouseholdResource, PersonResource
 from residential.models import Compound, PropertyCompany
 from residential.resources import CompoundResource, PropertyCompanyResource
@@ -13,8 +13,8 @@ from security.resources import SecurityStatResource
 from tests.factories import DivisionFactory, make_id_number
 from tests.governance.test_import import dataset
 from tests.residential.factories import make_uscc
-from villages.models import Hamlet
-from villages.resources import HamletResource
+from villages.models import ContractPlot, Hamlet
+from villages.resources import ContractPlotResource, HamletResource
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,17 @@ def test_a_key_in_full_width_and_half_width_is_the_same_key(district_admin, divi
     result = HouseholdResource(user=district_admin).import_data(upload, dry_run=True)
     found = {row.number: [e.code for e in row.error.error_dict["户号"]] for row in result.invalid_rows}
     assert found == {2: [ERR_IMPORT_DUPLICATE], 3: [ERR_IMPORT_DUPLICATE]}
+
+
+def test_a_full_width_household_number_is_stored_and_found_half_width(district_admin, divisions):
+    code = divisions["v11"].code
+    upload = dataset(["户号", "住址", "区划代码"], [["Ｈ－Ｔ－０００２", "1号", code]])
+    assert_clean(HouseholdResource(user=district_admin).import_data(upload, dry_run=False))
+    assert Household.objects.get().number == "H-T-0002"
+    plots = dataset(
+        ["户号", "承包合同编号", "面积（亩）", "坐落", "有效"],
+        [["Ｈ－Ｔ－０００２", "ＨＴ－０１", "1.5", "东坡", "是"]],
+    )
+    assert_clean(ContractPlotResource(user=district_admin).import_data(plots, dry_run=False))
+    plot = ContractPlot.objects.get()
+    assert (plot.household.number, plot.contract_number) == ("H-T-0002", "HT-01")
