@@ -22,9 +22,9 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import SelectableFieldsExportForm
 from pghistory.models import Events
 
+from governance.admin_exports import ChineseExportFileMixin, ChineseExportForm
 from governance.admin_imports import DivisionImportConflictsMixin
 from governance.admin_site import BigTableAdminMixin, PreparedAutocompleteSelect, autocomplete_labels_prepare
 from governance.division_codes import division_code_normalize
@@ -51,6 +51,7 @@ from governance.services import (
     record_save,
 )
 from governance.spreadsheets import EXPORT_FORMATS
+from governance.uploads import SizeLimitedImportForm
 from governance.write_path import ServiceOwnedAdminMixin
 
 ERR_HEAD_RELATION = "household_head_relation"
@@ -405,21 +406,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ChineseExportForm(SelectableFieldsExportForm):
-    """The export's field picker labelled with the Chinese column heading alone: django-import-export
-    shows "Name (姓名)", the Python name title-cased before the heading."""
-
-    def _get_field_label(self, resource, field_name: str) -> str:
-        field = resource.fields.get(field_name)
-        if field is not None and field.column_name and field.column_name != field_name:
-            return str(field.column_name)
-        try:
-            return str(resource._meta.model._meta.get_field(field_name).verbose_name)
-        except FieldDoesNotExist:  # not a model field (a computed column): its name is all there is
-            return field_name
-
-
-class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedImportExportAdmin(ChineseExportFileMixin, BackgroundImportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Excel (xlsx) and CSV in and out; the resource is built for the requesting user, the export is
     the scoped (and filtered) changelist, and importing needs both add and change permission. A big
     file is checked and imported by a worker (``BackgroundImportMixin``)."""
@@ -427,6 +414,7 @@ class ScopedImportExportAdmin(BackgroundImportMixin, ScopedAdminMixin, ImportExp
     import_formats = IMPORT_FORMATS  # governance.imports: the one reading path (any .xlsx/.xls/.ods/CSV)
     export_formats = EXPORT_FORMATS  # governance.spreadsheets: the one escaping path
     export_form_class = ChineseExportForm
+    import_form_class = SizeLimitedImportForm  # governance.uploads: files over IMPORT_MAX_BYTES refused
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}

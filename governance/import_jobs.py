@@ -10,10 +10,16 @@ Progress (rows done) lives in the cache; without Redis the page shows the status
 
 Idempotent: a job is run under a row lock, only in a running status, and its new status is written
 in the same transaction as the rows it imports, so a second delivery of the same message (acks_late)
-finds nothing to do, and a worker killed midway leaves the job as it was for the next delivery."""
+finds nothing to do, and a worker killed midway leaves the job as it was for the next delivery.
+
+Personal data is not kept longer than the work needs: the uploaded file (full 身份证号 and phones) is
+deleted when the job ends (imported, refused or failed; the row, its counts and message stay), and
+``import_job_files_purge`` (nightly, beat) deletes the files and refused-rows reports of jobs older
+than ``settings.IMPORT_FILE_KEEP_HOURS``; a job still waiting for its confirmation then fails."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
@@ -25,17 +31,21 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import Result
 
-from governance.imports import SHEET_ROW, SpreadsheetError
+from governance.imports import SHEET_ROW, SpreadsheetError, cell_shown
 from governance.models import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from governance.spreadsheets import refused_rows_workbook
+from governance.texts import sentences_join
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 24 * 3600
+#: Where the job is over: its uploaded file is deleted in the same save (the row and its outcome stay).
+IMPORT_JOB_FINAL = (ImportJobStatus.DONE, ImportJobStatus.REFUSED, ImportJobStatus.FAILED)
 
 
 def import_runs_in_background(rows: int) -> bool:
@@ -112,12 +122,13 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
 
 
 def _reason(error_dict: dict[str, list[str]]) -> str:
-    """``{"身份证号": ["身份证号校验位错误。"]}`` → ``"身份证号：身份证号校验位错误。"``."""
+    """``{"身份证号": ["身份证号校验位错误。"], "区划代码": ["…不存在。", "…"]}`` → ``"身份证号：身份证号校验位错误；
+    区划代码：…不存在；…。"`` (``sentences_join``: one 。 at the end, never ``。；``)."""
     parts = []
     for key, messages in error_dict.items():
-        text = "；".join(str(m) for m in messages)
+        text = sentences_join(messages)
         parts.append(text if key == NON_FIELD_ERRORS else f"{key}：{text}")
-    return "；".join(parts)
+    return sentences_join(parts)
 
 
 def refused_rows(result: Result, headers: list[str]) -> list[tuple[int, list, str]]:
@@ -128,7 +139,7 @@ def refused_rows(result: Result, headers: list[str]) -> list[tuple[int, list, st
     rows = [(row.number, list(row.values)[:width], _reason(row.error_dict)) for row in result.invalid_rows]
     for number, errors in result.row_errors():
         first = errors[0]
-        values = [first.row.get(h, "") for h in headers] if isinstance(first.row, dict) else []
+        values = [cell_shown(first.row.get(h, "")) for h in headers] if isinstance(first.row, dict) else []
         rows.append((number, values, _("该行无法写入，请核对各列内容后重新导入。")))
     return sorted(rows, key=lambda row: row[0])
 
@@ -154,6 +165,8 @@ def import_job_run(job_id: int) -> str:
             job.status, outcome = ImportJobStatus.FAILED, "failed"
             job.message = _("导入时发生意外错误，未写入任何数据。请稍后重试，或联系管理员。")
         job.finished_at = timezone.now() if job.status not in IMPORT_JOB_RUNNING else None
+        if job.status in IMPORT_JOB_FINAL:
+            job.data = b""  # imported, refused or failed: the file (身份证号, phones) is no longer kept
         job.save()
     cache.delete(_progress_key(job_id))
     return outcome
@@ -202,8 +215,6 @@ def _job_step(job: ImportJob, dry_run: bool) -> str:
     job.skipped_rows, job.refused_rows = totals.get("skip", 0), 0
     job.status = ImportJobStatus.CHECKED if dry_run else ImportJobStatus.DONE
     job.message = ""
-    if not dry_run:
-        job.data = b""  # imported: the file is no longer kept
     return "checked" if dry_run else "done"
 
 
@@ -218,3 +229,28 @@ def import_job_confirm(job: ImportJob) -> bool:
 def import_job_unconfirm(job: ImportJob) -> None:
     """Back to ``checked`` when the worker could not be told (the broker is away)."""
     ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.IMPORTING).update(status=ImportJobStatus.CHECKED)
+
+
+def import_job_files_purge(now: datetime.datetime | None = None) -> int:
+    """Delete the uploaded file and the refused-rows report of every job created more than
+    ``settings.IMPORT_FILE_KEEP_HOURS`` hours before ``now`` (default: the current time); the job rows
+    and their outcomes stay. A job that was still waiting (checked, never confirmed) or running ends as
+    ``failed`` with a message to upload again. Jobs a worker holds right now are left for the next
+    run. Returns how many jobs lost their files."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.IMPORT_FILE_KEEP_HOURS)
+    with transaction.atomic():
+        ids = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(created_at__lt=cutoff)
+            .filter(~Q(data=b"") | Q(report__isnull=False))
+            .values_list("pk", flat=True)
+        )
+        stale = ImportJob.objects.filter(pk__in=ids)
+        stale.exclude(status__in=IMPORT_JOB_FINAL).update(
+            status=ImportJobStatus.FAILED,
+            finished_at=now,
+            message=_("文件上传超过%(hours)s小时仍未确认导入，已删除，未写入任何数据。如需导入，请重新上传。")
+            % {"hours": settings.IMPORT_FILE_KEEP_HOURS},
+        )
+        return stale.update(data=b"", report=None)

@@ -24,6 +24,7 @@ from governance.models import ImportJob, ImportJobStatus
 from governance.spreadsheets import XLSX_CONTENT_TYPE
 from governance.tasking import send_now
 from governance.tasks import import_job_run
+from governance.uploads import import_temp_file_drop
 
 BROKER_AWAY = gettext_lazy(
     "后台导入服务暂时无法连接（任务队列不可用），文件未导入。请稍后重试；"
@@ -68,7 +69,9 @@ class BackgroundImportMixin:
                 response = self._background_import(request, form)
                 if response is not None:
                     return response
-        return super().import_action(request, **kwargs)  # type: ignore[misc]
+        response = super().import_action(request, **kwargs)  # type: ignore[misc]
+        import_temp_file_drop(request, response)  # refused or unreadable: the kept file (身份证号) goes at once
+        return response
 
     def _background_import(self, request, form) -> HttpResponse | None:
         """A redirect to the new job's page, or None: the file is small (or unreadable) and the

@@ -94,6 +94,15 @@ class IdentifierWidget(TextWidget):
         return _plain(value).upper()
 
 
+class KeyTextWidget(TextWidget):
+    """A key written by clerks (户号, 承包合同编号): text, full-width characters made half-width (NFKC),
+    so that ``Ｈ－Ｔ－０００１`` and ``H-T-0001`` are one key in the file, in the database and in every
+    column that refers to it (``ScopedForeignKeyWidget`` reads it the same way)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _plain(value)
+
+
 class DivisionCodeWidget(SheetWidget, widgets.CharWidget):
     """A division code in any of its forms (6, 9 or 12 digits, padded, a number cell), read into the
     stored one by ``governance.division_codes.division_code_normalize``."""

@@ -16,8 +16,8 @@ Two steps, so that every admin import reads files the same way:
    drops blank rows, and checks what can be checked on the whole file at once, without the database:
    a number in an identifier column (``Column.identifier``: 身份证号 and the like, which Excel turns
    into a float with 15 significant digits, ``4.31302196002299E+17``) and the same key twice in the
-   file (``Column.in_key``). It raises ``SpreadsheetError`` when no header is found or a key column
-   is missing, naming the columns expected.
+   file (``Column.in_key``; keys compared after NFKC, full-width and half-width alike). It raises
+   ``SpreadsheetError`` when no header is found or a key column is missing, naming the columns expected.
 
 The rows keep their sheet row numbers (``Table.numbers``), so an error in Excel row 4 is "第4行"
 whatever title and blank rows stand above it. The resources (``governance.resources.ScopedResource``)
@@ -153,6 +153,18 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def cell_shown(value: Any) -> Any:
+    """A cell as the clerk typed it, for error tables and reports: a number cell without the ``.0``
+    Excel's float gives it (``431302003201.0`` → ``"431302003201"``, ``1.0`` → ``"1"``) and other
+    floats at the 15 significant digits Excel shows (``3.3000000000000003`` → ``"3.3"``); every other
+    value (text, dates, booleans) as it is."""
+    if not isinstance(value, float):
+        return value
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return excel_number_text(value)
 
 
 def _blank(row: Sequence[Any]) -> bool:
@@ -441,7 +453,8 @@ def _check_duplicates(table: Table, columns: Sequence[Column]) -> None:
     keys = [c.key or cell_text for c in columns]
     seen: dict[tuple[str, ...], list[int]] = {}
     for row, number in zip(table.rows, table.numbers, strict=True):
-        key = tuple(make(row[i]) for make, i in zip(keys, indexes, strict=True))
+        # NFKC: ``Ｈ－Ｔ－０００１`` and ``H-T-0001`` are one key to the clerk (issue 11, item 6)
+        key = tuple(unicodedata.normalize("NFKC", make(row[i])) for make, i in zip(keys, indexes, strict=True))
         if all(key):  # a row without its key (a person with no 身份证号) is always new
             seen.setdefault(key, []).append(number)
     label = "、".join(c.header for c in columns)

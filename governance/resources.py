@@ -28,6 +28,7 @@ from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from governance.cells import plain_text
+from governance.division_codes import DivisionCodeField, division_code_normalize
 from governance.import_columns import ColumnarImport
 from governance.import_sets import BULK_BATCH_SIZE, PREFETCH_CHUNK, SetBasedImport
 from governance.import_widgets import (  # noqa: F401  (the cell widgets, importable from here too)
@@ -40,6 +41,7 @@ from governance.import_widgets import (  # noqa: F401  (the cell widgets, import
     DivisionCodeWidget,
     IdentifierWidget,
     IdNumberWidget,
+    KeyTextWidget,
     PhoneWidget,
     SheetDateWidget,
     SheetDecimalWidget,
@@ -55,6 +57,7 @@ from governance.imports import (
     SHEET_ROW,
     Column,
     SpreadsheetError,
+    cell_shown,
     cell_text,
     dataset_sheet,
     gc_paused,
@@ -86,7 +89,12 @@ _plain = plain_text  # a cell as text, full-width made half-width
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks the related row up by a code among the rows the importing user may see; a code that is
-    unknown or out of scope gets the same answer, so an import cannot probe other areas."""
+    unknown or out of scope gets the same answer, so an import cannot probe other areas.
+
+    The cell is read as the looked-up field stores it: a 身份证号 half-width and upper case; a code held
+    in a ``DivisionCodeField`` (区划代码, 村代码, 所属社区代码, 监管区划代码 … — every column that names a
+    division by code) through ``division_code_normalize``, so ``431302100000``, ``431302100`` and
+    ``４３１３０２１００`` find the same township in every import, as in the 行政区划 import itself."""
 
     column_label = ""
 
@@ -94,6 +102,7 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.user = None
         self.label = label
         self.identifier = field == "id_number"
+        self.division_code = isinstance(model._meta.get_field(field), DivisionCodeField)
         # Filled once per file by ``prefetch``: {code: row}; None outside an import (one query a value).
         self.cache: dict[str, Any] | None = None
         self.miss_queries = False  # a division file may refer to a parent made a few rows above
@@ -107,8 +116,13 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         return self.model.objects.for_user(self.user)
 
     def normalize(self, value: Any) -> str:
-        """The cell as the code it is looked up by (a 身份证号 half-width, upper case)."""
-        return normalize_id_number(_plain(value)) if self.identifier else _text(value)
+        """The cell as the code it is looked up by (a 身份证号 half-width, upper case; a division code in
+        its stored form; anything else half-width, NFKC)."""
+        if self.identifier:
+            return normalize_id_number(_plain(value))
+        if self.division_code:
+            return division_code_normalize(_text(value))
+        return _plain(value)  # a key (户号) as ``KeyTextWidget`` stores it: half-width
 
     def prefetch(self, values: Iterable[Any]) -> None:
         """Load every row the file refers to in this column, among those the user may see: one query
@@ -152,6 +166,8 @@ class SpreadsheetRowResult(Result):
 
     def append_invalid_row(self, number, row, validation_error):
         super().append_invalid_row(row.get(SHEET_ROW) or number + 1, row, validation_error)
+        shown = self.invalid_rows[-1]
+        shown.values = tuple(cell_shown(value) for value in shown.values)  # 431302003201, not 431302003201.0
 
     def append_error_row(self, number, row, errors):
         super().append_error_row(row.get(SHEET_ROW) or number + 1, row, errors)
@@ -313,21 +329,44 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
         self.add_sheet_errors(row_result, row)
         return row_result
 
+    def error_headers(self) -> dict[str, str]:
+        """``{error key: Chinese column header}`` for every key a row's error may carry: each field's
+        attribute (``division__code``), its name in the resource (``code``) and the last part of its
+        attribute (``code``: the key a service's ``full_clean`` of the related row raises), then the
+        resource's ``extra_error_headers``."""
+        headers: dict[str, str] = {}
+        for field in self.fields.values():
+            if field.attribute:
+                headers[field.attribute] = str(field.column_name)
+        for name, field in self.fields.items():
+            headers.setdefault(name, str(field.column_name))
+            if field.attribute:
+                headers.setdefault(field.attribute.rsplit("__", 1)[-1], str(field.column_name))
+        headers.update(self.extra_error_headers())
+        return headers
+
     def header_keyed(self, error: ValidationError) -> ValidationError:
-        """A row's error keyed by the Chinese column headers instead of the field names; a unique value
-        another row holds said plainly (``taken_message``)."""
+        """A row's error keyed by the Chinese column headers instead of the field names; a key no column
+        stands for is named by the model field's Chinese ``verbose_name``, or, failing that, the error
+        is the row's (never an English field name in front of the clerk); a unique value another row
+        holds is said plainly (``taken_message``)."""
         if not hasattr(error, "error_dict"):
             return error
-        headers = {f.attribute: str(f.column_name) for f in self.fields.values() if f.attribute}
-        headers.update(self.extra_error_headers())
-        return ValidationError(
-            {
-                (key if key == NON_FIELD_ERRORS else headers.get(key, key)): [
-                    self.taken_message(e, headers) if e.code in ("unique", "unique_together") else e for e in value
-                ]
-                for key, value in error.error_dict.items()
-            }
-        )
+        headers = self.error_headers()
+        keyed: dict[str, list] = {}
+        for key, value in error.error_dict.items():
+            keyed.setdefault(key if key == NON_FIELD_ERRORS else self.error_header(key, headers), []).extend(
+                self.taken_message(e, headers) if e.code in ("unique", "unique_together") else e for e in value
+            )
+        return ValidationError(keyed)
+
+    def error_header(self, key: str, headers: dict[str, str]) -> str:
+        if key in headers:
+            return headers[key]
+        try:
+            return str(self._meta.model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            return NON_FIELD_ERRORS
 
     #: a unique column's own message where the plain one (``IMPORT_TAKEN_MESSAGE``) is not enough
     taken_messages: ClassVar[dict[str, Any]] = {}
@@ -528,7 +567,7 @@ class PersonResource(ScopedResource):
 
 
 class HouseholdResource(ScopedResource):
-    number = fields.Field(attribute="number", column_name=str(_("户号")), widget=TextWidget())
+    number = fields.Field(attribute="number", column_name=str(_("户号")), widget=KeyTextWidget())
     address = fields.Field(attribute="address", column_name=str(_("住址")), widget=TextWidget())
     division = fields.Field(
         attribute="division",

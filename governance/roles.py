@@ -98,6 +98,14 @@ registry.schedule(
 )
 registry.schedule(
     Schedule(
+        name="导入文件清理",
+        task="governance.import_job_files_purge",
+        crontab={"minute": "30", "hour": "2"},
+        description="每晚删除上传超过规定时限（IMPORT_FILE_KEEP_HOURS）的导入文件及退回行报告（含身份证号、电话），保留导入记录。",
+    )
+)
+registry.schedule(
+    Schedule(
         name="通知邮件补发",
         task="governance.notices_email",
         crontab={"minute": "*/10"},

@@ -14,6 +14,7 @@ from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
 from governance.rollups import rollups_refresh as refresh_cells
 from governance.rollups import rollups_verify as verify_cells
 from governance.selectors import division_tree_breaks
+from governance.uploads import import_temp_files_purge
 from governance.webhooks import RETRY_AFTER_S, WEBHOOK_DELIVER_TASK, webhook_attempt, webhooks_due
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,14 @@ def import_job_run(job_id: int) -> str:
     """A big spreadsheet import's next step (its dry run, or its import once confirmed); idempotent:
     see ``governance.import_jobs``. Returns what it did."""
     return import_jobs.import_job_run(job_id)
+
+
+@shared_task(name="governance.import_job_files_purge")
+def import_job_files_purge() -> dict[str, int]:
+    """Nightly: delete the uploaded files and reports of old import jobs (``governance.import_jobs``)
+    and the never-confirmed files of small imports (``governance.uploads``). Returns
+    ``{"jobs": jobs that lost their files, "files": temporary files deleted}``."""
+    return {"jobs": import_jobs.import_job_files_purge(), "files": import_temp_files_purge()}
 
 
 @shared_task(name="governance.district_fanout")

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from governance.forms import form_errors_add
+from governance.texts import sentences_join
 from residential.choices import EvaluationStatus
 from residential.credit_forms import CreditEvaluationForm
 from residential.models import CreditEvaluation, CreditPeriod, RedBlackList
@@ -85,7 +86,7 @@ class RedBlackListActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
             else:
                 messages.error(request, _("无效的操作。"))
         except ValidationError as error:  # a Conflict (published list) too
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, sentences_join(error.messages))
         return redirect("residential:credit-period", pk=period.pk)
 
 

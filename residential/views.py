@@ -22,6 +22,7 @@ from governance.reports import AsOfForm, ReportTable, ReportView, township_of, t
 from governance.selectors import division_in_scope
 from governance.services import record_save
 from governance.spreadsheets import heading
+from governance.texts import sentences_join
 from governance.todo import due_soon_horizon
 from residential.forms import (
     BuildingCouncilMeetingForm,
@@ -283,12 +284,12 @@ class FollowUpRecordView(LoginRequiredMixin, View):
         form = FollowUpForm(request.POST)
         back = f"{reverse('residential:follow-ups')}?kind={kind}"
         if not form.is_valid():
-            messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
+            messages.error(request, sentences_join(m for errors in form.errors.values() for m in errors))
             return redirect(back)
         try:
             follow_up_record(row=row, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, sentences_join(error.messages))
         else:
             messages.success(request, _("跟进情况已记录。"))
         return redirect(back)

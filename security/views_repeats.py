@@ -18,6 +18,7 @@ from django.views.generic import ListView
 from governance.models import Role
 from governance.reports import ReportTable, ReportView
 from governance.selectors import division_in_scope
+from governance.texts import sentences_join
 from governance.views import PAGE_SIZE
 from security import services
 from security.models import Dispute, DisputeLink, JurisdictionReferral, LeaderCase, LeaderCaseProgress, LinkKind
@@ -76,9 +77,9 @@ class DisputeLinkView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     )
                 except services.DisputeConflict as error:
                     status = 409
-                    form.add_error(None, "；".join(error.messages))
+                    form.add_error(None, sentences_join(error.messages))
                 except ValidationError as error:
-                    form.add_error(None, "；".join(error.messages))
+                    form.add_error(None, sentences_join(error.messages))
                 else:
                     label = link.get_kind_display()
                     messages.success(
@@ -187,10 +188,10 @@ class LeaderCaseActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     leader_cases.leader_case_progress_add(leader_case=leader_case, by=request.user, note=data["note"])
             except services.DisputeConflict as error:
                 status = 409
-                messages.error(request, "；".join(error.messages))
+                messages.error(request, sentences_join(error.messages))
             except ValidationError as error:
                 if form is None:
-                    messages.error(request, "；".join(error.messages))
+                    messages.error(request, sentences_join(error.messages))
                 else:
                     for field, errors in error.message_dict.items():
                         form.add_error(field if field in form.fields else None, errors)

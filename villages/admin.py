@@ -16,6 +16,7 @@ from governance.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedChoices
 from governance.models import Division, DivisionLevel, Organization
 from governance.registry import registry
 from governance.selectors import division_in_scope
+from governance.texts import sentences_join
 from villages import selectors, services
 from villages.choices import BODY_KINDS
 from villages.models import (
@@ -396,7 +397,7 @@ def households_assign_to_hamlet(modeladmin, request, queryset):
         try:
             moved = services.hamlet_households_assign(hamlet=hamlet, households=households)
         except ValidationError as error:
-            modeladmin.message_user(request, "；".join(error.messages), level=messages.ERROR)
+            modeladmin.message_user(request, sentences_join(error.messages), level=messages.ERROR)
         else:
             if moved:
                 modeladmin.message_user(

@@ -9,6 +9,7 @@ from import_export import fields
 
 from governance.models import Division, DivisionLevel, Household
 from governance.resources import (
+    KeyTextWidget,
     ScopedForeignKeyWidget,
     ScopedResource,
     SheetDecimalWidget,
@@ -99,7 +100,9 @@ class ContractPlotResource(ScopedResource):
         column_name=str(_("户号")),
         widget=ScopedForeignKeyWidget(Household, "number", label=_("户号")),
     )
-    contract_number = fields.Field(attribute="contract_number", column_name=str(_("承包合同编号")), widget=TextWidget())
+    contract_number = fields.Field(
+        attribute="contract_number", column_name=str(_("承包合同编号")), widget=KeyTextWidget()
+    )
     area = fields.Field(attribute="area", column_name=str(_("面积（亩）")), widget=SheetDecimalWidget())
     location = fields.Field(attribute="location", column_name=str(_("坐落")), widget=TextWidget())
     is_active = fields.Field(attribute="is_active", column_name=str(_("有效")), widget=YesNoWidget(), default=True)

@@ -375,6 +375,21 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # A file with more rows than this is checked and imported by a Celery worker (a progress page),
 # not while the admin waits (issue 11, item 8).
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+# The largest file an import accepts (bytes): 20 MB holds some 200 000 rows of a register as .xlsx;
+# a bigger file is refused before it is read (governance.uploads), with a Chinese message.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "governance.uploads.ImportSizeLimitHandler",  # past IMPORT_MAX_BYTES an import file is not kept
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded files of background imports (full 身份证号 and phones) are deleted when the job ends; a
+# nightly task deletes those of jobs older than this, never confirmed ones too (issue 11).
+IMPORT_FILE_KEEP_HOURS = env.int("IMPORT_FILE_KEEP_HOURS", default=24)
+# A small import's file waits here for the clerk's confirmation (governance.uploads): deleted when
+# refused, confirmed, or older than IMPORT_FILE_KEEP_HOURS.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "governance.uploads.ImportTempStorage"
+IMPORT_TMP_DIR = env.str("IMPORT_TMP_DIR", default="")  # "" → <temp dir>/portal-imports
 
 # --- Logging: never write personal data (身份证号, phone) to logs ------------------------------
 CSRF_FAILURE_VIEW = "governance.error_views.csrf_failure"
