@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
@@ -30,6 +30,7 @@ from import_export.results import Error, Result, RowResult
 from governance.cells import plain_text
 from governance.division_codes import DivisionCodeField, division_code_normalize
 from governance.import_columns import ColumnarImport
+from governance.import_errors import ERR_IMPORT_TAKEN, IMPORT_TAKEN_MESSAGE, RowErrorHeaders  # noqa: F401
 from governance.import_sets import BULK_BATCH_SIZE, PREFETCH_CHUNK, SetBasedImport
 from governance.import_widgets import (  # noqa: F401  (the cell widgets, importable from here too)
     ERR_IMPORT_BLANK,
@@ -69,9 +70,7 @@ from governance.services import household_update
 from governance.validators import normalize_id_number
 
 ERR_IMPORT_NOT_IN_SCOPE = "import_not_in_scope"
-ERR_IMPORT_TAKEN = "import_value_taken"
 #: A value another row already holds (Django's “具有 身份证号 的 人员 已存在。”): said plainly, never where.
-IMPORT_TAKEN_MESSAGE = _("该%(label)s已登记，不能重复登记。")
 ERR_IMPORT_ROOT_DIVISION = "import_root_division"
 
 # Other headings clerks' files use for the same column (README: Importing spreadsheets). Each resource names
@@ -181,7 +180,7 @@ class SpreadsheetRowResult(Result):
         return number + 1
 
 
-class ScopedResource(SetBasedImport, resources.ModelResource):
+class ScopedResource(RowErrorHeaders, SetBasedImport, resources.ModelResource):
     """Rows found, updated and exported are those the user may see; errors are keyed by the Chinese
     column header, and any bad row rolls the whole import back. ``skip_diff`` and ``progress``: see
     ``governance.import_sets.SetBasedImport``."""
@@ -328,69 +327,6 @@ class ScopedResource(SetBasedImport, resources.ModelResource):
             row_result.validation_error = self.header_keyed(row_result.validation_error)
         self.add_sheet_errors(row_result, row)
         return row_result
-
-    def error_headers(self) -> dict[str, str]:
-        """``{error key: Chinese column header}`` for every key a row's error may carry: each field's
-        attribute (``division__code``), its name in the resource (``code``) and the last part of its
-        attribute (``code``: the key a service's ``full_clean`` of the related row raises), then the
-        resource's ``extra_error_headers``."""
-        headers: dict[str, str] = {}
-        for field in self.fields.values():
-            if field.attribute:
-                headers[field.attribute] = str(field.column_name)
-        for name, field in self.fields.items():
-            headers.setdefault(name, str(field.column_name))
-            if field.attribute:
-                headers.setdefault(field.attribute.rsplit("__", 1)[-1], str(field.column_name))
-        headers.update(self.extra_error_headers())
-        return headers
-
-    def header_keyed(self, error: ValidationError) -> ValidationError:
-        """A row's error keyed by the Chinese column headers instead of the field names; a key no column
-        stands for is named by the model field's Chinese ``verbose_name``, or, failing that, the error
-        is the row's (never an English field name in front of the clerk); a unique value another row
-        holds is said plainly (``taken_message``)."""
-        if not hasattr(error, "error_dict"):
-            return error
-        headers = self.error_headers()
-        keyed: dict[str, list] = {}
-        for key, value in error.error_dict.items():
-            keyed.setdefault(key if key == NON_FIELD_ERRORS else self.error_header(key, headers), []).extend(
-                self.taken_message(e, headers) if e.code in ("unique", "unique_together") else e for e in value
-            )
-        return ValidationError(keyed)
-
-    def error_header(self, key: str, headers: dict[str, str]) -> str:
-        if key in headers:
-            return headers[key]
-        try:
-            return str(self._meta.model._meta.get_field(key).verbose_name)
-        except FieldDoesNotExist:
-            return NON_FIELD_ERRORS
-
-    #: a unique column's own message where the plain one (``IMPORT_TAKEN_MESSAGE``) is not enough
-    taken_messages: ClassVar[dict[str, Any]] = {}
-
-    def taken_message(self, error: ValidationError, headers: dict[str, str]) -> ValidationError:
-        """Django's unique error (from ``UniqueValues``, ``full_clean`` or a service, code ``unique`` or
-        ``unique_together``, ``params["unique_check"]`` the field names) as a plain Chinese one naming
-        the columns — not where the other row is. Code ``ERR_IMPORT_TAKEN``."""
-        names = tuple((error.params or {}).get("unique_check") or ())
-        if len(names) == 1 and names[0] in self.taken_messages:
-            return ValidationError(self.taken_messages[names[0]], code=ERR_IMPORT_TAKEN)
-        model = (error.params or {}).get("model_class") or self._meta.model
-
-        def label_of(name: str) -> str:
-            try:
-                return headers.get(name) or str(model._meta.get_field(name).verbose_name)
-            except FieldDoesNotExist:
-                return name
-
-        label = "和".join(label_of(name) for name in names) or str(_("值"))
-        return ValidationError(IMPORT_TAKEN_MESSAGE, code=ERR_IMPORT_TAKEN, params={"label": label})
-
-    def extra_error_headers(self) -> dict[str, str]:
-        return {}
 
 
 class DivisionResource(ScopedResource):
