@@ -119,7 +119,7 @@ class CaseFileForm(IntegrityForm):
     division = DivisionCascadeField(label=_("所属区划"))
     clues = forms.ModelMultipleChoiceField(
         label=_("来源线索"),
-        queryset=Clue.objects.exclude(status__in=[ClueStatus.FILED, ClueStatus.CONCLUDED]),
+        queryset=Clue.objects.filter(status=ClueStatus.DISPOSED),
         widget=forms.CheckboxSelectMultiple,
     )
     # People named in a clue still open: who may come under review, searched (``?clue=`` ticks its people).

@@ -11,6 +11,7 @@ from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.dates import months_add
@@ -25,6 +26,7 @@ from integrity.choices import (
     ERR_CASE_CLOSED,
     ERR_CASE_NEEDS_CLUE,
     ERR_CASE_NEEDS_SUBJECT,
+    ERR_CLUE_NOT_READY,
     ERR_DATES_ORDER,
     ERR_EVALUATION_NEEDS_ITEMS,
     ERR_INVALID_CHOICE,
@@ -302,7 +304,8 @@ def case_file(
     marked filed (已立案).
 
     Raises ``ValidationError`` naming ``clues`` (``ERR_CASE_NEEDS_CLUE``) or ``subjects``
-    (``ERR_CASE_NEEDS_SUBJECT``) when either is empty, ``filed_on`` (``ERR_DATES_ORDER``) for a date
+    (``ERR_CASE_NEEDS_SUBJECT``) when either is empty, ``clues`` (``ERR_CLUE_NOT_READY``) for a clue not
+    disposed (status other than 已处置) or already in a case, ``filed_on`` (``ERR_DATES_ORDER``) for a date
     before the latest clue was received, or the field of any other rule the case breaks."""
     clues, subjects = list(clues), list(subjects)
     if not clues:
@@ -310,6 +313,27 @@ def case_file(
     if not subjects:
         raise ValidationError(
             {"subjects": ValidationError(_("立案须至少有一名被审查调查人。"), code=ERR_CASE_NEEDS_SUBJECT)}
+        )
+    # 立案 follows a disposition (谈话函询, 初步核实, 暂存待查): never a clue not yet disposed, one already in
+    # a case or one closed by 予以了结 — read locked, whatever the caller's instances say.
+    ids = [clue.pk for clue in clues]
+    list(Clue.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    in_a_case = Clue.cases.through.objects.filter(clue_id=OuterRef("pk"))
+    unready = list(
+        Clue.objects.filter(pk__in=ids)
+        .filter(~Q(status=ClueStatus.DISPOSED) | Exists(in_a_case))
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if unready:
+        raise ValidationError(
+            {
+                "clues": ValidationError(
+                    _("线索 %(numbers)s 尚未处置、已立案或已了结，不能据此立案。"),
+                    code=ERR_CLUE_NOT_READY,
+                    params={"numbers": "、".join(unready)},
+                )
+            }
         )
     latest = max(clue.received_on for clue in clues)
     if filed_on and filed_on < latest:

@@ -132,7 +132,7 @@ class ClueDetailView(AccessLoggedDetailView):
             )
         return super().get_context_data(
             cases=IntegrityCase.objects.for_user(user).filter(clues=clue),
-            may_file=clue.status in OPEN_CLUE_STATUSES and user.has_perm("integrity.add_integritycase"),
+            may_file=clue.status == ClueStatus.DISPOSED and user.has_perm("integrity.add_integritycase"),
             may_reveal=services.can_view_reporter(user),
             **kwargs,
         )

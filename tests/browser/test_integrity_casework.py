@@ -99,6 +99,14 @@ def test_party_sanction_for_a_non_member_is_refused_in_chinese(demo, open_page, 
     page, steps = open_page(INSPECTOR, viewport=PHONE)
     page.goto(f"{live_server.url}/integrity/clues/")
     _register_clue(page, "XS-E2E-0002", party_member=False)
+    clue_url = page.url
+    assert page.get_by_role("link", name="由此线索立案").count() == 0  # 立案 follows a disposition
+    dispose = page.locator('form[aria-label="线索处置"]')
+    dispose.get_by_label("初步核实").check()
+    dispose.get_by_label("决定人").fill("区纪委书记")
+    dispose.get_by_label("处置日期").fill("2025-03-05")
+    dispose.get_by_role("button", name="处置").click()
+    page.wait_for_url(clue_url)
     page.get_by_role("link", name="由此线索立案").click()
     filing = page.locator('form[aria-label="立案"]')
     filing.get_by_label("案件编号").fill("LA-E2E-0002")

@@ -13,6 +13,8 @@ from integrity.choices import (
     CleanUnitStatus,
     ClueCategory,
     ClueSource,
+    ClueStatus,
+    Disposition,
     MeasureKind,
     ProjectLevel,
     RecoveryKind,
@@ -75,6 +77,15 @@ class ClueFactory(DjangoModelFactory):
     def subjects(self, create, extracted, **kwargs):
         if create:
             self.subjects.set(extracted if extracted is not None else [SubjectFactory(division=self.division)])
+
+
+class DisposedClueFactory(ClueFactory):
+    """A clue given 初步核实: ready for 立案 (``case_file`` files only disposed clues)."""
+
+    disposition = Disposition.VERIFY
+    disposed_on = datetime.date(2025, 1, 15)
+    decided_by = "纪委书记"
+    status = ClueStatus.DISPOSED
 
 
 class ClueReporterFactory(DjangoModelFactory):

@@ -33,7 +33,13 @@ from integrity.models import (
     Subject,
 )
 from tests.auth import verified_login
-from tests.integrity.factories import CleanUnitFactory, ClueFactory, IntegrityCaseFactory, SubjectFactory
+from tests.integrity.factories import (
+    CleanUnitFactory,
+    ClueFactory,
+    DisposedClueFactory,
+    IntegrityCaseFactory,
+    SubjectFactory,
+)
 
 pytestmark = [pytest.mark.django_db]
 
@@ -129,7 +135,7 @@ def test_dispose_bad_input_is_refused_and_nothing_changes(page, divisions):
 
 def test_case_filed_from_two_clues_marks_both_filed(page, divisions):
     subject = SubjectFactory(division=divisions["v11"])
-    clues = [ClueFactory(division=divisions["v11"], subjects=[subject]) for _ in range(2)]
+    clues = [DisposedClueFactory(division=divisions["v11"], subjects=[subject]) for _ in range(2)]
     data = {
         "number": "LA-2025-01",
         "division": divisions["v11"].code,
@@ -148,7 +154,7 @@ def test_case_filed_from_two_clues_marks_both_filed(page, divisions):
 
 
 def test_case_filing_bad_input_writes_nothing(page, divisions):
-    clue = ClueFactory(division=divisions["v11"])
+    clue = DisposedClueFactory(division=divisions["v11"])
     data = {"number": "", "division": divisions["v11"].code, "clues": [], "subjects": [], "filed_on": "2025-02-01"}
     response = page.post(reverse("integrity:case-file"), data)
     assert response.status_code == 400 and {"number", "clues", "subjects"} <= set(response.context["form"].errors)
@@ -163,7 +169,29 @@ def test_case_filing_bad_input_writes_nothing(page, divisions):
     assert response.status_code == 400 and "立案日期不能早于线索受理日期" in response.content.decode()
     assert not IntegrityCase.objects.exists()
     clue.refresh_from_db()
-    assert clue.status == ClueStatus.RECEIVED
+    assert clue.status == ClueStatus.DISPOSED
+
+
+def test_the_filing_form_offers_and_accepts_only_disposed_clues(page, divisions):
+    """A trial filed a case by posting a clue not yet disposed: the form now neither offers nor
+    accepts one (the service refuses it too)."""
+    ready = DisposedClueFactory(division=divisions["v11"])
+    waiting = ClueFactory(division=divisions["v11"])
+    form = page.get(reverse("integrity:case-file")).context["form"]
+    offered = set(form.fields["clues"].queryset.values_list("pk", flat=True))
+    assert ready.pk in offered and waiting.pk not in offered
+    data = {
+        "number": "LA-9",
+        "division": divisions["v11"].code,
+        "clues": [waiting.pk],
+        "subjects": [waiting.subjects.get().pk],
+        "filed_on": "2025-02-01",
+    }
+    response = page.post(reverse("integrity:case-file"), data)
+    assert response.status_code == 400 and response.context["form"].errors["clues"]
+    assert not IntegrityCase.objects.exists()
+    waiting.refresh_from_db()
+    assert waiting.status == ClueStatus.RECEIVED
 
 
 def test_measure_sanction_recovery_and_closing_on_the_case_page(page, divisions):

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from integrity import services
 from integrity.choices import (
     ERR_AMOUNT_NOT_POSITIVE,
+    ERR_CLUE_NOT_READY,
     ERR_DATES_ORDER,
     ERR_GOVERNMENT_SANCTION_NON_OFFICIAL,
     ERR_INVALID_CHOICE,
@@ -25,7 +26,7 @@ from integrity.models import CaseClueLink, CaseSubjectLink, Clue, ClueSubjectLin
 from tests.api_mixin import assert_error_body
 from tests.auth import verified_login
 from tests.errors import codes
-from tests.integrity.factories import ClueFactory, IntegrityCaseFactory, SubjectFactory
+from tests.integrity.factories import ClueFactory, DisposedClueFactory, IntegrityCaseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_disposition_before_the_clue_was_received_is_refused(divisions):
 
 
 def test_case_filed_before_its_clue_is_refused_and_nothing_is_written(divisions):
-    clue = ClueFactory(division=divisions["v11"])
+    clue = DisposedClueFactory(division=divisions["v11"])
     with pytest.raises(ValidationError) as error:
         services.case_file(
             number="LA-1",
@@ -123,7 +124,7 @@ def test_case_filed_before_its_clue_is_refused_and_nothing_is_written(divisions)
 
 
 def test_case_file_marks_its_clues_filed(divisions):
-    clue = ClueFactory(division=divisions["v11"])
+    clue = DisposedClueFactory(division=divisions["v11"])
     case = services.case_file(
         number="LA-1", division=divisions["v11"], clues=[clue], subjects=clue.subjects.all(), filed_on=clue.received_on
     )
@@ -142,7 +143,7 @@ def test_case_close_concludes_the_clues_it_was_filed_from(divisions):
 
 
 def test_who_a_clue_or_case_is_about_is_in_the_audit_trail(divisions):
-    clue = ClueFactory(division=divisions["v11"])
+    clue = DisposedClueFactory(division=divisions["v11"])
     other = SubjectFactory(division=divisions["v11"])
     case = services.case_file(
         number="LA-1", division=divisions["v11"], clues=[clue], subjects=clue.subjects.all(), filed_on=clue.received_on
@@ -207,3 +208,41 @@ def test_api_disposes_a_clue(api, divisions):
     assert response.status_code == 200, response.content
     assert response.json()["disposition"] == Disposition.TALK
     assert "reporter" not in response.json()
+
+
+@pytest.mark.parametrize("state", ["received", "in_a_case", "closed"])
+def test_case_file_refuses_a_clue_not_ready_for_filing_and_writes_nothing(divisions, state):
+    """A user trial filed cases (API 201, form 302) from a clue never disposed, from one already in
+    another case (it then belonged to two) and from one closed by 予以了结 (its 已办结 flipped back)."""
+    if state == "received":
+        clue = ClueFactory(division=divisions["v11"])
+    elif state == "in_a_case":
+        clue = DisposedClueFactory(division=divisions["v11"])
+        services.case_file(
+            number="LA-FIRST",
+            division=divisions["v11"],
+            clues=[clue],
+            subjects=list(clue.subjects.all()),
+            filed_on=datetime.date(2025, 2, 1),
+        )
+        clue.status = ClueStatus.DISPOSED  # a stale instance: the service reads the row itself
+    else:
+        clue = DisposedClueFactory(
+            division=divisions["v11"], disposition=Disposition.CLOSE, status=ClueStatus.CONCLUDED
+        )
+    before = IntegrityCase.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.case_file(
+            number="LA-SECOND",
+            division=divisions["v11"],
+            clues=[clue],
+            subjects=list(clue.subjects.all()),
+            filed_on=datetime.date(2025, 2, 2),
+        )
+    assert refused.value.error_dict["clues"][0].code == ERR_CLUE_NOT_READY
+    assert clue.number in refused.value.messages[0]
+    assert IntegrityCase.objects.count() == before
+    clue.refresh_from_db()
+    unchanged = {"received": ClueStatus.RECEIVED, "in_a_case": ClueStatus.FILED, "closed": ClueStatus.CONCLUDED}
+    assert clue.status == unchanged[state]
+    assert clue.cases.count() == (1 if state == "in_a_case" else 0)
