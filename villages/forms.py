@@ -14,7 +14,10 @@ class HamletMeetingForm(ScopedFormMixin, forms.Form):
     """Record a 屋场会: attendees are searched by name among the people of the 屋场's village within the
     user's scope (``attendee_candidates``; ~1,500 at district scale, so never listed whole: at most
     20 matches, issue 12 item 4); an id from elsewhere is a Chinese error on the field and nothing is
-    written. Resolutions one per line."""
+    written. Resolutions one per line, with their 办结时限 (``due_on``): as a 楼宇会决议's 完成期限
+    (residential ``MeetingResolutionForm``), it is required for the resolutions entered, and it may not
+    be before the meeting's 召开日期 (Chinese error on ``due_on``, nothing written). ``cleaned_data
+    ["resolutions"]`` is then a list of ``{"text", "due_on"}`` for ``hamlet_meeting_record``."""
 
     held_on = forms.DateField(label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
     topics = forms.CharField(label=_("议题"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -23,6 +26,14 @@ class HamletMeetingForm(ScopedFormMixin, forms.Form):
     )
     resolutions = forms.CharField(
         label=_("决议（每行一条）"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+
+    due_on = forms.DateField(
+        label=_("办结时限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("以上决议的办结时限，填写决议时必填。"),
+        error_messages={"invalid": _("请输入有效的日期。")},
     )
 
     def __init__(self, *args, hamlet, **kwargs):
@@ -37,6 +48,17 @@ class HamletMeetingForm(ScopedFormMixin, forms.Form):
         if too_long:
             raise forms.ValidationError(_("每条决议不超过300字。"), code="resolution_too_long")
         return [line for line in lines if line]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        texts, due_on, held_on = data.get("resolutions"), data.get("due_on"), data.get("held_on")
+        if texts and due_on is None and "due_on" not in self.errors:
+            self.add_error("due_on", forms.ValidationError(_("请填写决议的办结时限。"), code="required"))
+        elif due_on and held_on and due_on < held_on:
+            self.add_error("due_on", forms.ValidationError(_("办结时限不能早于召开日期。"), code="due_before_meeting"))
+        if texts and not self.errors:
+            data["resolutions"] = [{"text": text, "due_on": due_on} for text in texts]
+        return data
 
 
 class HouseholdsAssignForm(ScopedFormMixin, forms.Form):

@@ -420,6 +420,7 @@ def land_transfer_update(
 
 
 ERR_RESOLUTION_OTHER_MEETING = "meeting_resolution_other_meeting"
+ERR_RESOLUTION_DUE_BEFORE_MEETING = "meeting_resolution_due_before_meeting"
 
 
 def meeting_attendees_check(*, hamlet: Hamlet, attendees: Iterable[Person]) -> None:
@@ -449,7 +450,8 @@ def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionIn
     up, never deleted). A resolution's 落实情况 is never written here: one named and different from what
     it is goes through ``hamlet_resolution_follow_up`` (so a done one is not reopened); one not named is
     kept. Raises ``ValidationError`` naming ``resolutions`` (``ERR_RESOLUTION_OTHER_MEETING``) for an id
-    of another meeting, or the resolution's and the follow-up's checks."""
+    of another meeting, ``ERR_RESOLUTION_DUE_BEFORE_MEETING`` for a 办结时限 (``due_on``) before the
+    meeting's 召开日期, or the resolution's and the follow-up's checks."""
     wanted: list[dict[str, Any]] = [{"text": r} if isinstance(r, str) else dict(r) for r in resolutions]
     ids = [r["id"] for r in wanted if r.get("id")]
     existing = {row.pk: row for row in MeetingResolution.objects.filter(meeting=meeting, pk__in=ids)}
@@ -471,6 +473,16 @@ def _resolutions_save(meeting: HamletMeeting, resolutions: Sequence[ResolutionIn
         row.text = text
         if "due_on" in data:
             row.due_on = data["due_on"]
+        if row.due_on and row.due_on < meeting.held_on:
+            raise ValidationError(
+                {
+                    "resolutions": ValidationError(
+                        _("决议“%(text)s”的办结时限 %(due_on)s 早于召开日期 %(held_on)s。"),
+                        code=ERR_RESOLUTION_DUE_BEFORE_MEETING,
+                        params={"text": text, "due_on": row.due_on, "held_on": meeting.held_on},
+                    )
+                }
+            )
         row.full_clean()
         row.save()
         status = data.get("follow_up")

@@ -20,7 +20,7 @@ from tests.villages.factories import make_hamlet
 from villages.choices import FollowUpStatus
 from villages.follow_ups import ERR_FOLLOW_UP_DATE, ERR_FOLLOW_UP_DONE, hamlet_resolution_follow_up
 from villages.models import MeetingResolution
-from villages.services import hamlet_meeting_record
+from villages.services import ERR_RESOLUTION_DUE_BEFORE_MEETING, hamlet_meeting_record
 
 pytestmark = [pytest.mark.django_db]
 
@@ -159,3 +159,51 @@ def test_resolution_follow_up_fields_are_service_owned(divisions):
     from governance.write_path import service_owned
 
     assert set(service_owned(MeetingResolution)) == {"follow_up", "follow_up_note", "done_on"}
+
+
+def test_resolution_recorded_on_the_meeting_page_shows_with_its_due_date_and_is_overdue(officer_client, divisions):
+    """The defect of the user trial: the 屋场会 form took no 办结时限, so its resolutions were never due."""
+    hamlet = make_hamlet(divisions["v11"])
+    due = TODAY - 2 * DAY
+    response = officer_client.post(
+        reverse("villages:meeting-create", args=[hamlet.pk]),
+        {
+            "held_on": f"{TODAY - 20 * DAY:%Y-%m-%d}",
+            "topics": "机耕道",
+            "resolutions": "筹资修路",
+            "due_on": f"{due:%Y-%m-%d}",
+        },
+    )
+    assert response.status_code == 302
+    row = MeetingResolution.objects.get(meeting__hamlet=hamlet)
+    assert (row.text, row.due_on) == ("筹资修路", due)
+    page = officer_client.get(LIST).content.decode()
+    assert "筹资修路" in page and f"{due:%Y-%m-%d}" in page
+    assert [r.pk for r in officer_client.get(LIST, {"state": "overdue"}).context["rows"]] == [row.pk]
+    assert follow_ups_overdue(division=divisions["v11"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("due_on", "message"),
+    [("", "请填写决议的办结时限。"), ("2020-01-01", "办结时限不能早于召开日期。"), ("x", "请输入有效的日期。")],
+)
+def test_meeting_page_refuses_a_missing_or_bad_due_date_in_chinese(officer_client, divisions, due_on, message):
+    hamlet = make_hamlet(divisions["v11"])
+    response = officer_client.post(
+        reverse("villages:meeting-create", args=[hamlet.pk]),
+        {"held_on": f"{TODAY:%Y-%m-%d}", "topics": "机耕道", "resolutions": "筹资修路", "due_on": due_on},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["due_on"] == [message]
+    assert not MeetingResolution.objects.filter(meeting__hamlet=hamlet).exists()
+    assert not hamlet.meetings.exists()
+
+
+def test_the_service_refuses_a_due_date_before_the_meeting_and_writes_nothing(divisions):
+    hamlet = make_hamlet(divisions["v11"])
+    with pytest.raises(ValidationError) as error:
+        hamlet_meeting_record(
+            hamlet=hamlet, held_on=TODAY, topics="t", resolutions=[{"text": "决议", "due_on": TODAY - DAY}]
+        )
+    assert error.value.error_dict["resolutions"][0].code == ERR_RESOLUTION_DUE_BEFORE_MEETING
+    assert not hamlet.meetings.exists()

@@ -17,6 +17,7 @@ from tests.villages.factories import make_hamlet
 from villages.choices import FollowUpStatus
 from villages.services import (
     ERR_MEETING_ATTENDEE,
+    ERR_RESOLUTION_DUE_BEFORE_MEETING,
     ERR_RESOLUTION_OTHER_MEETING,
     hamlet_meeting_record,
 )
@@ -208,3 +209,17 @@ def test_the_admin_refuses_an_attendee_from_another_village_on_the_form(client, 
     assert "attendees" in response.context["adminform"].form.errors
     meeting.refresh_from_db()
     assert meeting.topics == "议题"
+
+
+def test_a_due_date_before_the_meeting_is_a_400_naming_resolutions_and_nothing_changes(api, meeting):
+    first = meeting.resolutions.order_by("id").first()
+    response = api.patch(
+        _url(meeting),
+        {"topics": "不该保存", "resolutions": [{"id": first.pk, "text": "修路", "due_on": "2025-04-30"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["resolutions"][0]["code"] == ERR_RESOLUTION_DUE_BEFORE_MEETING
+    meeting.refresh_from_db()
+    first.refresh_from_db()
+    assert (meeting.topics, first.due_on) == ("议题", None)

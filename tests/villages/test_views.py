@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,12 +50,16 @@ def test_recording_a_meeting_saves_attendees_and_resolutions(officer_client, ham
             "topics": "机耕道修缮",
             "attendees": [person.pk],
             "resolutions": "筹资修路\n\n公示收支",
+            "due_on": "2025-07-01",
         },
     )
     assert response.status_code == 302
     meeting = HamletMeeting.objects.get(hamlet=hamlet)
     assert list(meeting.attendees.all()) == [person]
-    assert list(meeting.resolutions.values_list("text", flat=True)) == ["筹资修路", "公示收支"]
+    assert list(meeting.resolutions.values_list("text", "due_on")) == [
+        ("筹资修路", datetime.date(2025, 7, 1)),
+        ("公示收支", datetime.date(2025, 7, 1)),
+    ]
 
 
 def test_meeting_with_a_bad_date_shows_the_error_and_writes_nothing(officer_client, hamlet):
