@@ -411,6 +411,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own default adds a console handler to "django" when DEBUG is on: every refused
+        # request (a 403 or 404) was then printed twice, once with a whole traceback. One handler: ours.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING", "propagate": True},
     },
