@@ -263,3 +263,33 @@ class HouseholdSearchField(forms.ModelChoiceField):
         self.widget.queryset = self.queryset
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+#: The largest amount a form takes (yuan): a hundred billion is beyond any case a district records, so a
+#: number above it is a typing slip, never a figure.
+YUAN_MAX = 10**11
+
+
+class YuanField(forms.DecimalField):
+    """An amount in yuan exact to the fen, as a clerk types it: digits, an optional point and at most
+    two decimals (``12000.50``; thousands separators are taken off). Scientific notation (``1e3``, which
+    Python's ``Decimal`` reads) and amounts above ``YUAN_MAX`` are refused in Chinese."""
+
+    default_error_messages = {
+        "invalid": _("请输入金额数字，例如 12000.50。"),
+        "max_decimal_places": _("金额最多保留两位小数（分）。"),
+        "max_value": _("金额不能超过 %(limit_value)s 元，请核对。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_value", YUAN_MAX)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("，", "")
+            if value and any(char in value for char in "eE"):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)

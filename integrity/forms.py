@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.dates import past_date_validate
-from governance.forms import DivisionCascadeField, ScopedFormMixin
+from governance.forms import DivisionCascadeField, ScopedFormMixin, YuanField
 from governance.phones import PhoneFormField
 from governance.pickers import SearchMultiSelectField
 from integrity.choices import (
@@ -169,15 +169,7 @@ class RecoveryForm(CaseChildForm):
     """追缴退缴, in yuan exact to the fen."""
 
     kind = forms.ChoiceField(label=_("方式"), choices=RecoveryKind.choices)
-    amount = forms.DecimalField(
-        label=_("金额（元）"),
-        max_digits=14,
-        decimal_places=2,
-        error_messages={
-            "invalid": _("请输入金额数字，例如 12000.50。"),
-            "max_decimal_places": _("金额最多保留两位小数（分）。"),
-        },
-    )
+    amount = YuanField(label=_("金额（元）"))
     recovered_on = _date(_("日期"))
 
 

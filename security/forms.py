@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import DivisionCascadeField, ScopedFormMixin, form_errors_add
+from governance.forms import DivisionCascadeField, ScopedFormMixin, YuanField, form_errors_add
 from governance.models import Division
 from governance.phones import PhoneFormField
 from governance.validators import validate_id_number
@@ -112,7 +112,7 @@ class TransferForm(forms.Form):
 
 class AgreementForm(forms.Form):
     terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label=_("涉及金额（元）"), max_digits=14, decimal_places=2, initial=0)
+    amount = YuanField(label=_("涉及金额（元）"), initial=0)
     signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
     judicial_confirmation = forms.ChoiceField(
         label=_("司法确认"), choices=JudicialConfirmation.choices, initial=JudicialConfirmation.NONE

@@ -341,3 +341,22 @@ def test_reporter_page_only_with_the_permission_and_each_view_is_logged(page, cl
     assert AccessLog.objects.filter(action=AccessAction.REVEAL, clue=clue).count() == 1
     other = ClueFactory(division=divisions["v21"])
     assert client.get(reverse("integrity:clue-reporter", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1E+3", "100000000000.01", "12.345", "十二元"])
+def test_a_recovery_amount_not_typed_as_yuan_is_refused_in_chinese_and_nothing_written(page, divisions, typed):
+    """A trial recorded "1e3" (shown as 1E+3 元) and 99 999 999 999.99 yuan: an amount is digits, at most
+    two decimals, up to a hundred billion yuan."""
+    case = IntegrityCaseFactory(division=divisions["v11"])
+    data = {"recovery-kind": "seized", "recovery-amount": typed, "recovery-recovered_on": "2025-03-12"}
+    response = page.post(reverse("integrity:recovery-record", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert any("金额" in message for message in response.context["recovery_form"].errors["amount"])
+    assert not case.recoveries.exists()
+
+
+def test_a_recovery_amount_with_thousands_separators_is_taken(page, divisions):
+    case = IntegrityCaseFactory(division=divisions["v11"])
+    data = {"recovery-kind": "seized", "recovery-amount": "12,000.50", "recovery-recovered_on": "2025-03-12"}
+    assert page.post(reverse("integrity:recovery-record", args=[case.pk]), data).status_code == 302
+    assert case.recoveries.get().amount == Decimal("12000.50")
