@@ -144,7 +144,7 @@ class BoardDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request, pk: int):
         board = self.get_board(request, pk)
         entries = board.entries.select_related("household__head", "household__division").order_by("rank", "id")
-        actions = [(a, BOARD_ACTION_LABELS[a]) for a in board_actions(board)]
+        actions = [(a, BOARD_ACTION_LABELS[a]) for a in board_actions(board, request.user)]
         return render(request, "civility/board_detail.html", {"board": board, "entries": entries, "actions": actions})
 
     def post(self, request, pk: int):

@@ -34,9 +34,19 @@ from governance.models import Division, Role, User
 BOARD_ACTION_LABELS = {"confirm": _("审核通过"), "publish": _("公布")}
 
 
-def board_actions(board: HonorList) -> list[str]:
-    """The actions the list's status allows next (``"confirm"``, ``"publish"``), as the table says."""
-    return [action for (status, action) in BOARD_TRANSITIONS if status == board.status]
+def _own_proposal(record: HonorList | CivilizedFamily, user: User | None) -> bool:
+    return user is not None and record.proposed_by_id is not None and record.proposed_by_id == user.pk
+
+
+def board_actions(board: HonorList, user: User | None = None) -> list[str]:
+    """The actions the list's status allows next (``"confirm"``, ``"publish"``), as the table says —
+    for ``user`` when given, without 审核 of a list they proposed themselves (``honor_list_advance``
+    refuses it: the buttons follow the service's rule)."""
+    return [
+        action
+        for (status, action) in BOARD_TRANSITIONS
+        if status == board.status and not (action == "confirm" and _own_proposal(board, user))
+    ]
 
 
 @transaction.atomic
@@ -146,7 +156,12 @@ def civilized_family_advance(*, family: CivilizedFamily, action: str, by: User) 
 
 
 def family_actions(family: CivilizedFamily, user: User | None = None) -> list[str]:
-    """The actions the rating's status allows next — for ``user`` when given (none unless they decide)."""
+    """The actions the rating's status allows next — for ``user`` when given (none unless they decide,
+    and no 评定 of a family they proposed themselves: ``civilized_family_advance`` refuses it)."""
     if user is not None and not family_can_decide(user):
         return []
-    return [action for (status, action) in FAMILY_TRANSITIONS if status == family.status]
+    return [
+        action
+        for (status, action) in FAMILY_TRANSITIONS
+        if status == family.status and not (action == "confirm" and _own_proposal(family, user))
+    ]

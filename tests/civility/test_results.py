@@ -26,8 +26,10 @@ from civility.services import (
     RULE_PATROL_HOUR,
     RULE_VOLUNTEER_HOUR,
     activities_convert_due,
+    board_actions,
     civilized_family_advance,
     entry_confirm,
+    family_actions,
     honor_list_advance,
     honor_list_propose,
     ledger_verify,
@@ -259,3 +261,25 @@ def test_conversion_runs_nightly_by_beat():
 
     nightly = [s for s in registry.schedules.values() if s.task == "civility.activities_convert"]
     assert len(nightly) == 1 and nightly[0].crontab.get("hour") == "2"
+
+
+def test_the_moves_offered_are_the_moves_allowed_for_the_proposer_and_for_another(published_june, divisions, officer):
+    """A trial showed the proposer 审核通过 on their own 红黑榜 and 文明家庭, which the service then
+    refused: what is shown comes from the same rule, so every move shown succeeds."""
+    board = honor_list_propose(village=divisions["v11"], month=JUNE, kind=BoardKind.RED, by=officer)
+    second = user_with_role("community_officer", divisions["v11"], username="officer_v11_moves")
+    assert board_actions(board, officer) == []
+    assert board_actions(board, second) == ["confirm"]
+    for action in board_actions(board, second):
+        board = honor_list_advance(board=board, action=action, by=second)
+    assert board_actions(board, officer) == ["publish"]  # publishing is not the proposer's own review
+
+    proposer = user_with_role("township_officer", divisions["t1"], username="family_proposer")
+    decider = user_with_role("township_officer", divisions["t1"], username="family_decider")
+    family = CivilizedFamily.objects.create(
+        household=HouseholdFactory(division=divisions["v11"]), year=2025, points=9, proposed_by=proposer
+    )
+    assert family_actions(family, proposer) == []
+    assert family_actions(family, decider) == ["confirm"]
+    family = civilized_family_advance(family=family, action="confirm", by=decider)
+    assert family_actions(family, proposer) == ["publish"]
