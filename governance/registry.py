@@ -107,6 +107,11 @@ class Indicator:
     good: str = ""
     # How the figure rolls up (see ``Rollup``); None: computed from base tables each time (the fallback).
     rollup: Rollup | None = None
+    # For a figure computed from base tables: the same figure for several periods at once,
+    # ``compute_spans(*, division, spans: list[tuple[date, date]]) -> list`` (one value per span, each
+    # what ``compute`` gives for it) in a fixed number of queries whatever the number of spans. The
+    # dashboard asks it for the period, the year before and the months it charts, in one call.
+    compute_spans: Callable[..., list[Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,20 @@ def _dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     rolled = [i for i in indicators if i.rollup is not None]
     reader = RollupReader.load(division_path=division.path, indicators=rolled, ranges=[current, before, *slices])
 
+    # Base-table figures that can compute several periods at once: the period, the year before and the
+    # charted months in one call each (``Indicator.compute_spans``).
+    spanned: dict[tuple[str, tuple[datetime.date, datetime.date]], int | float | None] = {}
+    for indicator in indicators:
+        if indicator.rollup is None and indicator.compute_spans is not None:
+            spans = list(dict.fromkeys([current, before, *(slices if "by_month" in indicator.charts else [])]))
+            values = indicator.compute_spans(division=division, spans=spans)
+            spanned.update({(indicator.key, span): as_number(value) for span, value in zip(spans, values, strict=True)})
+
     def figure(indicator: Indicator, span: tuple[datetime.date, datetime.date], child: Division | None = None):
         if indicator.rollup is not None:
             return as_number(reader.value(indicator, span, child.path if child else None))
+        if child is None and (indicator.key, span) in spanned:
+            return spanned[(indicator.key, span)]
         return _compute(indicator, child or division, *span)
 
     sections = {key: Section(key=key, title=str(title)) for key, title in SECTIONS.items()}
