@@ -80,11 +80,9 @@ def user_scope_paths(user: Any, roles: Iterable[str] | None = None) -> list[str]
     key = "_scope_paths" if roles is None else "_scope_paths_" + ",".join(sorted(roles))
     cached = getattr(user, key, None)
     if cached is None:
-        # The reverse relation, not the model: the models import this module.
-        assignments = user.role_assignments.all()
-        if roles is not None:
-            assignments = assignments.filter(role__in=list(roles))
-        cached = minimal_prefixes(assignments.values_list("division__path", flat=True))
+        # The user's assignments as one cached list (``User.role_paths``): no query per scope asked.
+        wanted = None if roles is None else set(roles)
+        cached = minimal_prefixes(path for role, path in user.role_paths if wanted is None or role in wanted)
         setattr(user, key, cached)
     return cached
 

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from governance.dashboard.periods import Period
 from governance.dates import month_end
 from governance.models import Division, Role
-from governance.querysets import path_ancestors, user_scope_paths
+from governance.querysets import path_ancestors, path_codes, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
 from governance.rollups import RollupReader, rollups_refresh_if_dirty
 from governance.selectors import change_pct, division_in_scope
@@ -157,6 +159,48 @@ def breadcrumbs(user, division: Division) -> list[Division]:
     return list(queryset.filter(path__in=path_ancestors(division.path)).order_by("path"))
 
 
+@dataclass
+class Place:
+    """Where a dashboard stands: the division, its ancestors the user may open (top down, ending with the
+    division itself) and its active children (by code)."""
+
+    division: Division
+    crumbs: list[Division]
+    children: list[Division]
+
+
+def dashboard_place(user, code: str | None) -> Place:
+    """The division whose dashboard the user asks for (``code``; None: the top of what they lead), with
+    its breadcrumbs and children, in ONE query whatever the tree's size: the division's ancestors are the
+    codes of its materialised path (``code = ANY(string_to_array(path, '/'))``, the unique code index),
+    its children its ``parent_id`` — all within the user's scope. Raises ``Http404`` unless the division
+    lies in a subtree the user leads (the same rule as ``dashboard_division``)."""
+    if not user.has_role(*DASHBOARD_ROLES):
+        raise Http404
+    if code is None:
+        if user.is_superuser:
+            roots = dashboard_roots(user)
+            code = roots[0].code if roots else None
+        else:
+            tops = user_scope_paths(user, DASHBOARD_ROLES)
+            code = path_codes(tops[0])[-1] if tops else None
+        if code is None:
+            raise Http404
+    target_path = "SELECT path FROM governance_division WHERE code = %s"
+    rows = list(
+        Division.objects.for_user(user, roles=DASHBOARD_ROLES).filter(
+            Q(code__in=RawSQL(f"SELECT unnest(string_to_array(({target_path}), '/'))", [code]))
+            | Q(parent_id=RawSQL("SELECT id FROM governance_division WHERE code = %s", [code]), is_active=True)
+        )
+    )
+    division = next((row for row in rows if row.code == code), None)
+    if division is None:
+        raise Http404
+    crumbs = sorted((row for row in rows if division.path.startswith(row.path)), key=lambda row: row.path)
+    children = sorted((row for row in rows if row.parent_id == division.pk), key=lambda row: row.code)
+    return Place(division, crumbs, children)
+
+
 # --- figures ------------------------------------------------------------------------------------
 
 
@@ -164,7 +208,7 @@ def _compute(indicator: Indicator, division: Division, start: datetime.date, end
     return as_number(indicator.compute(division=division, start=start, end=end))
 
 
-def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
+def dashboard_compute(*, division: Division, period: Period, children: list[Division] | None = None) -> Dashboard:
     """All the figures of one division and period: each indicator for the period and a year before, the
     charted indicators for each child division and each month. Rolled-up indicators come from one
     ``RollupReader`` (at most 2 queries whatever the division, period and children); the others from their
@@ -173,14 +217,15 @@ def dashboard_compute(*, division: Division, period: Period) -> Dashboard:
         rollups_refresh_if_dirty()
     # Indicators reading one selector for different keys compute it once (``governance.shared_figures``).
     with figures_shared():
-        return _dashboard_compute(division=division, period=period)
+        return _dashboard_compute(division=division, period=period, children=children)
 
 
-def _dashboard_compute(*, division: Division, period: Period) -> Dashboard:
+def _dashboard_compute(*, division: Division, period: Period, children: list[Division] | None) -> Dashboard:
     earlier = period.year_earlier()
     indicators = sorted(registry.indicators.values(), key=lambda i: (i.order, i.key))
     indicators = [i for i in indicators if section_of(i) in SECTIONS]
-    children = list(Division.objects.filter(parent=division, is_active=True).order_by("code"))
+    if children is None:
+        children = list(Division.objects.filter(parent=division, is_active=True).order_by("code"))
     months = period.months()
     current, before = (period.start, period.end), (earlier.start, earlier.end)
     slices = [(max(month, period.start), min(month_end(month), period.end)) for month in months]
@@ -237,7 +282,7 @@ def _dashboard_compute(*, division: Division, period: Period) -> Dashboard:
     )
 
 
-def dashboard_get(*, division: Division, period: Period) -> Dashboard:
+def dashboard_get(*, division: Division, period: Period, children: list[Division] | None = None) -> Dashboard:
     """The dashboard of one division and period (see ``dashboard_compute``). No page cache: the
     roll-ups make a cold page cheap, and a cache dropped on every save was cold for every leader."""
-    return dashboard_compute(division=division, period=period)
+    return dashboard_compute(division=division, period=period, children=children)

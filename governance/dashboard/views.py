@@ -12,7 +12,7 @@ from django.views import View
 
 from governance.dashboard.export import dashboard_workbook
 from governance.dashboard.periods import period_from
-from governance.dashboard.selectors import breadcrumbs, dashboard_division, dashboard_get
+from governance.dashboard.selectors import dashboard_division, dashboard_get, dashboard_place
 from governance.spreadsheets import spreadsheet_response
 
 PERIOD_PARAMS = ("period", "year", "month", "quarter", "start", "end")
@@ -36,18 +36,19 @@ class DashboardView(LoginRequiredMixin, View):
         if jump:  # the "go to" form: checked like any other code, then a plain drill-down URL
             target = dashboard_division(user, jump)
             return redirect(_dashboard_url(target.code, _period_query(request)))
-        division = dashboard_division(user, code)
+        place = dashboard_place(user, code)  # the division, its breadcrumbs and children: one query
+        division = place.division
         form, period = period_from(request.GET)
         query = _period_query(request)
         context = {
             "division": division,
-            "crumbs": [(crumb, _dashboard_url(crumb.code, query)) for crumb in breadcrumbs(user, division)],
+            "crumbs": [(crumb, _dashboard_url(crumb.code, query)) for crumb in place.crumbs],
             "form": form,
             "period_query": query,
         }
         if period is None:
             return render(request, "dashboard/dashboard.html", context, status=400)
-        dashboard = dashboard_get(division=division, period=period)
+        dashboard = dashboard_get(division=division, period=period, children=place.children)
         child_urls = [_dashboard_url(child["code"], query) for child in dashboard.children]
         context.update(
             dashboard=dashboard,

@@ -39,10 +39,21 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @property
+    def role_paths(self) -> list[tuple[str, str]]:
+        """``[(role, division path), …]`` of the user's role assignments: one query, cached on the
+        object for the request; ``roles`` and every scope (``governance.querysets.user_scope_paths``)
+        are read from it."""
+        cached = getattr(self, "_role_paths", None)
+        if cached is None:
+            cached = list(self.role_assignments.values_list("role", "division__path").order_by())
+            self._role_paths = cached
+        return cached
+
+    @property
     def roles(self) -> set[str]:
         cached = getattr(self, "_roles", None)
         if cached is None:
-            cached = set(self.role_assignments.values_list("role", flat=True))
+            cached = {role for role, _path in self.role_paths}
             self._roles = cached
         return cached
 

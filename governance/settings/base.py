@@ -168,7 +168,8 @@ LOGOUT_REDIRECT_URL = "login"
 # across processes and with Redis down. An account is locked after AXES_FAILURE_LIMIT failures from
 # any address, and an address after as many for any account; an administrator unlocks in the admin
 # (Axes → Access attempts → delete) or with ``manage.py axes_reset_username <name>``.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend, its permissions read in one query (``governance.auth.PermissionBackend``).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "governance.auth.PermissionBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Hours; none (locked until an administrator unlocks) unless the environment sets one.

@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -217,3 +218,31 @@ def test_a_period_not_yet_begun_is_refused_in_chinese_not_shown_as_zeros(client,
     assert response.status_code == 400
     assert "dashboard" not in response.context
     assert str(PERIOD_NOT_STARTED) in response.content.decode()
+
+
+def test_the_place_its_crumbs_and_active_children_come_from_one_query(client, cases):
+    from governance.dashboard.selectors import dashboard_place
+    from governance.models import Division
+
+    leader = user_with_role("leader", cases["district"], username="leader_place")
+    Division.objects.filter(pk=cases["v12"].pk).update(is_active=False)
+    leader = type(leader).objects.get(pk=leader.pk)
+    leader.role_paths  # noqa: B018 — the user's roles are read once per request, before the place
+    with CaptureQueriesContext(connection) as captured:
+        place = dashboard_place(leader, cases["t1"].code)
+    assert len(captured) == 1
+    assert place.division == cases["t1"]
+    assert [c.code for c in place.crumbs] == [cases["district"].code, cases["t1"].code]
+    assert [c.code for c in place.children] == [cases["v11"].code]  # v12 is no longer active
+    top = dashboard_place(leader, None)
+    assert (top.division, [c.code for c in top.children]) == (
+        cases["district"],
+        [cases["t1"].code, cases["t2"].code],
+    )
+    # Unknown codes, codes naming a path or a pattern, and codes above the scope: 404, never a 500.
+    township_leader = user_with_role("leader", cases["t1"], username="leader_place_t1")
+    for code in ("999999", "%", "4313_2", cases["district"].code, cases["t2"].code):
+        assert _dashboard(client, township_leader, code).status_code == 404, code
+    for code in (f"{cases['district'].code}/{cases['t1'].code}", f"{cases['t1'].code}/", ""):
+        with pytest.raises(Http404):
+            dashboard_place(township_leader, code)
