@@ -8,7 +8,10 @@ Measured at demo size (``seed_demo``; BENCH_HOUSEHOLDS, default 2000), then at t
 (with their events) and ledger entries, generated set-based; the bench fails if the page's query count
 differs between the two. BENCH_DASHBOARD_DISPUTES and BENCH_DASHBOARD_ENTRIES (totals; the issue's
 district scale is 1 000 000 and 10 000 000, with BENCH_DASHBOARD_EVENTS_PER events per generated dispute,
-default 10) add a third step. BENCH_DASHBOARD_REPEAT sets the timed runs per size (default 5)."""
+default 10) add a third step. BENCH_DASHBOARD_REPEAT sets the timed runs per size (default 5).
+``BENCH_DASHBOARD_KEEP=1`` keeps the database (``bench_<db>``) after the run, and a later run with it
+finding the district-scale rows already there measures the district step only (roll-ups rebuilt by the
+code of the day), without generating them again."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ DISTRICT_DISPUTES = int(os.environ.get("BENCH_DASHBOARD_DISPUTES", "0"))
 DISTRICT_ENTRIES = int(os.environ.get("BENCH_DASHBOARD_ENTRIES", "0"))
 DISTRICT_EVENTS_PER = int(os.environ.get("BENCH_DASHBOARD_EVENTS_PER", "10"))
 REPEAT = int(os.environ.get("BENCH_DASHBOARD_REPEAT", "5"))
+KEEP = os.environ.get("BENCH_DASHBOARD_KEEP") == "1"
 
 
 def _counts(cursor) -> tuple[int, int, int]:
@@ -149,7 +153,18 @@ def main() -> None:
         rows.append(row)
         return row
 
-    with bench_database(), override_settings(ALLOWED_HOSTS=["testserver"]):
+    with bench_database(keep=KEEP), override_settings(ALLOWED_HOSTS=["testserver"]):
+        if KEEP and DISTRICT_DISPUTES and Division.objects.exists():
+            with connection.cursor() as cursor:
+                disputes, _events, entries = _counts(cursor)
+            if disputes >= DISTRICT_DISPUTES and entries >= DISTRICT_ENTRIES:
+                print(f"  (kept database: {disputes} disputes, {entries} entries; district step only)", flush=True)
+                client = Client()
+                verified_login(client, User.objects.get(username="demo_leader"))
+                rebuild("district")
+                measure("district", Division.objects.get(code="431302"), client, period_from({})[1])
+                return
+            raise SystemExit("BENCH_DASHBOARD_KEEP: the kept database is not at district scale; drop bench_<db> first")
         started = time.perf_counter()
         call_command("seed_demo", households=HOUSEHOLDS, stdout=StringIO())
         print(f"  (seed_demo in {time.perf_counter() - started:.1f} s, roll-ups built at its end)", flush=True)

@@ -12,16 +12,19 @@ from django.test.utils import setup_databases, teardown_databases
 
 
 @contextmanager
-def bench_database():
+def bench_database(*, keep: bool = False):
     """A fresh ``bench_<db>`` database with migrations applied, dropped afterwards (not ``test_<db>``,
-    so a benchmark and the test suite can run at the same time on one server)."""
+    so a benchmark and the test suite can run at the same time on one server). ``keep``: reuse the
+    database if it exists (migrations applied on top) and leave it afterwards — for a district-scale
+    run measured again without generating its tens of millions of rows again."""
     settings = connection.settings_dict
     settings.setdefault("TEST", {})["NAME"] = f"bench_{settings['NAME']}"
-    old = setup_databases(verbosity=0, interactive=False, keepdb=False)
+    old = setup_databases(verbosity=0, interactive=False, keepdb=keep)
     try:
         yield connection
     finally:
-        teardown_databases(old, verbosity=0)
+        if not keep:
+            teardown_databases(old, verbosity=0)
 
 
 def median_ms(func: Callable[[], object], repeat: int = 15) -> float:
