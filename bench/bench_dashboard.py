@@ -125,6 +125,14 @@ def main() -> None:
         with connection.execute_wrapper(count):
             render()
         cold_ms = median_ms(render, repeat=REPEAT)
+        # A township's page and its drill-down to one of its villages (goal ≤ 100 ms each, cold).
+        township = Division.objects.filter(parent=district, is_active=True).order_by("code").first()
+        village = Division.objects.filter(parent=township, is_active=True).order_by("code").first()
+        drill: dict[str, float] = {}
+        for name, place in (("township", township), ("village", village)):
+            url = f"/dashboard/{place.code}/"
+            assert client.get(url).status_code == 200, url
+            drill[name] = median_ms(lambda url=url: client.get(url), repeat=REPEAT)
         rolled = dashboard_compute(division=district, period=period)
         with _from_base_tables():
             base = dashboard_compute(division=district, period=period)
@@ -140,6 +148,8 @@ def main() -> None:
             "page_queries": len(page_queries),
             "cold_ms": cold_ms,
             "base_ms": base_ms,
+            "township_ms": drill["township"],
+            "village_ms": drill["village"],
         }
         print(
             f"[{label}] {disputes} disputes, {events} events, {entries} ledger entries; period {period.label}\n"
@@ -149,6 +159,8 @@ def main() -> None:
             flush=True,
         )
         result("dashboard", size=label, cold_ms=cold_ms, base_ms=base_ms, queries=len(page_queries), same=same)
+        print(f"  a township's page {drill['township']:.0f} ms, its village's {drill['village']:.0f} ms", flush=True)
+        result("dashboard_drill", size=label, township_ms=drill["township"], village_ms=drill["village"])
         assert same, "the roll-ups' figures differ from the base tables'"
         rows.append(row)
         return row
@@ -211,11 +223,15 @@ def main() -> None:
             rebuild("district")
             measure("district", district, client, period)
 
-        print(f"{'size':<9}{'disputes':>10}{'events':>11}{'entries':>11}{'queries':>9}{'cold ms':>9}{'base ms':>9}")
+        print(
+            f"{'size':<9}{'disputes':>10}{'events':>11}{'entries':>11}{'queries':>9}{'cold ms':>9}{'base ms':>9}"
+            f"{'township':>10}{'village':>9}"
+        )
         for row in rows:
             print(
                 f"{row['label']:<9}{row['disputes']:>10}{row['events']:>11}{row['entries']:>11}"
                 f"{row['page_queries']:>9}{row['cold_ms']:>9.0f}{row['base_ms']:>9.0f}"
+                f"{row['township_ms']:>10.0f}{row['village_ms']:>9.0f}"
             )
         print("goal: the same query count at every size (≤ 15 with every indicator rolled up); cold ≤ 0.05× base")
         counts = [row["page_queries"] for row in rows]

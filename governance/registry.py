@@ -228,6 +228,8 @@ class Registry:
     todo_sources: dict[str, TodoSource] = field(default_factory=dict)
     district_jobs: dict[str, DistrictJob] = field(default_factory=dict)
     rollup_sources: dict[str, RollupSource] = field(default_factory=dict)
+    # Tables of other apps whose rows a source's SQL takes in (through ``provide``), by source key.
+    rollup_extra_triggers: dict[str, list[RollupTrigger]] = field(default_factory=dict)
     service_owned_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def demo(self, name: str, *, order: int = 100) -> Callable:
@@ -245,6 +247,14 @@ class Registry:
     def rollup_source(self, source: RollupSource) -> None:
         """Declare base rows indicators roll up from (see ``RollupSource``); ``Indicator.rollup`` names it."""
         self.rollup_sources[source.key] = source
+
+    def rollup_trigger(self, source: str, trigger: RollupTrigger) -> None:
+        """Another app's table whose writes make the cells of ``source`` (a key) dirty: for a source
+        whose SQL takes in that app's rows through a ``provide``d service (超期未办结的整改与决议 counts
+        the villages app's 屋场会决议 too). Either app may load first."""
+        triggers = self.rollup_extra_triggers.setdefault(source, [])
+        if trigger not in triggers:
+            triggers.append(trigger)
 
     def api(self, prefix: str, urlconf: str) -> None:
         """Mount an app's router module (e.g. ``"villages.api.urls"``) at ``/api/v1/<prefix>/``."""

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from governance.dates import month_end, month_start
 from governance.db_router import read_connection
-from governance.registry import RATIO, SNAPSHOT, Indicator, RollupSource, registry
+from governance.registry import RATIO, SNAPSHOT, Indicator, RollupSource, RollupTrigger, registry
 
 logger = logging.getLogger(__name__)
 
@@ -139,10 +139,15 @@ def _lock(cursor, source: RollupSource) -> bool:
 # --- triggers -------------------------------------------------------------------------------------
 
 
+def source_triggers(source: RollupSource) -> tuple[RollupTrigger, ...]:
+    """The source's own trigger tables and those other apps added (``registry.rollup_trigger``)."""
+    return (*source.triggers, *registry.rollup_extra_triggers.get(source.key, ()))
+
+
 def _trigger_sql(source: RollupSource) -> list[str]:
     """The functions and statement-level triggers marking (source, division, month) dirty, per table."""
     statements = []
-    for trig in source.triggers:
+    for trig in source_triggers(source):
         name = f"{TRIGGER_PREFIX}_{zlib.crc32(f'{source.key}:{trig.table}'.encode()):08x}"
         month = f"date_trunc('month', ({trig.day}))::date" if trig.day else f"DATE '{SNAPSHOT_MONTH:%Y-%m-%d}'"
 
@@ -186,7 +191,7 @@ def rollup_triggers_install(using: str = "default") -> int:
         if not cursor.fetchone()[0]:
             return 0
         for source in rollup_sources():
-            for trig, sql in zip(source.triggers, _trigger_sql(source), strict=True):
+            for trig, sql in zip(source_triggers(source), _trigger_sql(source), strict=True):
                 cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [trig.table])
                 if cursor.fetchone()[0]:
                     cursor.execute(sql)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.db import connection
@@ -122,10 +123,15 @@ def _follow_ups_sql() -> str:
     """Every overdue follow-up (the three kinds of ``FOLLOW_UP_KINDS``, by their own ``overdue()``, so the
     rule is written once) with its compound's division, as one UNION ALL FROM item ``t``. Compiled at
     use (today moves: the source is volatile, recomputed daily)."""
+    queries = [
+        model.objects.overdue().values(division_ref=F(related[0])).order_by()
+        for model, related in FOLLOW_UP_KINDS.values()
+    ]
+    with contextlib.suppress(LookupError):  # the villages app's 屋场会决议, as ``follow_ups_overdue`` counts them
+        queries.append(registry.provided("follow_ups.hamlet_resolutions.overdue_rows")())
     parts = []
-    for model, related in FOLLOW_UP_KINDS.values():
-        query = model.objects.overdue().values(division_ref=F(related[0])).order_by().query
-        sql, params = query.sql_with_params()
+    for queryset in queries:
+        sql, params = queryset.query.sql_with_params()
         parts.append(connection.ops.compose_sql(sql, params).replace("%", "%%"))
     return "(" + " UNION ALL ".join(f"({part})" for part in parts) + ") t"
 

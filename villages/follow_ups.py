@@ -8,7 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +95,13 @@ def hamlet_resolutions_overdue(*, division: Division) -> int:
     """屋场会决议 not done past their 办结时限 in ``division``'s subtree (one COUNT): the dashboard's
     overdue follow-ups figure adds it (``registry.provided("follow_ups.hamlet_resolutions")``)."""
     return MeetingResolution.objects.in_subtree(division).overdue().count()
+
+
+def hamlet_resolutions_overdue_rows() -> QuerySet:
+    """Every overdue 屋场会决议 as ``division_ref`` rows (its 屋场's division): the part of the overdue
+    follow-ups roll-up (``residential.follow_ups``) that this app's rows make; the same rule as
+    ``hamlet_resolutions_overdue``."""
+    return MeetingResolution.objects.overdue().values(division_ref=F("meeting__hamlet__division")).order_by()
 
 
 def hamlet_resolutions_follow_up_link() -> tuple[str, str]:

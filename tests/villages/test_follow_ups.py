@@ -145,6 +145,38 @@ def test_overdue_resolutions_count_in_the_dashboards_overdue_follow_ups_figure(d
     assert follow_ups_overdue(division=divisions["t1"]) == before
 
 
+def test_the_overdue_follow_ups_roll_up_counts_them_after_every_kind_of_write(divisions):
+    """The roll-up behind the dashboard (``residential.follow_ups``) takes in these rows too: it equals the
+    base-table figure after a service write, a bulk update, raw SQL and a 屋场 moved to another village
+    (the bench found it at 0 against 329 before the villages app's rows and triggers joined it)."""
+    from governance.rollups import indicator_rollup_value, rollups_refresh
+    from villages.models import Hamlet
+
+    figure = registry.indicators["residential.follow_ups_overdue"]
+
+    def same_everywhere() -> None:
+        rollups_refresh()
+        for key in ("district", "t1", "t2", "v11", "v12", "v21"):
+            division = divisions[key]
+            rolled = indicator_rollup_value(figure, division=division, start=TODAY, end=TODAY)
+            assert rolled == figure.compute(division=division, start=None, end=None), key
+
+    late, _soon, later = resolutions(divisions["v11"], TODAY - DAY, TODAY + DAY, TODAY - 3 * DAY)
+    resolutions(divisions["v21"], TODAY - 2 * DAY)
+    same_everywhere()
+    assert indicator_rollup_value(figure, division=divisions["t1"], start=TODAY, end=TODAY) == 2
+    hamlet_resolution_follow_up(resolution=late, status="done")  # the service
+    same_everywhere()
+    MeetingResolution.objects.filter(pk=_soon.pk).update(due_on=TODAY - 5 * DAY)  # bulk
+    same_everywhere()
+    with connection.cursor() as cursor:  # raw SQL
+        cursor.execute("UPDATE villages_meetingresolution SET due_on = %s WHERE id = %s", [TODAY + DAY, later.pk])
+    same_everywhere()
+    Hamlet.objects.filter(pk=later.meeting.hamlet_id).update(division=divisions["v21"])  # the 屋场 moves
+    same_everywhere()
+    assert indicator_rollup_value(figure, division=divisions["t2"], start=TODAY, end=TODAY) == 2
+
+
 def test_the_residential_list_links_here_and_the_todo_opens_it(client, divisions):
     verified_login(client, user_with_role(Role.TOWNSHIP_OFFICER, divisions["t1"], username="vfu_township"))
     page = client.get(reverse("residential:follow-ups")).content.decode()
