@@ -3,12 +3,15 @@ case or a name. Leaders see these figures; they never see the rows behind them."
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from governance.aggregates import AggregatePart, aggregate_together
 from governance.registry import GOOD_DOWN, GOOD_UP, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
 from governance.shared_figures import shared_figure
 from integrity.choices import CleanUnitStatus
@@ -21,6 +24,7 @@ from integrity.selectors import (
     culture_counts,
     funnel_totals,
     project_timeliness,
+    project_timeliness_part,
     rule_effects,
 )
 
@@ -66,6 +70,48 @@ def _projects(key: str):
         return _timeliness(division=division, on=end)[key]
 
     return compute
+
+
+# The funnel's steps counting distinct people (处理, 处分, 留置: not additive, so no roll-up) and
+# 民生实事 on time / late (as of a period's end, not of today: no snapshot either).
+PEOPLE = ("handled", "sanctioned", "detained")
+PROJECTS = ("on_time", "late")
+Span = tuple[datetime.date, datetime.date]
+
+
+@shared_figure
+def _by_span(*, division, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
+    """For each span (start, end, inclusive): the people steps as ``funnel_totals`` counts them and
+    ``project_timeliness`` on the span's end, ``{"handled", "sanctioned", "detained", "on_time",
+    "late": int}`` — ONE query for all spans and all five indicators (``aggregate_together`` over the
+    selectors' own querysets), once per dashboard."""
+    parts: list[AggregatePart] = []
+    owners: list[int] = []  # the span of each part
+    for index, (start, end) in enumerate(spans):
+        for queryset, _campaign_key, aggregates in _funnel_sources(division, start, end):
+            wanted = {key: aggregate for key, aggregate in aggregates.items() if key in PEOPLE}
+            if wanted:
+                parts.append((queryset, wanted))
+                owners.append(index)
+        parts.append(project_timeliness_part(division=division, on=end))
+        owners.append(index)
+    merged: list[dict[str, Any]] = [{} for _ in spans]
+    for index, row in zip(owners, aggregate_together(parts), strict=True):
+        merged[index].update(row)
+    figures = []
+    for values in merged:
+        funnel = _funnel_from(values)
+        figures.append({**{key: getattr(funnel, key) for key in PEOPLE}, **{key: values[key] for key in PROJECTS}})
+    return figures
+
+
+def _spans(key: str):
+    """``Indicator.compute_spans`` of one of the figures of ``_by_span``."""
+
+    def compute_spans(*, division, spans: list[Span]) -> list[int]:
+        return [row[key] for row in _by_span(division=division, spans=tuple(spans))]
+
+    return compute_spans
 
 
 def _clean_units(status: str):
@@ -136,6 +182,7 @@ for order, (key, title) in enumerate(FUNNEL_LABELS.items(), start=60):
             order,
             charts=charts,
             rollup=ROLLUPS.get(key),
+            compute_spans=_spans(key) if key in PEOPLE else None,
         )
     )
 registry.indicator(
@@ -147,11 +194,19 @@ registry.indicator(
         _("项"),
         70,
         good=GOOD_UP,
+        compute_spans=_spans("on_time"),
     )
 )
 registry.indicator(
     Indicator(
-        "integrity.projects.late", _("民生实事进度滞后"), "integrity", _projects("late"), _("项"), 71, good=GOOD_DOWN
+        "integrity.projects.late",
+        _("民生实事进度滞后"),
+        "integrity",
+        _projects("late"),
+        _("项"),
+        71,
+        good=GOOD_DOWN,
+        compute_spans=_spans("late"),
     )
 )
 for order, (status, label) in enumerate(CleanUnitStatus.choices, start=72):

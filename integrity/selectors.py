@@ -205,12 +205,23 @@ def project_timeliness(
 ) -> dict[str, int]:
     """Livelihood projects in the subtree on time and late (with an overdue milestone), as
     ``{"on_time": n, "late": n}``: one query."""
+    projects, aggregates = project_timeliness_part(division=division, on=on, year=year)
+    return projects.aggregate(**aggregates)
+
+
+def project_timeliness_part(
+    *, division: Division, on: datetime.date | None = None, year: int | None = None
+) -> tuple[QuerySet, dict[str, Any]]:
+    """The rows and aggregates of ``project_timeliness`` (``governance.aggregates.AggregatePart``), so
+    that the dashboard reads them for several dates in one query: every project of the subtree (of
+    ``year`` when given) counted late when one of its milestones is overdue on ``on`` (today by
+    default; ``MilestoneQuerySet.overdue``), else on time."""
     on = on or timezone.localdate()
     projects = LivelihoodProject.objects.in_subtree(division)
     if year is not None:
         projects = projects.filter(year=year)
     late = Exists(Milestone.objects.overdue(on).filter(project_id=OuterRef("pk")))
-    return projects.aggregate(on_time=Count("pk", filter=~Q(late)), late=Count("pk", filter=Q(late)))
+    return projects, {"on_time": Count("pk", filter=~Q(late)), "late": Count("pk", filter=Q(late))}
 
 
 def clean_units_by_status(*, division: Division) -> dict[str, int]:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Subquery
+from django.db.models import Count, F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.aggregates import AggregatePart, aggregate_together
 from governance.registry import GOOD_DOWN, SNAPSHOT, Indicator, Rollup, RollupSource, RollupTrigger, registry
 from governance.shared_figures import shared_figure
 from residential.choices import ListSide
 from residential.models import OwnersCommittee, RedBlackEntry
 from residential.selectors import (
     FOLLOW_UP_KINDS,
+    YearOverYear,
     compounds_under_star,
     follow_ups_overdue,
     latest_red_black_list_query,
     petition_yoy,
+    petition_yoy_part,
 )
 
 
@@ -55,6 +59,40 @@ def _list_side(side: str):
     return compute
 
 
+# --- the figures above for several periods in ONE query (issue 12) --------------------------------
+# None of them rolls up: the latest 红黑榜 may be a list of a division above (not a sum over the
+# subtree's cells), 业委会 compliance is as of a period's end (posts' dates), 同比 compares two spans.
+Span = tuple[datetime.date, datetime.date]
+
+
+@shared_figure
+def _by_span(*, division, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
+    """For each span (start, end, inclusive): ``{"committees_failing": int, "petitions_yoy": float |
+    None, ListSide.RED: int, ListSide.BLACK: int}``, each by its selector's own rule (as ``compute``
+    gives it), ONE query for every span and the four indicators, once per dashboard."""
+    latest = latest_red_black_list_query(division=division).values("pk")[:1]
+    sides = {side: Count("pk", filter=Q(side=side)) for side in ListSide.values}
+    parts: list[AggregatePart] = [(RedBlackEntry.objects.filter(list=Subquery(latest)), sides)]
+    for start, end in spans:
+        parts.append((OwnersCommittee.objects.in_subtree(division).out_of_compliance(end), {"n": Count("pk")}))
+        parts.append(petition_yoy_part(division=division, start=start, end=end))
+    listed, *rest = aggregate_together(parts)
+    figures = []
+    for failing, petitions in zip(rest[::2], rest[1::2], strict=True):
+        yoy = YearOverYear(current=petitions["current"], previous=petitions["previous"]).change_pct
+        figures.append({"committees_failing": failing["n"], "petitions_yoy": yoy, **listed})
+    return figures
+
+
+def _spans(key: str):
+    """``Indicator.compute_spans`` of one of the figures of ``_by_span``."""
+
+    def compute_spans(*, division, spans: list[Span]) -> list[Any]:
+        return [row[key] for row in _by_span(division=division, spans=tuple(spans))]
+
+    return compute_spans
+
+
 # 星物管小区 as they stand (``compounds_under_star``: joined, i.e. a join date).
 registry.rollup_source(
     RollupSource(
@@ -85,10 +123,20 @@ registry.indicator(
         _("个"),
         41,
         good=GOOD_DOWN,
+        compute_spans=_spans("committees_failing"),
     )
 )
 registry.indicator(
-    Indicator("residential.petitions_yoy", _("物业信访同比"), "safety", _petitions_yoy, "%", 42, good=GOOD_DOWN)
+    Indicator(
+        "residential.petitions_yoy",
+        _("物业信访同比"),
+        "safety",
+        _petitions_yoy,
+        "%",
+        42,
+        good=GOOD_DOWN,
+        compute_spans=_spans("petitions_yoy"),
+    )
 )
 registry.indicator(
     Indicator(
@@ -99,6 +147,7 @@ registry.indicator(
         _("家"),
         43,
         dated=False,
+        compute_spans=_spans(ListSide.RED),
     )
 )
 registry.indicator(
@@ -110,6 +159,7 @@ registry.indicator(
         _("家"),
         44,
         dated=False,
+        compute_spans=_spans(ListSide.BLACK),
     )
 )
 

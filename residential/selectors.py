@@ -68,10 +68,19 @@ def petition_yoy(
     """Petitions received in ``start``–``end`` (both inclusive) in a subtree against the same dates a
     year before (29 February falls back to the 28th), one query. ``queryset``: the rows to count
     (the caller's ``for_user``), all petitions by default."""
+    rows, counts = petition_yoy_part(division=division, start=start, end=end, queryset=queryset)
+    row = rows.aggregate(**counts)
+    return YearOverYear(current=row["current"], previous=row["previous"])
+
+
+def petition_yoy_part(
+    *, division: Division, start: datetime.date, end: datetime.date, queryset: PetitionQuerySet | None = None
+) -> tuple[PetitionQuerySet, dict[str, Count]]:
+    """The rows and counts of ``petition_yoy`` (``governance.aggregates.AggregatePart``: ``{"current",
+    "previous"}``), for the dashboard to read them with other figures in one query."""
     counts, window = _yoy_counts(start, end)
     base = queryset if queryset is not None else Petition.objects.all()
-    row = base.in_subtree(division).filter(window).aggregate(**counts)
-    return YearOverYear(current=row["current"], previous=row["previous"])
+    return base.in_subtree(division).filter(window), counts
 
 
 @dataclass(frozen=True)
