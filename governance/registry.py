@@ -143,9 +143,12 @@ class Schedule:
 
     name: str
     task: str
-    crontab: dict  # minute, hour, day_of_month, month_of_year, day_of_week
+    crontab: dict  # minute, hour, day_of_month, month_of_year, day_of_week ({} with ``every_seconds``)
     description: str = ""
     kwargs: dict = field(default_factory=dict)  # the task's keyword arguments (e.g. a district job's name)
+    # Run every so many seconds instead (django-celery-beat's IntervalSchedule): for what a crontab's
+    # one-minute grain is too coarse for (the dashboard's roll-ups, fresh within a minute).
+    every_seconds: int = 0
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ divisions' cells, read with the division path (one indexed prefix match), so a w
 
 Freshness: statement-level triggers on the base tables (AFTER INSERT/UPDATE/DELETE, with transition
 tables) mark (source, division, month) dirty in ``RollupDirty`` — services, bulk updates and raw SQL
-alike. ``rollups_refresh`` (Celery, every minute) claims dirty marks (``FOR UPDATE SKIP LOCKED``,
+alike. ``rollups_refresh`` (Celery beat, every 15 seconds) claims dirty marks (``FOR UPDATE SKIP LOCKED``,
 deleted with ``RETURNING``) and recomputes just those cells with one set-based query per source.
 ``rollups_verify`` (nightly) recomputes a sample from the base tables, logs and repairs mismatches;
 ``manage.py rollups_rebuild`` rebuilds everything.

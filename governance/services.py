@@ -75,17 +75,25 @@ def schedules_sync() -> int:
     import json
 
     from django.conf import settings
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     created = 0
     for schedule in registry.schedules.values():
         if PeriodicTask.objects.filter(name=schedule.name).exists():
             continue
-        crontab, _new = CrontabSchedule.objects.get_or_create(**schedule.crontab, timezone=settings.TIME_ZONE)
+        when: dict = {}
+        if schedule.every_seconds:
+            when["interval"], _new = IntervalSchedule.objects.get_or_create(
+                every=schedule.every_seconds, period=IntervalSchedule.SECONDS
+            )
+        else:
+            when["crontab"], _new = CrontabSchedule.objects.get_or_create(
+                **schedule.crontab, timezone=settings.TIME_ZONE
+            )
         PeriodicTask.objects.create(
             name=schedule.name,
             task=schedule.task,
-            crontab=crontab,
+            **when,
             description=schedule.description,
             kwargs=json.dumps(schedule.kwargs),
         )

@@ -15,7 +15,7 @@ if not REPORTER_KEYS:  # noqa: F405
 
     REPORTER_KEYS = [reporter_key_file_ensure(BASE_DIR / ".data" / "reporter.key")]  # noqa: F405
 
-# Without Redis there is no worker or beat to refresh the dashboard's roll-ups every minute
+# Without Redis there is no worker or beat to refresh the dashboard's roll-ups every 15 seconds
 # (``governance.rollups_refresh``), so ``make run`` recomputes the dirty cells when a dashboard is read:
 # a case recorded on the demo shows on the dashboard at once. With a worker and beat, leave it off.
 ROLLUPS_REFRESH_ON_READ = env.bool("ROLLUPS_REFRESH_ON_READ", default=not REDIS_URL)  # noqa: F405

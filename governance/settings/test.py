@@ -9,7 +9,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # The dashboard recomputes dirty roll-up cells before reading, so a test sees its own writes at once
-# (in production the beat task does it every minute).
+# (in production the beat task does it every 15 seconds).
 ROLLUPS_REFRESH_ON_READ = True
 # Tasks run in-process unless a test starts a real worker (tests marked ``celery_worker``).
 CELERY_TASK_ALWAYS_EAGER = True

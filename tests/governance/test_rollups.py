@@ -243,10 +243,39 @@ def test_rebuild_command_rebuilds_everything_from_scratch(world):
     _assert_cells_match_base_tables(seed=7, periods=4)
 
 
-def test_the_refresh_task_is_scheduled_every_minute():
+def test_the_refresh_task_is_scheduled_every_15_seconds(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from governance.services import schedules_sync
+
     schedule = next(s for s in registry.schedules.values() if s.task == "governance.rollups_refresh")
-    assert schedule.crontab == {"minute": "*"}
+    assert schedule.every_seconds == 15
     assert any(s.task == "governance.rollups_verify" for s in registry.schedules.values())
+    PeriodicTask.objects.filter(task="governance.rollups_refresh").delete()
+    schedules_sync()
+    task = PeriodicTask.objects.get(task="governance.rollups_refresh")
+    assert (task.crontab, task.interval.every, task.interval.period) == (None, 15, "seconds")
+
+
+def test_the_migration_moves_only_the_old_default_minute_schedule_to_15_seconds(db):
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    migration = importlib.import_module("governance.migrations.0014_rollups_refresh_every_15_seconds")
+    PeriodicTask.objects.filter(task="governance.rollups_refresh").delete()
+    every_minute, _new = CrontabSchedule.objects.get_or_create(minute="*", hour="*")
+    task = PeriodicTask.objects.create(name=migration.NAME, task="governance.rollups_refresh", crontab=every_minute)
+    migration.forwards(apps, None)
+    task.refresh_from_db()
+    assert (task.crontab, task.interval.every) == (None, 15)
+    # An administrator's own choice (every five minutes) stays as it is.
+    five, _new = CrontabSchedule.objects.get_or_create(minute="*/5", hour="*")
+    PeriodicTask.objects.filter(pk=task.pk).update(crontab=five, interval=None)
+    migration.forwards(apps, None)
+    task.refresh_from_db()
+    assert (task.crontab, task.interval) == (five, None)
 
 
 # --- query counts ---------------------------------------------------------------------------------
