@@ -25,6 +25,7 @@ TABLE = "security_disputeevent"
 DEFAULT_PARTITION = f"{TABLE}_default"
 ARCHIVE_SCHEMA = "archive"
 MONTHS_AHEAD = 3
+KEEP_YEARS = 10  # months further back found in DEFAULT stay there (as the migration's first partitions)
 
 
 def month_first(day: datetime.date) -> datetime.date:
@@ -70,19 +71,34 @@ def event_partitions() -> list[dict]:
 
 def event_partitions_ensure(*, today: datetime.date | None = None, ahead: int = MONTHS_AHEAD) -> list[str]:
     """Create the partitions of this month (Asia/Shanghai) and the ``ahead`` months after it where
-    missing. Idempotent; returns the names created (``[]`` when all exist or the table is not
-    partitioned). Rows of such a month that had landed in DEFAULT are moved into its new partition."""
+    missing, and those of the months (up to ``KEEP_YEARS`` back) whose events sit in DEFAULT — rows
+    written before their month had a partition (a fresh database's seed, an import of old cases) are
+    moved into it. Idempotent; returns the names created, oldest first (``[]`` when all exist or the
+    table is not partitioned). A month archived to ``archive`` is not made again: its late rows stay
+    in DEFAULT."""
     if not events_partitioned():
         return []
     first = month_first(today or timezone.localdate())
+    months = {month_add(first, offset) for offset in range(ahead + 1)}
     created = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for offset in range(ahead + 1):
-            cursor.execute("SELECT security_disputeevent_partition_ensure(%s)", [month_add(first, offset)])
+        cursor.execute(
+            f"SELECT DISTINCT date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai')::date "
+            f"FROM {DEFAULT_PARTITION} WHERE created_at >= %s AND created_at < %s",
+            [_start(month_add(first, -12 * KEEP_YEARS)), _start(month_add(first, ahead + 1))],
+        )
+        months.update(month for (month,) in cursor.fetchall())
+        for month in sorted(months):
+            cursor.execute("SELECT security_disputeevent_partition_ensure(%s)", [month])
             name = cursor.fetchone()[0]
             if name:
                 created.append(name)
     return created
+
+
+def _start(first: datetime.date) -> datetime.datetime:
+    """Midnight (Asia/Shanghai) starting ``first``."""
+    return datetime.datetime.combine(first, datetime.time(), tzinfo=timezone.get_default_timezone())
 
 
 class PartitionRefused(Conflict):

@@ -71,19 +71,32 @@ def test_a_write_lands_in_its_shanghai_months_partition(dispute):
 
 
 def test_a_month_without_partition_goes_to_default_and_moves_when_its_partition_is_made(dispute):
-    stray = _event(dispute, _at(2031, 5, 10, 9, 0))
+    stray = _event(dispute, _at(2035, 5, 10, 9, 0))
     assert _home(stray.pk) == "security_disputeevent_default"
 
-    assert event_partitions_ensure(today=datetime.date(2031, 5, 3), ahead=1) == [
-        "security_disputeevent_p2031_05",
-        "security_disputeevent_p2031_06",
+    assert event_partitions_ensure(today=datetime.date(2035, 5, 3), ahead=1) == [
+        "security_disputeevent_p2035_05",
+        "security_disputeevent_p2035_06",
     ]
-    assert _home(stray.pk) == "security_disputeevent_p2031_05"
+    assert _home(stray.pk) == "security_disputeevent_p2035_05"
     moved = DisputeEvent.objects.get(pk=stray.pk)
     assert (moved.action, moved.created_at, moved.dispute_id) == (stray.action, stray.created_at, dispute.pk)
-    assert event_partitions_ensure(today=datetime.date(2031, 5, 3), ahead=1) == []  # idempotent
+    assert event_partitions_ensure(today=datetime.date(2035, 5, 3), ahead=1) == []  # idempotent
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
         DisputeEvent.objects.filter(pk=stray.pk).update(reason="改写")  # the new partition has the trigger
+
+
+def test_ensure_moves_past_months_out_of_default_but_not_a_decade_back(dispute):
+    """A fresh database's partitions start at its migration's month: the seed's (or an import's) older
+    events wait in DEFAULT until the nightly ensure gives each month its partition."""
+    # (months no seed reaches: other tests' seeds commit partitions of the demo's two years)
+    old = _event(dispute, _at(2017, 3, 31, 23, 0))
+    ancient = _event(dispute, _at(2010, 6, 1, 12, 0))
+    assert _home(old.pk) == _home(ancient.pk) == "security_disputeevent_default"
+    created = event_partitions_ensure(today=datetime.date(2026, 12, 1), ahead=0)
+    assert "security_disputeevent_p2017_03" in created
+    assert _home(old.pk) == "security_disputeevent_p2017_03"
+    assert _home(ancient.pk) == "security_disputeevent_default"  # more than ten years back: left alone
 
 
 def test_events_cannot_be_changed_or_deleted_in_any_partition(dispute):
@@ -179,3 +192,18 @@ def test_events_archive_command(dispute):
     assert "security_disputeevent_p2026_10" in out.getvalue()
     call_command("events_archive", "2026-10", stdout=out)
     assert "已归档到 archive.security_disputeevent_p2026_10：1 行" in out.getvalue()
+
+
+def test_the_nightly_task_keeps_this_month_and_three_ahead(db):
+    from django.utils import timezone
+
+    from governance.registry import registry
+    from security.partitions import month_add, partition_name
+    from security.tasks import ensure_event_partitions
+
+    assert any(s.task == "security.event_partitions_ensure" for s in registry.schedules.values())
+    ensure_event_partitions()
+    first = timezone.localdate().replace(day=1)
+    names = {part["name"] for part in event_partitions()}
+    assert {partition_name(month_add(first, k)) for k in range(4)} <= names
+    assert ensure_event_partitions() == []
