@@ -65,8 +65,9 @@ END $$;
 
 
 def rebuild_sql(primary_key: str) -> str:
-    """Move the old table's triggers, indexes (but its primary key) and constraints onto the new
-    ``security_disputeevent`` under the same names, drop the old table, add ``primary_key``."""
+    """Move the old table's triggers (with their comments), indexes (but its primary key) and
+    constraints onto the new ``security_disputeevent`` under the same names, drop the old table, add
+    ``primary_key``."""
     return f"""
 DO $$
 DECLARE
@@ -77,9 +78,12 @@ DECLARE
     constraints text[] := '{{}}';
     statement text;
 BEGIN
-    FOR r IN SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger
-             WHERE tgrelid = old AND NOT tgisinternal AND tgparentid = 0 ORDER BY tgname LOOP
+    FOR r IN SELECT tgname, pg_get_triggerdef(oid) AS def, obj_description(oid, 'pg_trigger') AS comment
+             FROM pg_trigger WHERE tgrelid = old AND NOT tgisinternal AND tgparentid = 0 ORDER BY tgname LOOP
         triggers := triggers || regexp_replace(r.def, ' ON (public\\.)?{OLD} ', ' ON {TABLE} ');
+        IF r.comment IS NOT NULL THEN  -- pgtrigger keeps its trigger's hash there (``pgtrigger ls``)
+            triggers := triggers || format('COMMENT ON TRIGGER %I ON {TABLE} IS %L', r.tgname, r.comment);
+        END IF;
     END LOOP;
     FOR r IN SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
              WHERE i.indrelid = old AND NOT i.indisprimary ORDER BY i.indexrelid LOOP
