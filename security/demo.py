@@ -48,6 +48,7 @@ from security.models import (
     RoutingRule,
     SecurityStat,
 )
+from security.partitions import event_partitions_ensure
 
 DEPARTMENTS = [
     "区公安分局", "区人民检察院", "区人民法院", "区司法局", "区信访局", "区人力资源和社会保障局", "区住房和城乡建设局",
@@ -478,6 +479,8 @@ def seed_disputes(*, stdout, options) -> None:
         bulk_create_audited(DisputeParty, parties, batch_size=2000)
         bulk_create_audited(DisputeEvent, events, batch_size=5000)
         bulk_create_audited(MediationAgreement, agreements, batch_size=1000)
+    # Two years of events on a fresh database: each month into its own partition (out of DEFAULT).
+    event_partitions_ensure()
     stdout.write(f"  矛盾纠纷：新建 {len(disputes)} 件，流转记录 {len(events)} 条，调解协议 {len(agreements)} 份")
 
 

@@ -87,6 +87,15 @@ registry.schedule(
     )
 )
 
+registry.schedule(
+    Schedule(
+        name="纠纷流转记录月分区",
+        task="security.event_partitions_ensure",
+        crontab={"minute": "40", "hour": "3"},
+        description="每晚为纠纷流转记录表建好本月及后三个月的按月分区（已存在则不变）；旧月份用 events_archive 归档。",
+    )
+)
+
 
 def _my_leader_cases(user) -> int:
     """我包的案 still in charge, for the home tile. One query."""

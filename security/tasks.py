@@ -43,3 +43,15 @@ def convert_patrol_logs() -> dict:
     if result["logs"]:
         logger.info("converted %d patrol logs into %d point entries", result["logs"], result["entries"])
     return result
+
+
+@shared_task(name="security.event_partitions_ensure", acks_late=True)
+def ensure_event_partitions() -> list[str]:
+    """Nightly: the partitions of dispute events for this month and the next three (``security.partitions``);
+    idempotent, creates nothing when they exist."""
+    from security.partitions import event_partitions_ensure
+
+    created = event_partitions_ensure()
+    if created:
+        logger.info("created dispute-event partitions %s", ", ".join(created))
+    return created
