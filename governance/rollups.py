@@ -144,11 +144,23 @@ def source_triggers(source: RollupSource) -> tuple[RollupTrigger, ...]:
     return (*source.triggers, *registry.rollup_extra_triggers.get(source.key, ()))
 
 
+def _trigger_name(source: RollupSource, index: int) -> str:
+    """The name of the functions and triggers of ``source_triggers(source)[index]``: unique per trigger.
+    The first trigger of a source on a table keeps the name it always had (source and table); a further
+    one on the same table (e.g. a second way the same rows make cells dirty) adds its index."""
+    triggers = source_triggers(source)
+    trig = triggers[index]
+    label = f"{source.key}:{trig.table}"
+    if any(other.table == trig.table for other in triggers[:index]):
+        label += f":{index}"
+    return f"{TRIGGER_PREFIX}_{zlib.crc32(label.encode()):08x}"
+
+
 def _trigger_sql(source: RollupSource) -> list[str]:
     """The functions and statement-level triggers marking (source, division, month) dirty, per table."""
     statements = []
-    for trig in source_triggers(source):
-        name = f"{TRIGGER_PREFIX}_{zlib.crc32(f'{source.key}:{trig.table}'.encode()):08x}"
+    for index, trig in enumerate(source_triggers(source)):
+        name = _trigger_name(source, index)
         month = f"date_trunc('month', ({trig.day}))::date" if trig.day else f"DATE '{SNAPSHOT_MONTH:%Y-%m-%d}'"
 
         def body(rows: str, trig=trig, month=month) -> str:
