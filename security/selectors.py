@@ -7,7 +7,21 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,11 +133,12 @@ def security_stats_comparison(
     Shape: ``{"figures": {field: {"current": int | None, "previous": int | None, "change_pct":
     Decimal | None (per cent, 2 places)}}, "months": ["YYYY-MM", …] (the months compared),
     "missing": ["YYYY-MM", …] (months of either year without complete returns)}``; ``field`` is one
-    of ``STAT_FIELDS``. Two queries."""
+    of ``STAT_FIELDS``. One query: the returns per month, each row carrying the number of reporting
+    units as a scalar subquery (no row at all: no month is complete, whatever that number)."""
     today = today or timezone.localdate()
     months = [m for m in months_between(start, end) if month_end(m) < today]
     earlier = [year_shift(m) for m in months]
-    units = Division.objects.in_subtree(division).filter(level__in=REPORTING_LEVELS, is_active=True).count()
+    units = Division.objects.in_subtree(division).filter(level__in=REPORTING_LEVELS, is_active=True)
     rows = (
         SecurityStat.objects.in_subtree(division)
         .filter(
@@ -133,11 +148,15 @@ def security_stats_comparison(
             month__in=[*months, *earlier],
         )
         .values("month")
-        .annotate(returns=Count("pk"), **{name: Sum(name) for name in STAT_FIELDS})
+        .annotate(
+            returns=Count("pk"),
+            units=Subquery(units.order_by().values(n=Func(F("pk"), function="COUNT"))),
+            **{name: Sum(name) for name in STAT_FIELDS},
+        )
         .order_by()
     )
     complete: dict[datetime.date, dict[str, Any]] = {
-        row["month"]: dict(row) for row in rows if units and row["returns"] == units
+        row["month"]: dict(row) for row in rows if row["units"] and row["returns"] == row["units"]
     }
     missing = sorted({m for m in (*earlier, *months) if m not in complete})
     figures: dict[str, dict] = {}
@@ -158,7 +177,7 @@ def security_stats_comparison(
 
 def security_stats_yoy(*, division: Division, start: datetime.date, end: datetime.date) -> dict[str, dict]:
     """The ``figures`` of ``security_stats_comparison``: ``{field: {"current", "previous",
-    "change_pct"}}``, all None for a period with a month lacking complete returns. Two queries."""
+    "change_pct"}}``, all None for a period with a month lacking complete returns. One query."""
     figures: dict[str, dict] = security_stats_comparison(division=division, start=start, end=end)["figures"]
     return figures
 
@@ -385,21 +404,26 @@ def duty_gaps(*, bodies: QuerySet[MediationBody], now: datetime.datetime | None 
     """24-hour duty gaps: for each active body of ``bodies`` that keeps 24-hour duty (a police station's
     矛调中心 or a 综治中心 with ``on_duty_24h``), the stretches of the next ``DUTY_HORIZON_HOURS`` hours
     (``duty_window``) with nobody on duty. ``[{"body", "gaps": [(from, to) aware datetimes], "gap_hours":
-    Decimal hours, one place, "shifts": count in the window}]``, bodies in path order. Two queries.
-    Source: issue 16 item 3; the article's 矛调中心 "24小时值班"."""
-    from security.models import DUTY_BODY_KINDS, DutyShift
+    Decimal hours, one place, "shifts": count in the window}]``, bodies in path order. One query: each
+    body with the starts and ends of its shifts in the window aggregated alongside (``array_agg``, both
+    in the same order). Source: issue 16 item 3; the article's 矛调中心 "24小时值班"."""
+    from security.models import DUTY_BODY_KINDS
 
     start, end = duty_window(now)
+    in_window = Q(duty_shifts__starts_at__lt=end, duty_shifts__ends_at__gt=start)
+    order = ("duty_shifts__starts_at", "duty_shifts__ends_at", "duty_shifts__id")
     listed = list(
         bodies.filter(kind__in=DUTY_BODY_KINDS, on_duty_24h=True, is_active=True)
         .select_related("division")
+        .annotate(
+            shift_starts=ArrayAgg("duty_shifts__starts_at", filter=in_window, order_by=order),
+            shift_ends=ArrayAgg("duty_shifts__ends_at", filter=in_window, order_by=order),
+        )
         .order_by("division__path", "kind", "name")
     )
-    shifts: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {body.pk: [] for body in listed}
-    for body_id, shift_start, shift_end in DutyShift.objects.filter(
-        body__in=[body.pk for body in listed], starts_at__lt=end, ends_at__gt=start
-    ).values_list("body_id", "starts_at", "ends_at"):
-        shifts[body_id].append((shift_start, shift_end))
+    shifts: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {
+        body.pk: list(zip(body.shift_starts or [], body.shift_ends or [], strict=True)) for body in listed
+    }
     rows = []
     for body in listed:
         gaps = [(timezone.localtime(a), timezone.localtime(b)) for a, b in _uncovered(start, end, shifts[body.pk])]
