@@ -11,6 +11,7 @@ about and the nightly ``governance.calendar_check`` logs. Dates are Asia/Shangha
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import NamedTuple
 
 import chinese_calendar
@@ -60,6 +61,40 @@ def official_working_day(day: datetime.date) -> bool:
     if day.year in _PACKAGE_YEARS:
         return chinese_calendar.is_workday(day)
     return day.weekday() < 5
+
+
+@functools.cache
+def _official_exceptions() -> tuple[tuple[datetime.date, bool], ...]:
+    """The days on which the package's schedule differs from Monday to Friday: holidays on weekdays
+    (False) and 调休 working weekends (True), as ``chinese_calendar.is_workday`` decides them."""
+    days = {day: False for day in chinese_calendar.holidays if day.weekday() < 5}
+    days.update({day: True for day in chinese_calendar.workdays if day.weekday() >= 5})
+    return tuple(sorted(days.items()))
+
+
+def working_days_sql(first: datetime.date | str, last: datetime.date | str) -> str:
+    """The calendar of ``official_working_day`` and the district's overrides (``CalendarDay``) as SQL:
+    a parenthesised SELECT of one row per day from ``first`` to ``last`` (inclusive; dates, or SQL
+    expressions of type date such as a scalar subquery), columns ``day`` (date) and ``work`` (boolean)
+    — the override, else the package's schedule, else Monday to Friday (the same order as
+    ``working_days_add``). For set-based figures that count working days in SQL (a roll-up source's
+    acceptance windows); no query to build it, the overrides are joined where it runs. Its own
+    aliases start with ``cal_``."""
+
+    def bound(value: datetime.date | str) -> str:
+        return f"DATE '{value:%Y-%m-%d}'" if isinstance(value, datetime.date) else f"({value})"
+
+    exceptions = ", ".join(f"(DATE '{day:%Y-%m-%d}', {work})" for day, work in _official_exceptions())
+    days = (
+        f"SELECT cal_b.lo + cal_i AS day FROM (SELECT {bound(first)} AS lo, {bound(last)} AS hi) cal_b "
+        "CROSS JOIN generate_series(0, cal_b.hi - cal_b.lo) AS cal_i"
+    )
+    return (
+        "(SELECT cal_g.day, COALESCE(cal_o.is_workday, cal_x.work, extract(isodow FROM cal_g.day) < 6) AS work "
+        f"FROM ({days}) cal_g "
+        "LEFT JOIN governance_calendarday cal_o ON cal_o.date = cal_g.day "
+        f"LEFT JOIN (VALUES {exceptions}) AS cal_x(day, work) ON cal_x.day = cal_g.day)"
+    )
 
 
 def _overrides(first: datetime.date, last: datetime.date) -> dict[datetime.date, bool]:

@@ -20,7 +20,7 @@ from governance.registry import (
     registry,
 )
 from governance.shared_figures import shared_figure
-from security import rollup_sources  # noqa: F401  (declares the ratings and 三调/三情 sources)
+from security import rollup_response, rollup_sources  # noqa: F401  (declare the 响应率, ratings and 三调/三情 sources)
 from security.choices import AWAITING_ACCEPTANCE, OPEN_STATUSES, RiskLevel
 from security.models import Dispute, MediationBody
 from security.rates import rate, rates_for_division, response_rate_for_division
@@ -195,8 +195,8 @@ registry.indicator(
 
 def _response_rate(*, division, start=None, end=None):
     """响应率 (``security.rates``): assignments accepted within the acceptance window ÷ assignments
-    decided. It depends on the working-day calendar and on windows ending as days pass, so it is
-    computed from the records (two queries), not rolled up."""
+    decided, from the records (two queries). The dashboard reads it rolled up (``security.responses``
+    in ``security.rollup_response``: the same rule in SQL, recomputed daily as windows end)."""
     return response_rate_for_division(division=division, start=start, end=end)
 
 
@@ -211,7 +211,16 @@ def _three_rate(numerator, denominator):
 
 
 registry.indicator(
-    Indicator("security.response_rate", _("响应率（按时接收）"), "safety", _response_rate, "%", 17, good=GOOD_UP)
+    Indicator(
+        "security.response_rate",
+        _("响应率（按时接收）"),
+        "safety",
+        _response_rate,
+        "%",
+        17,
+        good=GOOD_UP,
+        rollup=Rollup(rollup_response.SOURCE, "responded", "assigned", RATIO, _three_rate),
+    )
 )
 registry.indicator(
     Indicator(

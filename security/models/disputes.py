@@ -210,6 +210,9 @@ class DisputeEvent(models.Model):
         indexes = [
             models.Index(fields=["dispute", "created_at"], name="dispute_event_timeline"),
             models.Index(fields=["actor", "dispute"], name="dispute_event_actor"),
+            # Events by date: the 响应率 roll-up's refresh and partial months read a day range of
+            # assignments (``security.rollup_response``), a calendar override the weeks before it.
+            models.Index(fields=["created_at"], name="dispute_event_created"),
         ]
         triggers = [
             pgtrigger.Protect(name="dispute_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),

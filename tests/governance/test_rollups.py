@@ -199,6 +199,7 @@ def test_refresh_recomputes_only_the_dirty_cells_and_is_idempotent(world):
         "security.disputes",
         "security.three_mediations",
         "security.three_situations",
+        "security.responses",  # the intake's routing is an assignment
         "governance.people",
         "villages.completeness",
     }
