@@ -508,11 +508,16 @@ def _partial_months_read(
     (``{(indicator key, piece): {child path: [numerator, denominator]}}``)."""
     child = "left(d.path, length(%s) + strpos(substr(d.path, length(%s) + 1), '/'))"
     values = ", ".join(f"({index}, DATE '{a:%Y-%m-%d}', DATE '{b:%Y-%m-%d}')" for index, (a, b) in enumerate(pieces))
-    low, high = pieces[0][0], max(b for _, b in pieces) + datetime.timedelta(days=1)
     selects: list[str] = []
     params: list[str] = []
     for source in sources:
-        day_range = f"{source.day_column} >= {_bound(source, low)} AND {source.day_column} < {_bound(source, high)}"
+        # Each piece's own day range (OR'ed: an index on the day column reads just those days, not the
+        # year between this year's partial month and the year before's).
+        column = source.day_column
+        day_range = " OR ".join(
+            f"({column} >= {_bound(source, a)} AND {column} < {_bound(source, b + datetime.timedelta(days=1))})"
+            for a, b in _merged(pieces)
+        )
         conditions = " AND ".join(f"({c})" for c in (source.where, day_range, "d.path LIKE %s") if c)
         unpivot = ", ".join(f"({_quote(name)}, s.m_{name}::numeric)" for name in source.measures)
         selects.append(
@@ -536,6 +541,17 @@ def _partial_months_read(
             num = data.get(rollup.numerator) or 0
             den = (data.get(rollup.denominator) or 0) if rollup.denominator else None
             parts[(indicator.key, piece)][child_path] = [num, den]
+
+
+def _merged(pieces: list[Range]) -> list[Range]:
+    """Sorted inclusive date ranges with the overlapping or adjacent ones joined."""
+    merged: list[Range] = []
+    for a, b in sorted(pieces):
+        if merged and a <= merged[-1][1] + datetime.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _plain(number: Any) -> Any:
