@@ -19,7 +19,8 @@ def bench_database(*, keep: bool = False):
     run measured again without generating its tens of millions of rows again."""
     settings = connection.settings_dict
     settings.setdefault("TEST", {})["NAME"] = f"bench_{settings['NAME']}"
-    old = setup_databases(verbosity=0, interactive=False, keepdb=keep)
+    # Not serialised (``serialized_aliases``): no test rolls back to it, and a kept database holds millions of rows.
+    old = setup_databases(verbosity=0, interactive=False, keepdb=keep, serialized_aliases=set())
     try:
         yield connection
     finally:
