@@ -231,6 +231,13 @@ def _pairs_filter(source: RollupSource, months: Sequence[datetime.date]) -> str:
     return condition
 
 
+def _no_jit(cursor: Any) -> None:
+    """No JIT compilation for the rest of this transaction: a source's ``GROUP BY`` over partitioned
+    tables (dispute events by month) plans hundreds of functions, and compiling them took 2 s where
+    the query itself takes 0.1 s."""
+    cursor.execute("SET LOCAL jit = off")
+
+
 def source_refresh(source: RollupSource, *, batch: int = CLAIM_BATCH) -> int:
     """Recompute the cells of the dirty (division, month) pairs of one source: claims up to ``batch``
     marks, one GROUP BY over just those pairs. Returns the pairs recomputed (0 if another worker holds
@@ -239,6 +246,7 @@ def source_refresh(source: RollupSource, *, batch: int = CLAIM_BATCH) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         if not _lock(cursor, source):
             return 0
+        _no_jit(cursor)
         cursor.execute(
             "WITH claimed AS (DELETE FROM governance_rollupdirty WHERE id IN (SELECT id FROM governance_rollupdirty "
             "WHERE source = %s ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING division_id, month) "
@@ -264,6 +272,7 @@ def source_rebuild(source: RollupSource) -> int:
     Returns the cells written."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, zlib.crc32(source.key.encode()) & 0x7FFFFFFF])
+        _no_jit(cursor)
         cursor.execute("DELETE FROM governance_rollupdirty WHERE source = %s", [source.key])
         cursor.execute("DELETE FROM governance_rollupcell WHERE indicator = ANY(%s)", [_keys(source)])
         # Always with parameters (none), so that a ``%`` in a source's SQL is written ``%%`` everywhere.

@@ -104,9 +104,11 @@ def _assignments(disputes: QuerySet[Dispute], start, end) -> QuerySet[DisputeEve
     tz = timezone.get_current_timezone()
     days = set(events.annotate(day=TruncDate("created_at", tzinfo=tz)).values_list("day", flat=True).distinct())
     windows = accept_deadlines(days)
+    # By id (``pk + 0``: the case's few events found through its ``dispute_id`` index in each monthly
+    # partition, not by walking every partition's primary key from this event's id on).
     following = DisputeEvent.objects.filter(
         dispute_id=OuterRef("dispute_id"), pk__gt=OuterRef("pk"), action__in=(EventAction.ACCEPTED, *ASSIGNMENTS)
-    ).order_by("pk")
+    ).order_by(F("pk") + 0)
     window_end = Cast(
         Case(
             *(When(day=day, then=Value(at, output_field=DateTimeField())) for day, at in windows.items()),
