@@ -246,3 +246,15 @@ def test_the_place_its_crumbs_and_active_children_come_from_one_query(client, ca
     for code in (f"{cases['district'].code}/{cases['t1'].code}", f"{cases['t1'].code}/", ""):
         with pytest.raises(Http404):
             dashboard_place(township_leader, code)
+
+
+def test_connections_run_without_jit(db):
+    """JIT compiling cost the district-scale dashboard 5 of its 6.4 s (bench_dashboard): every connection,
+    replicas' too, is opened with ``-c jit=off`` (settings)."""
+    from django.conf import settings
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+    for alias in settings.DATABASES:
+        assert "-c jit=off" in settings.DATABASES[alias]["OPTIONS"]["options"], alias
