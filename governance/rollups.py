@@ -12,9 +12,12 @@ deleted with ``RETURNING``) and recomputes just those cells with one set-based q
 ``rollups_verify`` (nightly) recomputes a sample from the base tables, logs and repairs mismatches;
 ``manage.py rollups_rebuild`` rebuilds everything.
 
-Periods that do not start and end on month boundaries (this year *to date*) read the whole months
-from cells and the partial months from the base tables: one query for all sources (``UNION ALL``),
-grouped by child division.
+Periods that do not start and end on month boundaries (this year *to date*, the same days a year
+before) read their whole months from ``RollupCell`` and their partial months from ``RollupDayCell``:
+month-to-date measures per division and day, kept from the same dirty marks for the last
+``DAY_CELL_MONTHS`` months, so a part of a month is one cell (through its last day) or two (less the
+day before its first) whatever the rows in it. The cells and day cells of a read are one query. Only a
+partial month older than that is read from the base tables (one query for all sources, ``UNION ALL``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from governance.dates import month_end, month_start
+from governance.dates import month_end, month_start, months_add
 from governance.db_router import read_connection
 from governance.registry import RATIO, SNAPSHOT, Indicator, RollupSource, RollupTrigger, registry
 
@@ -41,6 +44,9 @@ TZ = "Asia/Shanghai"
 # The month under which a snapshot source's cells are kept (they do not depend on the period).
 SNAPSHOT_MONTH = datetime.date(1970, 1, 1)
 CLAIM_BATCH = 5000
+# Months (the running one included) whose month-to-date day cells are kept: this month and the same
+# month a year before, which the dashboard compares, with one to spare.
+DAY_CELL_MONTHS = 14
 TRIGGER_PREFIX = "rollup_dirty"
 
 
@@ -108,21 +114,57 @@ def source_select(source: RollupSource, where: str = "") -> str:
     )
 
 
-def _cells_insert(source: RollupSource, select_sql: str) -> str:
-    """INSERT the cells of every indicator of ``source`` from ``select_sql``'s measures (one statement)."""
+def day_cells_from(today: datetime.date | None = None) -> datetime.date:
+    """The first month (its first day) whose day cells are kept: ``DAY_CELL_MONTHS`` months back,
+    counting the running one (Asia/Shanghai ``today``)."""
+    return months_add(month_start(today or timezone.localdate()), -(DAY_CELL_MONTHS - 1))
+
+
+def source_day_select(source: RollupSource, where: str = "") -> str:
+    """``SELECT division_id, day, m_<measure>…``: for each division and each day from its first day with
+    rows in a month to that month's end, the measures summed from the month's first day through ``day``
+    (month to date), over the months from ``day_cells_from()``. Measures are sums, so a running sum
+    (window over the days) is exact. Only for a dated source (``day_column``)."""
+    assert source.day_column, source.key
+    since = f"{source.day_column} >= {_bound(source, day_cells_from())}"
+    conditions = " AND ".join(f"({c})" for c in (source.where, where, since) if c)
+    names = list(source.measures)
+    running = ", ".join(f"COALESCE(sum(g.m_{name}) OVER w, 0) AS m_{name}" for name in names)
+    return (
+        f"WITH g AS (SELECT {source.division} AS division_id, {_day_expr(source)} AS day, {_measures_sql(source)} "
+        f"FROM {_from(source)} WHERE {conditions} GROUP BY 1, 2) "
+        f"SELECT f.division_id, gs.day::date AS day, {running} "
+        "FROM (SELECT division_id, min(day) AS first FROM g WHERE division_id IS NOT NULL "
+        "GROUP BY division_id, date_trunc('month', day)) f "
+        "CROSS JOIN LATERAL generate_series(f.first::timestamp, "
+        "date_trunc('month', f.first) + interval '1 month - 1 day', interval '1 day') AS gs(day) "
+        "LEFT JOIN g ON g.division_id = f.division_id AND g.day = gs.day::date "
+        "WINDOW w AS (PARTITION BY f.division_id, f.first ORDER BY gs.day)"
+    )
+
+
+def _cells_insert(source: RollupSource, select_sql: str, *, days: bool = False) -> str:
+    """INSERT the cells of every indicator of ``source`` from ``select_sql``'s measures (one statement):
+    ``RollupCell`` from ``source_select``'s (division, month) rows, or with ``days`` ``RollupDayCell``
+    from ``source_day_select``'s (division, day) rows."""
     values = []
     for indicator in rolled_indicators(source.key):
         rollup = indicator.rollup
         assert rollup is not None
         den = f"s.m_{rollup.denominator}::numeric" if rollup.denominator else "NULL::numeric"
         values.append(f"({_quote(indicator.key)}, s.m_{rollup.numerator}::numeric, {den}, {_quote(rollup.kind)})")
+    if days:
+        table, columns, selected, key = "governance_rollupdaycell", "day", "s.day", "day"
+    else:
+        table, columns, selected, key = "governance_rollupcell", "month, kind", "s.month, x.kind", "month"
     return (
-        "INSERT INTO governance_rollupcell (indicator, division_id, month, numerator, denominator, kind, computed_at) "
-        "SELECT x.indicator, s.division_id, s.month, COALESCE(x.num, 0), x.den, x.kind, now() "
+        f"INSERT INTO {table} (indicator, division_id, {columns}, numerator, denominator, computed_at) "
+        f"SELECT x.indicator, s.division_id, {selected}, COALESCE(x.num, 0), x.den, now() "
         f"FROM ({select_sql}) s CROSS JOIN LATERAL (VALUES {', '.join(values)}) AS x(indicator, num, den, kind) "
         "WHERE s.division_id IS NOT NULL "
-        "ON CONFLICT (indicator, division_id, month) DO UPDATE SET numerator = EXCLUDED.numerator, "
-        "denominator = EXCLUDED.denominator, kind = EXCLUDED.kind, computed_at = EXCLUDED.computed_at"
+        f"ON CONFLICT (indicator, division_id, {key}) DO UPDATE SET numerator = EXCLUDED.numerator, "
+        "denominator = EXCLUDED.denominator, computed_at = EXCLUDED.computed_at"
+        + ("" if days else ", kind = EXCLUDED.kind")
     )
 
 
@@ -212,9 +254,35 @@ def rollup_triggers_install(using: str = "default") -> int:
 
 
 def rollups_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate receiver: installs the triggers once per migrate (on the governance app's turn)."""
+    """post_migrate receiver: installs the triggers once per migrate (on the governance app's turn), and
+    marks dirty the recent months of cells that have no day cells yet (a database upgraded to day
+    cells, or a new dated source), so the next refresh writes them."""
     if sender.label == "governance":
         rollup_triggers_install(using)
+        day_cells_mark_missing(using)
+
+
+def day_cells_mark_missing(using: str = "default") -> int:
+    """Mark dirty each (source, division, month) from ``day_cells_from()`` that has month cells but no
+    day cell; returns the marks written. Idempotent."""
+    marked = 0
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT to_regclass('governance_rollupdaycell') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return 0
+        for source in rollup_sources():
+            if not source.day_column:
+                continue
+            cursor.execute(
+                "INSERT INTO governance_rollupdirty (source, division_id, month) "
+                "SELECT DISTINCT %s, c.division_id, c.month FROM governance_rollupcell c "
+                "WHERE c.indicator = ANY(%s) AND c.month >= %s AND NOT EXISTS (SELECT 1 "
+                "FROM governance_rollupdaycell x WHERE x.indicator = c.indicator AND x.division_id = c.division_id "
+                "AND x.day >= c.month AND x.day < c.month + interval '1 month')",
+                [source.key, _keys(source), day_cells_from()],
+            )
+            marked += cursor.rowcount
+    return marked
 
 
 # --- refresh, rebuild, verify ---------------------------------------------------------------------
@@ -264,7 +332,25 @@ def source_refresh(source: RollupSource, *, batch: int = CLAIM_BATCH) -> int:
             [keys, divisions, months],
         )
         cursor.execute(_cells_insert(source, source_select(source, _pairs_filter(source, months))), [divisions, months])
+        if source.day_column:
+            since = day_cells_from()
+            recent = [(d, m) for d, m in zip(divisions, months, strict=True) if m >= since]
+            if recent:
+                _day_cells_refresh(cursor, source, keys, [d for d, _ in recent], [m for _, m in recent])
     return len(pairs)
+
+
+def _day_cells_refresh(cursor: Any, source: RollupSource, keys: list[str], divisions: list, months: list) -> None:
+    """Recompute the day cells of the (division, month) pairs (bound as two arrays) of one source."""
+    cursor.execute(
+        "DELETE FROM governance_rollupdaycell WHERE indicator = ANY(%s) AND day >= %s AND day <= %s "
+        "AND (division_id, date_trunc('month', day)::date) IN (SELECT * FROM unnest(%s::bigint[], %s::date[]))",
+        [keys, min(months), month_end(max(months)), divisions, months],
+    )
+    cursor.execute(
+        _cells_insert(source, source_day_select(source, _pairs_filter(source, months)), days=True),
+        [divisions, months],
+    )
 
 
 def source_rebuild(source: RollupSource) -> int:
@@ -277,16 +363,20 @@ def source_rebuild(source: RollupSource) -> int:
         cursor.execute("DELETE FROM governance_rollupcell WHERE indicator = ANY(%s)", [_keys(source)])
         # Always with parameters (none), so that a ``%`` in a source's SQL is written ``%%`` everywhere.
         cursor.execute(_cells_insert(source, source_select(source)), [])
-        return cursor.rowcount
+        written = cursor.rowcount
+        cursor.execute("DELETE FROM governance_rollupdaycell WHERE indicator = ANY(%s)", [_keys(source)])
+        if source.day_column:
+            cursor.execute(_cells_insert(source, source_day_select(source), days=True), [])
+        return written
 
 
 def rollups_rebuild() -> dict[str, int]:
     """Rebuild every source's cells from scratch: ``{source key: cells written}``. Also drops the cells
     of indicators no longer declared."""
+    declared = [i.key for i in rolled_indicators()]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM governance_rollupcell WHERE NOT (indicator = ANY(%s))", [[i.key for i in rolled_indicators()]]
-        )
+        for table in ("governance_rollupcell", "governance_rollupdaycell"):
+            cursor.execute(f"DELETE FROM {table} WHERE NOT (indicator = ANY(%s))", [declared])
     return {source.key: source_rebuild(source) for source in rollup_sources()}
 
 
@@ -374,6 +464,8 @@ def rollups_verify(*, sample: int = 200) -> dict[str, int]:
             if not _same(stored.get(key), fresh.get(key)):
                 bad.add((key[1], key[2]))
                 logger.error("rollups: %s %s %s stored %s, base tables %s", *key, stored.get(key), fresh.get(key))
+        if source.day_column:
+            bad |= _day_cells_mismatched(source, keys, pairs)
         checked += len(pairs)
         mismatched += len(bad)
         if bad:
@@ -385,6 +477,42 @@ def rollups_verify(*, sample: int = 200) -> dict[str, int]:
             while source_refresh(source):
                 pass
     return {"checked": checked, "mismatched": mismatched}
+
+
+def _day_cells_mismatched(source: RollupSource, keys: list[str], pairs: list[tuple]) -> set[tuple]:
+    """The (division, month) pairs, of those from ``day_cells_from()``, whose stored day cells differ
+    from the base tables' (each logged)."""
+    since = day_cells_from()
+    recent = [(d, m) for d, m in pairs if m >= since]
+    if not recent:
+        return set()
+    divisions, months = [p[0] for p in recent], [p[1] for p in recent]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indicator, division_id, day, numerator, denominator FROM governance_rollupdaycell "
+            "WHERE indicator = ANY(%s) AND day >= %s AND (division_id, date_trunc('month', day)::date) IN "
+            "(SELECT * FROM unnest(%s::bigint[], %s::date[]))",
+            [keys, min(months), divisions, months],
+        )
+        stored = {(r[0], r[1], r[2]): (r[3], r[4]) for r in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT * FROM ({source_day_select(source, _pairs_filter(source, months))}) s", [divisions, months]
+        )
+        columns = [c.name for c in cursor.description]
+        fresh: dict[tuple, tuple] = {}
+        for row in cursor.fetchall():
+            data = dict(zip(columns, row, strict=True))
+            for indicator in rolled_indicators(source.key):
+                rollup = indicator.rollup
+                assert rollup is not None
+                den = data[f"m_{rollup.denominator}"] if rollup.denominator else None
+                fresh[(indicator.key, data["division_id"], data["day"])] = (data[f"m_{rollup.numerator}"] or 0, den)
+    bad = set()
+    for key in set(stored) | set(fresh):
+        if not _same(stored.get(key), fresh.get(key)):
+            bad.add((key[1], month_start(key[2])))
+            logger.error("rollups: %s %s day %s stored %s, base tables %s", *key, stored.get(key), fresh.get(key))
+    return bad
 
 
 def _same(a: tuple | None, b: tuple | None) -> bool:
@@ -439,12 +567,18 @@ class RollupReader:
 
     @classmethod
     def load(cls, *, division_path: str, indicators: Iterable[Indicator], ranges: Iterable[Range]) -> RollupReader:
-        """Two queries at most: the cells of the ranges' whole months, and the sources' rows in their
-        partial months (all sources in one ``UNION ALL``, only when a range has a partial month)."""
+        """One query for the cells of the ranges' whole months and the day cells of their partial months
+        (``DAY_CELL_MONTHS``); one more only for a partial month older than that, read from the base
+        tables (all sources in one ``UNION ALL``)."""
         rolled = [i for i in indicators if i.rollup is not None]
         splits = {r: _split(*r) for r in set(ranges)}
         months = sorted({m for full, _ in splits.values() for m in full} | {SNAPSHOT_MONTH})
         pieces = sorted({p for _, parts in splits.values() for p in parts})
+        since = day_cells_from()
+        from_days = [p for p in pieces if p[0] >= since]
+        from_base = [p for p in pieces if p[0] < since]
+        # Month to date through each piece's last day, less through the day before its first.
+        days = sorted({b for _, b in from_days} | {a - datetime.timedelta(days=1) for a, _ in from_days if a.day > 1})
         child = "left(d.path, length(%s) + strpos(substr(d.path, length(%s) + 1), '/'))"
         cells: dict[tuple[str, datetime.date], Measures] = defaultdict(dict)
         parts: dict[tuple[str, Range], Measures] = defaultdict(dict)
@@ -453,20 +587,28 @@ class RollupReader:
         # A read: on a replica when the router sends this request's reads there (raw SQL is not routed).
         from governance.models.rollups import RollupCell
 
+        keys = [i.key for i in rolled]
+        like = _like(division_path)
         with read_connection(RollupCell).cursor() as cursor:
             cursor.execute(
-                f"SELECT c.indicator, {child} AS child, c.month, sum(c.numerator), sum(c.denominator) "
+                f"SELECT FALSE, c.indicator, {child} AS child, c.month, sum(c.numerator), sum(c.denominator) "
                 "FROM governance_rollupcell c JOIN governance_division d ON d.id = c.division_id "
-                "WHERE d.path LIKE %s AND c.indicator = ANY(%s) AND c.month = ANY(%s::date[]) GROUP BY 1, 2, 3",
-                [division_path, division_path, _like(division_path), [i.key for i in rolled], months],
+                "WHERE d.path LIKE %s AND c.indicator = ANY(%s) AND c.month = ANY(%s::date[]) GROUP BY 1, 2, 3, 4 "
+                f"UNION ALL SELECT TRUE, c.indicator, {child} AS child, c.day, sum(c.numerator), sum(c.denominator) "
+                "FROM governance_rollupdaycell c JOIN governance_division d ON d.id = c.division_id "
+                "WHERE d.path LIKE %s AND c.indicator = ANY(%s) AND c.day = ANY(%s::date[]) GROUP BY 1, 2, 3, 4",
+                [division_path, division_path, like, keys, months, division_path, division_path, like, keys, days],
             )
-            for key, child_path, month, num, den in cursor.fetchall():
-                cells[(key, month)][child_path] = [num, den]
+            through: dict[tuple[str, datetime.date], Measures] = defaultdict(dict)
+            for is_day, key, child_path, when, num, den in cursor.fetchall():
+                (through if is_day else cells)[(key, when)][child_path] = [num, den]
+            for piece in from_days:
+                _day_cells_piece(piece, rolled, through, parts)
             dated_sources = {i.rollup.source for i in rolled if i.rollup and i.rollup.kind != SNAPSHOT}
-            sources = [registry.rollup_sources[key] for key in sorted(dated_sources) if pieces]
+            sources = [registry.rollup_sources[key] for key in sorted(dated_sources) if from_base]
             sources = [source for source in sources if source.day_column]
             if sources:
-                _partial_months_read(cursor, sources, pieces, division_path, rolled, parts)
+                _partial_months_read(cursor, sources, from_base, division_path, rolled, parts)
         return cls(cells, parts, splits)
 
     def measures(self, indicator: Indicator, span: Range, child: str | None = None) -> tuple[Any, Any]:
@@ -550,6 +692,32 @@ def _partial_months_read(
             num = data.get(rollup.numerator) or 0
             den = (data.get(rollup.denominator) or 0) if rollup.denominator else None
             parts[(indicator.key, piece)][child_path] = [num, den]
+
+
+def _day_cells_piece(
+    piece: Range,
+    rolled: list[Indicator],
+    through: dict[tuple[str, datetime.date], Measures],
+    parts: dict[tuple[str, Range], Measures],
+) -> None:
+    """A partial month's measures from month-to-date day cells: through its last day, less through the
+    day before its first (none when it starts on the 1st)."""
+    first, last = piece
+    before = first - datetime.timedelta(days=1) if first.day > 1 else None
+    for indicator in rolled:
+        upto = through.get((indicator.key, last), {})
+        less = through.get((indicator.key, before), {}) if before else {}
+        if not upto and not less:
+            continue
+        measures: Measures = {}
+        for child_path in upto.keys() | less.keys():
+            num, den = upto.get(child_path, [0, None])
+            less_num, less_den = less.get(child_path, [0, None])
+            measures[child_path] = [
+                (num or 0) - (less_num or 0),
+                None if den is None and less_den is None else (den or 0) - (less_den or 0),
+            ]
+        parts[(indicator.key, piece)] = measures
 
 
 def _merged(pieces: list[Range]) -> list[Range]:

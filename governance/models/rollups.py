@@ -46,6 +46,36 @@ class RollupCell(models.Model):
         return f"{self.indicator} {self.division_id} {self.month:%Y-%m}"
 
 
+class RollupDayCell(models.Model):
+    """One indicator's measures for the base rows of exactly one division from the first of ``day``'s
+    month through ``day`` (month to date, Asia/Shanghai): so any part of a month is one or two cells
+    (through its last day, less through the day before its first). Kept, like ``RollupCell``, for the
+    months of ``ROLLUP_DAY_MONTHS`` back from today, from the first day with rows to the month's end;
+    a missing cell is zero."""
+
+    audit_exempt = "derived figures, recomputed from the audited base tables"
+
+    indicator = models.CharField(_("指标"), max_length=100)
+    division = models.ForeignKey(
+        "governance.Division", verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField(_("截至日期"))
+    numerator = models.DecimalField(_("分子/数值"), max_digits=24, decimal_places=4, default=0)
+    denominator = models.DecimalField(_("分母"), max_digits=24, decimal_places=4, null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("逐日累计汇总单元")
+        verbose_name_plural = _("逐日累计汇总单元")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "division", "day"], name="rollup_day_cell_once"),
+        ]
+        indexes = [models.Index(fields=["day", "indicator"], name="rollup_day_cell_day")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.division_id} {self.day:%Y-%m-%d}"
+
+
 class RollupDirty(models.Model):
     """A (source, division, month) whose cells must be recomputed: written by triggers on the base
     tables (so services, bulk and raw writes all mark), claimed and deleted by ``rollups_refresh``.
