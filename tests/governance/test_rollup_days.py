@@ -27,10 +27,19 @@ from governance.rollups import (
     rollups_verify,
 )
 from security.models import Dispute
-from tests.governance.test_rollups import _disputes, world  # noqa: F401  (the fixture)
-from tests.security.factories import intake
+from tests.governance.test_rollups import _disputes
+from tests.security.factories import intake, make_bodies, police_rule
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def world(divisions):
+    make_bodies(divisions)
+    police_rule()
+    return divisions
+
+
 BASE_TABLES = ("security_dispute", "civility_pointentry", "integrity_clue", "integrity_integritycase")
 
 
@@ -70,7 +79,7 @@ def test_recent_partial_months_come_from_day_cells_in_one_query_equal_to_the_bas
     _disputes(world, random.Random(31), 30)
     rollups_refresh()
     assert RollupDayCell.objects.exists()
-    ranges = _recent_pieces() + [(TODAY.replace(month=1, day=1), TODAY)]
+    ranges = [*_recent_pieces(), (TODAY.replace(month=1, day=1), TODAY)]
     for division in (world["district"], world["t1"], world["v11"]):
         reader, queries = _read(division, ranges)
         assert len(queries) == 1, queries
