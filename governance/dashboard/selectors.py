@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.dashboard.periods import Period
 from governance.dates import month_end
 from governance.models import Division, Role
-from governance.querysets import path_ancestors, path_codes, user_scope_paths
+from governance.querysets import path_codes, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
 from governance.rollups import RollupReader, rollups_refresh_if_dirty
 from governance.selectors import change_pct, division_in_scope
@@ -151,12 +151,6 @@ def dashboard_division(user, code: str | None) -> Division:
             raise Http404
         return roots[0]
     return division_in_scope(user, code, roles=DASHBOARD_ROLES)
-
-
-def breadcrumbs(user, division: Division) -> list[Division]:
-    """The division's ancestors the user may open, top down, ending with the division itself: one query."""
-    queryset = Division.objects.for_user(user, roles=DASHBOARD_ROLES)
-    return list(queryset.filter(path__in=path_ancestors(division.path)).order_by("path"))
 
 
 @dataclass
