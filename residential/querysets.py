@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from governance.follow_ups import FollowUpQuerySet
 from governance.models import Post
 from governance.models.people import PARTY_STATUSES
 from governance.querysets import ScopedQuerySet
@@ -84,35 +85,6 @@ class OwnersCommitteeQuerySet(ScopedQuerySet):
 class PetitionQuerySet(ScopedQuerySet):
     def received_between(self, start: datetime.date, end: datetime.date) -> PetitionQuerySet:
         return self.filter(received_on__gte=start, received_on__lte=end)
-
-
-class FollowUpQuerySet(ScopedQuerySet):
-    """Rows followed up until they are done by a due date: 业委会整治, 执法进小区 rectification and 楼宇会
-    决议. Each subclass names its due-date field and what "done" means; ``overdue()`` and ``due_by()``
-    are what the follow-up list, 我的待办 and the dashboard's overdue figure read (issue 13 item 5)."""
-
-    due_field = "deadline"
-
-    def done_condition(self) -> Q:
-        raise NotImplementedError
-
-    def open(self) -> FollowUpQuerySet:
-        """Not done yet (whatever the date), with a due date to follow."""
-        return self.exclude(self.done_condition()).filter(**{f"{self.due_field}__isnull": False})
-
-    def overdue(self, today: datetime.date | None = None) -> FollowUpQuerySet:
-        """Open and past the due date (the due date itself is still in time; Asia/Shanghai dates)."""
-        return self.open().filter(**{f"{self.due_field}__lt": today or timezone.localdate()})
-
-    def due_by(self, last: datetime.date, today: datetime.date | None = None) -> FollowUpQuerySet:
-        """Open and due from ``today`` up to ``last`` inclusive (not yet overdue)."""
-        today = today or timezone.localdate()
-        return self.open().filter(**{f"{self.due_field}__gte": today, f"{self.due_field}__lte": last})
-
-    def open_first(self) -> FollowUpQuerySet:
-        """Work-list order: open rows first, the nearest due date first, then done ones."""
-        rank = Case(When(self.done_condition(), then=Value(1)), default=Value(0))
-        return self.alias(done_rank=rank).order_by("done_rank", F(self.due_field).asc(nulls_last=True), "-id")
 
 
 class RectificationQuerySet(FollowUpQuerySet):

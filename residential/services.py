@@ -13,6 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.errors import Conflict
+from governance.follow_ups import (  # noqa: F401  (the error codes, re-exported for callers)
+    ERR_FOLLOW_UP_DATE,
+    ERR_FOLLOW_UP_DONE,
+    ERR_FOLLOW_UP_STATUS,
+    follow_up_check,
+    follow_up_note,
+)
 from governance.models import (
     Division,
     DivisionLevel,
@@ -497,10 +504,6 @@ def _save_child(row, prefix: str, index: int) -> None:
 
 # --- 跟进：业委会整治、执法进小区整改、楼宇会决议 ---------------------------------------------------------
 
-ERR_FOLLOW_UP_DATE = "follow_up_done_on"
-ERR_FOLLOW_UP_STATUS = "follow_up_status"
-ERR_FOLLOW_UP_DONE = "follow_up_already_done"
-
 FollowUpRow = CommitteeRectification | EnforcementVisit | MeetingResolution
 
 
@@ -523,7 +526,8 @@ def follow_up_record(
 ) -> FollowUpRow:
     """Record the follow-up of a 业委会整治, a 执法进小区 rectification or a 楼宇会决议 (issue 13 item 5):
     ``status`` is a ``WorkStatus`` value (办理中 or 已办结; a 执法进小区 visit knows only 已办结, i.e. its
-    ``rectified_on``), ``note`` is appended to the row's measures / follow-up text (up to 2000 characters),
+    ``rectified_on``), ``note`` is appended to the row's measures / follow-up text (up to 2000 characters,
+    ``governance.follow_ups.follow_up_note``),
     ``done_on`` (default today, Asia/Shanghai) is the day it was done. A row already done is not
     reopened here. Writes the audit trail through the models' triggers.
 
@@ -531,37 +535,23 @@ def follow_up_record(
     done, ``ERR_FOLLOW_UP_DONE``) or ``done_on`` (in the future, or before the row was found / the
     visit / the meeting, ``ERR_FOLLOW_UP_DATE``)."""
     row = type(row).objects.select_for_update().get(pk=row.pk)
-    today = timezone.localdate()
-    allowed = (WorkStatus.DONE,) if isinstance(row, EnforcementVisit) else (WorkStatus.IN_PROGRESS, WorkStatus.DONE)
-    if status not in allowed:
-        raise ValidationError({"status": ValidationError(_("该事项不能设为此跟进状态。"), code=ERR_FOLLOW_UP_STATUS)})
-    done = row.rectified_on is not None if isinstance(row, EnforcementVisit) else row.status == WorkStatus.DONE
-    if done:
-        raise ValidationError({"status": ValidationError(_("该事项已办结。"), code=ERR_FOLLOW_UP_DONE)})
-    if status == WorkStatus.DONE:
-        done_on = done_on or today
-        start = _follow_up_start(row)
-        if done_on > today or done_on < start:
-            raise ValidationError(
-                {
-                    "done_on": ValidationError(
-                        _("办结日期应在 %(start)s 至今天（%(today)s）之间。"),
-                        code=ERR_FOLLOW_UP_DATE,
-                        params={"start": start, "today": today},
-                    )
-                }
-            )
-    note = note.strip()[:2000]
+    visit = isinstance(row, EnforcementVisit)
+    done_on = follow_up_check(
+        status=status,
+        allowed=(WorkStatus.DONE,) if visit else (WorkStatus.IN_PROGRESS, WorkStatus.DONE),
+        done_status=WorkStatus.DONE,
+        already_done=type(row).objects.filter(pk=row.pk).done().exists(),
+        done_on=done_on,
+        start=_follow_up_start(row),
+    )
     if isinstance(row, EnforcementVisit):
         row.rectified_on = done_on
         fields = ["rectified_on"]
     else:
         text_field = "measures" if isinstance(row, CommitteeRectification) else "follow_up"
-        if note:
-            current = getattr(row, text_field)
-            setattr(row, text_field, f"{current}\n{today:%Y-%m-%d} {note}".strip())
+        setattr(row, text_field, follow_up_note(getattr(row, text_field), note))
         row.status = status
-        row.done_on = done_on if status == WorkStatus.DONE else None
+        row.done_on = done_on
         fields = [text_field, "status", "done_on"]
     row.full_clean()
     row.save(update_fields=fields)

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.follow_ups import (  # noqa: F401  (the error codes, re-exported for callers)
+    ERR_FOLLOW_UP_DATE,
+    ERR_FOLLOW_UP_DONE,
+    ERR_FOLLOW_UP_STATUS,
+    follow_up_check,
+    follow_up_note,
+)
 from governance.models import Division, User
 from villages.choices import FollowUpStatus
 from villages.models import MeetingResolution
 
-ERR_FOLLOW_UP_STATUS = "follow_up_status"
-ERR_FOLLOW_UP_DONE = "follow_up_already_done"
-ERR_FOLLOW_UP_DATE = "follow_up_done_on"
-
 FOLLOW_UP_STATES = ("open", "overdue", "due_soon", "done", "all")
-NOTE_LIMIT = 2000
 
 
 @transaction.atomic
@@ -34,7 +34,7 @@ def hamlet_resolution_follow_up(
     by: User | None = None,
 ) -> MeetingResolution:
     """Record the follow-up of a 屋场会决议: ``status`` is 落实中 or 已办结 (``FollowUpStatus``); ``note`` is
-    appended to its 跟进记录 with today's date (the whole record kept to 2000 characters); ``done_on``
+    appended to its 跟进记录 with today's date (at most 2000 characters; earlier notes kept); ``done_on``
     (default today, Asia/Shanghai) is the day it was done, for 已办结 only. A resolution already done is
     not reopened. ``by`` is accepted for the callers' symmetry; who did it is in the audit trail.
 
@@ -42,29 +42,15 @@ def hamlet_resolution_follow_up(
     ``ERR_FOLLOW_UP_DONE``) or ``done_on`` (in the future or before the meeting: ``ERR_FOLLOW_UP_DATE``);
     nothing is written then."""
     row = MeetingResolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
-    if status not in (FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE):
-        raise ValidationError({"status": ValidationError(_("该事项不能设为此跟进状态。"), code=ERR_FOLLOW_UP_STATUS)})
-    if row.follow_up == FollowUpStatus.DONE:
-        raise ValidationError({"status": ValidationError(_("该事项已办结。"), code=ERR_FOLLOW_UP_DONE)})
-    today = timezone.localdate()
-    if status == FollowUpStatus.DONE:
-        done_on = done_on or today
-        start = row.meeting.held_on
-        if done_on > today or done_on < start:
-            raise ValidationError(
-                {
-                    "done_on": ValidationError(
-                        _("办结日期应在 %(start)s 至今天（%(today)s）之间。"),
-                        code=ERR_FOLLOW_UP_DATE,
-                        params={"start": start, "today": today},
-                    )
-                }
-            )
-    else:
-        done_on = None
-    note = note.strip()
-    if note:
-        row.follow_up_note = f"{row.follow_up_note}\n{today:%Y-%m-%d} {note}".strip()[:NOTE_LIMIT]
+    done_on = follow_up_check(
+        status=status,
+        allowed=(FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE),
+        done_status=FollowUpStatus.DONE,
+        already_done=row.follow_up == FollowUpStatus.DONE,
+        done_on=done_on,
+        start=row.meeting.held_on,
+    )
+    row.follow_up_note = follow_up_note(row.follow_up_note, note)
     row.follow_up, row.done_on = status, done_on
     row.full_clean()
     row.save(update_fields=["follow_up", "follow_up_note", "done_on"])
@@ -88,7 +74,7 @@ def hamlet_resolutions_follow_up_list(
         rows = rows.done()
     elif state != "all":
         raise KeyError(state)
-    return rows.open_first()
+    return rows.open_first("id")
 
 
 def hamlet_resolutions_overdue(*, division: Division) -> int:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
+from governance.follow_ups import FollowUpQuerySet
 from governance.models import Organization, OrganizationKind, Post
 from governance.models.people import PARTY_STATUSES
 from governance.querysets import ScopedQuerySet
@@ -77,23 +76,12 @@ class LandTransferQuerySet(ScopedQuerySet):
         return self.filter(status=TransferStatus.ACTIVE)
 
 
-class HamletResolutionQuerySet(ScopedQuerySet):
-    """屋场会决议 as a follow-up list (the same states as the residential follow-ups): open = not 已办结;
-    overdue = open with its 办结时限 before today (Asia/Shanghai); due by a day = open, due from today to it."""
+class HamletResolutionQuerySet(FollowUpQuerySet):
+    """屋场会决议 as a follow-up list (``governance.follow_ups``, the states of the residential follow-ups):
+    done when 落实情况 is 已办结; due by its 办结时限 (``due_on``); a resolution without one is still open."""
 
-    def open(self) -> HamletResolutionQuerySet:
-        return self.exclude(follow_up=FollowUpStatus.DONE)
+    due_field = "due_on"
+    open_needs_due = False
 
-    def overdue(self, today: datetime.date | None = None) -> HamletResolutionQuerySet:
-        return self.open().filter(due_on__lt=today or timezone.localdate())
-
-    def due_by(self, horizon: datetime.date, today: datetime.date | None = None) -> HamletResolutionQuerySet:
-        return self.open().filter(due_on__gte=today or timezone.localdate(), due_on__lte=horizon)
-
-    def done(self) -> HamletResolutionQuerySet:
-        return self.filter(follow_up=FollowUpStatus.DONE)
-
-    def open_first(self) -> HamletResolutionQuerySet:
-        """Open rows first, the nearest 办结时限 first (none last), then the oldest."""
-        is_done = Case(When(follow_up=FollowUpStatus.DONE, then=Value(1)), default=Value(0))
-        return self.order_by(is_done, F("due_on").asc(nulls_last=True), "id")
+    def done_condition(self) -> Q:
+        return Q(follow_up=FollowUpStatus.DONE)
