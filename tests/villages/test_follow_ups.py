@@ -239,3 +239,17 @@ def test_the_service_refuses_a_due_date_before_the_meeting_and_writes_nothing(di
         )
     assert error.value.error_dict["resolutions"][0].code == ERR_RESOLUTION_DUE_BEFORE_MEETING
     assert not hamlet.meetings.exists()
+
+
+def test_a_note_is_appended_dated_and_never_cuts_the_earlier_record(divisions):
+    (row,) = resolutions(divisions["v11"], TODAY + 5 * DAY)
+    MeetingResolution.objects.filter(pk=row.pk).update(follow_up_note="旧" * 1995)
+    hamlet_resolution_follow_up(resolution=row, status=FollowUpStatus.IN_PROGRESS, note="  已约谈两户  ")
+    row.refresh_from_db()
+    assert row.follow_up_note.startswith("旧" * 1995)
+    assert row.follow_up_note.endswith(f"{TODAY:%Y-%m-%d} 已约谈两户")
+    # A note over the forms' 2000 characters keeps its first 2000.
+    hamlet_resolution_follow_up(resolution=row, status=FollowUpStatus.IN_PROGRESS, note="新" * 2100)
+    row.refresh_from_db()
+    assert row.follow_up_note.endswith(" " + "新" * 2000)
+    assert row.follow_up == FollowUpStatus.IN_PROGRESS and row.done_on is None
