@@ -2,8 +2,10 @@
 
 Each app declares, next to its indicators, the base rows they roll up from (``RollupSource``: one
 ``GROUP BY`` division, month) and how each figure stands on the measures (``Indicator.rollup``).
-Cells hold the measures of the rows of exactly one division; a subtree's figure is the sum of its
-divisions' cells, read with the division path (one indexed prefix match), so a write touches one cell.
+Cells hold the measures of the rows of exactly one division (``RollupCell``); ``RollupTreeCell`` holds
+each division's whole subtree, summed from them over the division paths when they change. A dashboard
+reads the subtree cells of its division and its children: a fixed handful of rows whatever the tree
+below, so a write touches one own cell and the subtree cells of its ancestors.
 
 Freshness: statement-level triggers on the base tables (AFTER INSERT/UPDATE/DELETE, with transition
 tables) mark (source, division, month) dirty in ``RollupDirty`` — services, bulk updates and raw SQL
@@ -259,7 +261,26 @@ def rollups_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> 
     cells, or a new dated source), so the next refresh writes them."""
     if sender.label == "governance":
         rollup_triggers_install(using)
+        tree_cells_fill_missing(using)
         day_cells_mark_missing(using)
+
+
+def tree_cells_fill_missing(using: str = "default") -> bool:
+    """Build the subtree cells from the own cells when there are own cells and no subtree cell at all (a
+    database upgraded to subtree cells): seconds at district size. Returns whether it built them."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT to_regclass('governance_rolluptreecell') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM governance_rollupcell) "
+            "AND NOT EXISTS (SELECT 1 FROM governance_rolluptreecell)"
+        )
+        if not cursor.fetchone()[0]:
+            return False
+        with transaction.atomic(using=using):
+            _tree_rebuild(cursor, [i.key for i in rolled_indicators()])
+    return True
 
 
 def day_cells_mark_missing(using: str = "default") -> int:
@@ -306,6 +327,66 @@ def _no_jit(cursor: Any) -> None:
     cursor.execute("SET LOCAL jit = off")
 
 
+def _up_sql(path: str) -> str:
+    """``CROSS JOIN LATERAL`` giving ``up.path``: every ancestor path of ``path`` (an SQL expression),
+    itself included: ``"a/b/"`` → ``"a/"``, ``"a/b/"``."""
+    parts = f"string_to_array(rtrim({path}, '/'), '/')"
+    return (
+        f"CROSS JOIN LATERAL (SELECT array_to_string(({parts})[1:n], '/') || '/' AS path "
+        f"FROM generate_series(1, array_length({parts}, 1)) AS n) up"
+    )
+
+
+def _tree_select(where: str) -> str:
+    """``SELECT indicator, division_id, month, numerator, denominator``: the subtree totals of the own
+    cells (``governance_rollupcell c``, filtered by ``where``), each cell counted in every ancestor of its
+    division (itself included)."""
+    return (
+        "SELECT c.indicator, a.id AS division_id, c.month, sum(c.numerator) AS numerator, "
+        "sum(c.denominator) AS denominator FROM governance_rollupcell c "
+        f"JOIN governance_division d ON d.id = c.division_id {_up_sql('d.path')} "
+        f"JOIN governance_division a ON a.path = up.path WHERE {where} GROUP BY 1, 2, 3"
+    )
+
+
+def _tree_insert(select_sql: str) -> str:
+    return (
+        "INSERT INTO governance_rolluptreecell (indicator, division_id, month, numerator, denominator, computed_at) "
+        f"SELECT t.indicator, t.division_id, t.month, t.numerator, t.denominator, now() FROM ({select_sql}) t"
+    )
+
+
+_ANCESTORS_OF = (
+    "SELECT DISTINCT a.id FROM governance_division x {up} JOIN governance_division a ON a.path = up.path "
+    "WHERE x.id = ANY(%s::bigint[])"
+).format(up=_up_sql("x.path"))
+
+
+def _tree_refresh(cursor: Any, keys: list[str], divisions: list, months: list) -> None:
+    """Recompute the subtree cells of ``keys`` for every ancestor of ``divisions`` (themselves included)
+    in ``months``, from the own cells (the root's read every own cell of those months: a few thousand
+    rows a month at district size)."""
+    months = sorted(set(months))
+    cursor.execute(
+        f"DELETE FROM governance_rolluptreecell WHERE division_id IN ({_ANCESTORS_OF}) "
+        "AND month = ANY(%s::date[]) AND indicator = ANY(%s)",
+        [list(set(divisions)), months, keys],
+    )
+    where = (
+        f"a.id IN ({_ANCESTORS_OF}) AND c.month = ANY(%s::date[]) AND c.indicator = ANY(%s) "
+        "AND (c.numerator <> 0 OR c.denominator <> 0)"
+    )
+    cursor.execute(_tree_insert(_tree_select(where)), [list(set(divisions)), months, keys])
+
+
+def _tree_rebuild(cursor: Any, keys: list[str]) -> None:
+    """All the subtree cells of ``keys`` from the own cells."""
+    cursor.execute("DELETE FROM governance_rolluptreecell WHERE indicator = ANY(%s)", [keys])
+    cursor.execute(
+        _tree_insert(_tree_select("c.indicator = ANY(%s) AND (c.numerator <> 0 OR c.denominator <> 0)")), [keys]
+    )
+
+
 def source_refresh(source: RollupSource, *, batch: int = CLAIM_BATCH) -> int:
     """Recompute the cells of the dirty (division, month) pairs of one source: claims up to ``batch``
     marks, one GROUP BY over just those pairs. Returns the pairs recomputed (0 if another worker holds
@@ -332,6 +413,7 @@ def source_refresh(source: RollupSource, *, batch: int = CLAIM_BATCH) -> int:
             [keys, divisions, months],
         )
         cursor.execute(_cells_insert(source, source_select(source, _pairs_filter(source, months))), [divisions, months])
+        _tree_refresh(cursor, keys, divisions, months)
         if source.day_column:
             since = day_cells_from()
             recent = [(d, m) for d, m in zip(divisions, months, strict=True) if m >= since]
@@ -364,6 +446,7 @@ def source_rebuild(source: RollupSource) -> int:
         # Always with parameters (none), so that a ``%`` in a source's SQL is written ``%%`` everywhere.
         cursor.execute(_cells_insert(source, source_select(source)), [])
         written = cursor.rowcount
+        _tree_rebuild(cursor, _keys(source))
         cursor.execute("DELETE FROM governance_rollupdaycell WHERE indicator = ANY(%s)", [_keys(source)])
         if source.day_column:
             cursor.execute(_cells_insert(source, source_day_select(source), days=True), [])
@@ -375,7 +458,7 @@ def rollups_rebuild() -> dict[str, int]:
     of indicators no longer declared."""
     declared = [i.key for i in rolled_indicators()]
     with connection.cursor() as cursor:
-        for table in ("governance_rollupcell", "governance_rollupdaycell"):
+        for table in ("governance_rollupcell", "governance_rolluptreecell", "governance_rollupdaycell"):
             cursor.execute(f"DELETE FROM {table} WHERE NOT (indicator = ANY(%s))", [declared])
     return {source.key: source_rebuild(source) for source in rollup_sources()}
 
@@ -476,7 +559,44 @@ def rollups_verify(*, sample: int = 200) -> dict[str, int]:
                 )
             while source_refresh(source):
                 pass
-    return {"checked": checked, "mismatched": mismatched}
+    tree = _tree_verify(sample=sample)
+    return {"checked": checked + tree["checked"], "mismatched": mismatched + tree["mismatched"]}
+
+
+def _tree_verify(*, sample: int) -> dict[str, int]:
+    """Compare ``sample`` random (division, month) pairs of subtree cells with the sums of the own cells
+    under them (both ways: stored and expected); log and repair mismatches."""
+    keys = [i.key for i in rolled_indicators()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT division_id, month FROM (SELECT DISTINCT division_id, month FROM governance_rolluptreecell "
+            "UNION SELECT DISTINCT division_id, month FROM governance_rollupcell) p ORDER BY random() LIMIT %s",
+            [sample],
+        )
+        pairs = cursor.fetchall()
+        if not pairs:
+            return {"checked": 0, "mismatched": 0}
+        divisions, months = [p[0] for p in pairs], [p[1] for p in pairs]
+        chosen = "(a.id, c.month) IN (SELECT * FROM unnest(%s::bigint[], %s::date[]))"
+        cursor.execute(
+            f"SELECT * FROM ({_tree_select(chosen + ' AND c.indicator = ANY(%s)')}) t", [divisions, months, keys]
+        )
+        fresh = {(r[0], r[1], r[2]): (r[3], r[4]) for r in cursor.fetchall()}
+        cursor.execute(
+            "SELECT indicator, division_id, month, numerator, denominator FROM governance_rolluptreecell "
+            "WHERE indicator = ANY(%s) AND (division_id, month) IN (SELECT * FROM unnest(%s::bigint[], %s::date[]))",
+            [keys, divisions, months],
+        )
+        stored = {(r[0], r[1], r[2]): (r[3], r[4]) for r in cursor.fetchall()}
+    bad: set[tuple] = set()
+    for key in set(stored) | set(fresh):
+        if not _same(stored.get(key), fresh.get(key)):
+            bad.add((key[1], key[2]))
+            logger.error("rollups: subtree %s %s %s stored %s, own cells %s", *key, stored.get(key), fresh.get(key))
+    if bad:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _tree_refresh(cursor, keys, [d for d, _ in bad], [m for _, m in bad])
+    return {"checked": len(pairs), "mismatched": len(bad)}
 
 
 def _day_cells_mismatched(source: RollupSource, keys: list[str], pairs: list[tuple]) -> set[tuple]:
@@ -552,7 +672,9 @@ def _split(start: datetime.date, end: datetime.date) -> tuple[list[datetime.date
     return full, parts
 
 
-Measures = dict[str, list]  # child path → [numerator, denominator]
+Measures = dict[str, list]  # child path (or ``TOTAL``, the whole subtree) → [numerator, denominator]
+# The key of a subtree cell's total: not a path (paths end with "/").
+TOTAL = "*"
 
 
 @dataclass
@@ -590,14 +712,19 @@ class RollupReader:
         keys = [i.key for i in rolled]
         like = _like(division_path)
         with read_connection(RollupCell).cursor() as cursor:
+            # The subtree cells of the division (key ``TOTAL``) and of its children (their paths), and the
+            # own day cells of the subtree grouped by child.
+            tree_params = [division_path, TOTAL, division_path, division_path, months, keys]
+            day_params = [division_path, division_path, like, keys, days]
             cursor.execute(
-                f"SELECT FALSE, c.indicator, {child} AS child, c.month, sum(c.numerator), sum(c.denominator) "
-                "FROM governance_rollupcell c JOIN governance_division d ON d.id = c.division_id "
-                "WHERE d.path LIKE %s AND c.indicator = ANY(%s) AND c.month = ANY(%s::date[]) GROUP BY 1, 2, 3, 4 "
+                "SELECT FALSE, c.indicator, CASE WHEN d.path = %s THEN %s ELSE d.path END, c.month, c.numerator, "
+                "c.denominator FROM governance_division d JOIN governance_rolluptreecell c ON c.division_id = d.id "
+                "WHERE (d.path = %s OR d.parent_id = (SELECT id FROM governance_division WHERE path = %s)) "
+                "AND c.month = ANY(%s::date[]) AND c.indicator = ANY(%s) "
                 f"UNION ALL SELECT TRUE, c.indicator, {child} AS child, c.day, sum(c.numerator), sum(c.denominator) "
                 "FROM governance_rollupdaycell c JOIN governance_division d ON d.id = c.division_id "
                 "WHERE d.path LIKE %s AND c.indicator = ANY(%s) AND c.day = ANY(%s::date[]) GROUP BY 1, 2, 3, 4",
-                [division_path, division_path, like, keys, months, division_path, division_path, like, keys, days],
+                [*tree_params, *day_params],
             )
             through: dict[tuple[str, datetime.date], Measures] = defaultdict(dict)
             for is_day, key, child_path, when, num, den in cursor.fetchall():
@@ -626,7 +753,12 @@ class RollupReader:
             found.extend(self.cells.get((indicator.key, month), {}) for month in full)
             found.extend(self.parts.get((indicator.key, piece), {}) for piece in pieces)
         for by_child in found:
-            pairs = by_child.values() if child is None else ([by_child[child]] if child in by_child else [])
+            if child is not None:
+                pairs = [by_child[child]] if child in by_child else []
+            elif TOTAL in by_child:
+                pairs = [by_child[TOTAL]]
+            else:
+                pairs = list(by_child.values())
             for pair_num, pair_den in pairs:
                 num += pair_num or 0
                 if den is not None:

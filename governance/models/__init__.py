@@ -6,7 +6,7 @@ from governance.models.imports import IMPORT_JOB_RUNNING, ImportJob, ImportJobSt
 from governance.models.notices import Notice, NoticePreference
 from governance.models.organizations import Organization, OrganizationKind, Post
 from governance.models.people import Household, HouseholdMember, Person, PoliticalStatus, Relation
-from governance.models.rollups import RollupCell, RollupDayCell, RollupDirty, RollupKind
+from governance.models.rollups import RollupCell, RollupDayCell, RollupDirty, RollupKind, RollupTreeCell
 from governance.models.second_factor import AuthenticatorDevice, RecoveryCodesDevice
 from governance.models.webhooks import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -40,6 +40,7 @@ __all__ = [
     "RollupDayCell",
     "RollupDirty",
     "RollupKind",
+    "RollupTreeCell",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

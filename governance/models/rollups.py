@@ -46,6 +46,33 @@ class RollupCell(models.Model):
         return f"{self.indicator} {self.division_id} {self.month:%Y-%m}"
 
 
+class RollupTreeCell(models.Model):
+    """One indicator's measures for the base rows of a division's whole subtree (itself included) in one
+    month: the sum of the ``RollupCell`` rows under its path, kept with them. A dashboard reads the cells
+    of its division and of its children only, so its cost does not grow with the divisions below."""
+
+    audit_exempt = "derived figures, recomputed from the audited base tables"
+
+    indicator = models.CharField(_("指标"), max_length=100)
+    division = models.ForeignKey(
+        "governance.Division", verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    month = models.DateField(_("月份"))
+    numerator = models.DecimalField(_("分子/数值"), max_digits=24, decimal_places=4, default=0)
+    denominator = models.DecimalField(_("分母"), max_digits=24, decimal_places=4, null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("下辖合计汇总单元")
+        verbose_name_plural = _("下辖合计汇总单元")
+        constraints = [
+            models.UniqueConstraint(fields=["division", "month", "indicator"], name="rollup_tree_cell_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.division_id} {self.month:%Y-%m} (subtree)"
+
+
 class RollupDayCell(models.Model):
     """One indicator's measures for the base rows of exactly one division from the first of ``day``'s
     month through ``day`` (month to date, Asia/Shanghai): so any part of a month is one or two cells

@@ -315,11 +315,12 @@ def test_dashboard_query_count_is_the_same_for_3_and_30_child_divisions_and_rows
 
 def test_rolled_up_part_of_the_dashboard_is_a_constant_handful_of_queries(world):
     """The cells of every rolled-up indicator, for the period, a year before, every child and month, in
-    one query, plus one per source for the partial months of a period ending today."""
+    one query (subtree cells of the division and its children, and day cells for partial months)."""
     _disputes(world, random.Random(9), 5)
     rollups_refresh()
     whole_months = Period(TODAY.replace(year=TODAY.year - 1, month=1, day=1), month_end(TODAY.replace(month=1)), "x")
     with CaptureQueriesContext(connection) as captured:
         dashboard_compute(division=world["district"], period=whole_months)
-    rollup_queries = [q for q in captured.captured_queries if "governance_rollupcell" in q["sql"]]
+    rollup_queries = [q for q in captured.captured_queries if "cell " in q["sql"] and "governance_rollup" in q["sql"]]
     assert len(rollup_queries) == 1
+    assert "governance_rolluptreecell" in rollup_queries[0]["sql"]

@@ -1,8 +1,10 @@
-"""Day cells (issue 12): the partial months of a period (this month to date, the same days a year
-before, any part of a recent month) are read from month-to-date ``RollupDayCell`` rows, not from the
-base tables, so their cost does not grow with the rows of the month; they equal the base tables after
-writes, are verified and repaired with the month cells, and a database without them (upgraded) gets
-them at the next refresh. A partial month older than ``DAY_CELL_MONTHS`` still reads the base tables."""
+"""Subtree and day cells (issue 12). Subtree cells: a division's and each child's whole-subtree figures
+equal the base tables, verified and repaired. Day cells: the partial months of a period (this month to
+date, the same days a year before, any part of a recent month) are read from month-to-date
+``RollupDayCell`` rows, not from the base tables, so their cost does not grow with the rows of the
+month; they equal the base tables after writes, are verified and repaired with the month cells, and a
+database without them (upgraded) gets them at the next refresh. A partial month older than
+``DAY_CELL_MONTHS`` still reads the base tables."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from governance.dashboard.selectors import as_number
 from governance.dates import month_end, month_start, months_add, year_shift
-from governance.models import RollupDayCell
+from governance.models import Division, RollupDayCell, RollupTreeCell
 from governance.rollups import (
     DAY_CELL_MONTHS,
     RollupReader,
@@ -25,6 +27,7 @@ from governance.rollups import (
     rolled_indicators,
     rollups_refresh,
     rollups_verify,
+    tree_cells_fill_missing,
 )
 from security.models import Dispute
 from tests.governance.test_rollups import _disputes
@@ -164,3 +167,55 @@ def test_day_cells_are_kept_only_for_recent_months(world):
 def test_day_cells_from_counts_the_running_month(day):
     assert day_cells_from(day) == months_add(month_start(day), -(DAY_CELL_MONTHS - 1))
     assert day_cells_from(day) <= month_start(year_shift(day))
+
+
+# --- subtree cells ---------------------------------------------------------------------------------
+
+
+def test_subtree_cells_give_each_child_and_the_whole_subtree_as_the_base_tables(world):
+    _disputes(world, random.Random(41), 30)
+    intake(world["t1"])  # a row on the township itself, not in any of its children
+    rollups_refresh()
+    assert RollupTreeCell.objects.filter(division=world["district"]).exists()
+    year = (TODAY.replace(month=1, day=1), TODAY)
+    last_year = (year_shift(year[0]), year_shift(TODAY))
+    checked = 0
+    for division in (world["district"], world["t1"]):
+        reader, _queries = _read(division, [year, last_year])
+        children = list(Division.objects.filter(parent=division))
+        assert children
+        for indicator in rolled_indicators():
+            for span in (year, last_year):
+                whole = as_number(indicator.compute(division=division, start=span[0], end=span[1]))
+                assert as_number(reader.value(indicator, span)) == whole, (indicator.key, division.code, span)
+                for child in children:
+                    base = as_number(indicator.compute(division=child, start=span[0], end=span[1]))
+                    rolled = as_number(reader.value(indicator, span, child.path))
+                    assert rolled == base, (indicator.key, child.code, span, rolled, base)
+                    checked += 1
+    assert checked > 100
+
+
+def test_verify_finds_and_repairs_a_wrong_subtree_cell(world, caplog):
+    _disputes(world, random.Random(42), 20)
+    rollups_refresh()
+    cell = RollupTreeCell.objects.filter(division=world["district"], indicator="security.received").first()
+    RollupTreeCell.objects.filter(pk=cell.pk).update(numerator=cell.numerator + 3)
+    RollupTreeCell.objects.filter(division=world["t2"], indicator="security.received").delete()
+    result = rollups_verify(sample=100_000)
+    assert result["mismatched"] >= 2
+    assert "subtree" in caplog.text
+    repaired = RollupTreeCell.objects.get(indicator=cell.indicator, division_id=cell.division_id, month=cell.month)
+    assert repaired.numerator == cell.numerator
+    assert RollupTreeCell.objects.filter(division=world["t2"], indicator="security.received").exists()
+    assert rollups_verify(sample=100_000)["mismatched"] == 0
+
+
+def test_an_upgraded_database_gets_its_subtree_cells_at_migrate(world):
+    _disputes(world, random.Random(43), 20)
+    rollups_refresh()
+    kept = {(c.indicator, c.division_id, c.month): c.numerator for c in RollupTreeCell.objects.all()}
+    RollupTreeCell.objects.all().delete()
+    assert tree_cells_fill_missing() is True
+    assert {(c.indicator, c.division_id, c.month): c.numerator for c in RollupTreeCell.objects.all()} == kept
+    assert tree_cells_fill_missing() is False
