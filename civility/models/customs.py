@@ -251,8 +251,25 @@ class Dissuasion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The database's foreign key is (entry_id, entry_account_id) → the entry's (id, account_id) (the
+    # ledger is partitioned by account: civility.0008); ``dissuasion_record`` sets both.
     entry = models.OneToOneField(
-        PointEntry, verbose_name=_("积分流水"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        PointEntry,
+        verbose_name=_("积分流水"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    entry_account = models.ForeignKey(
+        "civility.PointAccount",
+        verbose_name=_("流水所属账户"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
