@@ -97,6 +97,7 @@ def ledger_partition_detach(name: str) -> dict:
     if not partition.attached:
         raise LedgerPartitionError(_("积分流水分区 %(name)s 未挂接。") % {"name": partition.name})
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending deferred checks
         cursor.execute(
             "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass(%s) "
             "AND tgparentid <> 0 AND NOT tgisinternal AND tgtype & 1 = 1 ORDER BY tgname",
@@ -108,7 +109,9 @@ def ledger_partition_detach(name: str) -> dict:
         cursor.execute(f"ALTER TABLE {partition.name} SET SCHEMA {ARCHIVE_SCHEMA}")
         archived = f"{ARCHIVE_SCHEMA}.{partition.name}"
         for _trigger, definition in row_triggers:
-            cursor.execute(re.sub(rf" ON (public\.)?{partition.name} ", f" ON {archived} ", definition, count=1))
+            definition = re.sub(rf" ON (public\.)?{partition.name} ", f" ON {archived} ", definition, count=1)
+            # The audit trigger's WHEN casts rows to the parent's type, which the detached table is not.
+            cursor.execute(re.sub(rf"::(public\.)?{TABLE}(?!\w)", "", definition))
         cursor.execute(
             f"SELECT count(*), coalesce(md5(string_agg(e::text, E'\\n' ORDER BY e.id)), '') FROM {archived} e"
         )
@@ -124,6 +127,7 @@ def ledger_partition_attach(name: str) -> str:
     if partition.attached or not partition.table.startswith(f"{ARCHIVE_SCHEMA}."):
         raise LedgerPartitionError(_("积分流水分区 %(name)s 不在归档中。") % {"name": partition.name})
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending deferred checks
         cursor.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND NOT tgisinternal", [partition.table]
         )
