@@ -215,6 +215,10 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('account', 'reverses'), name='point_entry_one_reversal', violation_error_message='该流水已被冲正。'),
         ),
         migrations.RunSQL(FILL_ENTRY_ACCOUNT, migrations.RunSQL.noop, elidable=False),
+        migrations.AddConstraint(
+            model_name='dissuasion',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('entry__isnull', True), ('entry_account__isnull', True)), models.Q(('entry__isnull', False), ('entry_account__isnull', False)), _connector='OR'), name='dissuasion_entry_with_account', violation_error_message='扣分流水与其所属账户须同时记录。'),
+        ),
         migrations.AlterField(
             model_name='rankingcorrection',
             name='entry_account',

@@ -202,6 +202,11 @@ class TestTheDatabaseStillRefuses:
                 entry_account=other,
             )
             connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # The composite key is MATCH SIMPLE: an entry without its account is refused by a check instead.
+        with pytest.raises(IntegrityError, match="dissuasion_entry_with_account"), transaction.atomic():
+            Dissuasion.objects.create(
+                declaration=declaration, outcome=DissuasionOutcome.HELD_ANYWAY, occurred_on=JUNE, entry=entry
+            )
         run = RankingMonth.objects.create(division=divisions["district"], month=JUNE.replace(day=1))
         for entry_id, entry_account in ((entry.pk, other), (10**12, account)):
             with pytest.raises(IntegrityError, match="ranking_correction_entry_account"), transaction.atomic():
