@@ -2,7 +2,8 @@
 
 BENCH_LEDGER_ENTRIES entries (default 2 000 000; 10 000 000 for a district's size) over
 BENCH_LEDGER_PER (default 20) entries per account, dated over the last year, with real hash chains
-(computed here as ``PointEntry.compute_hash`` does, so ``ledger_verify`` finds nothing), written into
+(computed here as ``PointEntry.compute_hash`` does, so ``ledger_verify`` finds nothing), stored in date
+order (BENCH_LEDGER_ORDER=time, as a ledger written day by day is; ``account``: account by account) in
 the migrated table — ``civility_pointentry``, ``PARTITION BY HASH (account_id)``, 16 partitions — then
 copied to one plain table with the same indexes and unique constraints (``civility_pointentry_whole``).
 The same SQL measures both in one run:
@@ -11,7 +12,7 @@ The same SQL measures both in one run:
   default 200), and the shared-buffer pages it touches (``EXPLAIN (ANALYZE, BUFFERS)``);
 * the ranking's month scan: confirmed points per account of one month (``ranking_compute``'s filter);
 * a set-based insert of one entry for every account (rolled back; triggers off on both, so the figure
-  is the table's and its indexes' cost), as rows per second;
+  is the table's and its indexes' cost), as rows per second, the median of three turns about;
 * verify-all: ``ledger_verify`` over the whole plain table in one pass, and over the partitioned table
   partition by partition, 2 at a time on 2 connections (``ledger_verify_partitions(jobs=2)``) — and, for
   comparison, in one pass over the partitioned parent;
@@ -38,6 +39,10 @@ from bench.common import bench_database, households_with_accounts_generate, resu
 ENTRIES = int(os.environ.get("BENCH_LEDGER_ENTRIES", "2000000"))
 PER = int(os.environ.get("BENCH_LEDGER_PER", "20"))
 ACCOUNTS = int(os.environ.get("BENCH_LEDGER_ACCOUNTS", "200"))
+# Physical order of the rows, the same in both layouts: "time" (by occurred_on, as a ledger written day
+# by day is; the partitioned table CLUSTERed on its month index) or "account" (account by account).
+ORDER = os.environ.get("BENCH_LEDGER_ORDER", "time")
+ORDER_BY = {"time": "occurred_on, status", "account": "account_id, seq"}[ORDER]
 TABLE = "civility_pointentry"
 WHOLE = f"{TABLE}_whole"
 GENESIS = "0" * 64
@@ -87,9 +92,10 @@ def _generate(cursor, rule_id: int, start: datetime.date) -> int:
 
 
 def _copy_whole(cursor) -> None:
-    """The same rows in one plain table with the same indexes, unique constraints and primary key ``id``."""
+    """The same rows in one plain table with the same indexes, unique constraints and primary key ``id``,
+    in the same physical order as the partitions' (``ORDER``)."""
     cursor.execute(f"CREATE TABLE {WHOLE} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING IDENTITY)")
-    cursor.execute(f"INSERT INTO {WHOLE} OVERRIDING SYSTEM VALUE SELECT * FROM {TABLE}")
+    cursor.execute(f"INSERT INTO {WHOLE} OVERRIDING SYSTEM VALUE SELECT * FROM {TABLE} ORDER BY {ORDER_BY}")
     cursor.execute(f"SELECT setval(pg_get_serial_sequence('{WHOLE}', 'id'), (SELECT max(id) FROM {WHOLE}))")
     cursor.execute(f"ALTER TABLE {WHOLE} ADD CONSTRAINT {WHOLE}_pkey PRIMARY KEY (id)")
     cursor.execute(
@@ -110,6 +116,20 @@ def _buffers(cursor, sql: str, params: list) -> int:
     raw = cursor.fetchone()[0]
     plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
     return int(plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0))
+
+
+def _plan_nodes(cursor, sql: str, params: list) -> str:
+    """The plan's distinct scan nodes (``Bitmap Heap Scan``, ``Seq Scan``…), to tell the layouts' plans apart."""
+    cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+    raw = cursor.fetchone()[0]
+    found: set[str] = set()
+    stack = [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if "Scan" in node["Node Type"]:
+            found.add(node["Node Type"])
+        stack.extend(node.get("Plans", []))
+    return "+".join(sorted(found))
 
 
 def _median_ms(cursor, sql: str, params_list: list[list]) -> float:
@@ -143,6 +163,7 @@ def _reads(cursor, table: str, accounts: list[int], month: tuple) -> dict:
         "month_scan_ms": _median_ms(cursor, _month_sql(table), [list(month)] * 5),
         "statement_buffers": _buffers(cursor, _statement_sql(table), [accounts[len(accounts) // 2]]),
         "month_scan_buffers": _buffers(cursor, _month_sql(table), list(month)),
+        "month_scan_plan": _plan_nodes(cursor, _month_sql(table), list(month)).replace(" ", "_"),
     }
 
 
@@ -222,6 +243,8 @@ def main() -> None:
                 division=Division.objects.filter(level="district").first(),
             ).pk
             written = _generate(cursor, rule_id, start)
+            if ORDER == "time":  # written account by account: put each partition in date order
+                cursor.execute(f"CLUSTER {TABLE} USING point_entry_month")
             cursor.execute(f"VACUUM ANALYZE {TABLE}")
             cursor.execute("VACUUM ANALYZE civility_pointaccount")
             print(f"generated {written} entries for {households} accounts in {time.perf_counter() - started:.1f} s")
@@ -238,8 +261,11 @@ def main() -> None:
         with connection.cursor() as cursor:
             for layout in list(layouts) * 2:  # turn about, twice: the second round counts
                 reported[layout] = _reads(cursor, layouts[layout], accounts, month)
+            inserts: dict[str, list[float]] = {layout: [] for layout in layouts}
+            for layout in list(layouts) * 3:  # turn about: a median of three
+                inserts[layout].append(_insert_rows_per_s(cursor, layouts[layout]))
             for layout, table in layouts.items():
-                reported[layout]["insert_rows_per_s"] = _insert_rows_per_s(cursor, table)
+                reported[layout]["insert_rows_per_s"] = statistics.median(inserts[layout])
                 reported[layout]["total_mb"], reported[layout]["largest_mb"] = (
                     round(size / 2**20) for size in _sizes(cursor, table)
                 )
@@ -258,11 +284,12 @@ def main() -> None:
         for layout, figures in reported.items():
             print(
                 f"{layout:>7}: statement {figures['statement_ms']:.2f} ms ({figures['statement_buffers']} pages), "
-                f"month {first:%Y-%m} scan {figures['month_scan_ms']:.0f} ms ({figures['month_scan_buffers']} pages), "
+                f"month {first:%Y-%m} scan {figures['month_scan_ms']:.0f} ms ({figures['month_scan_buffers']} pages, "
+                f"{figures['month_scan_plan']}), "
                 f"insert {figures['insert_rows_per_s']:.0f} rows/s, verify {figures['verify_s']:.1f} s, "
                 f"{figures['total_mb']} MB (largest piece {figures['largest_mb']} MB)"
             )
         for layout, figures in reported.items():
-            result("partition_ledger", layout=layout, entries=written, accounts=households, **figures)
+            result("partition_ledger", layout=layout, entries=written, accounts=households, order=ORDER, **figures)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {WHOLE}")
