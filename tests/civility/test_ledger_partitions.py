@@ -114,6 +114,11 @@ def test_the_ledger_is_hash_partitioned_by_account_in_16_partitions(db):
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'civility_pointentry_p07'::regclass AND NOT tgisinternal"
         )
         cloned = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'civility_pointentry'::regclass "
+            "AND NOT tgisinternal AND tgparentid = 0"
+        )
+        on_parent = {name for (name,) in cursor.fetchall()}
     assert constraints["point_entry_seq"] == "UNIQUE (account_id, seq)"
     assert constraints["point_entry_idempotency"] == "UNIQUE (account_id, idempotency_key)"
     assert constraints["point_entry_one_reversal"] == "UNIQUE (account_id, reverses_id)"
@@ -123,6 +128,9 @@ def test_the_ledger_is_hash_partitioned_by_account_in_16_partitions(db):
     for trigger in PointEntry._meta.triggers:
         assert trigger.get_installation_status(PointEntry) == ("INSTALLED", True)
     assert cloned == ROW_TRIGGERS
+    # … and the roll-up dirty-marking statement triggers (insert, update, delete) stay on the parent.
+    rollup = on_parent - ROW_TRIGGERS
+    assert on_parent >= ROW_TRIGGERS and len(rollup) == 3 and all(n.startswith("rollup_dirty_") for n in rollup)
 
 
 def test_an_accounts_entries_all_live_in_one_partition(divisions, rule, officer):
