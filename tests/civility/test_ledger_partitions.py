@@ -287,7 +287,7 @@ class TestVerifyByPartition:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_goes_backwards_and_forwards_on_data(divisions, rule, officer):
+def test_the_migration_goes_backwards_and_forwards_on_data_and_parallel_verify_sees_it(divisions, rule, officer):
     accounts = [account_in(divisions["v11"]) for _ in range(5)]
     for account in accounts:
         entry = _record(account, rule, "a")
@@ -311,3 +311,9 @@ def test_the_migration_goes_backwards_and_forwards_on_data(divisions, rule, offi
     assert ledger_partitioned() and snapshot() == before and ledger_verify_partitions(jobs=1) == []
     # The identity sequence carried on: a new entry gets a new id.
     assert _record(accounts[0], rule, "c").pk > PointEntry.objects.exclude(idempotency_key="c").order_by("-pk")[0].pk
+    # Committed rows: two partitions at a time on their own connections find what the whole verify finds.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE civility_pointentry SET points = 60 WHERE account_id = %s AND seq = 2", [accounts[2].pk])
+    found = ledger_verify_partitions(jobs=2)
+    assert found == ledger_verify() and {p["problem"] for p in found} == {"hash", "balance"}
