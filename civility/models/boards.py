@@ -149,8 +149,21 @@ class RankingCorrection(models.Model):
     household = models.ForeignKey(
         "governance.Household", verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="+"
     )
+    # The database's foreign key is (entry_id, entry_account_id) → the entry's (id, account_id) (the
+    # ledger is partitioned by account: civility.0008); ``late_correction_record`` sets both.
     entry = models.ForeignKey(
-        "civility.PointEntry", verbose_name=_("积分流水"), on_delete=models.PROTECT, related_name="corrections"
+        "civility.PointEntry",
+        verbose_name=_("积分流水"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        db_constraint=False,
+    )
+    entry_account = models.ForeignKey(
+        "civility.PointAccount",
+        verbose_name=_("流水所属账户"),
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     points = models.IntegerField(_("补录积分"))
     created_at = models.DateTimeField(_("补录时间"), auto_now_add=True)

@@ -251,8 +251,25 @@ class Dissuasion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The database's foreign key is (entry_id, entry_account_id) → the entry's (id, account_id) (the
+    # ledger is partitioned by account: civility.0008); ``dissuasion_record`` sets both.
     entry = models.OneToOneField(
-        PointEntry, verbose_name=_("积分流水"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        PointEntry,
+        verbose_name=_("积分流水"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    entry_account = models.ForeignKey(
+        "civility.PointAccount",
+        verbose_name=_("流水所属账户"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -262,6 +279,16 @@ class Dissuasion(models.Model):
         verbose_name = _("劝阻记录")
         verbose_name_plural = _("劝阻记录")
         ordering = ["-occurred_on", "-id"]
+        constraints = [
+            # The composite foreign key (entry_id, entry_account_id) is MATCH SIMPLE: a NULL account
+            # would let any entry id through, so the two are set together or not at all.
+            models.CheckConstraint(
+                condition=Q(entry__isnull=True, entry_account__isnull=True)
+                | Q(entry__isnull=False, entry_account__isnull=False),
+                name="dissuasion_entry_with_account",
+                violation_error_message=_("扣分流水与其所属账户须同时记录。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.declaration} {self.get_outcome_display()}"

@@ -53,7 +53,24 @@ ENTRY_MUTABLE_FIELDS = ["status", "confirmed_by", "confirmed_at"]
 class PointEntry(models.Model):
     """积分流水 — one append-only ledger entry. The database refuses DELETE and any UPDATE but
     pending → confirmed/rejected; a correction is a reversal entry. Each entry's hash chains to the
-    account's previous entry."""
+    account's previous entry.
+
+    The table is ``PARTITION BY HASH (account_id)``, 16 partitions ``civility_pointentry_p00``…``p15``
+    (migration ``civility.0008``; issue 18 item 4, docs/scale-out.md): an account's whole chain is in
+    one partition. PostgreSQL wants the partition key in every unique index and in every key a foreign
+    key references, so the primary key in the database is ``(id, account_id)`` (Django keeps ``id``:
+    the identity sequence keeps it unique) and:
+
+    * ``reverses`` is a ``ForeignKey`` with ``db_constraint=False`` plus the unique constraint
+      ``(account, reverses)`` — not a ``OneToOneField``, whose unique index on ``reverses_id`` alone a
+      partitioned table cannot have. A reversal is on its own account (``entry_reverse`` refuses
+      another: ``ERR_REVERSE_OTHER_ACCOUNT``), so unique ``(account_id, reverses_id)`` is unique
+      ``reverses_id``; the migration's SQL adds the real foreign key ``(reverses_id, account_id)`` →
+      ``(id, account_id)``, which refuses a reversal across accounts. ``entry.reversed_by`` is a
+      related manager (at most one row).
+    * Entries are referenced by ``(entry_id, account_id)`` (redemptions) or ``(entry_id,
+      entry_account_id)`` (ranking corrections, dissuasions): Django's fields there have
+      ``db_constraint=False`` and the composite foreign keys are in the migration's SQL."""
 
     scope_lookup = "account__household__division"
 
@@ -69,13 +86,17 @@ class PointEntry(models.Model):
     source = models.CharField(_("来源"), max_length=16, choices=EntrySource.choices)
     status = models.CharField(_("状态"), max_length=16, choices=EntryStatus.choices, default=EntryStatus.CONFIRMED)
     idempotency_key = models.CharField(_("幂等键"), max_length=100)
-    reverses = models.OneToOneField(
+    # Not a OneToOneField: a unique index on ``reverses_id`` alone is impossible on the partitioned
+    # table (see the class docstring); ``point_entry_one_reversal`` says it per account instead.
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("冲正的流水"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="reversed_by",
+        db_constraint=False,
+        db_index=False,
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     evidence = models.CharField(
@@ -120,6 +141,11 @@ class PointEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["account", "seq"], name="point_entry_seq", violation_error_message=_("流水序号重复。")
+            ),
+            models.UniqueConstraint(
+                fields=["account", "reverses"],
+                name="point_entry_one_reversal",
+                violation_error_message=_("该流水已被冲正。"),
             ),
             models.CheckConstraint(
                 condition=~Q(points=0), name="point_entry_points_nonzero", violation_error_message=_("分值不能为 0。")

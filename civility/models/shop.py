@@ -92,8 +92,10 @@ class Redemption(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     points = models.PositiveIntegerField(_("消耗积分"))
+    # The database's foreign key is (entry_id, account_id) → the entry's (id, account_id) (the ledger
+    # is partitioned by account: civility.0008), so the entry is on the redemption's account.
     entry = models.OneToOneField(
-        PointEntry, verbose_name=_("积分流水"), on_delete=models.PROTECT, related_name="redemption"
+        PointEntry, verbose_name=_("积分流水"), on_delete=models.PROTECT, related_name="redemption", db_constraint=False
     )
     idempotency_key = models.CharField(_("幂等键"), max_length=100, unique=True)
     created_at = models.DateTimeField(_("兑换时间"), auto_now_add=True)

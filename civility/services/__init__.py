@@ -53,6 +53,7 @@ from civility.services.ledger import (
     entry_confirm,
     entry_reverse,
     ledger_verify,
+    ledger_verify_partitions,
     points_batch_record,
     points_record,
 )
@@ -184,6 +185,7 @@ __all__ = [
     "kind_cap_for",
     "late_correction_record",
     "ledger_verify",
+    "ledger_verify_partitions",
     "parse_month",
     "points_batch_record",
     "points_record",

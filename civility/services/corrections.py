@@ -25,7 +25,13 @@ def late_correction_record(entry: PointEntry) -> list[RankingCorrection]:
     runs = runs.filter(division__path__in=path_ancestors(household.division.path)).exclude(corrections__entry=entry)
     return RankingCorrection.objects.bulk_create(
         [
-            RankingCorrection(ranking_month=run, household_id=household.pk, entry=entry, points=entry.points)
+            RankingCorrection(
+                ranking_month=run,
+                household_id=household.pk,
+                entry=entry,
+                entry_account_id=entry.account_id,
+                points=entry.points,
+            )
             for run in runs
         ]
     )

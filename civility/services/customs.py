@@ -246,5 +246,6 @@ def dissuasion_record(
             source=EntrySource.BANQUET,
             idempotency_key=f"dissuasion:{declaration.pk}",
         )
+        dissuasion.entry_account_id = dissuasion.entry.account_id
     dissuasion.save()
     return dissuasion

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.db import connection, transaction
@@ -28,6 +29,8 @@ from civility.errors import (
     idempotency_conflict,
 )
 from civility.models import ENTRY_HASH_SQL, PointAccount, PointEntry, PointRule
+from civility.partitions import MODULUS as PARTITION_MODULUS
+from civility.partitions import LedgerPartition, ledger_partitions
 from civility.services.corrections import late_correction_record
 from civility.services.notices import entry_pending_notify
 from governance.dates import ERR_DATE_IN_FUTURE
@@ -294,18 +297,29 @@ _ACCOUNTS_IN = """
 """
 
 
-def ledger_verify(*, root: Any = None) -> list[dict[str, Any]]:
+def ledger_verify(*, root: Any = None, partition: LedgerPartition | None = None) -> list[dict[str, Any]]:
     """Every break of the ledger, in two queries: an entry whose hash does not match its fields, whose
     ``prev_hash`` is not its predecessor's hash or whose sequence has a gap
     (``{"entry", "account", "seq", "problem": "hash" | "chain" | "sequence"}``); an account whose
     cached balance, count or last hash disagrees with its entries (``{"account", "problem": "balance",
     "cached", "entries", "count", "entry_count"}``). ``root`` (a ``Division``): only the accounts of
     households in its subtree (one district's share of the nightly check, ``governance.fanout``).
-    An empty list means the ledger holds; raises nothing."""
+    ``partition`` (``civility.partitions.ledger_partition("p03")``): only that hash partition's entries
+    — attached, or detached to ``archive`` — and the accounts whose ``account_id`` hashes to it; an
+    account's whole chain is in one partition (migration ``civility.0008``), so the partitions' results
+    together are the whole ledger's (``ledger_verify_partitions``). An empty list means the ledger
+    holds; raises nothing."""
     problems: list[dict[str, Any]] = []
     params: dict[str, Any] = {"genesis": GENESIS_HASH, "root": root.path + "%" if root is not None else None}
+    table = partition.table if partition is not None else "civility_pointentry"
     entries_in = f"WHERE e.account_id IN ({_ACCOUNTS_IN})" if root is not None else ""
     accounts_in = f"AND a.id IN ({_ACCOUNTS_IN})" if root is not None else ""
+    if partition is not None:
+        # The accounts PostgreSQL routes to this partition (the same hash as the table's key).
+        params.update(modulus=PARTITION_MODULUS, remainder=partition.remainder)
+        accounts_in += (
+            " AND satisfies_hash_partition('civility_pointentry'::regclass, %(modulus)s, %(remainder)s, a.id)"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -315,7 +329,7 @@ def ledger_verify(*, root: Any = None) -> list[dict[str, Any]]:
                          WHEN e.prev_hash <> COALESCE(LAG(e.hash) OVER w, %(genesis)s) THEN 'chain'
                          WHEN e.seq <> ROW_NUMBER() OVER w THEN 'sequence'
                     END AS problem
-                FROM civility_pointentry e
+                FROM {table} e
                 {entries_in}
                 WINDOW w AS (PARTITION BY e.account_id ORDER BY e.seq)
             ) checked WHERE problem IS NOT NULL ORDER BY account_id, seq
@@ -330,7 +344,7 @@ def ledger_verify(*, root: Any = None) -> list[dict[str, Any]]:
             LEFT JOIN (
                 SELECT account_id, SUM(points) FILTER (WHERE status = 'confirmed') AS balance, COUNT(*) AS n,
                        (array_agg(hash ORDER BY seq DESC))[1] AS last_hash
-                FROM civility_pointentry e {entries_in} GROUP BY account_id
+                FROM {table} e {entries_in} GROUP BY account_id
             ) s ON s.account_id = a.id
             WHERE (a.balance <> COALESCE(s.balance, 0) OR a.entry_count <> COALESCE(s.n, 0)
                OR a.last_hash <> COALESCE(s.last_hash, %(genesis)s)) {accounts_in}
@@ -343,3 +357,30 @@ def ledger_verify(*, root: Any = None) -> list[dict[str, Any]]:
             for r in cursor.fetchall()
         ]
     return problems
+
+
+def _partition_verify(partition: LedgerPartition, root: Any) -> list[dict[str, Any]]:
+    """``ledger_verify`` of one partition on this thread's own connection, closed after."""
+    try:
+        return ledger_verify(root=root, partition=partition)
+    finally:
+        connection.close()
+
+
+def ledger_verify_partitions(
+    *, root: Any = None, partitions: Sequence[LedgerPartition] | None = None, jobs: int = 2
+) -> list[dict[str, Any]]:
+    """``ledger_verify`` partition by partition (``partitions``, default every attached one), ``jobs`` at
+    a time, each on its own database connection (``jobs=1``: one after another on this connection,
+    which sees this transaction's rows). The same problems as the whole ledger's ``ledger_verify``, in
+    the same order (entries by account and seq, then accounts). Raises nothing."""
+    chosen = list(partitions if partitions is not None else ledger_partitions())
+    if jobs <= 1:
+        results = [ledger_verify(root=root, partition=partition) for partition in chosen]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(lambda partition: _partition_verify(partition, root), chosen))
+    found = [problem for result in results for problem in result]
+    entries = sorted((p for p in found if "entry" in p), key=lambda p: (p["account"], p["seq"]))
+    accounts = sorted((p for p in found if "entry" not in p), key=lambda p: p["account"])
+    return entries + accounts

@@ -120,7 +120,11 @@ def ranking_row(division: Division):
 def correction(division: Division):
     entry = account_in(division, balance=5).entries.get()
     return RankingCorrection.objects.create(
-        ranking_month=ranking_month(division), household=entry.account.household, entry=entry, points=5
+        ranking_month=ranking_month(division),
+        household=entry.account.household,
+        entry=entry,
+        entry_account_id=entry.account_id,
+        points=5,
     )
 
 

@@ -308,6 +308,7 @@ def _side(s: int, d: dict[str, Division], bodies, users: dict[str, User]) -> Non
         ranking_month=run,
         household=account.household,
         entry=PointEntry.objects.filter(account=account).first(),
+        entry_account=account,
         points=5,
     )
     CivilizedFamily.objects.create(household=account.household, year=2025, points=100)
