@@ -396,8 +396,9 @@ def test_dashboard_costs_the_same_few_queries_for_3_and_30_children(client, worl
     few = _page_queries(client, _township_with_children(divisions, 3))
     many = _page_queries(client, _township_with_children(divisions, 30))
     assert few == many
-    # Issue 12 asks ≤ 15: the page's frame (session, user, scope, divisions, every rolled-up figure with
-    # the partial months in one query, permissions, notices) plus the 13 indicators still computed from base tables in 4 queries (…同比
-    # and 值班空档 one each; 业委会/物业信访/红黑榜 one, 处理/处分/留置 and 民生实事 one).
+    # Issue 12 asks ≤ 15: the page's frame (session, user, scope, divisions, every rolled-up figure
+    # with the partial months in one query, permissions, notices) plus the 13 indicators still
+    # computed from base tables in 4 queries (…同比 and 值班空档 one each; 业委会/物业信访/红黑榜 one,
+    # 处理/处分/留置 and 民生实事 one).
     assert len([i for i in registry.indicators.values() if i.rollup is None]) <= 13
     assert many <= 12, many
