@@ -1,8 +1,9 @@
 """Freshness of the leaders' dashboard (issue 12): a dispute saved through the intake service → the
 district's 受理纠纷 on the dashboard one higher, with a real Celery worker and beat (``celery worker -B``,
-the database scheduler, ``governance.rollups_refresh`` every minute) on Redis, and nothing recomputed
-on read (``ROLLUPS_REFRESH_ON_READ`` off, as in production), for last month (a whole month, read from
-the cells alone; the running month is read from the base tables as the page is drawn). Prints
+the database scheduler, ``governance.rollups_refresh`` every 15 seconds) on Redis, and nothing
+recomputed on read (``ROLLUPS_REFRESH_ON_READ`` off, as in production), for last month (a whole month,
+read from the subtree cells alone; the running month would be read from the day cells, kept by the
+same refresh). Prints
 ``RESULT dashboard_freshness trials=… lag_s_median=… lag_s_max=…``; the goal is ≤ 60 s.
 
     BENCH_FRESHNESS_TRIALS=3   BENCH_REDIS_URL=redis://127.0.0.1:6379/13   BENCH_HOUSEHOLDS=300"""
