@@ -31,7 +31,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 # Typed and checked by mypy (django-stubs): every service, selector and task module.
-MYPY_FILES = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py */*/selectors.py */tasks.py governance/querysets.py governance/write_path.py governance/calendar.py governance/notices.py governance/webhooks.py governance/second_factor.py integrity/crypto.py governance/imports.py governance/import_jobs.py governance/cells.py governance/import_sets.py governance/import_columns.py governance/db_router.py governance/fanout.py */district_jobs.py governance/rollups.py security/partitions.py civility/partitions.py))
+MYPY_FILES = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py */*/selectors.py */tasks.py governance/querysets.py governance/write_path.py governance/calendar.py governance/notices.py governance/webhooks.py governance/second_factor.py integrity/crypto.py governance/imports.py governance/import_jobs.py governance/cells.py governance/import_sets.py governance/import_columns.py governance/db_router.py governance/fanout.py */district_jobs.py governance/rollups.py governance/rollup_reader.py governance/rollup_verify.py security/partitions.py civility/partitions.py))
 
 lint: install
 	$(BIN)/ruff check .

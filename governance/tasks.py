@@ -11,8 +11,8 @@ from governance import fanout, import_jobs
 from governance.calendar import calendar_years_missing
 from governance.models import Division
 from governance.notices import NOTICES_EMAIL_TASK, notices_email_pending
+from governance.rollup_verify import rollups_verify as verify_cells
 from governance.rollups import rollups_refresh as refresh_cells
-from governance.rollups import rollups_verify as verify_cells
 from governance.selectors import division_tree_breaks
 from governance.uploads import import_temp_files_purge
 from governance.webhooks import RETRY_AFTER_S, WEBHOOK_DELIVER_TASK, webhook_attempt, webhooks_due

@@ -23,7 +23,8 @@ from governance.dates import month_end
 from governance.models import Division, Role
 from governance.querysets import path_codes, user_scope_paths
 from governance.registry import GOOD_UP, Indicator, registry
-from governance.rollups import RollupReader, rollups_refresh_if_dirty
+from governance.rollup_reader import RollupReader
+from governance.rollups import rollups_refresh_if_dirty
 from governance.selectors import change_pct, division_in_scope
 from governance.shared_figures import figures_shared
 from governance.spreadsheets import heading
