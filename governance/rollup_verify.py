@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -59,16 +60,7 @@ def rollups_verify(*, sample: int = 200) -> dict[str, int]:
             cursor.execute(
                 f"SELECT * FROM ({source_select(source, _pairs_filter(source, months))}) s", [divisions, months]
             )
-            columns = [c.name for c in cursor.description]
-            fresh: dict[tuple, tuple] = {}
-            for row in cursor.fetchall():
-                data = dict(zip(columns, row, strict=True))
-                for indicator in rolled_indicators(source.key):
-                    rollup = indicator.rollup
-                    assert rollup is not None
-                    num = data[f"m_{rollup.numerator}"] or 0
-                    den = data[f"m_{rollup.denominator}"] if rollup.denominator else None
-                    fresh[(indicator.key, data["division_id"], data["month"])] = (num, den)
+            fresh = _fresh_cells(cursor, source, "month")
         bad = set()
         for key in set(stored) | set(fresh):
             if not _same(stored.get(key), fresh.get(key)):
@@ -145,21 +137,29 @@ def _day_cells_mismatched(source: RollupSource, keys: list[str], pairs: list[tup
         cursor.execute(
             f"SELECT * FROM ({source_day_select(source, _pairs_filter(source, months))}) s", [divisions, months]
         )
-        columns = [c.name for c in cursor.description]
-        fresh: dict[tuple, tuple] = {}
-        for row in cursor.fetchall():
-            data = dict(zip(columns, row, strict=True))
-            for indicator in rolled_indicators(source.key):
-                rollup = indicator.rollup
-                assert rollup is not None
-                den = data[f"m_{rollup.denominator}"] if rollup.denominator else None
-                fresh[(indicator.key, data["division_id"], data["day"])] = (data[f"m_{rollup.numerator}"] or 0, den)
+        fresh = _fresh_cells(cursor, source, "day")
     bad = set()
     for key in set(stored) | set(fresh):
         if not _same(stored.get(key), fresh.get(key)):
             bad.add((key[1], month_start(key[2])))
             logger.error("rollups: %s %s day %s stored %s, base tables %s", *key, stored.get(key), fresh.get(key))
     return bad
+
+
+def _fresh_cells(cursor: Any, source: RollupSource, when: str) -> dict[tuple, tuple]:
+    """The cells the just-executed ``source_select`` / ``source_day_select`` gives, per indicator of
+    ``source``: ``{(indicator, division_id, <when>): (numerator, denominator)}`` (``when``: "month"
+    or "day", the select's period column)."""
+    columns = [c.name for c in cursor.description]
+    fresh: dict[tuple, tuple] = {}
+    for row in cursor.fetchall():
+        data = dict(zip(columns, row, strict=True))
+        for indicator in rolled_indicators(source.key):
+            rollup = indicator.rollup
+            assert rollup is not None
+            den = data[f"m_{rollup.denominator}"] if rollup.denominator else None
+            fresh[(indicator.key, data["division_id"], data[when])] = (data[f"m_{rollup.numerator}"] or 0, den)
+    return fresh
 
 
 def _same(a: tuple | None, b: tuple | None) -> bool:
